@@ -1,0 +1,252 @@
+//! Answers: the values a project is generated from, where they come from, and the answers file that records
+//! them. Layers, lowest first: question defaults, the answers file, `--set`, then whatever a prompter asks.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::template::{Kind, Question, QuestionType};
+use crate::validate;
+
+/// One answer. Untagged so that TOML and JSON carry plain values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+}
+
+impl std::fmt::Display for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::Bool(b) => write!(f, "{b}"),
+            Answer::Int(i) => write!(f, "{i}"),
+            Answer::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+impl Answer {
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Answer::Bool(b) => serde_json::Value::Bool(*b),
+            Answer::Int(i) => serde_json::Value::from(*i),
+            Answer::Str(s) => serde_json::Value::String(s.clone()),
+        }
+    }
+
+    fn to_toml(&self) -> String {
+        match self {
+            Answer::Bool(b) => b.to_string(),
+            Answer::Int(i) => i.to_string(),
+            Answer::Str(s) => toml::Value::String(s.clone()).to_string(),
+        }
+    }
+}
+
+/// Validated answers in question order, `name` first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers {
+    entries: Vec<(String, Answer)>,
+}
+
+impl Answers {
+    pub fn get(&self, key: &str) -> Option<&Answer> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn name(&self) -> &str {
+        match self.get("name") {
+            Some(Answer::Str(s)) => s,
+            _ => "",
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Answer)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub(crate) fn insert(&mut self, key: &str, value: Answer) {
+        match self.entries.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.entries.push((key.to_string(), value)),
+        }
+    }
+
+    /// The answers as a JSON object, the base of the template context.
+    pub fn to_json_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.entries
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_json()))
+            .collect()
+    }
+
+    /// The text of `.scaffold/answers.toml`: enough to generate the same project again.
+    pub fn to_file(&self, kind: &str, version: &str) -> String {
+        let mut out = String::from(
+            "# Answers this project was generated from. Generate it again with:\n\
+             #   scaffold new --answers .scaffold/answers.toml -o OTHER_FOLDER\n",
+        );
+        out.push_str(&format!("kind = {}\n", toml::Value::String(kind.into())));
+        out.push_str(&format!(
+            "scaffold_version = {}\n\n[answers]\n",
+            toml::Value::String(version.into())
+        ));
+        for (k, v) in &self.entries {
+            out.push_str(&format!("{k} = {}\n", v.to_toml()));
+        }
+        out
+    }
+}
+
+/// The contents of an answers file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersFile {
+    pub kind: Option<String>,
+    pub scaffold_version: Option<String>,
+    #[serde(default)]
+    pub answers: BTreeMap<String, toml::Value>,
+}
+
+impl AnswersFile {
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        toml::from_str(text).map_err(|e| Error::AnswersFile {
+            path: path.to_path_buf(),
+            message: format!(
+                "{}expected `kind = \"...\"` and an [answers] table, e.g.\n  kind = \"k8s-platform\"\n  [answers]\n  name = \"demo\"",
+                e.message().trim_end().to_string() + "; "
+            ),
+        })
+    }
+
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::AnswersFile {
+            path: path.to_path_buf(),
+            message: format!("cannot read it: {e}"),
+        })?;
+        Self::parse(&text, path)
+    }
+}
+
+/// Where the answers given before any prompting come from.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub file: Option<(PathBuf, AnswersFile)>,
+    /// `--set KEY=VALUE` pairs, in order; a later one wins.
+    pub sets: Vec<(String, String)>,
+}
+
+/// Asks for answers nobody gave. The binary's wizard implements it; the library never prompts itself.
+pub trait Prompter {
+    /// Ask `question`; `default` is the value Enter accepts, `so_far` the answers already settled.
+    fn ask(
+        &mut self,
+        question: &Question,
+        default: Option<&Answer>,
+        so_far: &Answers,
+    ) -> Result<Answer>;
+}
+
+/// Parses `KEY=VALUE` as given to `--set`.
+pub fn parse_set(text: &str) -> Result<(String, String)> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(Error::Usage(format!(
+            "--set takes KEY=VALUE, e.g. --set monitoring=none; got `{text}`"
+        ))),
+    }
+}
+
+/// Settles every answer for `kind`: defaults, then the file, then `--set`, then `prompter` for what is still
+/// open (or an error naming the flag to pass when there is no prompter). Everything is validated.
+pub fn resolve(
+    kind: &Kind,
+    given: &Given,
+    mut prompter: Option<&mut dyn Prompter>,
+) -> Result<Answers> {
+    let questions = kind.all_questions();
+    let known = || {
+        questions
+            .iter()
+            .map(|q| q.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut explicit: BTreeMap<String, Answer> = BTreeMap::new();
+    if let Some((path, file)) = &given.file {
+        if let Some(k) = &file.kind
+            && k != &kind.manifest.kind
+        {
+            return Err(Error::AnswersFile {
+                path: path.clone(),
+                message: format!(
+                    "it is for kind `{k}`, not `{}`; drop --kind or pass --kind {k}",
+                    kind.manifest.kind
+                ),
+            });
+        }
+        for (key, value) in &file.answers {
+            let q = questions
+                .iter()
+                .find(|q| &q.key == key)
+                .ok_or_else(|| Error::AnswersFile {
+                    path: path.clone(),
+                    message: format!(
+                        "`{key}` is not a question of kind {}; its questions are: {}",
+                        kind.manifest.kind,
+                        known()
+                    ),
+                })?;
+            let answer = validate::from_toml(q, value).map_err(|message| Error::AnswersFile {
+                path: path.clone(),
+                message: format!("`{key}`: {message}"),
+            })?;
+            explicit.insert(key.clone(), answer);
+        }
+    }
+    for (key, raw) in &given.sets {
+        let q = questions
+            .iter()
+            .find(|q| &q.key == key)
+            .ok_or_else(|| Error::UnknownKey {
+                key: key.clone(),
+                kind: kind.manifest.kind.clone(),
+                known: known(),
+            })?;
+        let answer = validate::parse_answer(q, raw).map_err(|message| Error::InvalidAnswer {
+            key: key.clone(),
+            message,
+        })?;
+        explicit.insert(key.clone(), answer);
+    }
+
+    let mut answers = Answers::default();
+    for q in &questions {
+        let default = match &q.default {
+            Some(Answer::Str(s)) if s.contains("{{") => Some(Answer::Str(
+                crate::render::render_default(s, &answers, &q.key)?,
+            )),
+            other => other.clone(),
+        };
+        let answer = if let Some(a) = explicit.remove(&q.key) {
+            a
+        } else if let Some(p) = prompter.as_deref_mut() {
+            p.ask(q, default.as_ref(), &answers)?
+        } else if let Some(d) = default {
+            d
+        } else if !q.required && q.kind == QuestionType::String {
+            Answer::Str(String::new())
+        } else {
+            return Err(Error::MissingAnswer { key: q.key.clone() });
+        };
+        validate::check_answer(q, &answer).map_err(|message| Error::InvalidAnswer {
+            key: q.key.clone(),
+            message,
+        })?;
+        answers.insert(&q.key, answer);
+    }
+    Ok(answers)
+}

@@ -1,0 +1,224 @@
+//! Rendering: a kind and validated answers in, a [`Plan`] out, with every output file in memory. Nothing here
+//! touches the disk, so any error aborts before a single byte is written.
+
+pub mod helpers;
+
+use globset::{GlobBuilder, GlobMatcher};
+use handlebars::Handlebars;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::answers::Answers;
+use crate::error::{Error, Result};
+use crate::plan::{Plan, PlannedFile, Skipped};
+use crate::template::{Condition, Kind};
+use crate::validate::check_path_segment;
+
+/// Where the record of a generated project lives, inside the project.
+pub const RECORD_DIR: &str = ".scaffold";
+
+fn handlebars() -> Handlebars<'static> {
+    let mut hb = Handlebars::new();
+    helpers::register(&mut hb);
+    hb
+}
+
+/// Renders a string default such as `{{name}}.127.0.0.1.nip.io` against the answers settled so far.
+pub fn render_default(template: &str, so_far: &Answers, key: &str) -> Result<String> {
+    let ctx = Value::Object(so_far.to_json_map());
+    handlebars()
+        .render_template(template, &ctx)
+        .map_err(|e| Error::Render {
+            file: format!("the default of `{key}`"),
+            message: e.to_string(),
+        })
+}
+
+/// The template context: the answers, `name`, `kind`, and whatever `extra` adds (e.g. computed costs).
+pub fn context(kind: &Kind, answers: &Answers, extra: Map<String, Value>) -> Value {
+    let mut map = answers.to_json_map();
+    map.insert("kind".into(), Value::String(kind.name().to_string()));
+    map.extend(extra);
+    Value::Object(map)
+}
+
+struct Rule {
+    matchers: Vec<GlobMatcher>,
+    keep: bool,
+    reason: String,
+}
+
+fn condition_holds(cond: &Condition, answers: &Answers) -> bool {
+    cond.iter()
+        .all(|(key, want)| answers.get(key).is_some_and(|a| want.matches(a)))
+}
+
+fn rules(kind: &Kind, answers: &Answers) -> Result<Vec<Rule>> {
+    kind.manifest
+        .files
+        .iter()
+        .map(|r| {
+            let matchers = r
+                .paths
+                .iter()
+                .map(|p| {
+                    rule_glob(p)
+                        .map(|g| g.compile_matcher())
+                        .map_err(|e| Error::Template {
+                            kind: kind.name().to_string(),
+                            message: format!("glob `{p}`: {e}"),
+                        })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let when = r.when.is_empty() || condition_holds(&r.when, answers);
+            let unless = !r.unless.is_empty() && condition_holds(&r.unless, answers);
+            Ok(Rule {
+                matchers,
+                keep: when && !unless,
+                reason: r.reason.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A `[[files]]` path as a glob: `*` stays within a segment, `**` crosses them, and braces are literal so
+/// that `{{name}}` in a path matches itself.
+pub fn rule_glob(pattern: &str) -> std::result::Result<globset::Glob, globset::Error> {
+    let escaped = pattern.replace('{', "[{]").replace('}', "[}]");
+    GlobBuilder::new(&escaped).literal_separator(true).build()
+}
+
+/// Renders every path segment that holds `{{`, and checks each result is a safe single segment.
+fn render_path(hb: &Handlebars<'_>, source: &str, logical: &str, ctx: &Value) -> Result<String> {
+    let mut parts = Vec::new();
+    for seg in logical.split('/') {
+        let out = if seg.contains("{{") {
+            hb.render_template(seg, ctx).map_err(|e| Error::Render {
+                file: source.to_string(),
+                message: format!("in the path: {e}"),
+            })?
+        } else {
+            seg.to_string()
+        };
+        check_path_segment(&out).map_err(|m| Error::Render {
+            file: source.to_string(),
+            message: format!("the path part `{seg}` gives an unusable name: {m}"),
+        })?;
+        parts.push(out);
+    }
+    Ok(parts.join("/"))
+}
+
+/// Builds the plan: every file rendered or copied, the record files added, left-out files with reasons.
+pub fn plan(
+    kind: &Kind,
+    answers: &Answers,
+    extra: Map<String, Value>,
+    version: &str,
+) -> Result<Plan> {
+    let ctx = context(kind, answers, extra);
+    let rules = rules(kind, answers)?;
+    let mut hb = handlebars();
+    let mut files: Vec<PlannedFile> = Vec::new();
+    let mut skipped = Vec::new();
+    for tf in &kind.files {
+        let logical = tf.logical_path();
+        if let Some(rule) = rules
+            .iter()
+            .find(|r| !r.keep && r.matchers.iter().any(|m| m.is_match(logical)))
+        {
+            let shown =
+                render_path(&hb, logical, logical, &ctx).unwrap_or_else(|_| logical.to_string());
+            skipped.push(Skipped {
+                path: shown,
+                reason: rule.reason.clone(),
+            });
+            continue;
+        }
+        let source = format!("{}/files/{}", kind.name(), tf.path);
+        let path = render_path(&hb, &source, logical, &ctx)?;
+        let contents = if tf.is_template() {
+            let text = std::str::from_utf8(&tf.contents).map_err(|_| Error::Render {
+                file: source.clone(),
+                message: "a .hbs template must be UTF-8 text".into(),
+            })?;
+            hb.register_template_string(&source, text)
+                .map_err(|e| Error::Render {
+                    file: source.clone(),
+                    message: e.to_string(),
+                })?;
+            let out = hb.render(&source, &ctx).map_err(|e| Error::Render {
+                file: source.clone(),
+                message: e.to_string(),
+            })?;
+            hb.unregister_template(&source);
+            out.into_bytes()
+        } else {
+            tf.contents.clone()
+        };
+        files.push(PlannedFile::new(path, contents));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for pair in files.windows(2) {
+        if pair[0].path == pair[1].path {
+            return Err(Error::Template {
+                kind: kind.name().to_string(),
+                message: format!(
+                    "two template files render to {}; give them different paths or [[files]] rules that exclude each other",
+                    pair[0].path
+                ),
+            });
+        }
+    }
+    if files
+        .iter()
+        .any(|f| f.path.starts_with(&format!("{RECORD_DIR}/")))
+    {
+        return Err(Error::Template {
+            kind: kind.name().to_string(),
+            message: format!("files/{RECORD_DIR}/ is reserved for the project's record"),
+        });
+    }
+    files.push(PlannedFile::new(
+        format!("{RECORD_DIR}/answers.toml"),
+        answers.to_file(kind.name(), version).into_bytes(),
+    ));
+    files.push(PlannedFile::new(
+        format!("{RECORD_DIR}/manifest"),
+        manifest(&files).into_bytes(),
+    ));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let next_steps = kind
+        .manifest
+        .next_steps
+        .iter()
+        .map(|s| {
+            hb.render_template(s, &ctx).map_err(|e| Error::Render {
+                file: format!("{}/template.toml next_steps", kind.name()),
+                message: e.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Plan {
+        kind: kind.name().to_string(),
+        name: answers.name().to_string(),
+        files,
+        skipped,
+        next_steps,
+    })
+}
+
+/// `sha256sum`-compatible lines for every file, so `sha256sum -c .scaffold/manifest` checks a project.
+fn manifest(files: &[PlannedFile]) -> String {
+    let mut lines: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let digest = Sha256::digest(&f.contents);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{hex}  {}\n", f.path)
+        })
+        .collect();
+    lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
+    lines.concat()
+}

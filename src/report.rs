@@ -1,0 +1,132 @@
+//! Everything the binary prints besides prompts: errors, plans, lists, and the summary after writing. Colour
+//! only on a terminal and never with NO_COLOR.
+
+use console::style;
+use scaffold::template::{Catalog, QuestionType};
+use scaffold::{Error, Plan};
+use std::io::IsTerminal;
+
+/// Decides once whether our own output may use colour.
+pub fn init_colour() {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    console::set_colors_enabled(!no_color && std::io::stdout().is_terminal());
+    console::set_colors_enabled_stderr(!no_color && std::io::stderr().is_terminal());
+}
+
+pub fn error(e: &Error) {
+    eprintln!("{} {e}", style("error:").red().bold().for_stderr());
+}
+
+pub fn plan_text(plan: &Plan, output: &str) -> String {
+    let mut out = format!("Would write {} ({} kind):\n", output, plan.kind);
+    out.push_str(&plan.tree(output));
+    if plan.skipped.is_empty() {
+        out.push_str("\nNo file left out.\n");
+    } else {
+        out.push_str("\nLeft out for these answers:\n");
+        for s in &plan.skipped {
+            out.push_str(&format!("  {:<54} {}\n", s.path, s.reason));
+        }
+    }
+    out.push_str("\nNothing was written (--dry-run).\n");
+    out
+}
+
+pub fn plan_json(plan: &Plan, output: &str, answers: &scaffold::Answers) -> String {
+    let value = serde_json::json!({
+        "kind": plan.kind,
+        "name": plan.name,
+        "output": output,
+        "answers": answers.to_json_map(),
+        "files": plan.files,
+        "skipped": plan.skipped,
+        "total_bytes": plan.total_bytes(),
+    });
+    serde_json::to_string_pretty(&value).expect("plan serialises") + "\n"
+}
+
+pub fn written(plan: &Plan, output: &str) -> String {
+    let mut out = format!(
+        "{} {} {} project in {} ({} files)\n\nNext steps:\n",
+        style("Created").green().bold(),
+        plan.name,
+        plan.kind,
+        output,
+        plan.files.len()
+    );
+    out.push_str(&format!("  cd {}\n", shell_quote(output)));
+    for step in &plan.next_steps {
+        out.push_str(&format!("  {step}\n"));
+    }
+    out
+}
+
+fn shell_quote(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+pub fn list_text(catalog: &Catalog) -> String {
+    let mut out = String::new();
+    for kind in &catalog.kinds {
+        let m = &kind.manifest;
+        out.push_str(&format!(
+            "{}\n  {}\n  When: {}\n  Questions:\n",
+            style(&m.kind).bold(),
+            m.description,
+            m.when_to_use
+        ));
+        for q in kind.all_questions() {
+            let default = match &q.default {
+                Some(d) => format!(" [default: {d}]"),
+                None if !q.required => " [optional]".into(),
+                None => " [required]".into(),
+            };
+            let kind_text = match q.kind {
+                QuestionType::Choice => q
+                    .choices
+                    .iter()
+                    .map(|c| c.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                QuestionType::Int => match (q.min, q.max) {
+                    (Some(a), Some(b)) => format!("int {a}..{b}"),
+                    _ => "int".into(),
+                },
+                other => other.as_str().into(),
+            };
+            out.push_str(&format!(
+                "    {:<18} {:<40} {}{}\n",
+                q.key, kind_text, q.prompt, default
+            ));
+        }
+        if !kind.presets.is_empty() {
+            let names: Vec<&str> = kind.presets.iter().map(|(n, _)| n.as_str()).collect();
+            out.push_str(&format!("  Presets: {}\n", names.join(", ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn list_json(catalog: &Catalog) -> String {
+    let kinds: Vec<serde_json::Value> = catalog
+        .kinds
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "kind": k.name(),
+                "description": k.manifest.description,
+                "when_to_use": k.manifest.when_to_use,
+                "questions": k.all_questions(),
+                "presets": k.presets.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&kinds).expect("list serialises") + "\n"
+}

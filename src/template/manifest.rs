@@ -1,0 +1,234 @@
+//! The manifest model: what `templates/<kind>/template.toml` may say, and the checks that make a broken
+//! manifest fail when it is loaded rather than halfway through a render.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::answers::Answer;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub kind: String,
+    pub description: String,
+    pub when_to_use: String,
+    #[serde(default)]
+    pub next_steps: Vec<String>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub files: Vec<FileRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuestionType {
+    String,
+    Bool,
+    Int,
+    Choice,
+}
+
+impl QuestionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::String => "string",
+            QuestionType::Bool => "bool",
+            QuestionType::Int => "int",
+            QuestionType::Choice => "choice",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub key: String,
+    pub prompt: String,
+    #[serde(default)]
+    pub help: String,
+    #[serde(rename = "type")]
+    pub kind: QuestionType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Answer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_len: Option<usize>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub path: bool,
+    #[serde(default = "yes")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A condition on answers: every key must match; a list matches any of its values.
+pub type Condition = BTreeMap<String, OneOrMany>;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(Answer),
+    Many(Vec<Answer>),
+}
+
+impl OneOrMany {
+    pub fn matches(&self, answer: &Answer) -> bool {
+        match self {
+            OneOrMany::One(v) => v == answer,
+            OneOrMany::Many(vs) => vs.contains(answer),
+        }
+    }
+
+    fn values(&self) -> Vec<&Answer> {
+        match self {
+            OneOrMany::One(v) => vec![v],
+            OneOrMany::Many(vs) => vs.iter().collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRule {
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub when: Condition,
+    #[serde(default)]
+    pub unless: Condition,
+    pub reason: String,
+}
+
+/// The question every kind has: the project name. It becomes a Helm chart and release name, a Kubernetes
+/// namespace and an AWS stack name, hence the DNS-1123 label rule and the 40-character cap.
+pub fn name_question() -> Question {
+    Question {
+        key: "name".into(),
+        prompt: "Project name".into(),
+        help: "A DNS-1123 label: lowercase letters, digits and '-', starting with a letter, at most 40 characters. \
+               It names the folder, the chart, the namespace or the stack."
+            .into(),
+        kind: QuestionType::String,
+        default: None,
+        pattern: Some(crate::validate::NAME_PATTERN.into()),
+        example: Some("payments-api".into()),
+        max_len: Some(crate::validate::NAME_MAX_LEN),
+        path: true,
+        required: true,
+        min: None,
+        max: None,
+        choices: Vec::new(),
+    }
+}
+
+impl Manifest {
+    /// Checks the manifest is internally consistent; returns a list of problems.
+    pub fn problems(&self, folder: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.kind != folder {
+            out.push(format!(
+                "`kind = \"{}\"` must equal the folder name `{folder}`",
+                self.kind
+            ));
+        }
+        let key_re = regex::Regex::new("^[a-z][a-z0-9_]*$").expect("static regex");
+        let mut seen = std::collections::BTreeSet::new();
+        for q in &self.questions {
+            if !key_re.is_match(&q.key) {
+                out.push(format!(
+                    "question key `{}` must be lowercase letters, digits and _",
+                    q.key
+                ));
+            }
+            if q.key == "name" || q.key == "kind" {
+                out.push(format!(
+                    "question key `{}` is reserved: the engine provides it",
+                    q.key
+                ));
+            }
+            if !seen.insert(q.key.clone()) {
+                out.push(format!("question key `{}` appears twice", q.key));
+            }
+            out.extend(question_problems(q));
+        }
+        for rule in &self.files {
+            for key in rule.when.keys().chain(rule.unless.keys()) {
+                match self.questions.iter().find(|q| &q.key == key) {
+                    None if key != "name" => out.push(format!(
+                        "a [[files]] rule tests `{key}`, which is not a question"
+                    )),
+                    Some(q) => {
+                        let cond = rule.when.get(key).or_else(|| rule.unless.get(key));
+                        for v in cond.map(|c| c.values()).unwrap_or_default() {
+                            if let Err(e) = crate::validate::check_type(q, v) {
+                                out.push(format!("a [[files]] rule on `{key}`: {e}"));
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+            for p in &rule.paths {
+                if let Err(e) = crate::render::rule_glob(p) {
+                    out.push(format!("a [[files]] path `{p}` is not a valid glob: {e}"));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn question_problems(q: &Question) -> Vec<String> {
+    let mut out = Vec::new();
+    let k = &q.key;
+    if let Some(p) = &q.pattern {
+        if let Err(e) = regex::Regex::new(p) {
+            out.push(format!("question `{k}`: pattern does not compile: {e}"));
+        }
+        if q.kind != QuestionType::String {
+            out.push(format!("question `{k}`: `pattern` applies to strings only"));
+        }
+    }
+    match q.kind {
+        QuestionType::Choice if q.choices.is_empty() => {
+            out.push(format!("question `{k}`: a choice needs `choices`"))
+        }
+        QuestionType::Choice => {}
+        _ if !q.choices.is_empty() => out.push(format!(
+            "question `{k}`: `choices` applies to type choice only"
+        )),
+        _ => {}
+    }
+    if (q.min.is_some() || q.max.is_some()) && q.kind != QuestionType::Int {
+        out.push(format!(
+            "question `{k}`: `min`/`max` apply to type int only"
+        ));
+    }
+    if let Some(d) = &q.default {
+        // String defaults may be Handlebars templates; they are checked once rendered.
+        let templated = matches!(d, Answer::Str(s) if s.contains("{{"));
+        if !templated && let Err(e) = crate::validate::check_answer(q, d) {
+            out.push(format!("question `{k}`: the default is invalid: {e}"));
+        }
+    }
+    out
+}

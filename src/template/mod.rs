@@ -1,0 +1,52 @@
+//! Kinds as data. A kind is a folder holding `template.toml` (the manifest), `files/` (the project tree) and
+//! `presets/`. The same loader reads the templates embedded in the binary and a folder given with
+//! `--templates`, so a kind behaves the same from either.
+
+mod manifest;
+mod source;
+
+pub use manifest::{
+    Choice, Condition, FileRule, Manifest, OneOrMany, Question, QuestionType, name_question,
+};
+pub use source::{Catalog, Source};
+
+/// One file of a kind's `files/` tree.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// Path under `files/`, `/`-separated, exactly as stored (with `.hbs` if it has one).
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+impl TemplateFile {
+    pub fn is_template(&self) -> bool {
+        self.path.ends_with(".hbs")
+    }
+
+    /// The path the file rules match: `.hbs` removed, `{{...}}` left as written.
+    pub fn logical_path(&self) -> &str {
+        self.path.strip_suffix(".hbs").unwrap_or(&self.path)
+    }
+}
+
+/// A loaded, checked kind.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    pub manifest: Manifest,
+    pub files: Vec<TemplateFile>,
+    /// Preset name (file stem) and its text.
+    pub presets: Vec<(String, String)>,
+}
+
+impl Kind {
+    pub fn name(&self) -> &str {
+        &self.manifest.kind
+    }
+
+    /// Every question in the order asked: the project name first, then the manifest's.
+    pub fn all_questions(&self) -> Vec<Question> {
+        let mut qs = vec![name_question()];
+        qs.extend(self.manifest.questions.iter().cloned());
+        qs
+    }
+}

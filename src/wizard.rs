@@ -1,0 +1,122 @@
+//! Every prompt `scaffold` shows lives here. The wizard asks what flags and answers files left open, validates
+//! each answer as it is typed (asking again on a bad one), then shows a summary and the file tree to confirm.
+
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, Input, Select};
+use scaffold::template::{Catalog, Question, QuestionType};
+use scaffold::{Answer, Answers, Error, Plan, Prompter, Result, validate};
+
+pub struct Wizard {
+    theme: ColorfulTheme,
+}
+
+impl Wizard {
+    pub fn new() -> Self {
+        Wizard {
+            theme: ColorfulTheme::default(),
+        }
+    }
+
+    /// Asks which kind to generate, with one line on when each fits.
+    pub fn choose_kind(&self, catalog: &Catalog) -> Result<String> {
+        let items: Vec<String> = catalog
+            .kinds
+            .iter()
+            .map(|k| format!("{:<20} {}", k.name(), k.manifest.when_to_use))
+            .collect();
+        let i = Select::with_theme(&self.theme)
+            .with_prompt("What do you want to build?")
+            .items(&items)
+            .default(0)
+            .interact()
+            .map_err(prompt_error)?;
+        Ok(catalog.kinds[i].name().to_string())
+    }
+
+    /// Shows the answers and the file tree, then asks to write.
+    pub fn confirm(&self, answers: &Answers, plan: &Plan, output: &str) -> Result<bool> {
+        eprintln!("\nAnswers:");
+        for (k, v) in answers.iter() {
+            eprintln!("  {k:<18} {v}");
+        }
+        eprintln!("\n{}", plan.tree(output));
+        Confirm::with_theme(&self.theme)
+            .with_prompt(format!("Write {} files to {output}?", plan.files.len()))
+            .default(true)
+            .interact()
+            .map_err(prompt_error)
+    }
+}
+
+impl Prompter for Wizard {
+    fn ask(&mut self, q: &Question, default: Option<&Answer>, _so_far: &Answers) -> Result<Answer> {
+        if !q.help.is_empty() {
+            eprintln!("{}", console::style(&q.help).dim());
+        }
+        match q.kind {
+            QuestionType::Choice => {
+                let items: Vec<String> = q
+                    .choices
+                    .iter()
+                    .map(|c| {
+                        if c.label.is_empty() {
+                            c.value.clone()
+                        } else {
+                            format!("{:<20} {}", c.value, c.label)
+                        }
+                    })
+                    .collect();
+                let start = default
+                    .and_then(|d| {
+                        q.choices
+                            .iter()
+                            .position(|c| Answer::Str(c.value.clone()) == *d)
+                    })
+                    .unwrap_or(0);
+                let i = Select::with_theme(&self.theme)
+                    .with_prompt(&q.prompt)
+                    .items(&items)
+                    .default(start)
+                    .interact()
+                    .map_err(prompt_error)?;
+                Ok(Answer::Str(q.choices[i].value.clone()))
+            }
+            QuestionType::Bool => {
+                let b = Confirm::with_theme(&self.theme)
+                    .with_prompt(&q.prompt)
+                    .default(matches!(default, Some(Answer::Bool(true))))
+                    .interact()
+                    .map_err(prompt_error)?;
+                Ok(Answer::Bool(b))
+            }
+            QuestionType::String | QuestionType::Int => {
+                let mut input = Input::<String>::with_theme(&self.theme)
+                    .with_prompt(&q.prompt)
+                    .allow_empty(!q.required);
+                if let Some(d) = default {
+                    input = input.default(d.to_string());
+                }
+                let typed = input
+                    .validate_with(|s: &String| validate::parse_answer(q, s).map(|_| ()))
+                    .interact_text()
+                    .map_err(prompt_error)?;
+                validate::parse_answer(q, &typed).map_err(|message| Error::InvalidAnswer {
+                    key: q.key.clone(),
+                    message,
+                })
+            }
+        }
+    }
+}
+
+fn prompt_error(e: dialoguer::Error) -> Error {
+    match e {
+        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+            Error::Interrupted
+        }
+        dialoguer::Error::IO(io) => Error::Io {
+            context: "reading an answer from the terminal".into(),
+            source: io,
+        },
+    }
+}
