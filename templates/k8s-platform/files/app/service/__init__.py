@@ -1,0 +1,1 @@
+"""A small HTTP service that behaves well on Kubernetes."""

@@ -1,0 +1,149 @@
+"""Tests that start the real server on a free port and talk HTTP to it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service.main import App, JsonFormatter, Settings, build_server, serve
+
+
+def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local test server
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class Running:
+    def __init__(self, settings: Settings) -> None:
+        self.app = App(settings)
+        self.server = build_server(self.app, host="127.0.0.1", port=0)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=serve, args=(self.app, self.server, self.stop), daemon=True)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> Running:
+        self.thread.start()
+        deadline = time.monotonic() + 5
+        while not self.app.ready and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Running]:
+    settings = Settings(service_name="demo", version="1.2.3", drain_seconds=0.3, token_file=str(tmp_path / "none"))
+    instance = Running(settings).start()
+    yield instance
+    instance.stop.set()
+    instance.thread.join(timeout=10)
+
+
+def test_root_reports_name_and_version(running: Running) -> None:
+    code, body = fetch(running.base + "/")
+    assert code == 200
+    assert json.loads(body) == {"service": "demo", "version": "1.2.3"}
+
+
+def test_liveness_and_readiness_are_separate(running: Running) -> None:
+    assert fetch(running.base + "/healthz")[0] == 200
+    assert fetch(running.base + "/readyz")[0] == 200
+    running.app.start_drain()
+    code, body = fetch(running.base + "/readyz")
+    assert code == 503
+    assert json.loads(body)["status"] == "draining"
+    # The process is still alive while it drains: the kubelet must not restart it.
+    assert fetch(running.base + "/healthz")[0] == 200
+
+
+def test_readiness_fails_before_start(tmp_path: Path) -> None:
+    app = App(Settings(token_file=str(tmp_path / "none")))
+    server = build_server(app, host="127.0.0.1", port=0)
+    worker = threading.Thread(target=server.serve_forever, daemon=True)
+    worker.start()
+    try:
+        code, body = fetch(f"http://127.0.0.1:{server.server_address[1]}/readyz")
+        assert code == 503
+        assert json.loads(body)["status"] == "starting"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_sigterm_drain_fails_readiness_then_stops(running: Running) -> None:
+    running.stop.set()
+    deadline = time.monotonic() + 2
+    while running.app.ready and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert running.app.draining
+    # During the drain window the listener still answers, with readiness failing.
+    assert fetch(running.base + "/readyz")[0] == 503
+    running.thread.join(timeout=5)
+    assert not running.thread.is_alive()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(running.base + "/healthz", timeout=1)  # noqa: S310 - local test server
+
+
+def test_metrics_count_requests_by_route(running: Running) -> None:
+    fetch(running.base + "/")
+    fetch(running.base + "/no/such/page")
+    code, body = fetch(running.base + "/metrics")
+    text = body.decode("utf-8")
+    assert code == 200
+    assert 'http_requests_total{code="200",method="GET",route="/"} 1.0' in text
+    assert 'http_requests_total{code="404",method="GET",route="other"} 1.0' in text
+    assert "service_ready 1.0" in text
+    assert 'service_build_info{version="1.2.3"} 1.0' in text
+
+
+def test_echo_without_token_file_is_open(running: Running) -> None:
+    code, body = fetch(running.base + "/api/echo", data=b'{"a": 1}', headers={"Content-Type": "application/json"})
+    assert code == 200
+    assert json.loads(body) == {"echo": {"a": 1}}
+
+
+def test_echo_rejects_bad_json(running: Running) -> None:
+    assert fetch(running.base + "/api/echo", data=b"not json")[0] == 400
+
+
+def test_echo_requires_the_mounted_token(tmp_path: Path) -> None:
+    token_file = tmp_path / "api-token"
+    token_file.write_text("s3cret\n", encoding="utf-8")
+    instance = Running(Settings(drain_seconds=0.1, token_file=str(token_file))).start()
+    try:
+        assert fetch(instance.base + "/api/echo", data=b"{}")[0] == 401
+        wrong = {"Authorization": "Bearer nope"}
+        assert fetch(instance.base + "/api/echo", data=b"{}", headers=wrong)[0] == 401
+        right = {"Authorization": "Bearer s3cret"}
+        assert fetch(instance.base + "/api/echo", data=b"{}", headers=right)[0] == 200
+    finally:
+        instance.stop.set()
+        instance.thread.join(timeout=5)
+
+
+def test_settings_from_env() -> None:
+    settings = Settings.from_env({"PORT": "9000", "DRAIN_SECONDS": "2.5", "SERVICE_VERSION": "abc"})
+    assert settings.port == 9000
+    assert settings.drain_seconds == 2.5
+    assert settings.version == "abc"
+
+
+def test_logs_are_json_with_fields() -> None:
+    record = logging.LogRecord("service", logging.INFO, __file__, 1, "request", None, None)
+    record.fields = {"route": "/", "code": 200}
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "request"
+    assert line["level"] == "info"
+    assert line["route"] == "/"
+    assert line["code"] == 200
