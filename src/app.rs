@@ -151,7 +151,7 @@ fn new(args: NewArgs) -> Result<()> {
     if let Some(w) = &wiz
         && !w.confirm(&answers, &plan, &shown)?
     {
-        return Err(Error::Usage("not confirmed; nothing was written".into()));
+        return Err(Error::Declined);
     }
     write_plan(&plan, &output, args.force)?;
     print!("{}", report::written(&plan, &shown));

@@ -61,6 +61,9 @@ pub enum Error {
     #[error("interrupted; nothing was written")]
     Interrupted,
 
+    #[error("not confirmed; nothing was written")]
+    Declined,
+
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -91,7 +94,9 @@ impl Error {
             | Error::TargetNotDir { .. }
             | Error::Conflicts { .. } => exit::USAGE,
             Error::Interrupted => exit::INTERRUPTED,
-            Error::Template { .. } | Error::Render { .. } | Error::Io { .. } => exit::FAILURE,
+            Error::Template { .. } | Error::Render { .. } | Error::Io { .. } | Error::Declined => {
+                exit::FAILURE
+            }
         }
     }
 

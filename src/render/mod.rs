@@ -88,6 +88,19 @@ pub fn rule_glob(pattern: &str) -> std::result::Result<globset::Glob, globset::E
     GlobBuilder::new(&escaped).literal_separator(true).build()
 }
 
+/// Handlebars reports a missing variable as `... strict mode Some("x")`; say it plainly.
+fn render_message(e: &handlebars::RenderError) -> String {
+    let text = e.to_string();
+    match (text.find("Some(\""), text.rfind("\")")) {
+        (Some(a), Some(b)) if text.contains("strict mode") && b > a => format!(
+            "{}`{}` is not an answer of this kind nor a value the engine provides",
+            &text[..text.find("Failed to access").unwrap_or(a)],
+            &text[a + 6..b]
+        ),
+        _ => text,
+    }
+}
+
 /// Renders every path segment that holds `{{`, and checks each result is a safe single segment.
 fn render_path(hb: &Handlebars<'_>, source: &str, logical: &str, ctx: &Value) -> Result<String> {
     let mut parts = Vec::new();
@@ -149,7 +162,7 @@ pub fn plan(
                 })?;
             let out = hb.render(&source, &ctx).map_err(|e| Error::Render {
                 file: source.clone(),
-                message: e.to_string(),
+                message: render_message(&e),
             })?;
             hb.unregister_template(&source);
             out.into_bytes()

@@ -1,0 +1,76 @@
+//! A temp folder plus a `scaffold` command that runs in it.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates")
+}
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `scaffold ARGS` run in the sandbox, with no terminal and no colour.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("scaffold").expect("binary");
+        cmd.current_dir(self.path()).env("NO_COLOR", "1").args(args);
+        cmd
+    }
+
+    /// `scaffold new ... --templates <fixtures>`.
+    pub fn demo(&self, args: &[&str]) -> Command {
+        let mut cmd = self.cmd(&["new", "--templates"]);
+        cmd.arg(fixtures()).args(args);
+        cmd
+    }
+
+    /// Every file under `rel`, as sorted relative paths.
+    pub fn files(&self, rel: &str) -> Vec<String> {
+        let root = self.path().join(rel);
+        let mut out = Vec::new();
+        walk(&root, &root, &mut out);
+        out.sort();
+        out
+    }
+
+    /// Names in the sandbox root (to see that nothing, not even a staging folder, was left behind).
+    pub fn entries(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            walk(root, &p, out);
+        } else {
+            out.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+        }
+    }
+}
+
+/// Standard error with the temp path replaced, for snapshots.
+pub fn stderr_of(output: &std::process::Output, sandbox: &Sandbox) -> String {
+    String::from_utf8_lossy(&output.stderr).replace(&sandbox.path().display().to_string(), "[TMP]")
+}
