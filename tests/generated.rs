@@ -1,0 +1,118 @@
+//! The generated-project harness: for every kind and every preset in `templates/<kind>/presets/`, generate the
+//! project with the real binary into a temp folder and run the project's own `make check` with the validators
+//! that `scripts/install-tools` put in `target/tools`. A missing validator or any failing check fails the run.
+//!
+//! Run it with `cargo test --features generated-checks --test generated` (scripts/test does).
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tools_dir() -> PathBuf {
+    std::env::var_os("SCAFFOLD_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/tools"))
+}
+
+/// The last `n` lines of a command's output, to show why a check failed without flooding the log.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
+    let tools = tools_dir();
+    let venv = tools.join(format!("py-{kind}/bin"));
+    for needed in [
+        tools.join("bin/helm"),
+        tools.join("bin/checkov"),
+        venv.join("python"),
+    ] {
+        if !needed.exists() {
+            return Err(format!(
+                "{} is missing: run scripts/install-tools (it installs every validator into {})",
+                needed.display(),
+                tools.display()
+            )
+            .into());
+        }
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("scaffold-harness-")
+        .tempdir()?;
+    let project = tmp.path().join("project");
+    let out = Command::new(env!("CARGO_BIN_EXE_scaffold"))
+        .args(["new", "--no-input", "--answers"])
+        .arg(preset)
+        .arg("-o")
+        .arg(&project)
+        .env("NO_COLOR", "1")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "scaffold new failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    let path = format!(
+        "{}:{}:{}",
+        venv.display(),
+        tools.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("make")
+        .arg("check")
+        .current_dir(&project)
+        .env("PATH", path)
+        .env("HOME", tmp.path())
+        .env("NO_COLOR", "1")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "`make check` failed ({}) in the generated project:\n--- stdout (last lines)\n{}\n--- stderr (last lines)\n{}",
+            out.status,
+            tail(&String::from_utf8_lossy(&out.stdout), 80),
+            tail(&String::from_utf8_lossy(&out.stderr), 40)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn main() {
+    let mut args = Arguments::from_args();
+    if args.test_threads.is_none() {
+        // Each check runs several linters at once; two projects at a time keeps a 2-core machine busy.
+        args.test_threads = Some(2);
+    }
+    let mut trials = Vec::new();
+    let mut kinds: Vec<PathBuf> = std::fs::read_dir(repo().join("templates"))
+        .expect("templates folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("template.toml").is_file())
+        .collect();
+    kinds.sort();
+    for kind_dir in kinds {
+        let kind = kind_dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut presets: Vec<PathBuf> = std::fs::read_dir(kind_dir.join("presets"))
+            .map(|rd| rd.map(|e| e.expect("entry").path()).collect())
+            .unwrap_or_default();
+        presets.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+        presets.sort();
+        assert!(
+            !presets.is_empty(),
+            "templates/{kind}/presets holds no preset"
+        );
+        for preset in presets {
+            let name = format!("{kind}/{}", preset.file_stem().unwrap().to_string_lossy());
+            let kind = kind.clone();
+            trials.push(Trial::test(name, move || check(&kind, &preset)));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
