@@ -250,3 +250,159 @@ pub fn resolve(
     }
     Ok(answers)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Source;
+
+    fn demo() -> Kind {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates");
+        crate::template::Catalog::load(&Source::Dir(root))
+            .unwrap()
+            .get("demo")
+            .unwrap()
+            .clone()
+    }
+
+    fn file(text: &str) -> Option<(PathBuf, AnswersFile)> {
+        Some((
+            PathBuf::from("a.toml"),
+            AnswersFile::parse(text, Path::new("a.toml")).unwrap(),
+        ))
+    }
+
+    struct Scripted(Vec<(&'static str, Answer)>, Vec<String>);
+
+    impl Prompter for Scripted {
+        fn ask(
+            &mut self,
+            q: &Question,
+            default: Option<&Answer>,
+            so_far: &Answers,
+        ) -> Result<Answer> {
+            self.1.push(format!(
+                "{}={}",
+                q.key,
+                default.map(|d| d.to_string()).unwrap_or_default()
+            ));
+            assert!(so_far.get(&q.key).is_none(), "asked twice");
+            match self.0.iter().position(|(k, _)| *k == q.key) {
+                Some(i) => Ok(self.0.remove(i).1),
+                None => Ok(default.cloned().unwrap_or(Answer::Str(String::new()))),
+            }
+        }
+    }
+
+    #[test]
+    fn layers_defaults_then_file_then_set() {
+        let given = Given {
+            file: file("[answers]\nname = \"f\"\nteam = \"fileteam\"\nreplicas = 4\n"),
+            sets: vec![
+                ("team".into(), "setteam".into()),
+                ("team".into(), "last".into()),
+            ],
+        };
+        let a = resolve(&demo(), &given, None).unwrap();
+        assert_eq!(a.get("team"), Some(&Answer::Str("last".into())));
+        assert_eq!(a.get("replicas"), Some(&Answer::Int(4)));
+        assert_eq!(a.get("metrics"), Some(&Answer::Bool(true)));
+        assert_eq!(
+            a.get("host"),
+            Some(&Answer::Str("f.127.0.0.1.nip.io".into())),
+            "templated default"
+        );
+        assert_eq!(
+            a.get("email"),
+            Some(&Answer::Str(String::new())),
+            "optional string"
+        );
+        assert_eq!(a.iter().next().unwrap().0, "name", "name comes first");
+    }
+
+    #[test]
+    fn the_prompter_is_asked_only_what_is_open_with_defaults_that_follow_earlier_answers() {
+        let given = Given {
+            file: None,
+            sets: vec![("team".into(), "given".into())],
+        };
+        let mut p = Scripted(
+            vec![
+                ("name", Answer::Str("asked".into())),
+                ("replicas", Answer::Int(7)),
+            ],
+            vec![],
+        );
+        let a = resolve(&demo(), &given, Some(&mut p)).unwrap();
+        assert!(!p.1.iter().any(|s| s.starts_with("team=")), "{:?}", p.1);
+        assert!(
+            p.1.contains(&"host=asked.127.0.0.1.nip.io".to_string()),
+            "{:?}",
+            p.1
+        );
+        assert_eq!(a.get("replicas"), Some(&Answer::Int(7)));
+    }
+
+    #[test]
+    fn a_prompter_answer_is_validated_too() {
+        let mut p = Scripted(vec![("name", Answer::Str("Bad Name".into()))], vec![]);
+        let err = resolve(&demo(), &Given::default(), Some(&mut p)).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidAnswer { ref key, .. } if key == "name"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn file_values_of_the_wrong_type_are_refused_and_strings_are_parsed() {
+        let given = Given {
+            file: file("[answers]\nname = \"x\"\nreplicas = \"3\"\nmetrics = \"no\"\n"),
+            sets: vec![],
+        };
+        let a = resolve(&demo(), &given, None).unwrap();
+        assert_eq!(a.get("replicas"), Some(&Answer::Int(3)));
+        assert_eq!(a.get("metrics"), Some(&Answer::Bool(false)));
+        let given = Given {
+            file: file("[answers]\nname = \"x\"\nreplicas = 2.5\n"),
+            sets: vec![],
+        };
+        let err = resolve(&demo(), &given, None).unwrap_err().to_string();
+        assert!(
+            err.contains("`replicas`: a float is not a valid answer; expected a whole number"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_recorded_file_reads_back_to_the_same_answers() {
+        let given = Given {
+            file: None,
+            sets: vec![
+                ("name".into(), "x".into()),
+                ("team".into(), "t".into()),
+                ("description".into(), "a \"q\"\nb".into()),
+            ],
+        };
+        let a = resolve(&demo(), &given, None).unwrap();
+        let text = a.to_file("demo", "9.9.9");
+        let back = Given {
+            file: file(&text),
+            sets: vec![],
+        };
+        assert_eq!(resolve(&demo(), &back, None).unwrap(), a);
+        assert!(text.contains("scaffold_version = \"9.9.9\""));
+    }
+
+    #[test]
+    fn set_needs_key_and_equals() {
+        assert_eq!(parse_set("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert_eq!(parse_set("a=").unwrap(), ("a".into(), "".into()));
+        assert!(parse_set("=b").is_err());
+        assert!(parse_set("ab").is_err());
+    }
+
+    #[test]
+    fn answers_files_reject_unknown_top_level_keys() {
+        assert!(AnswersFile::parse("kinde = \"x\"\n", Path::new("a.toml")).is_err());
+    }
+}

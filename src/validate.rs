@@ -40,9 +40,13 @@ pub fn from_toml(q: &Question, value: &toml::Value) -> Result<Answer, String> {
         toml::Value::Integer(i) => Answer::Int(*i),
         other => {
             return Err(format!(
-                "a {} is not a valid answer; expected a {}",
+                "a {} is not a valid answer; expected {}",
                 other.type_str(),
-                q.kind.as_str()
+                match q.kind {
+                    QuestionType::Int => "a whole number",
+                    QuestionType::Bool => "true or false",
+                    QuestionType::String | QuestionType::Choice => "a string",
+                }
             ));
         }
     };

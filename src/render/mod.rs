@@ -235,3 +235,110 @@ fn manifest(files: &[PlannedFile]) -> String {
     lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
     lines.concat()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::{Given, resolve};
+    use crate::template::{Catalog, Source};
+
+    fn demo() -> Kind {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates");
+        Catalog::load(&Source::Dir(root))
+            .unwrap()
+            .get("demo")
+            .unwrap()
+            .clone()
+    }
+
+    fn plan_with(sets: &[(&str, &str)]) -> Plan {
+        let mut all = vec![("name".to_string(), "shop".to_string())];
+        all.extend(sets.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let kind = demo();
+        let answers = resolve(
+            &kind,
+            &Given {
+                file: None,
+                sets: all,
+            },
+            None,
+        )
+        .unwrap();
+        plan(&kind, &answers, Map::new(), "0.0.0").unwrap()
+    }
+
+    fn paths(p: &Plan) -> Vec<&str> {
+        p.files.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    #[test]
+    fn rule_globs_keep_braces_literal_and_stars_within_a_segment() {
+        let g = rule_glob("{{name}}-chart/templates/*.yaml")
+            .unwrap()
+            .compile_matcher();
+        assert!(g.is_match("{{name}}-chart/templates/ingress.yaml"));
+        assert!(!g.is_match("{{name}}-chart/templates/sub/ingress.yaml"));
+        let g = rule_glob("docs/**").unwrap().compile_matcher();
+        assert!(g.is_match("docs/a/b/c.md"));
+    }
+
+    #[test]
+    fn when_and_unless_rules_decide_which_files_exist() {
+        let p = plan_with(&[]);
+        assert!(paths(&p).contains(&"shop-chart/templates/ingress.yaml"));
+        assert!(!paths(&p).contains(&"shop-chart/templates/httproute.yaml"));
+        assert_eq!(p.skipped.len(), 1);
+        assert_eq!(
+            p.skipped[0].path, "shop-chart/templates/httproute.yaml",
+            "left-out paths are rendered too"
+        );
+
+        let p = plan_with(&[("ingress", "gateway"), ("metrics", "false")]);
+        assert!(paths(&p).contains(&"shop-chart/templates/httproute.yaml"));
+        assert!(!paths(&p).contains(&"shop-chart/templates/ingress.yaml"));
+        assert!(!paths(&p).iter().any(|f| f.starts_with("docs/")));
+    }
+
+    #[test]
+    fn plans_are_sorted_and_record_answers_and_hashes() {
+        let p = plan_with(&[]);
+        let mut sorted = paths(&p);
+        sorted.sort();
+        assert_eq!(paths(&p), sorted);
+        let manifest = p
+            .files
+            .iter()
+            .find(|f| f.path == ".scaffold/manifest")
+            .unwrap();
+        let text = String::from_utf8(manifest.contents.clone()).unwrap();
+        assert_eq!(text.lines().count(), p.files.len() - 1);
+        assert!(text.contains("  .scaffold/answers.toml\n"));
+    }
+
+    #[test]
+    fn only_hbs_files_are_rendered() {
+        let p = plan_with(&[]);
+        let get = |path: &str| {
+            String::from_utf8(
+                p.files
+                    .iter()
+                    .find(|f| f.path == path)
+                    .unwrap()
+                    .contents
+                    .clone(),
+            )
+            .unwrap()
+        };
+        assert!(get("README.md").starts_with("# Shop\n"));
+        assert_eq!(
+            get("shop-chart/templates/ingress.yaml"),
+            "host: {{ .Values.host }}\n"
+        );
+    }
+
+    #[test]
+    fn next_steps_are_rendered() {
+        assert_eq!(plan_with(&[]).next_steps, ["make check", "echo shop"]);
+    }
+}

@@ -232,3 +232,51 @@ fn question_problems(q: &Question) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Manifest {
+        toml::from_str(text).unwrap()
+    }
+
+    const HEAD: &str = "kind = \"k\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n";
+
+    #[test]
+    fn a_consistent_manifest_has_no_problems() {
+        let m = parse(&format!(
+            "{HEAD}[[questions]]\nkey = \"mode\"\nprompt = \"p\"\ntype = \"choice\"\ndefault = \"a\"\nchoices = [{{ value = \"a\" }}, {{ value = \"b\" }}]\n\
+             [[files]]\npaths = [\"x/**\"]\nwhen = {{ mode = \"b\" }}\nreason = \"r\"\n"
+        ));
+        assert!(m.problems("k").is_empty(), "{:?}", m.problems("k"));
+    }
+
+    #[test]
+    fn problems_are_found_at_load_time() {
+        let m = parse(&format!(
+            "{HEAD}[[questions]]\nkey = \"Bad-Key\"\nprompt = \"p\"\ntype = \"int\"\ndefault = \"x\"\npattern = \"(\"\n\
+             [[questions]]\nkey = \"name\"\nprompt = \"p\"\ntype = \"string\"\n\
+             [[questions]]\nkey = \"c\"\nprompt = \"p\"\ntype = \"choice\"\ndefault = \"z\"\nchoices = [{{ value = \"a\" }}]\n\
+             [[files]]\npaths = [\"x\"]\nwhen = {{ missing = true, c = 3 }}\nreason = \"r\"\n"
+        ));
+        let all = m.problems("other").join("\n");
+        for needle in [
+            "must equal the folder name",
+            "`Bad-Key` must be lowercase",
+            "pattern does not compile",
+            "`pattern` applies to strings only",
+            "`name` is reserved",
+            "`z` is not one of: a",
+            "tests `missing`, which is not a question",
+            "a [[files]] rule on `c`: `3` is not a choice",
+        ] {
+            assert!(all.contains(needle), "{needle} not in:\n{all}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        assert!(toml::from_str::<Manifest>(&format!("{HEAD}colour = \"blue\"\n")).is_err());
+    }
+}

@@ -182,3 +182,41 @@ fn build_kind(folder: &str, raw: Vec<RawFile>) -> Result<Kind> {
         presets,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_kinds_load_and_each_has_files_and_a_default_preset() {
+        let catalog = Catalog::load(&Source::Embedded).unwrap();
+        assert_eq!(catalog.names(), ["k8s-platform", "serverless-webhook"]);
+        for kind in &catalog.kinds {
+            assert!(!kind.files.is_empty(), "{}", kind.name());
+            assert!(
+                kind.presets.iter().any(|(n, _)| n == "default"),
+                "{}",
+                kind.name()
+            );
+            assert!(
+                !kind.files.iter().any(|f| f.path.starts_with("files/")),
+                "paths are relative to files/"
+            );
+        }
+    }
+
+    #[test]
+    fn a_folder_without_kinds_is_a_usage_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let err = Catalog::load(&Source::Dir(tmp.path().to_path_buf())).unwrap_err();
+        assert!(err.to_string().contains("holds no kind"), "{err}");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn unknown_kinds_list_the_available_ones() {
+        let catalog = Catalog::load(&Source::Embedded).unwrap();
+        let err = catalog.get("nope").unwrap_err().to_string();
+        assert!(err.contains("k8s-platform, serverless-webhook"), "{err}");
+    }
+}
