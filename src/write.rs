@@ -288,14 +288,13 @@ mod tests {
     #[test]
     fn refuses_a_non_empty_folder_without_force() {
         let tmp = tempfile::tempdir().unwrap();
-        fs::write(tmp.path().join("mine.txt"), "keep").unwrap();
-        let err = write(&plan(), tmp.path(), WriteOptions::default(), &no_cancel()).unwrap_err();
+        let target = tmp.path().join("demo");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("mine.txt"), "keep").unwrap();
+        let err = write(&plan(), &target, WriteOptions::default(), &no_cancel()).unwrap_err();
         assert!(matches!(err, Error::TargetNotEmpty { .. }), "{err}");
-        assert_eq!(
-            fs::read_to_string(tmp.path().join("mine.txt")).unwrap(),
-            "keep"
-        );
-        assert!(leftovers(tmp.path().parent().unwrap()).is_empty());
+        assert_eq!(fs::read_to_string(target.join("mine.txt")).unwrap(), "keep");
+        assert!(leftovers(tmp.path()).is_empty());
     }
 
     #[test]
