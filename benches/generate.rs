@@ -65,6 +65,7 @@ fn run() -> Result<(), String> {
         return Err("no kind found under templates/ (a folder holding template.toml)".into());
     }
 
+    let load_before = load_average();
     let scratch = std::env::temp_dir().join(format!("scaffold-bench-{}", std::process::id()));
     recreate_dir(&scratch)?;
     let result = measure_all(binary, &kinds, &options, &scratch);
@@ -76,6 +77,9 @@ fn run() -> Result<(), String> {
         "scaffold new vs cp -r, {} runs after {} warm-ups, wall time in ms (target: median within {TARGET_RATIO}x of cp -r)",
         options.runs, options.warmup
     );
+    if let (Some(before), Some(after)) = (load_before, load_average()) {
+        println!("load average (1, 5, 15 min) before: {before}; after: {after}");
+    }
     for report in &reports {
         print_report(report);
     }
@@ -273,6 +277,17 @@ fn print_report(report: &KindReport) {
         "cp -r", report.copy.median_ms, report.copy.p90_ms
     );
     println!("  ratio scaffold/cp (medians): {ratio:.2}x, {verdict} the {TARGET_RATIO}x target");
+}
+
+/// The machine's load average, when the system shows it, so a noisy run can be recognised as one.
+fn load_average() -> Option<String> {
+    let text = fs::read_to_string("/proc/loadavg").ok()?;
+    Some(
+        text.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 fn recreate_dir(dir: &Path) -> Result<(), String> {
