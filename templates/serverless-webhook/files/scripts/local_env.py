@@ -1,0 +1,277 @@
+"""The stack's data plane, rebuilt in moto from template.yaml, and a driver that
+feeds the handlers the way API Gateway and the SQS event source mapping do.
+
+Used by the end-to-end tests and by scripts/local_server.py (`make local`).
+Queue settings (visibility timeout, maxReceiveCount, FIFO) and function
+environment are read from template.yaml, so the local run and the tests
+exercise what gets deployed, not a copy of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+LOCAL_SECRET = "whsec_" + base64.b64encode(b"local-development-secret-32bytes").decode()
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML loader that keeps CloudFormation short-form tags as {"Fn::X": value}."""
+
+
+def _cfn_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _cfn_tag)
+
+
+def load_template(path: Path | str = ROOT / "template.yaml") -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def _plain(value, parameters: dict):
+    """Resolve the few intrinsic forms a local run needs: a literal or a !Ref to a parameter."""
+    if isinstance(value, dict) and "Ref" in value and value["Ref"] in parameters:
+        return parameters[value["Ref"]].get("Default")
+    return value
+
+
+class FakeContext:
+    """Enough of the Lambda context object for Powertools."""
+
+    def __init__(self, name: str, timeout_s: int):
+        self.function_name = name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = 256
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{name}"
+        self.log_stream_name = "local"
+        self._timeout_ms = timeout_s * 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self._timeout_ms
+
+
+@dataclass
+class LocalEnv:
+    """Create the queues, tables and secret in the current (mocked) AWS account."""
+
+    template_path: Path = ROOT / "template.yaml"
+    secret: str = LOCAL_SECRET
+    stack: str = "local"
+    urls: dict = field(default_factory=dict)
+    template: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.template = load_template(self.template_path)
+        self.resources = self.template["Resources"]
+        self.parameters = self.template.get("Parameters", {})
+        self.sqs = boto3.client("sqs")
+        self.dynamodb = boto3.client("dynamodb")
+        self.secrets = boto3.client("secretsmanager")
+
+    # --- resources -----------------------------------------------------------
+
+    def _queue_name(self, logical_id: str) -> str:
+        name = self.resources[logical_id]["Properties"]["QueueName"]["Fn::Sub"]
+        return name.replace("${AWS::StackName}", self.stack)
+
+    def _queue_attributes(self, props: dict) -> dict:
+        attributes = {}
+        for key in ("VisibilityTimeout", "MessageRetentionPeriod", "FifoQueue", "ContentBasedDeduplication"):
+            if key in props:
+                value = props[key]
+                attributes[key] = str(value).lower() if isinstance(value, bool) else str(value)
+        return attributes
+
+    def create(self) -> dict:
+        dlq_props = self.resources["DeadLetterQueue"]["Properties"]
+        dlq_url = self.sqs.create_queue(
+            QueueName=self._queue_name("DeadLetterQueue"), Attributes=self._queue_attributes(dlq_props)
+        )["QueueUrl"]
+        dlq_arn = self.sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        queue_props = self.resources["Queue"]["Properties"]
+        attributes = self._queue_attributes(queue_props)
+        redrive = queue_props["RedrivePolicy"]
+        attributes["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": int(redrive["maxReceiveCount"])}
+        )
+        queue_url = self.sqs.create_queue(QueueName=self._queue_name("Queue"), Attributes=attributes)["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        for logical_id in ("EventsTable", "IdempotencyTable"):
+            props = self.resources[logical_id]["Properties"]
+            name = props["TableName"]["Fn::Sub"].replace("${AWS::StackName}", self.stack)
+            self.dynamodb.create_table(
+                TableName=name,
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=props["AttributeDefinitions"],
+                KeySchema=props["KeySchema"],
+            )
+            self.urls[logical_id] = name
+        secret_arn = self.secrets.create_secret(Name=f"{self.stack}/webhook-signing-secret", SecretString=self.secret)[
+            "ARN"
+        ]
+        self.urls.update(
+            Queue=queue_url, QueueArn=queue_arn, DeadLetterQueue=dlq_url, DeadLetterQueueArn=dlq_arn, Secret=secret_arn
+        )
+        self.apply_environment()
+        return self.urls
+
+    def function_environment(self, logical_id: str) -> dict:
+        env = dict(self.template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {}))
+        env.update(self.resources[logical_id]["Properties"].get("Environment", {}).get("Variables", {}))
+        resolved = {
+            "QUEUE_URL": self.urls["Queue"],
+            "SIGNING_SECRET_ARN": self.urls["Secret"],
+            "EVENTS_TABLE": self.urls["EventsTable"],
+            "IDEMPOTENCY_TABLE": self.urls["IdempotencyTable"],
+        }
+        out = {}
+        for key, value in env.items():
+            if key in resolved:
+                out[key] = resolved[key]
+            else:
+                out[key] = str(_plain(value, self.parameters))
+        return out
+
+    def apply_environment(self) -> None:
+        """Export both functions' settings; the handlers read them at call time."""
+        for logical_id in ("IngestFunction", "ProcessorFunction"):
+            env = self.function_environment(logical_id)
+            env.pop("POWERTOOLS_SERVICE_NAME", None)
+            os.environ.update(env)
+        os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+
+    @property
+    def scheme(self) -> str:
+        return self.function_environment("IngestFunction")["SIGNATURE_SCHEME"]
+
+    @property
+    def max_receive_count(self) -> int:
+        return int(self.resources["Queue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"])
+
+    @property
+    def fifo(self) -> bool:
+        return bool(self.resources["Queue"]["Properties"].get("FifoQueue", False))
+
+    # --- driving the handlers --------------------------------------------------
+
+    def post(self, headers: dict, body: bytes, now: int | None = None) -> dict:
+        """Call the ingest handler with an HTTP API (payload 2.0) event, as API Gateway would."""
+        import ingest
+
+        try:
+            text, encoded = body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(body).decode(), True
+        event = {
+            "version": "2.0",
+            "routeKey": "POST /webhooks",
+            "rawPath": "/webhooks",
+            "headers": {k.lower(): v for k, v in headers.items()},
+            "body": text,
+            "isBase64Encoded": encoded,
+            "requestContext": {"http": {"method": "POST", "path": "/webhooks"}, "requestId": str(uuid.uuid4())},
+        }
+        return ingest.handle(event, now=now)
+
+    def _record(self, message: dict) -> dict:
+        attributes = {
+            name: {
+                "stringValue": value.get("StringValue"),
+                "binaryValue": None,
+                "stringListValues": [],
+                "binaryListValues": [],
+                "dataType": value["DataType"],
+            }
+            for name, value in message.get("MessageAttributes", {}).items()
+        }
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": attributes,
+            "md5OfBody": message["MD5OfBody"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.urls["QueueArn"],
+            "awsRegion": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        }
+
+    def pump_once(self) -> dict:
+        """One poll of the event source mapping: receive a batch, invoke, delete the successes.
+
+        Failed records are made visible again at once instead of after the
+        visibility timeout, so a test does not have to wait for it.
+        """
+        import processor
+
+        messages = self.sqs.receive_message(
+            QueueUrl=self.urls["Queue"],
+            MaxNumberOfMessages=10,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return {"received": 0, "failed": 0}
+        event = {"Records": [self._record(m) for m in messages]}
+        try:
+            result = processor.handler(event, FakeContext(f"{self.stack}-processor", 30))
+            failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
+        except Exception:  # noqa: BLE001 - an invocation error fails every record, as in Lambda
+            failed = {m["MessageId"] for m in messages}
+        for message in messages:
+            if message["MessageId"] in failed:
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.urls["Queue"], ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+            else:
+                self.sqs.delete_message(QueueUrl=self.urls["Queue"], ReceiptHandle=message["ReceiptHandle"])
+        return {"received": len(messages), "failed": len(failed)}
+
+    def drain(self, max_polls: int = 50) -> int:
+        """Poll until the queue is empty (or max_polls). Returns the number of polls that found work."""
+        busy = 0
+        for _ in range(max_polls):
+            if self.pump_once()["received"] == 0:
+                break
+            busy += 1
+        return busy
+
+    # --- inspection ------------------------------------------------------------
+
+    def depth(self, logical_id: str) -> int:
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=self.urls[logical_id],
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+    def stored(self) -> list[dict]:
+        items = self.dynamodb.scan(TableName=self.urls["EventsTable"])["Items"]
+        return [{k: next(iter(v.values())) for k, v in item.items()} for item in items]

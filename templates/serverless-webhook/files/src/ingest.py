@@ -1,0 +1,157 @@
+"""Ingest function: HTTP API -> verify -> SQS -> 202.
+
+It does the least work that makes a delivery safe: size check, signature check
+on the raw bytes, one SendMessage. Everything slow happens in the processor, so
+the sender gets its answer well inside its timeout (GitHub waits 10 seconds).
+
+Answers:
+  202 queued (also for a repeat of a delivery already seen: the processor dedupes)
+  400 missing or malformed signature headers, body not UTF-8, Stripe body without an id
+  401 signature mismatch, stale or future timestamp
+  413 body larger than MAX_BODY_BYTES
+  503 the queue refused the message: the sender should retry
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import os
+import time
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities import parameters
+from botocore.exceptions import BotoCoreError, ClientError
+
+import signatures
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+SECRET_CACHE_SECONDS = 300
+
+
+def _settings() -> dict:
+    return {
+        "scheme": os.environ["SIGNATURE_SCHEME"],
+        "queue_url": os.environ["QUEUE_URL"],
+        "secret_id": os.environ["SIGNING_SECRET_ARN"],
+        "tolerance": int(os.environ.get("SIGNATURE_TOLERANCE_SECONDS", signatures.DEFAULT_TOLERANCE_SECONDS)),
+        "max_body": int(os.environ.get("MAX_BODY_BYTES", 262144)),
+        "fifo": os.environ["QUEUE_URL"].endswith(".fifo"),
+    }
+
+
+@functools.cache
+def _sqs():
+    return boto3.client("sqs")
+
+
+def reset_clients() -> None:
+    """Forget cached clients and secrets (tests start a fresh moto account per test)."""
+    _sqs.cache_clear()
+    parameters.clear_caches()
+
+
+def _secrets(secret_id: str) -> list[str]:
+    value = parameters.get_secret(secret_id, max_age=SECRET_CACHE_SECONDS)
+    return signatures.parse_secrets(value)
+
+
+def _answer(status: int, body: dict) -> dict:
+    return {
+        "statusCode": status,
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps(body, sort_keys=True),
+    }
+
+
+def _raw_body(event: dict) -> bytes:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return base64.b64decode(body)
+    return body.encode("utf-8")
+
+
+def _group_id(delivery: signatures.Delivery, text: str) -> str:
+    """FIFO message group: deliveries about the same object stay in order, others run in parallel."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        document = {}
+    if isinstance(document, dict):
+        for path in (("data", "object", "id"), ("repository", "full_name"), ("data", "id"), ("subject",)):
+            node = document
+            for part in path:
+                node = node.get(part) if isinstance(node, dict) else None
+            if isinstance(node, str) and node:
+                return node[:128]
+    return delivery.event_type[:128] or "default"
+
+
+def enqueue(settings: dict, delivery: signatures.Delivery, text: str, received_ms: int) -> None:
+    attributes = {
+        "delivery_id": {"DataType": "String", "StringValue": delivery.delivery_id},
+        "scheme": {"DataType": "String", "StringValue": settings["scheme"]},
+        # Travels with the message through the DLQ and any replay, unlike SentTimestamp.
+        "received_at": {"DataType": "Number", "StringValue": str(received_ms)},
+    }
+    if delivery.event_type:
+        attributes["event_type"] = {"DataType": "String", "StringValue": delivery.event_type}
+    request = {"QueueUrl": settings["queue_url"], "MessageBody": text, "MessageAttributes": attributes}
+    if settings["fifo"]:
+        request["MessageGroupId"] = _group_id(delivery, text)
+        # SQS dedupes identical ids for 5 minutes; the idempotency table covers the days after that.
+        request["MessageDeduplicationId"] = hashlib.sha256(delivery.delivery_id.encode()).hexdigest()
+    _sqs().send_message(**request)
+
+
+def handle(event: dict, now: int | None = None) -> dict:
+    settings = _settings()
+    now = int(time.time()) if now is None else now
+    try:
+        body = _raw_body(event)
+    except ValueError:
+        return _answer(400, {"error": "body is not valid base64"})
+    if len(body) > settings["max_body"]:
+        metrics.add_metric(name="PayloadTooLarge", unit=MetricUnit.Count, value=1)
+        return _answer(413, {"error": f"body larger than {settings['max_body']} bytes"})
+    try:
+        delivery = signatures.verify(
+            settings["scheme"],
+            event.get("headers"),
+            body,
+            _secrets(settings["secret_id"]),
+            now=now,
+            tolerance=settings["tolerance"],
+        )
+    except signatures.SignatureError as exc:
+        metrics.add_metric(name="SignatureRejected", unit=MetricUnit.Count, value=1)
+        logger.warning("delivery refused", extra={"reason": exc.reason, "detail": str(exc)})
+        return _answer(exc.status, {"error": exc.reason})
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return _answer(400, {"error": "body is not UTF-8"})
+    logger.append_keys(delivery_id=delivery.delivery_id)
+    try:
+        enqueue(settings, delivery, text, received_ms=now * 1000)
+    except (ClientError, BotoCoreError):
+        logger.exception("enqueue failed")
+        metrics.add_metric(name="EnqueueFailed", unit=MetricUnit.Count, value=1)
+        return _answer(503, {"error": "could not queue the delivery, retry later"})
+    metrics.add_metric(name="DeliveryAccepted", unit=MetricUnit.Count, value=1)
+    logger.info("delivery queued", extra={"event_type": delivery.event_type})
+    return _answer(202, {"id": delivery.delivery_id, "status": "queued"})
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context) -> dict:
+    return handle(event)
