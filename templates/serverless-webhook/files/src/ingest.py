@@ -29,9 +29,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 import signatures
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+# The service name is also the metric dimension the alarms in template.yaml select on.
+logger = Logger(service="ingest")
+tracer = Tracer(service="ingest")
+metrics = Metrics(service="ingest")
 
 SECRET_CACHE_SECONDS = 300
 
@@ -53,7 +54,8 @@ def _sqs():
 
 
 def reset_clients() -> None:
-    """Forget cached clients and secrets (tests start a fresh moto account per test)."""
+    """Forget cached clients, secrets and unflushed metrics (tests start a fresh moto account per test)."""
+    metrics.clear_metrics()
     _sqs.cache_clear()
     parameters.clear_caches()
 

@@ -34,9 +34,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from botocore.exceptions import ClientError
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+# The service name is also the metric dimension the alarms in template.yaml select on.
+logger = Logger(service="processor")
+tracer = Tracer(service="processor")
+metrics = Metrics(service="processor")
 
 SEVEN_DAYS = 7 * 24 * 3600
 
@@ -122,7 +123,8 @@ def _idempotent_apply():
 
 
 def reset_clients() -> None:
-    """Forget cached clients (tests start a fresh moto account per test)."""
+    """Forget cached clients and unflushed metrics (tests start a fresh moto account per test)."""
+    metrics.clear_metrics()
     _table.cache_clear()
     _batch_processor.cache_clear()
     _idempotent_apply.cache_clear()

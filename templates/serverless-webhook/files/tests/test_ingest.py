@@ -94,3 +94,24 @@ def test_queue_failure_gets_503_so_the_sender_retries(env, monkeypatch):
     monkeypatch.setenv("QUEUE_URL", env.urls["Queue"] + "-gone")
     headers, body = make_delivery(env.scheme, "evt_1")
     assert env.post(headers, body, now=NOW)["statusCode"] == 503
+
+
+def test_rejects_emit_the_metric_the_alarm_watches(env, capsys):
+    import importlib
+    import time
+
+    import ingest
+    from local_env import FakeContext
+
+    ingest = importlib.reload(ingest)  # as a cold start: Metrics reads its namespace from the function settings
+    headers, body = make_delivery(env.scheme, "evt_1", now=int(time.time()))
+    event = {"headers": headers, "body": body.decode().replace("4200", "1"), "isBase64Encoded": False}
+    assert ingest.handler(event, FakeContext("ingest", 10))["statusCode"] == 401
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    [metrics] = [m for m in emitted if "SignatureRejected" in m]
+    alarm = env.resources["SignatureRejectsAlarm"]["Properties"]
+    directive = metrics["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Namespace"] == alarm["Namespace"]
+    assert alarm["MetricName"] in [m["Name"] for m in directive["Metrics"]]
+    for dimension in alarm["Dimensions"]:
+        assert metrics[dimension["Name"]] == dimension["Value"]

@@ -170,3 +170,8 @@ def test_runtime_requirements_are_pinned():
     for line in Path(ROOT / "src" / "requirements.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             assert "==" in line, line
+
+
+def test_custom_metric_alarm_reads_the_namespace_the_functions_write_to():
+    namespace = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
+    assert props("SignatureRejectsAlarm")["Namespace"] == namespace
