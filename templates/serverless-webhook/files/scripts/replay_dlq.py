@@ -26,13 +26,14 @@ MAX_RATE = 500  # the SQS limit for MaxNumberOfMessagesPerSecond
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def default_stack() -> str | None:
+def samconfig(key: str) -> str | None:
+    """A value from samconfig.toml's [default.global.parameters] (stack_name, region)."""
     config = ROOT / "samconfig.toml"
     if not config.exists():
         return None
     with open(config, "rb") as handle:
         data = tomllib.load(handle)
-    return data.get("default", {}).get("global", {}).get("parameters", {}).get("stack_name")
+    return data.get("default", {}).get("global", {}).get("parameters", {}).get(key)
 
 
 def resolve_arns(cloudformation, stack: str) -> tuple[str, str]:
@@ -67,8 +68,9 @@ def check_rate(rate: int) -> int:
     return rate
 
 
-def start(sqs, dlq_arn: str, queue_arn: str, rate: int, dry_run: bool, out=sys.stdout) -> str | None:
+def start(sqs, dlq_arn: str, queue_arn: str, rate: int, dry_run: bool, out=None) -> str | None:
     """Start one move task. Returns its handle, or None for a dry run or an empty DLQ."""
+    out = out or sys.stdout
     check_rate(rate)
     depth = dlq_depth(sqs, dlq_arn)
     request = {"SourceArn": dlq_arn, "DestinationArn": queue_arn, "MaxNumberOfMessagesPerSecond": rate}
@@ -88,7 +90,8 @@ def start(sqs, dlq_arn: str, queue_arn: str, rate: int, dry_run: bool, out=sys.s
     return handle
 
 
-def list_tasks(sqs, dlq_arn: str, out=sys.stdout) -> list[dict]:
+def list_tasks(sqs, dlq_arn: str, out=None) -> list[dict]:
+    out = out or sys.stdout
     tasks = sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=10).get("Results", [])
     if not tasks:
         print("no move tasks for this DLQ", file=out)
@@ -102,7 +105,8 @@ def list_tasks(sqs, dlq_arn: str, out=sys.stdout) -> list[dict]:
     return tasks
 
 
-def cancel(sqs, handle: str, out=sys.stdout) -> int:
+def cancel(sqs, handle: str, out=None) -> int:
+    out = out or sys.stdout
     moved = sqs.cancel_message_move_task(TaskHandle=handle).get("ApproximateNumberOfMessagesMoved", 0)
     print(f"cancelled {handle}; about {moved} message(s) had been moved", file=out)
     return moved
@@ -150,8 +154,8 @@ def manual_move(sqs, dlq_url: str, queue_url_: str, rate: int, limit: int | None
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stack", default=default_stack(), help="CloudFormation stack name (default: samconfig.toml)")
-    parser.add_argument("--region", default=None)
+    parser.add_argument("--stack", default=samconfig("stack_name"), help="stack name (default: samconfig.toml)")
+    parser.add_argument("--region", default=samconfig("region"), help="AWS region (default: samconfig.toml)")
     parser.add_argument("--dlq-arn")
     parser.add_argument("--queue-arn")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -147,3 +147,16 @@ def test_manual_move_is_rate_limited_and_sends_before_deleting():
     assert moved == 5
     assert sqs.log[:2] == ["send b0", "delete r0"]
     assert sum(pauses) == pytest.approx(2.5)  # 5 messages at 2 per second
+
+
+def test_stack_and_region_default_to_samconfig():
+    assert replay_dlq.samconfig("stack_name")
+    assert replay_dlq.samconfig("region")
+
+
+def test_cli_dry_run_end_to_end(monkeypatch, capsys):
+    sqs = FakeSqs(depth=7)
+    monkeypatch.setattr("boto3.client", lambda service, region_name=None: sqs)
+    assert replay_dlq.main(["--dlq-arn", DLQ_ARN, "--queue-arn", QUEUE_ARN, "start", "--rate", "5", "--dry-run"]) == 0
+    assert "7 message(s)" in capsys.readouterr().out
+    assert sqs.called("start_message_move_task") == []
