@@ -109,3 +109,37 @@ def test_stored_item_keeps_type_and_first_receive_time(env):
 def _only_key(env) -> dict:
     [item] = env.dynamodb.scan(TableName=env.urls["IdempotencyTable"])["Items"]
     return {"id": item["id"]}
+
+
+class FunctionKilled(BaseException):
+    """Stands in for Lambda stopping the function at its timeout: no except Exception runs."""
+
+
+def test_timeout_mid_batch_is_retried_once_the_in_progress_record_expires(env, monkeypatch):
+    real_rules = processor.apply_business_rules
+
+    def killed(delivery: dict) -> dict:
+        raise FunctionKilled
+
+    monkeypatch.setattr(processor, "apply_business_rules", killed)
+    with pytest.raises(FunctionKilled):
+        invoke([record("m1", "d1", good(1))])
+    [left] = env.dynamodb.scan(TableName=env.urls["IdempotencyTable"])["Items"]
+    assert left["status"]["S"] == "INPROGRESS"
+
+    # SQS redelivers after the visibility timeout; while the record is in progress the retry is refused, not doubled.
+    monkeypatch.setattr(processor, "apply_business_rules", real_rules)
+    assert invoke([record("m2", "d1", good(1)), record("m3", "d3", good(3), group="g3")]) == {
+        "batchItemFailures": [{"itemIdentifier": "m2"}]
+    }
+    assert [item["delivery_id"] for item in env.stored()] == ["d3"]
+
+    # The in-progress marker lasts only as long as the invocation could have run (its remaining time).
+    env.dynamodb.update_item(
+        TableName=env.urls["IdempotencyTable"],
+        Key={"id": left["id"]},
+        UpdateExpression="SET in_progress_expiration = :past",
+        ExpressionAttributeValues={":past": {"N": "1"}},
+    )
+    assert invoke([record("m4", "d1", good(1))]) == {"batchItemFailures": []}
+    assert sorted(item["delivery_id"] for item in env.stored()) == ["d1", "d3"]
