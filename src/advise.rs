@@ -531,7 +531,7 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError>
     if let Some(b) = cmp.break_even_fargate {
         let other = if input.events_per_month >= b { b - 1 } else { b };
         if other >= 1 {
-            variants.push(("events_per_month", format::thousands(other), AdviseInput { events_per_month: other, ..input.clone() }));
+            variants.push(("events_per_month", other.to_string(), AdviseInput { events_per_month: other, ..input.clone() }));
         }
     }
     let mut would_change = Vec::new();
