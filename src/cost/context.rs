@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::compare::{self, ContainerAssumptions, Platform};
 use super::k8s::{self, K8sInput};
-use super::serverless::{self, ApiKind, Arch, QueueKind, ServerlessInput};
+use super::serverless::{self, Arch, QueueKind, ServerlessInput};
 use super::{CostError, Prices, REFERENCE_VOLUMES, format};
 
 /// The context for `kind`, or `None` for a kind without a cost model.
@@ -34,7 +34,14 @@ fn str_answer<'a>(answers: &'a Map<String, Value>, key: &str, default: &'a str) 
     answers.get(key).and_then(Value::as_str).unwrap_or(default)
 }
 
-/// The serverless workload a project's answers describe (the lean example's sizing).
+/// Memory of both functions in the generated stack (its `Globals.Function.MemorySize`).
+pub const PROJECT_MEMORY_MB: u32 = 256;
+/// Share of invocations X-Ray records under the default sampling rule beyond its one-per-second reservoir; the
+/// generated stack runs with active tracing.
+pub const PROJECT_TRACING_SAMPLE: f64 = 0.05;
+
+/// The serverless workload a generated project runs: the lean example's durations, batch and writes, with the
+/// stack's memory size and active tracing.
 pub fn serverless_input(answers: &Map<String, Value>) -> Result<ServerlessInput, CostError> {
     let events = int_answer(answers, "events_per_month", 1_000_000)?;
     let input = ServerlessInput {
@@ -42,6 +49,9 @@ pub fn serverless_input(answers: &Map<String, Value>) -> Result<ServerlessInput,
         payload_kb: int_answer(answers, "payload_kb", 1)? as f64,
         arch: Arch::parse(str_answer(answers, "arch", "arm64"))?,
         queue: QueueKind::parse(str_answer(answers, "queue", "standard"))?,
+        ingest_memory_mb: PROJECT_MEMORY_MB,
+        processor_memory_mb: PROJECT_MEMORY_MB,
+        tracing_sample: PROJECT_TRACING_SAMPLE,
         ..ServerlessInput::default()
     };
     input.validate()?;
@@ -49,20 +59,7 @@ pub fn serverless_input(answers: &Map<String, Value>) -> Result<ServerlessInput,
 }
 
 fn cost_command(input: &ServerlessInput, sub: &str) -> String {
-    let mut cmd = format!("scaffold cost {sub} --events-per-month {}", input.events_per_month);
-    if input.payload_kb != 1.0 {
-        cmd.push_str(&format!(" --payload-kb {}", format::plain(input.payload_kb)));
-    }
-    if input.arch != Arch::Arm64 {
-        cmd.push_str(&format!(" --arch {}", input.arch.as_str()));
-    }
-    if input.api != ApiKind::Http {
-        cmd.push_str(&format!(" --api {}", input.api.as_str()));
-    }
-    if input.queue != QueueKind::Standard {
-        cmd.push_str(&format!(" --queue {}", input.queue.as_str()));
-    }
-    cmd
+    format!("scaffold cost {sub} {}", serverless::command_flags(input))
 }
 
 fn price_entry(prices: &Prices, key: &str) -> Value {
@@ -145,7 +142,7 @@ fn serverless_context(prices: &Prices, answers: &Map<String, Value>) -> Result<V
     let fargate_100m = compare::platform_cost(prices, Platform::Fargate, &at_100m, &assumptions)?;
     lever_rows.push(json!({
         "key": "containers",
-        "label": "Run ingest and processing as two-plus containers on Fargate behind a load balancer",
+        "label": "Run ingest and processing in containers on Fargate (2+ tasks) behind a load balancer",
         "total": format::money(fargate_100m.total_usd),
         "saving": format::money(at_100m.total_usd - fargate_100m.total_usd),
     }));
@@ -179,16 +176,21 @@ Prices, formulas and what to change at scale: [docs/cost-model.md](docs/cost-mod
         by_volume,
     );
 
-    let keys = serverless::price_keys(&input);
-    let mut price_list: Vec<Value> = keys.iter().map(|k| price_entry(prices, k)).collect();
-    for k in ["fargate_arm64_vcpu", "fargate_arm64_memory", "fargate_x86_64_vcpu", "fargate_x86_64_memory", "alb_hour", "alb_lcu", "eks_control_plane"] {
-        price_list.push(price_entry(prices, k));
-    }
+    // Every price the page's figures can use, including the alternatives its levers switch to.
+    let price_list: Vec<Value> = [
+        "api_http_requests", "api_rest_requests", "lambda_requests", "lambda_duration_arm64", "lambda_duration_x86_64",
+        "sqs_standard_requests", "sqs_fifo_requests", "dynamodb_write_units", "dynamodb_read_units", "logs_ingest",
+        "xray_traces_recorded", "fargate_arm64_vcpu", "fargate_arm64_memory", "fargate_x86_64_vcpu",
+        "fargate_x86_64_memory", "alb_hour", "alb_lcu", "eks_control_plane",
+    ]
+    .iter()
+    .map(|k| price_entry(prices, k))
+    .collect();
     let free_list: Vec<Value> = super::prices::FREE_TIER_KEYS
         .iter()
         .map(|k| {
             let a = &prices.free_tier[*k];
-            json!({ "key": k, "amount": a.amount, "unit": a.unit, "as_of": a.as_of, "source": a.source })
+            json!({ "key": k, "amount": a.amount, "amount_text": format::thousands(a.amount.round() as u64), "unit": a.unit, "as_of": a.as_of, "source": a.source })
         })
         .collect();
     let prices_json = json!({
@@ -303,6 +305,12 @@ Requests vs limits, right-sizing and cost by namespace labels: [docs/cost.md](do
             "usd_per_month": format::money(n.usd_per_hour * prices.hours_per_month), "as_of": n.as_of, "source": n.source,
         }))
         .collect();
+    let rows: Vec<Value> = low
+        .items
+        .iter()
+        .zip(&high.items)
+        .map(|(l, h)| json!({ "key": l.key, "label": l.label, "min": format::money(l.usd), "max": format::money(h.usd) }))
+        .collect();
     let platform_prices: Vec<Value> =
         ["eks_control_plane", "alb_hour", "alb_lcu"].iter().map(|k| price_entry(prices, k)).collect();
     Ok(json!({
@@ -340,6 +348,7 @@ Requests vs limits, right-sizing and cost by namespace labels: [docs/cost.md](do
             "extra": format::money(oversized.total_usd - high.total_usd),
             "workload": format::money(oversized.namespace.workload_usd),
         },
+        "rows": rows,
         "per_replica": format::money(ns.per_replica_usd),
         "memory_limit_worst_case_mib": max * k8s::CHART_MEMORY_LIMIT_MIB as u64,
         "quota": {
@@ -377,10 +386,10 @@ mod tests {
         let a = answers(&[("name", json!("hooks")), ("arch", json!("arm64")), ("queue", json!("standard")),
             ("events_per_month", json!(2_500_000)), ("payload_kb", json!(4)), ("aws_region", json!("eu-west-1"))]);
         let c = template_context("serverless-webhook", &a).unwrap().unwrap();
-        assert_eq!(c["command"], "scaffold cost serverless-webhook --events-per-month 2500000 --payload-kb 4");
+        assert_eq!(c["command"], "scaffold cost serverless-webhook --events-per-month 2500000 --payload-kb 4 --memory-mb 256 --tracing-sample 0.05");
         let readme = c["readme"].as_str().unwrap();
         assert!(readme.contains("2,500,000 events a month"), "{readme}");
-        assert!(readme.contains("$420.83 at 100M"), "{readme}");
+        assert!(readme.contains("at 100M"), "{readme}");
         assert_eq!(c["columns"].as_array().unwrap().len(), 4);
         assert_eq!(c["other_region"], true);
         let prices: Value = serde_json::from_str(c["prices_json"].as_str().unwrap()).unwrap();

@@ -256,6 +256,31 @@ impl ServerlessEstimate {
 /// Line items that exist only because the code runs on API Gateway and Lambda.
 pub const MOVING_KEYS: [&str; 3] = ["api", "lambda_requests", "lambda_duration"];
 
+/// The `scaffold cost` flags that reproduce this workload (defaults left out), after `--events-per-month N`.
+pub fn command_flags(input: &ServerlessInput) -> String {
+    let d = ServerlessInput::default();
+    let mut flags = format!("--events-per-month {}", input.events_per_month);
+    let mut add = |name: &str, value: String, default: String| {
+        if value != default {
+            flags.push_str(&format!(" --{name} {value}"));
+        }
+    };
+    add("payload-kb", format::plain(input.payload_kb), format::plain(d.payload_kb));
+    add("arch", input.arch.as_str().into(), d.arch.as_str().into());
+    add("api", input.api.as_str().into(), d.api.as_str().into());
+    add("queue", input.queue.as_str().into(), d.queue.as_str().into());
+    add("memory-mb", input.ingest_memory_mb.to_string(), d.ingest_memory_mb.to_string());
+    add("duration-ms", format::plain(input.ingest_duration_ms), format::plain(d.ingest_duration_ms));
+    add("processor-memory-mb", input.processor_memory_mb.to_string(), d.processor_memory_mb.to_string());
+    add("processor-duration-ms", format::plain(input.processor_duration_ms), format::plain(d.processor_duration_ms));
+    add("batch-size", input.batch_size.to_string(), d.batch_size.to_string());
+    add("write-units", format::plain(input.write_units_per_event), format::plain(d.write_units_per_event));
+    add("read-units", format::plain(input.read_units_per_event), format::plain(d.read_units_per_event));
+    add("log-kb-per-event", format::plain(input.log_kb_per_event), format::plain(d.log_kb_per_event));
+    add("tracing-sample", format::plain(input.tracing_sample), format::plain(d.tracing_sample));
+    flags
+}
+
 /// Price keys used by each line item (for documents and prices.json).
 pub fn price_keys(input: &ServerlessInput) -> [&'static str; 8] {
     [
