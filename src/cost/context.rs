@@ -255,6 +255,15 @@ Prices, formulas and what to change at scale: [docs/cost-model.md](docs/cost-mod
     }))
 }
 
+fn bound_text(bound_by: &str) -> &'static str {
+    match bound_by {
+        "cpu" => "set by CPU requests",
+        "memory" => "set by memory requests",
+        "pods" => "set by pod slots per node",
+        _ => "the two-node floor kept for availability",
+    }
+}
+
 fn k8s_context(prices: &Prices, answers: &Map<String, Value>) -> Result<Value, CostError> {
     let min = int_answer(answers, "min_replicas", 2)?;
     let max = int_answer(answers, "max_replicas", min.max(2) * 3)?.max(min);
@@ -337,9 +346,10 @@ Requests vs limits, right-sizing and cost by namespace labels: [docs/cost.md](do
             "cpu_request": format!("{}m", k8s::CHART_CPU_REQUEST_M),
             "memory_request": format!("{}Mi", k8s::CHART_MEMORY_REQUEST_MIB),
             "memory_limit": format!("{}Mi", k8s::CHART_MEMORY_LIMIT_MIB),
+            "cpu_limit": format!("{}m", k8s::CHART_CPU_LIMIT_M),
         },
-        "min": { "nodes": low.fit.nodes, "bound_by": low.fit.bound_by, "total": format::money(low.total_usd), "lines": lines(&low), "workload": format::money(low.namespace.workload_usd) },
-        "max": { "nodes": high.fit.nodes, "bound_by": high.fit.bound_by, "total": format::money(high.total_usd), "lines": lines(&high), "workload": format::money(high.namespace.workload_usd) },
+        "min": { "nodes": low.fit.nodes, "bound_by": low.fit.bound_by, "bound_text": bound_text(&low.fit.bound_by), "total": format::money(low.total_usd), "lines": lines(&low), "workload": format::money(low.namespace.workload_usd) },
+        "max": { "nodes": high.fit.nodes, "bound_by": high.fit.bound_by, "bound_text": bound_text(&high.fit.bound_by), "total": format::money(high.total_usd), "lines": lines(&high), "workload": format::money(high.namespace.workload_usd) },
         "oversized": {
             "cpu_request": format!("{}m", k8s::CHART_CPU_REQUEST_M * 5),
             "memory_request": format!("{}Mi", k8s::CHART_MEMORY_REQUEST_MIB * 4),

@@ -20,6 +20,7 @@ pub const TEAM_LIMIT_MEMORY_MIB: u32 = 16 * 1024;
 pub const CHART_CPU_REQUEST_M: u32 = 100;
 pub const CHART_MEMORY_REQUEST_MIB: u32 = 128;
 pub const CHART_MEMORY_LIMIT_MIB: u32 = 256;
+pub const CHART_CPU_LIMIT_M: u32 = 500;
 /// Per-node DaemonSets on EKS: kube-proxy (100m CPU) and the VPC CNI aws-node (25m CPU).
 pub const DAEMONSET_CPU_M: u32 = 125;
 pub const DAEMONSET_PODS: u32 = 2;
