@@ -73,6 +73,15 @@ fn serverless_cost_page_passes_its_own_recompute_test() {
         let doc = std::fs::read_to_string(dir.path().join("docs/cost-model.md")).unwrap();
         assert!(doc.contains(&format!("scaffold cost serverless-webhook --events-per-month {events}")));
     }
+    // Overlay the cost files onto a project the engine rendered: SCAFFOLD_COST_PROJECT=<project dir>.
+    if let Ok(project) = std::env::var("SCAFFOLD_COST_PROJECT") {
+        let project = Path::new(&project);
+        let record: toml::Table = toml::from_str(&std::fs::read_to_string(project.join(".scaffold/answers.toml")).unwrap()).unwrap();
+        let kind = record["kind"].as_str().unwrap().to_string();
+        let answers: Map<String, Value> = serde_json::to_value(&record["answers"]).unwrap().as_object().unwrap().clone();
+        let files: &[&str] = if kind == "k8s-platform" { &["docs/cost.md.hbs"] } else { &SERVERLESS_FILES };
+        render(&kind, &answers, files, project);
+    }
     if let Ok(keep) = std::env::var("SCAFFOLD_COST_RENDER_DIR") {
         let keep = Path::new(&keep);
         render_serverless(&serverless_answers(2_500_000, 4, "arm64", "standard"), &keep.join("serverless-webhook"));
