@@ -44,7 +44,12 @@ impl Traffic {
         Traffic::ALL
             .into_iter()
             .find(|t| t.as_str() == text)
-            .ok_or_else(|| invalid("--traffic", format!("'{text}' is not steady, spiky or bursty")))
+            .ok_or_else(|| {
+                invalid(
+                    "--traffic",
+                    format!("'{text}' is not steady, spiky or bursty"),
+                )
+            })
     }
 
     /// Peak over monthly average that a container fleet must be sized for.
@@ -58,7 +63,10 @@ impl Traffic {
 }
 
 fn invalid(field: &str, message: String) -> CostError {
-    CostError::InvalidInput { field: field.into(), message }
+    CostError::InvalidInput {
+        field: field.into(),
+        message,
+    }
 }
 
 /// Every answer the rules need.
@@ -94,13 +102,22 @@ impl Default for AdviseInput {
 impl AdviseInput {
     pub fn validate(&self) -> Result<(), CostError> {
         if self.events_per_month == 0 || self.events_per_month > crate::cost::MAX_EVENTS_PER_MONTH {
-            return Err(invalid("--events-per-month", "must be between 1 and 10^12 events per month".into()));
+            return Err(invalid(
+                "--events-per-month",
+                "must be between 1 and 10^12 events per month".into(),
+            ));
         }
         if self.team_size == 0 || self.team_size > MAX_TEAM_SIZE {
-            return Err(invalid("--team-size", format!("must be between 1 and {MAX_TEAM_SIZE} engineers")));
+            return Err(invalid(
+                "--team-size",
+                format!("must be between 1 and {MAX_TEAM_SIZE} engineers"),
+            ));
         }
         if self.latency_budget_ms == 0 || self.latency_budget_ms > MAX_LATENCY_MS {
-            return Err(invalid("--latency-budget-ms", format!("must be between 1 and {MAX_LATENCY_MS} ms")));
+            return Err(invalid(
+                "--latency-budget-ms",
+                format!("must be between 1 and {MAX_LATENCY_MS} ms"),
+            ));
         }
         Ok(())
     }
@@ -112,7 +129,10 @@ impl AdviseInput {
 
     /// Something functions cannot do.
     pub fn needs_containers(&self) -> bool {
-        self.gpu || self.long_lived_connections || self.custom_networking || self.latency_budget_ms < LATENCY_FLOOR_MS
+        self.gpu
+            || self.long_lived_connections
+            || self.custom_networking
+            || self.latency_budget_ms < LATENCY_FLOOR_MS
     }
 }
 
@@ -153,14 +173,19 @@ pub fn questions() -> Vec<Question> {
             key: "traffic",
             prompt: "How does traffic arrive?",
             help: "steady: flat all day; spiky: short peaks a few times the average; bursty: mostly idle, then sudden bursts.",
-            kind: AnswerKind::Choice { choices: Traffic::ALL.iter().map(|t| t.as_str()).collect() },
+            kind: AnswerKind::Choice {
+                choices: Traffic::ALL.iter().map(|t| t.as_str()).collect(),
+            },
             default: AnswerValue::Text(d.traffic.as_str()),
         },
         Question {
             key: "events_per_month",
             prompt: "Events (requests) per month",
             help: "Used for the cost comparison and the break-even. 1M is about 0.4 per second on average.",
-            kind: AnswerKind::Int { min: 1, max: crate::cost::MAX_EVENTS_PER_MONTH },
+            kind: AnswerKind::Int {
+                min: 1,
+                max: crate::cost::MAX_EVENTS_PER_MONTH,
+            },
             default: AnswerValue::Int(d.events_per_month),
         },
         Question {
@@ -188,7 +213,10 @@ pub fn questions() -> Vec<Question> {
             key: "team_size",
             prompt: "How many engineers build and run it?",
             help: "Kubernetes pays off when a platform team can own the cluster and the rest ship product.",
-            kind: AnswerKind::Int { min: 1, max: MAX_TEAM_SIZE as u64 },
+            kind: AnswerKind::Int {
+                min: 1,
+                max: MAX_TEAM_SIZE as u64,
+            },
             default: AnswerValue::Int(d.team_size as u64),
         },
         Question {
@@ -209,7 +237,10 @@ pub fn questions() -> Vec<Question> {
             key: "latency_budget_ms",
             prompt: "Latency budget for a response, in milliseconds (p99)",
             help: "Below 100 ms, function cold starts do not fit without paying to keep instances warm.",
-            kind: AnswerKind::Int { min: 1, max: MAX_LATENCY_MS as u64 },
+            kind: AnswerKind::Int {
+                min: 1,
+                max: MAX_LATENCY_MS as u64,
+            },
             default: AnswerValue::Int(d.latency_budget_ms as u64),
         },
     ]
@@ -238,7 +269,11 @@ fn parse_bool(key: &str, text: &str) -> Result<bool, CostError> {
 }
 
 fn parse_int(key: &str, text: &str, max: u64) -> Result<u64, CostError> {
-    let value: u64 = text.trim().replace('_', "").parse().map_err(|_| invalid(key, format!("'{text}' is not a whole number")))?;
+    let value: u64 = text
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| invalid(key, format!("'{text}' is not a whole number")))?;
     if value == 0 || value > max {
         return Err(invalid(key, format!("{value} must be between 1 and {max}")));
     }
@@ -251,7 +286,10 @@ impl AdvisePartial {
         let answered = [
             ("traffic", self.traffic.is_some()),
             ("events_per_month", self.events_per_month.is_some()),
-            ("long_lived_connections", self.long_lived_connections.is_some()),
+            (
+                "long_lived_connections",
+                self.long_lived_connections.is_some(),
+            ),
             ("gpu", self.gpu.is_some()),
             ("custom_networking", self.custom_networking.is_some()),
             ("team_size", self.team_size.is_some()),
@@ -259,22 +297,37 @@ impl AdvisePartial {
             ("compliance_isolation", self.compliance_isolation.is_some()),
             ("latency_budget_ms", self.latency_budget_ms.is_some()),
         ];
-        answered.into_iter().filter(|(_, done)| !done).map(|(k, _)| k).collect()
+        answered
+            .into_iter()
+            .filter(|(_, done)| !done)
+            .map(|(k, _)| k)
+            .collect()
     }
 
     /// Record a wizard answer given as text (`yes`, `spiky`, `1000000` or `1M` for events).
     pub fn set(&mut self, key: &str, text: &str) -> Result<(), CostError> {
         match key {
             "traffic" => self.traffic = Some(Traffic::parse(text.trim())?),
-            "events_per_month" => self.events_per_month = Some(crate::cost::parse_events("events_per_month", text)?),
+            "events_per_month" => {
+                self.events_per_month = Some(crate::cost::parse_events("events_per_month", text)?)
+            }
             "long_lived_connections" => self.long_lived_connections = Some(parse_bool(key, text)?),
             "gpu" => self.gpu = Some(parse_bool(key, text)?),
             "custom_networking" => self.custom_networking = Some(parse_bool(key, text)?),
-            "team_size" => self.team_size = Some(parse_int(key, text, MAX_TEAM_SIZE as u64)? as u32),
+            "team_size" => {
+                self.team_size = Some(parse_int(key, text, MAX_TEAM_SIZE as u64)? as u32)
+            }
             "platform_team" => self.platform_team = Some(parse_bool(key, text)?),
             "compliance_isolation" => self.compliance_isolation = Some(parse_bool(key, text)?),
-            "latency_budget_ms" => self.latency_budget_ms = Some(parse_int(key, text, MAX_LATENCY_MS as u64)? as u32),
-            other => return Err(invalid("question", format!("'{other}' is not an advise question"))),
+            "latency_budget_ms" => {
+                self.latency_budget_ms = Some(parse_int(key, text, MAX_LATENCY_MS as u64)? as u32)
+            }
+            other => {
+                return Err(invalid(
+                    "question",
+                    format!("'{other}' is not an advise question"),
+                ));
+            }
         }
         Ok(())
     }
@@ -285,7 +338,9 @@ impl AdvisePartial {
         AdviseInput {
             traffic: self.traffic.unwrap_or(d.traffic),
             events_per_month: self.events_per_month.unwrap_or(d.events_per_month),
-            long_lived_connections: self.long_lived_connections.unwrap_or(d.long_lived_connections),
+            long_lived_connections: self
+                .long_lived_connections
+                .unwrap_or(d.long_lived_connections),
             gpu: self.gpu.unwrap_or(d.gpu),
             custom_networking: self.custom_networking.unwrap_or(d.custom_networking),
             team_size: self.team_size.unwrap_or(d.team_size),
@@ -318,8 +373,12 @@ impl Recommendation {
 
     pub fn describe(self) -> &'static str {
         match self {
-            Recommendation::K8sPlatform => "k8s-platform: run it on a Kubernetes platform your platform team owns",
-            Recommendation::ServerlessWebhook => "serverless-webhook: API Gateway, Lambda, SQS and DynamoDB",
+            Recommendation::K8sPlatform => {
+                "k8s-platform: run it on a Kubernetes platform your platform team owns"
+            }
+            Recommendation::ServerlessWebhook => {
+                "serverless-webhook: API Gateway, Lambda, SQS and DynamoDB"
+            }
             Recommendation::ManagedContainers => {
                 "neither kind: a managed container platform (ECS on Fargate, Cloud Run, App Runner)"
             }
@@ -350,12 +409,18 @@ pub fn decide(input: &AdviseInput, break_even: Option<u64>) -> Decision {
         return containers("R1");
     }
     if input.compliance_isolation && input.can_run_kubernetes() {
-        return Decision { recommendation: Recommendation::K8sPlatform, rule: "R2" };
+        return Decision {
+            recommendation: Recommendation::K8sPlatform,
+            rule: "R2",
+        };
     }
     if break_even.is_some_and(|b| input.events_per_month >= b) {
         return containers("R3");
     }
-    Decision { recommendation: Recommendation::ServerlessWebhook, rule: "R4" }
+    Decision {
+        recommendation: Recommendation::ServerlessWebhook,
+        rule: "R4",
+    }
 }
 
 /// One answer and what it did.
@@ -405,8 +470,15 @@ fn yes_no(b: bool) -> String {
 }
 
 fn comparison(prices: &Prices, input: &AdviseInput) -> Result<Comparison, CostError> {
-    let assumptions = ContainerAssumptions { peak_factor: input.traffic.peak_factor(), ..Default::default() };
-    compare::compare(prices, &ServerlessInput::default().at(input.events_per_month), &assumptions)
+    let assumptions = ContainerAssumptions {
+        peak_factor: input.traffic.peak_factor(),
+        ..Default::default()
+    };
+    compare::compare(
+        prices,
+        &ServerlessInput::default().at(input.events_per_month),
+        &assumptions,
+    )
 }
 
 /// Decide, explain each answer, price both sides at the stated volume and list what would flip the answer.
@@ -423,21 +495,43 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError>
 
     let mut reasons = Vec::new();
     let traffic_effect = match input.traffic {
-        Traffic::Steady => "a flat load keeps containers busy: they are sized for 1.5x the average, so they pay off sooner",
-        Traffic::Spiky => "containers must be sized for peaks about 3x the average, while functions follow the load",
-        Traffic::Bursty => "mostly idle: containers sized for 10x the average sit unused, functions scale to zero",
+        Traffic::Steady => {
+            "a flat load keeps containers busy: they are sized for 1.5x the average, so they pay off sooner"
+        }
+        Traffic::Spiky => {
+            "containers must be sized for peaks about 3x the average, while functions follow the load"
+        }
+        Traffic::Bursty => {
+            "mostly idle: containers sized for 10x the average sit unused, functions scale to zero"
+        }
     };
-    reasons.push(Reason { key: "traffic", answer: input.traffic.as_str().into(), effect: traffic_effect.into() });
-    let cheaper = if cmp.cheapest == "serverless" { "serverless is cheaper here" } else { "containers are cheaper here" };
+    reasons.push(Reason {
+        key: "traffic",
+        answer: input.traffic.as_str().into(),
+        effect: traffic_effect.into(),
+    });
+    let cheaper = if cmp.cheapest == "serverless" {
+        "serverless is cheaper here"
+    } else {
+        "containers are cheaper here"
+    };
     reasons.push(Reason {
         key: "events_per_month",
         answer: format::thousands(input.events_per_month),
         effect: format!(
             "serverless {} vs containers on Fargate {} a month: {cheaper}; break-even {}",
-            money(cmp.serverless.total_usd), money(cmp.fargate.total_usd), be(cmp.break_even_fargate)
+            money(cmp.serverless.total_usd),
+            money(cmp.fargate.total_usd),
+            be(cmp.break_even_fargate)
         ),
     });
-    let needs = |flag: bool, yes: &str, no: &str| if flag { yes.to_string() } else { no.to_string() };
+    let needs = |flag: bool, yes: &str, no: &str| {
+        if flag {
+            yes.to_string()
+        } else {
+            no.to_string()
+        }
+    };
     reasons.push(Reason {
         key: "long_lived_connections",
         answer: yes_no(input.long_lived_connections),
@@ -448,14 +542,20 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError>
     reasons.push(Reason {
         key: "gpu",
         answer: yes_no(input.gpu),
-        effect: needs(input.gpu, "Lambda has no GPUs: this needs containers on GPU nodes", "not a factor"),
+        effect: needs(
+            input.gpu,
+            "Lambda has no GPUs: this needs containers on GPU nodes",
+            "not a factor",
+        ),
     });
     reasons.push(Reason {
         key: "custom_networking",
         answer: yes_no(input.custom_networking),
-        effect: needs(input.custom_networking,
+        effect: needs(
+            input.custom_networking,
             "sidecars, a mesh or your own network policies need a container orchestrator",
-            "the provider's networking is enough"),
+            "the provider's networking is enough",
+        ),
     });
     reasons.push(Reason {
         key: "team_size",
@@ -470,9 +570,16 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError>
         key: "platform_team",
         answer: yes_no(input.platform_team),
         effect: match (input.platform_team, k8s_ok) {
-            (true, true) => "someone owns upgrades, ingress, policy and on-call: Kubernetes is an option".into(),
-            (true, false) => format!("a platform team in a team of {} is too thin to own a cluster", input.team_size),
-            (false, _) => "nobody would own cluster upgrades and on-call: Kubernetes is ruled out".into(),
+            (true, true) => {
+                "someone owns upgrades, ingress, policy and on-call: Kubernetes is an option".into()
+            }
+            (true, false) => format!(
+                "a platform team in a team of {} is too thin to own a cluster",
+                input.team_size
+            ),
+            (false, _) => {
+                "nobody would own cluster upgrades and on-call: Kubernetes is ruled out".into()
+            }
         },
     });
     reasons.push(Reason {
@@ -508,9 +615,16 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError>
     // What would change the answer: every single-answer change, decided by the same rules.
     let mut variants: Vec<(&'static str, String, AdviseInput)> = Vec::new();
     for t in Traffic::ALL.into_iter().filter(|t| *t != input.traffic) {
-        variants.push(("traffic", t.as_str().into(), AdviseInput { traffic: t, ..input.clone() }));
+        variants.push((
+            "traffic",
+            t.as_str().into(),
+            AdviseInput {
+                traffic: t,
+                ..input.clone()
+            },
+        ));
     }
-    let toggles: [(&'static str, fn(&mut AdviseInput) -> &mut bool); 5] = [
+    let toggles: [(&'static str, Toggle); 5] = [
         ("long_lived_connections", |i| &mut i.long_lived_connections),
         ("gpu", |i| &mut i.gpu),
         ("custom_networking", |i| &mut i.custom_networking),
@@ -524,28 +638,74 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError>
         let answer = yes_no(*b);
         variants.push((key, answer, v));
     }
-    let team = if input.team_size >= MIN_TEAM_FOR_PLATFORM { MIN_TEAM_FOR_PLATFORM - 1 } else { MIN_TEAM_FOR_PLATFORM };
-    variants.push(("team_size", team.to_string(), AdviseInput { team_size: team, ..input.clone() }));
-    let latency = if input.latency_budget_ms < LATENCY_FLOOR_MS { LATENCY_FLOOR_MS } else { LATENCY_FLOOR_MS - 1 };
-    variants.push(("latency_budget_ms", latency.to_string(), AdviseInput { latency_budget_ms: latency, ..input.clone() }));
+    let team = if input.team_size >= MIN_TEAM_FOR_PLATFORM {
+        MIN_TEAM_FOR_PLATFORM - 1
+    } else {
+        MIN_TEAM_FOR_PLATFORM
+    };
+    variants.push((
+        "team_size",
+        team.to_string(),
+        AdviseInput {
+            team_size: team,
+            ..input.clone()
+        },
+    ));
+    let latency = if input.latency_budget_ms < LATENCY_FLOOR_MS {
+        LATENCY_FLOOR_MS
+    } else {
+        LATENCY_FLOOR_MS - 1
+    };
+    variants.push((
+        "latency_budget_ms",
+        latency.to_string(),
+        AdviseInput {
+            latency_budget_ms: latency,
+            ..input.clone()
+        },
+    ));
     if let Some(b) = cmp.break_even_fargate {
-        let other = if input.events_per_month >= b { b - 1 } else { b };
+        let other = if input.events_per_month >= b {
+            b - 1
+        } else {
+            b
+        };
         if other >= 1 {
-            variants.push(("events_per_month", other.to_string(), AdviseInput { events_per_month: other, ..input.clone() }));
+            variants.push((
+                "events_per_month",
+                other.to_string(),
+                AdviseInput {
+                    events_per_month: other,
+                    ..input.clone()
+                },
+            ));
         }
     }
     let mut would_change = Vec::new();
     for (key, answer, v) in variants {
         // Traffic moves the break-even too; every other change keeps this traffic shape's break-even.
         let b = if key == "traffic" {
-            let a = ContainerAssumptions { peak_factor: v.traffic.peak_factor(), ..Default::default() };
-            compare::break_even(prices, compare::Platform::Fargate, &ServerlessInput::default(), &a)?
+            let a = ContainerAssumptions {
+                peak_factor: v.traffic.peak_factor(),
+                ..Default::default()
+            };
+            compare::break_even(
+                prices,
+                compare::Platform::Fargate,
+                &ServerlessInput::default(),
+                &a,
+            )?
         } else {
             cmp.break_even_fargate
         };
         let d = decide(&v, b);
         if d.recommendation != decision.recommendation {
-            would_change.push(Flip { key, answer, recommendation: d.recommendation, rule: d.rule });
+            would_change.push(Flip {
+                key,
+                answer,
+                recommendation: d.recommendation,
+                rule: d.rule,
+            });
         }
     }
 
@@ -574,6 +734,9 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError>
     })
 }
 
+/// Picks one yes/no answer out of an input, to flip it.
+type Toggle = fn(&mut AdviseInput) -> &mut bool;
+
 /// The plain-text report of `scaffold advise`.
 pub fn report(a: &Advice) -> String {
     use std::fmt::Write as _;
@@ -582,15 +745,44 @@ pub fn report(a: &Advice) -> String {
     let _ = writeln!(out, "Rule {} (docs/advise.md): {}\n", a.rule, a.summary);
     out.push_str("Your answers and what each did:\n");
     for r in &a.reasons {
-        let _ = writeln!(out, "  {:<24} {:<12} {}", r.key.replace('_', "-"), r.answer, r.effect);
+        let _ = writeln!(
+            out,
+            "  {:<24} {:<12} {}",
+            r.key.replace('_', "-"),
+            r.answer,
+            r.effect
+        );
     }
     let c = &a.cost;
-    let _ = writeln!(out, "\nCost at {} events a month (traffic peaks {}x the average):", format::thousands(c.events_per_month), format::plain(c.peak_factor));
-    let _ = writeln!(out, "  {:<34} {:>12}", "serverless-webhook", format::money(c.serverless_usd));
-    let _ = writeln!(out, "  {:<34} {:>12}", "containers on Fargate", format::money(c.fargate_usd));
-    let _ = writeln!(out, "  {:<34} {:>12}", "containers on EKS (k8s-platform)", format::money(c.eks_usd));
+    let _ = writeln!(
+        out,
+        "\nCost at {} events a month (traffic peaks {}x the average):",
+        format::thousands(c.events_per_month),
+        format::plain(c.peak_factor)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<34} {:>12}",
+        "serverless-webhook",
+        format::money(c.serverless_usd)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<34} {:>12}",
+        "containers on Fargate",
+        format::money(c.fargate_usd)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<34} {:>12}",
+        "containers on EKS (k8s-platform)",
+        format::money(c.eks_usd)
+    );
     out.push_str("  ");
-    out.push_str(&format::break_even_sentence("Fargate", c.break_even_fargate));
+    out.push_str(&format::break_even_sentence(
+        "Fargate",
+        c.break_even_fargate,
+    ));
     out.push_str("  ");
     out.push_str(&format::break_even_sentence("EKS", c.break_even_eks));
     let _ = writeln!(out, "  Details: {}", c.command);
@@ -599,7 +791,14 @@ pub fn report(a: &Advice) -> String {
         out.push_str("  No single changed answer would.\n");
     }
     for f in &a.would_change {
-        let _ = writeln!(out, "  --{} {} -> {} (rule {})", f.key.replace('_', "-"), f.answer, f.recommendation.as_str(), f.rule);
+        let _ = writeln!(
+            out,
+            "  --{} {} -> {} (rule {})",
+            f.key.replace('_', "-"),
+            f.answer,
+            f.recommendation.as_str(),
+            f.rule
+        );
     }
     out
 }
@@ -613,7 +812,11 @@ mod tests {
     }
 
     fn capable() -> AdviseInput {
-        AdviseInput { platform_team: true, team_size: 40, ..base() }
+        AdviseInput {
+            platform_team: true,
+            team_size: 40,
+            ..base()
+        }
     }
 
     fn rec(input: &AdviseInput, b: Option<u64>) -> (Recommendation, &'static str) {
@@ -626,10 +829,22 @@ mod tests {
     #[test]
     fn r1_container_needs_go_to_kubernetes_with_a_platform_team() {
         for v in [
-            AdviseInput { gpu: true, ..capable() },
-            AdviseInput { long_lived_connections: true, ..capable() },
-            AdviseInput { custom_networking: true, ..capable() },
-            AdviseInput { latency_budget_ms: 50, ..capable() },
+            AdviseInput {
+                gpu: true,
+                ..capable()
+            },
+            AdviseInput {
+                long_lived_connections: true,
+                ..capable()
+            },
+            AdviseInput {
+                custom_networking: true,
+                ..capable()
+            },
+            AdviseInput {
+                latency_budget_ms: 50,
+                ..capable()
+            },
         ] {
             assert_eq!(rec(&v, None), (K8sPlatform, "R1"), "{v:?}");
         }
@@ -637,15 +852,34 @@ mod tests {
 
     #[test]
     fn r1_container_needs_without_a_platform_team_go_to_managed_containers() {
-        assert_eq!(rec(&AdviseInput { gpu: true, ..base() }, None), (ManagedContainers, "R1"));
+        assert_eq!(
+            rec(
+                &AdviseInput {
+                    gpu: true,
+                    ..base()
+                },
+                None
+            ),
+            (ManagedContainers, "R1")
+        );
         // A platform team in a team of 9 cannot own a cluster.
-        let thin = AdviseInput { long_lived_connections: true, platform_team: true, team_size: 9, ..base() };
+        let thin = AdviseInput {
+            long_lived_connections: true,
+            platform_team: true,
+            team_size: 9,
+            ..base()
+        };
         assert_eq!(rec(&thin, None), (ManagedContainers, "R1"));
     }
 
     #[test]
     fn boundaries_of_team_size_and_latency() {
-        let at = |team, latency| AdviseInput { gpu: false, team_size: team, latency_budget_ms: latency, ..capable() };
+        let at = |team, latency| AdviseInput {
+            gpu: false,
+            team_size: team,
+            latency_budget_ms: latency,
+            ..capable()
+        };
         assert_eq!(rec(&at(10, 99), None), (K8sPlatform, "R1"));
         assert_eq!(rec(&at(9, 99), None), (ManagedContainers, "R1"));
         assert_eq!(rec(&at(10, 100), None), (ServerlessWebhook, "R4"));
@@ -653,17 +887,41 @@ mod tests {
 
     #[test]
     fn r2_compliance_needs_a_platform_team() {
-        assert_eq!(rec(&AdviseInput { compliance_isolation: true, ..capable() }, None), (K8sPlatform, "R2"));
-        assert_eq!(rec(&AdviseInput { compliance_isolation: true, ..base() }, None), (ServerlessWebhook, "R4"));
+        assert_eq!(
+            rec(
+                &AdviseInput {
+                    compliance_isolation: true,
+                    ..capable()
+                },
+                None
+            ),
+            (K8sPlatform, "R2")
+        );
+        assert_eq!(
+            rec(
+                &AdviseInput {
+                    compliance_isolation: true,
+                    ..base()
+                },
+                None
+            ),
+            (ServerlessWebhook, "R4")
+        );
     }
 
     #[test]
     fn r3_volume_at_the_break_even_moves_to_containers() {
         let b = Some(35_000_000);
-        let at = |n| AdviseInput { events_per_month: n, ..base() };
+        let at = |n| AdviseInput {
+            events_per_month: n,
+            ..base()
+        };
         assert_eq!(rec(&at(34_999_999), b), (ServerlessWebhook, "R4"));
         assert_eq!(rec(&at(35_000_000), b), (ManagedContainers, "R3"));
-        let big = AdviseInput { events_per_month: 35_000_000, ..capable() };
+        let big = AdviseInput {
+            events_per_month: 35_000_000,
+            ..capable()
+        };
         assert_eq!(rec(&big, b), (K8sPlatform, "R3"));
         assert_eq!(rec(&at(u64::MAX), None), (ServerlessWebhook, "R4"));
     }
@@ -683,25 +941,53 @@ mod tests {
         let question_keys: Vec<&str> = questions().iter().map(|q| q.key).collect();
         assert_eq!(keys, question_keys);
         // GPU alone flips a small team to managed containers; the break-even volume flips it too.
-        assert!(a.would_change.iter().any(|f| f.key == "gpu" && f.recommendation == ManagedContainers));
-        let volume = a.would_change.iter().find(|f| f.key == "events_per_month").expect("volume flip");
+        assert!(
+            a.would_change
+                .iter()
+                .any(|f| f.key == "gpu" && f.recommendation == ManagedContainers)
+        );
+        let volume = a
+            .would_change
+            .iter()
+            .find(|f| f.key == "events_per_month")
+            .expect("volume flip");
         assert_eq!(volume.rule, "R3");
         let text = report(&a);
-        assert!(text.starts_with("Recommendation: serverless-webhook"), "{text}");
+        assert!(
+            text.starts_with("Recommendation: serverless-webhook"),
+            "{text}"
+        );
         assert!(text.contains("--gpu yes -> managed-containers"), "{text}");
     }
 
     #[test]
     fn steady_traffic_breaks_even_sooner_than_bursty() {
         let p = Prices::embedded().unwrap();
-        let steady = advise(&p, &AdviseInput { traffic: Traffic::Steady, ..base() }).unwrap();
-        let bursty = advise(&p, &AdviseInput { traffic: Traffic::Bursty, ..base() }).unwrap();
+        let steady = advise(
+            &p,
+            &AdviseInput {
+                traffic: Traffic::Steady,
+                ..base()
+            },
+        )
+        .unwrap();
+        let bursty = advise(
+            &p,
+            &AdviseInput {
+                traffic: Traffic::Bursty,
+                ..base()
+            },
+        )
+        .unwrap();
         assert!(steady.cost.break_even_fargate.unwrap() < bursty.cost.break_even_fargate.unwrap());
     }
 
     #[test]
     fn partial_answers_fill_from_the_wizard_or_defaults() {
-        let mut p = AdvisePartial { gpu: Some(true), ..Default::default() };
+        let mut p = AdvisePartial {
+            gpu: Some(true),
+            ..Default::default()
+        };
         assert_eq!(p.missing().len(), questions().len() - 1);
         p.set("traffic", "bursty").unwrap();
         p.set("events_per_month", "2M").unwrap();
@@ -720,10 +1006,22 @@ mod tests {
     fn invalid_answers_are_refused() {
         let p = Prices::embedded().unwrap();
         for bad in [
-            AdviseInput { team_size: 0, ..base() },
-            AdviseInput { latency_budget_ms: 0, ..base() },
-            AdviseInput { events_per_month: 0, ..base() },
-            AdviseInput { events_per_month: crate::cost::MAX_EVENTS_PER_MONTH + 1, ..base() },
+            AdviseInput {
+                team_size: 0,
+                ..base()
+            },
+            AdviseInput {
+                latency_budget_ms: 0,
+                ..base()
+            },
+            AdviseInput {
+                events_per_month: 0,
+                ..base()
+            },
+            AdviseInput {
+                events_per_month: crate::cost::MAX_EVENTS_PER_MONTH + 1,
+                ..base()
+            },
         ] {
             assert!(advise(&p, &bad).unwrap_err().is_invalid_input());
         }

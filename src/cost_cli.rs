@@ -253,7 +253,12 @@ impl WorkloadArgs {
             },
             ingest_memory_mb: whole("--memory-mb", self.memory_mb, 128, 10240)?,
             ingest_duration_ms: self.duration_ms,
-            processor_memory_mb: whole("--processor-memory-mb", self.processor_memory_mb, 128, 10240)?,
+            processor_memory_mb: whole(
+                "--processor-memory-mb",
+                self.processor_memory_mb,
+                128,
+                10240,
+            )?,
             processor_duration_ms: self.processor_duration_ms,
             batch_size: whole("--batch-size", self.batch_size, 1, 10_000)?,
             write_units_per_event: self.write_units,
@@ -264,7 +269,6 @@ impl WorkloadArgs {
         input.validate()?;
         Ok(input)
     }
-
 }
 
 fn to_json(value: &impl serde::Serialize) -> Result<String> {
@@ -288,7 +292,12 @@ pub fn run_cost(args: &CostArgs) -> Result<String> {
                     "volumes": volumes,
                 }));
             }
-            Ok(format::serverless_report(&prices, &main, &volumes, a.common.explain))
+            Ok(format::serverless_report(
+                &prices,
+                &main,
+                &volumes,
+                a.common.explain,
+            ))
         }
         CostCommand::K8sPlatform(a) => {
             let prices = load_prices(&a.common.prices)?;
@@ -303,7 +312,9 @@ pub fn run_cost(args: &CostArgs) -> Result<String> {
             };
             let e = k8s::estimate(&prices, &input)?;
             if a.common.json {
-                return to_json(&serde_json::json!({ "kind": "k8s-platform", "prices": prices.origin, "estimate": e }));
+                return to_json(
+                    &serde_json::json!({ "kind": "k8s-platform", "prices": prices.origin, "estimate": e }),
+                );
             }
             Ok(format::k8s_report(&prices, &e, a.common.explain))
         }
@@ -337,11 +348,18 @@ pub fn advise_answers(args: &AdviseArgs) -> Result<AdvisePartial> {
             TrafficArg::Spiky => Traffic::Spiky,
             TrafficArg::Bursty => Traffic::Bursty,
         }),
-        events_per_month: args.events_per_month.as_deref().map(|e| parse_events("--events-per-month", e)).transpose()?,
+        events_per_month: args
+            .events_per_month
+            .as_deref()
+            .map(|e| parse_events("--events-per-month", e))
+            .transpose()?,
         long_lived_connections: args.long_lived_connections,
         gpu: args.gpu,
         custom_networking: args.custom_networking,
-        team_size: args.team_size.map(|t| whole("--team-size", t, 1, advise::MAX_TEAM_SIZE as i64)).transpose()?,
+        team_size: args
+            .team_size
+            .map(|t| whole("--team-size", t, 1, advise::MAX_TEAM_SIZE as i64))
+            .transpose()?,
         platform_team: args.platform_team,
         compliance_isolation: args.compliance_isolation,
         latency_budget_ms: args

@@ -45,10 +45,34 @@ impl Default for ContainerAssumptions {
 impl ContainerAssumptions {
     pub fn validate(&self) -> Result<(), CostError> {
         check_range("--task-vcpu", self.task_vcpu, 0.25, 16.0, "vCPUs per task")?;
-        check_range("--task-memory-gb", self.task_memory_gb, 0.5, 120.0, "GB per task")?;
-        check_range("--min-tasks", self.min_tasks as f64, 1.0, 1000.0, "a task count")?;
-        check_range("--events-per-task-second", self.events_per_task_second, 0.1, 100_000.0, "events per second per task")?;
-        check_range("--peak-factor", self.peak_factor, 1.0, 100.0, "a peak over average ratio")?;
+        check_range(
+            "--task-memory-gb",
+            self.task_memory_gb,
+            0.5,
+            120.0,
+            "GB per task",
+        )?;
+        check_range(
+            "--min-tasks",
+            self.min_tasks as f64,
+            1.0,
+            1000.0,
+            "a task count",
+        )?;
+        check_range(
+            "--events-per-task-second",
+            self.events_per_task_second,
+            0.1,
+            100_000.0,
+            "events per second per task",
+        )?;
+        check_range(
+            "--peak-factor",
+            self.peak_factor,
+            1.0,
+            100.0,
+            "a peak over average ratio",
+        )?;
         Ok(())
     }
 
@@ -129,15 +153,19 @@ pub fn platform_cost(
                 cpu.cost(vcpu_h) + mem.cost(gb_h),
                 format!(
                     "{tasks} tasks x {} hours x ({} vCPU x {} + {} GB x {})",
-                    format::plain(h), format::plain(assumptions.task_vcpu), cpu.describe(),
-                    format::plain(assumptions.task_memory_gb), mem.describe()
+                    format::plain(h),
+                    format::plain(assumptions.task_vcpu),
+                    cpu.describe(),
+                    format::plain(assumptions.task_memory_gb),
+                    mem.describe()
                 ),
             ));
         }
         Platform::Eks => {
             let cap = k8s::capacity(prices, &assumptions.node_type)?;
             let cpu_m = (assumptions.task_vcpu * 1000.0).round() as u32;
-            let mem_mib = (assumptions.task_memory_gb * 1000.0 * 1000.0 * 1000.0 / 1_048_576.0).ceil() as u32;
+            let mem_mib =
+                (assumptions.task_memory_gb * 1000.0 * 1000.0 * 1000.0 / 1_048_576.0).ceil() as u32;
             let fit = k8s::fit(&cap, tasks, cpu_m, mem_mib, 0.2, 2);
             items.push(serverless::item(
                 "nodes",
@@ -151,8 +179,14 @@ pub fn platform_cost(
                 ),
             ));
             let cp = prices.get("eks_control_plane");
-            items.push(serverless::item("control_plane", "EKS control plane", h, "cluster-hours", cp.cost(h),
-                format!("1 cluster x {} hours x {}", format::plain(h), cp.describe())));
+            items.push(serverless::item(
+                "control_plane",
+                "EKS control plane",
+                h,
+                "cluster-hours",
+                cp.cost(h),
+                format!("1 cluster x {} hours x {}", format::plain(h), cp.describe()),
+            ));
         }
     }
     items.push(serverless::item(
@@ -176,7 +210,13 @@ pub fn platform_cost(
         "SQS + DynamoDB + CloudWatch Logs + X-Ray, as computed for the serverless side".into(),
     ));
     let total_usd = items.iter().map(|i| i.usd).sum();
-    Ok(PlatformCost { platform: platform.label().into(), tasks, items, shared_usd, total_usd })
+    Ok(PlatformCost {
+        platform: platform.label().into(),
+        tasks,
+        items,
+        shared_usd,
+        total_usd,
+    })
 }
 
 fn round6(x: f64) -> f64 {
@@ -230,14 +270,23 @@ pub fn break_even(
     let min = assumptions.min_tasks as u64;
     // Highest volume served by k tasks.
     let top_for = |k: u64| -> u64 {
-        let v = (k as f64 * assumptions.events_per_task_second * secs / assumptions.peak_factor).floor();
-        if v >= MAX_EVENTS_PER_MONTH as f64 { MAX_EVENTS_PER_MONTH } else { (v as u64).max(1) }
+        let v = (k as f64 * assumptions.events_per_task_second * secs / assumptions.peak_factor)
+            .floor();
+        if v >= MAX_EVENTS_PER_MONTH as f64 {
+            MAX_EVENTS_PER_MONTH
+        } else {
+            (v as u64).max(1)
+        }
     };
     let at = |n: u64| gap(prices, platform, input, assumptions, n);
     let mut k = min;
     let mut previous: Option<(u64, f64)> = None;
     loop {
-        let lo = if k == min { 1 } else { top_for(k - 1).saturating_add(1).min(MAX_EVENTS_PER_MONTH) };
+        let lo = if k == min {
+            1
+        } else {
+            top_for(k - 1).saturating_add(1).min(MAX_EVENTS_PER_MONTH)
+        };
         let hi = top_for(k).max(lo);
         let g = at(hi)?;
         if g >= 0.0 {
@@ -266,7 +315,11 @@ pub fn break_even(
                     return Ok(None);
                 }
                 let needed = (-g / per_step).ceil();
-                if needed > 1e12 { 1_000_000_000_000 } else { (needed as u64).saturating_sub(1).max(1) }
+                if needed > 1e12 {
+                    1_000_000_000_000
+                } else {
+                    (needed as u64).saturating_sub(1).max(1)
+                }
             }
         };
         previous = Some((k, g));
@@ -352,11 +405,16 @@ mod tests {
         let p = prices();
         let input = ServerlessInput::default();
         let a = ContainerAssumptions::default();
-        let n = break_even(&p, Platform::Fargate, &input, &a).unwrap().unwrap();
+        let n = break_even(&p, Platform::Fargate, &input, &a)
+            .unwrap()
+            .unwrap();
         assert!((10_000_000..100_000_000).contains(&n), "{n}");
         // By hand: fixed 28.835 + 16.425 over (1.353334 - 0.0111111 x 0.8) per million = about 35.8M.
         let by_hand = (28.835 + 16.425) / (1.353334 - 0.008 / 0.09) * 1e6;
-        assert!((n as f64 - by_hand).abs() / by_hand < 0.001, "{n} vs {by_hand}");
+        assert!(
+            (n as f64 - by_hand).abs() / by_hand < 0.001,
+            "{n} vs {by_hand}"
+        );
         // Exactly the crossing: one event less and serverless is still cheaper.
         assert!(gap(&p, Platform::Fargate, &input, &a, n).unwrap() >= 0.0);
         assert!(gap(&p, Platform::Fargate, &input, &a, n - 1).unwrap() < 0.0);
@@ -365,12 +423,22 @@ mod tests {
     #[test]
     fn eks_breaks_even_later_than_fargate() {
         let p = prices();
-        let c = compare(&p, &ServerlessInput::default(), &ContainerAssumptions::default()).unwrap();
+        let c = compare(
+            &p,
+            &ServerlessInput::default(),
+            &ContainerAssumptions::default(),
+        )
+        .unwrap();
         let f = c.break_even_fargate.unwrap();
         let e = c.break_even_eks.unwrap();
         assert!(e > f, "{e} <= {f}");
         assert_eq!(c.cheapest, "serverless");
-        let big = compare(&p, &ServerlessInput::default().at(1_000_000_000), &ContainerAssumptions::default()).unwrap();
+        let big = compare(
+            &p,
+            &ServerlessInput::default().at(1_000_000_000),
+            &ContainerAssumptions::default(),
+        )
+        .unwrap();
         assert_eq!(big.cheapest, "fargate");
         assert!(!c.assumptions.is_empty());
     }
@@ -379,10 +447,20 @@ mod tests {
     fn spikier_traffic_moves_the_break_even_up() {
         let p = prices();
         let input = ServerlessInput::default();
-        let steady = ContainerAssumptions { peak_factor: 1.5, ..Default::default() };
-        let bursty = ContainerAssumptions { peak_factor: 10.0, ..Default::default() };
-        let a = break_even(&p, Platform::Fargate, &input, &steady).unwrap().unwrap();
-        let b = break_even(&p, Platform::Fargate, &input, &bursty).unwrap().unwrap();
+        let steady = ContainerAssumptions {
+            peak_factor: 1.5,
+            ..Default::default()
+        };
+        let bursty = ContainerAssumptions {
+            peak_factor: 10.0,
+            ..Default::default()
+        };
+        let a = break_even(&p, Platform::Fargate, &input, &steady)
+            .unwrap()
+            .unwrap();
+        let b = break_even(&p, Platform::Fargate, &input, &bursty)
+            .unwrap()
+            .unwrap();
         assert!(b >= a, "{b} < {a}");
     }
 
@@ -390,7 +468,13 @@ mod tests {
     fn no_break_even_when_containers_never_win() {
         let p = prices();
         // One event per second per task: the fleet grows faster than the serverless bill.
-        let slow = ContainerAssumptions { events_per_task_second: 0.1, ..Default::default() };
-        assert_eq!(break_even(&p, Platform::Fargate, &ServerlessInput::default(), &slow).unwrap(), None);
+        let slow = ContainerAssumptions {
+            events_per_task_second: 0.1,
+            ..Default::default()
+        };
+        assert_eq!(
+            break_even(&p, Platform::Fargate, &ServerlessInput::default(), &slow).unwrap(),
+            None
+        );
     }
 }

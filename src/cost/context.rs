@@ -11,7 +11,10 @@ use super::serverless::{self, Arch, QueueKind, ServerlessInput};
 use super::{CostError, Prices, REFERENCE_VOLUMES, format};
 
 /// The context for `kind`, or `None` for a kind without a cost model.
-pub fn template_context(kind: &str, answers: &Map<String, Value>) -> Result<Option<Value>, CostError> {
+pub fn template_context(
+    kind: &str,
+    answers: &Map<String, Value>,
+) -> Result<Option<Value>, CostError> {
     let prices = Prices::embedded()?;
     match kind {
         "serverless-webhook" => serverless_context(&prices, answers).map(Some),
@@ -82,27 +85,35 @@ fn serverless_context(prices: &Prices, answers: &Map<String, Value>) -> Result<V
     let main = serverless::estimate(prices, &input)?;
     let volumes = serverless::at_volumes(prices, &input)?;
     let cmp = compare::compare(prices, &input, &assumptions)?;
-    let at_100m = volumes.iter().find(|v| v.input.events_per_month == 100_000_000).cloned().unwrap_or_else(|| main.clone());
+    let at_100m = volumes
+        .iter()
+        .find(|v| v.input.events_per_month == 100_000_000)
+        .cloned()
+        .unwrap_or_else(|| main.clone());
 
     // The fixed-column table: one row per line item, one column per volume.
     let columns: Vec<Value> = volumes
         .iter()
-        .map(|v| json!({
-            "events": v.input.events_per_month,
-            "events_text": format::thousands(v.input.events_per_month),
-            "label": format::count(v.input.events_per_month as f64),
-            "yours": v.input.events_per_month == input.events_per_month,
-        }))
+        .map(|v| {
+            json!({
+                "events": v.input.events_per_month,
+                "events_text": format::thousands(v.input.events_per_month),
+                "label": format::count(v.input.events_per_month as f64),
+                "yours": v.input.events_per_month == input.events_per_month,
+            })
+        })
         .collect();
     let mut rows: Vec<Value> = main
         .items
         .iter()
         .enumerate()
-        .map(|(i, item)| json!({
-            "key": item.key,
-            "label": item.label,
-            "cells": volumes.iter().map(|v| format::money(v.items[i].usd)).collect::<Vec<_>>(),
-        }))
+        .map(|(i, item)| {
+            json!({
+                "key": item.key,
+                "label": item.label,
+                "cells": volumes.iter().map(|v| format::money(v.items[i].usd)).collect::<Vec<_>>(),
+            })
+        })
         .collect();
     rows.push(json!({ "key": "total", "label": "Total", "cells": volumes.iter().map(|v| format::money(v.total_usd)).collect::<Vec<_>>() }));
     rows.push(json!({ "key": "free_tier", "label": "Always-free allowances (shown apart)", "cells": volumes.iter().map(|v| format::money(-v.free_tier_usd)).collect::<Vec<_>>() }));
@@ -115,19 +126,51 @@ fn serverless_context(prices: &Prices, answers: &Map<String, Value>) -> Result<V
     // What to change at 100M: each lever priced by re-running the model.
     let base = &at_100m.input;
     let mut levers: Vec<(String, String, ServerlessInput)> = vec![
-        ("logs".into(), "Log a quarter as much per event (sample debug logs, drop payload dumps)".into(),
-            ServerlessInput { log_kb_per_event: base.log_kb_per_event / 4.0, ..base.clone() }),
-        ("writes".into(), "One DynamoDB write unit less per event (store the event with the idempotency record)".into(),
-            ServerlessInput { write_units_per_event: (base.write_units_per_event - 1.0).max(1.0), ..base.clone() }),
-        ("batch".into(), "Batches of 100 for the processor (with a batching window)".into(),
-            ServerlessInput { batch_size: 100, ..base.clone() }),
+        (
+            "logs".into(),
+            "Log a quarter as much per event (sample debug logs, drop payload dumps)".into(),
+            ServerlessInput {
+                log_kb_per_event: base.log_kb_per_event / 4.0,
+                ..base.clone()
+            },
+        ),
+        (
+            "writes".into(),
+            "One DynamoDB write unit less per event (store the event with the idempotency record)"
+                .into(),
+            ServerlessInput {
+                write_units_per_event: (base.write_units_per_event - 1.0).max(1.0),
+                ..base.clone()
+            },
+        ),
+        (
+            "batch".into(),
+            "Batches of 100 for the processor (with a batching window)".into(),
+            ServerlessInput {
+                batch_size: 100,
+                ..base.clone()
+            },
+        ),
     ];
     if base.arch == Arch::X86_64 {
-        levers.push(("arm64".into(), "Run the functions on arm64".into(), ServerlessInput { arch: Arch::Arm64, ..base.clone() }));
+        levers.push((
+            "arm64".into(),
+            "Run the functions on arm64".into(),
+            ServerlessInput {
+                arch: Arch::Arm64,
+                ..base.clone()
+            },
+        ));
     }
     if base.queue == QueueKind::Fifo {
-        levers.push(("standard_queue".into(), "A standard queue with idempotent processing instead of FIFO".into(),
-            ServerlessInput { queue: QueueKind::Standard, ..base.clone() }));
+        levers.push((
+            "standard_queue".into(),
+            "A standard queue with idempotent processing instead of FIFO".into(),
+            ServerlessInput {
+                queue: QueueKind::Standard,
+                ..base.clone()
+            },
+        ));
     }
     let mut lever_rows = Vec::new();
     for (key, label, changed) in &levers {
@@ -147,15 +190,27 @@ fn serverless_context(prices: &Prices, answers: &Map<String, Value>) -> Result<V
         "saving": format::money(at_100m.total_usd - fargate_100m.total_usd),
     }));
 
-    let be_text = |b: Option<u64>| b.map(format::thousands).unwrap_or_else(|| "none below 10^12".into());
+    let be_text = |b: Option<u64>| {
+        b.map(format::thousands)
+            .unwrap_or_else(|| "none below 10^12".into())
+    };
     let largest = main.largest_item().cloned();
-    let largest_label = largest.as_ref().map(|l| l.label.clone()).unwrap_or_default();
+    let largest_label = largest
+        .as_ref()
+        .map(|l| l.label.clone())
+        .unwrap_or_default();
     let command = cost_command(&input, "serverless-webhook");
     let compare_command = cost_command(&input, "compare");
     let by_volume = volumes
         .iter()
         .filter(|v| REFERENCE_VOLUMES.contains(&v.input.events_per_month))
-        .map(|v| format!("{} at {}", format::money(v.total_usd), format::count(v.input.events_per_month as f64)))
+        .map(|v| {
+            format!(
+                "{} at {}",
+                format::money(v.total_usd),
+                format::count(v.input.events_per_month as f64)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let crossing = match cmp.break_even_fargate {
@@ -172,16 +227,33 @@ Prices, formulas and what to change at scale: [docs/cost-model.md](docs/cost-mod
         format::thousands(input.events_per_month),
         format::money(main.total_usd),
         largest_label,
-        largest.as_ref().map(|l| format::money(l.usd)).unwrap_or_default(),
+        largest
+            .as_ref()
+            .map(|l| format::money(l.usd))
+            .unwrap_or_default(),
         by_volume,
     );
 
     // Every price the page's figures can use, including the alternatives its levers switch to.
     let price_list: Vec<Value> = [
-        "api_http_requests", "api_rest_requests", "lambda_requests", "lambda_duration_arm64", "lambda_duration_x86_64",
-        "sqs_standard_requests", "sqs_fifo_requests", "dynamodb_write_units", "dynamodb_read_units", "logs_ingest",
-        "xray_traces_recorded", "fargate_arm64_vcpu", "fargate_arm64_memory", "fargate_x86_64_vcpu",
-        "fargate_x86_64_memory", "alb_hour", "alb_lcu", "eks_control_plane",
+        "api_http_requests",
+        "api_rest_requests",
+        "lambda_requests",
+        "lambda_duration_arm64",
+        "lambda_duration_x86_64",
+        "sqs_standard_requests",
+        "sqs_fifo_requests",
+        "dynamodb_write_units",
+        "dynamodb_read_units",
+        "logs_ingest",
+        "xray_traces_recorded",
+        "fargate_arm64_vcpu",
+        "fargate_arm64_memory",
+        "fargate_x86_64_vcpu",
+        "fargate_x86_64_memory",
+        "alb_hour",
+        "alb_lcu",
+        "eks_control_plane",
     ]
     .iter()
     .map(|k| price_entry(prices, k))
@@ -268,23 +340,47 @@ fn k8s_context(prices: &Prices, answers: &Map<String, Value>) -> Result<Value, C
     let min = int_answer(answers, "min_replicas", 2)?;
     let max = int_answer(answers, "max_replicas", min.max(2) * 3)?.max(min);
     let target_cpu = int_answer(answers, "target_cpu", 70)?;
-    let to_u32 = |key: &str, v: u64| u32::try_from(v).map_err(|_| CostError::input(key, format!("{v} is too large")));
-    let at = |replicas: u32, cpu: u32, mem: u32| {
-        k8s::estimate(prices, &K8sInput { replicas, cpu_request_m: cpu, memory_request_mib: mem, ..K8sInput::default() })
+    let to_u32 = |key: &str, v: u64| {
+        u32::try_from(v).map_err(|_| CostError::input(key, format!("{v} is too large")))
     };
-    let low = at(to_u32("min_replicas", min)?, k8s::CHART_CPU_REQUEST_M, k8s::CHART_MEMORY_REQUEST_MIB)?;
-    let high = at(to_u32("max_replicas", max)?, k8s::CHART_CPU_REQUEST_M, k8s::CHART_MEMORY_REQUEST_MIB)?;
+    let at = |replicas: u32, cpu: u32, mem: u32| {
+        k8s::estimate(
+            prices,
+            &K8sInput {
+                replicas,
+                cpu_request_m: cpu,
+                memory_request_mib: mem,
+                ..K8sInput::default()
+            },
+        )
+    };
+    let low = at(
+        to_u32("min_replicas", min)?,
+        k8s::CHART_CPU_REQUEST_M,
+        k8s::CHART_MEMORY_REQUEST_MIB,
+    )?;
+    let high = at(
+        to_u32("max_replicas", max)?,
+        k8s::CHART_CPU_REQUEST_M,
+        k8s::CHART_MEMORY_REQUEST_MIB,
+    )?;
     // Right-sizing: the same pods asking for 5x the CPU they are given by the chart.
-    let oversized = at(to_u32("max_replicas", max)?, k8s::CHART_CPU_REQUEST_M * 5, k8s::CHART_MEMORY_REQUEST_MIB * 4)?;
+    let oversized = at(
+        to_u32("max_replicas", max)?,
+        k8s::CHART_CPU_REQUEST_M * 5,
+        k8s::CHART_MEMORY_REQUEST_MIB * 4,
+    )?;
     let cap = &low.capacity;
     let node_month = cap.usd_per_hour * prices.hours_per_month;
     let command = format!(
         "scaffold cost k8s-platform --replicas {min} --cpu-request {}m --memory-request {}Mi",
-        k8s::CHART_CPU_REQUEST_M, k8s::CHART_MEMORY_REQUEST_MIB
+        k8s::CHART_CPU_REQUEST_M,
+        k8s::CHART_MEMORY_REQUEST_MIB
     );
     let command_max = format!(
         "scaffold cost k8s-platform --replicas {max} --cpu-request {}m --memory-request {}Mi",
-        k8s::CHART_CPU_REQUEST_M, k8s::CHART_MEMORY_REQUEST_MIB
+        k8s::CHART_CPU_REQUEST_M,
+        k8s::CHART_MEMORY_REQUEST_MIB
     );
     let ns = &low.namespace;
     let lines = |e: &k8s::K8sEstimate| -> Vec<Value> {
@@ -299,7 +395,9 @@ Requests vs limits, right-sizing and cost by namespace labels: [docs/cost.md](do
         format::money(high.total_usd),
         low.fit.nodes,
         low.input.node_type,
-        low.item("control_plane").map(|i| format::money(i.usd)).unwrap_or_default(),
+        low.item("control_plane")
+            .map(|i| format::money(i.usd))
+            .unwrap_or_default(),
         format::money(ns.per_replica_usd),
         format::plain(ns.quota_cpu_m as f64 / 1000.0),
         ns.quota_memory_mib / 1024,
@@ -320,8 +418,10 @@ Requests vs limits, right-sizing and cost by namespace labels: [docs/cost.md](do
         .zip(&high.items)
         .map(|(l, h)| json!({ "key": l.key, "label": l.label, "min": format::money(l.usd), "max": format::money(h.usd) }))
         .collect();
-    let platform_prices: Vec<Value> =
-        ["eks_control_plane", "alb_hour", "alb_lcu"].iter().map(|k| price_entry(prices, k)).collect();
+    let platform_prices: Vec<Value> = ["eks_control_plane", "alb_hour", "alb_lcu"]
+        .iter()
+        .map(|k| price_entry(prices, k))
+        .collect();
     Ok(json!({
         "readme": readme,
         "command": command,
@@ -383,7 +483,10 @@ mod tests {
     use super::*;
 
     fn answers(pairs: &[(&str, Value)]) -> Map<String, Value> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -393,10 +496,19 @@ mod tests {
 
     #[test]
     fn serverless_context_has_the_readme_and_command() {
-        let a = answers(&[("name", json!("hooks")), ("arch", json!("arm64")), ("queue", json!("standard")),
-            ("events_per_month", json!(2_500_000)), ("payload_kb", json!(4)), ("aws_region", json!("eu-west-1"))]);
+        let a = answers(&[
+            ("name", json!("hooks")),
+            ("arch", json!("arm64")),
+            ("queue", json!("standard")),
+            ("events_per_month", json!(2_500_000)),
+            ("payload_kb", json!(4)),
+            ("aws_region", json!("eu-west-1")),
+        ]);
         let c = template_context("serverless-webhook", &a).unwrap().unwrap();
-        assert_eq!(c["command"], "scaffold cost serverless-webhook --events-per-month 2500000 --payload-kb 4 --memory-mb 256 --tracing-sample 0.05");
+        assert_eq!(
+            c["command"],
+            "scaffold cost serverless-webhook --events-per-month 2500000 --payload-kb 4 --memory-mb 256 --tracing-sample 0.05"
+        );
         let readme = c["readme"].as_str().unwrap();
         assert!(readme.contains("2,500,000 events a month"), "{readme}");
         assert!(readme.contains("at 100M"), "{readme}");
@@ -418,7 +530,11 @@ mod tests {
     fn bad_answers_are_refused() {
         for bad in [json!(0), json!("many"), json!(2_000_000_000_000u64)] {
             let a = answers(&[("events_per_month", bad)]);
-            assert!(template_context("serverless-webhook", &a).unwrap_err().is_invalid_input());
+            assert!(
+                template_context("serverless-webhook", &a)
+                    .unwrap_err()
+                    .is_invalid_input()
+            );
         }
         let a = answers(&[("arch", json!("sparc"))]);
         assert!(template_context("serverless-webhook", &a).is_err());
@@ -426,12 +542,25 @@ mod tests {
 
     #[test]
     fn k8s_context_prices_min_and_max_replicas() {
-        let a = answers(&[("name", json!("shop")), ("min_replicas", json!(2)), ("max_replicas", json!(10)),
-            ("target_cpu", json!(70)), ("owner_team", json!("payments")), ("cost_center", json!("cc-1234"))]);
+        let a = answers(&[
+            ("name", json!("shop")),
+            ("min_replicas", json!(2)),
+            ("max_replicas", json!(10)),
+            ("target_cpu", json!(70)),
+            ("owner_team", json!("payments")),
+            ("cost_center", json!("cc-1234")),
+        ]);
         let c = template_context("k8s-platform", &a).unwrap().unwrap();
-        assert_eq!(c["command"], "scaffold cost k8s-platform --replicas 2 --cpu-request 100m --memory-request 128Mi");
+        assert_eq!(
+            c["command"],
+            "scaffold cost k8s-platform --replicas 2 --cpu-request 100m --memory-request 128Mi"
+        );
         assert_eq!(c["min"]["nodes"], 2);
-        assert!(c["readme"].as_str().unwrap().contains("$214.40"), "{}", c["readme"]);
+        assert!(
+            c["readme"].as_str().unwrap().contains("$214.40"),
+            "{}",
+            c["readme"]
+        );
         assert_eq!(c["quota"]["usd"], "$132.01");
     }
 }

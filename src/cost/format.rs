@@ -21,7 +21,7 @@ fn trim_zeros(text: String) -> String {
 fn group(digits: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -33,7 +33,11 @@ fn group(digits: &str) -> String {
 pub fn money(usd: f64) -> String {
     let cents = (usd.abs() * 100.0).round() as u128;
     let sign = if usd < 0.0 && cents > 0 { "-" } else { "" };
-    format!("{sign}${}.{:02}", group(&(cents / 100).to_string()), cents % 100)
+    format!(
+        "{sign}${}.{:02}",
+        group(&(cents / 100).to_string()),
+        cents % 100
+    )
 }
 
 /// A unit price with as many decimals as it needs, at least two: `$1.00`, `$0.625`, `$0.0000133334`.
@@ -70,7 +74,11 @@ pub fn plain(x: f64) -> String {
 }
 
 fn percent(part: f64, whole: f64) -> String {
-    if whole <= 0.0 { "0%".into() } else { format!("{:.0}%", part / whole * 100.0) }
+    if whole <= 0.0 {
+        "0%".into()
+    } else {
+        format!("{:.0}%", part / whole * 100.0)
+    }
 }
 
 fn quantity(item: &LineItem) -> String {
@@ -78,9 +86,19 @@ fn quantity(item: &LineItem) -> String {
 }
 
 fn items_table(out: &mut String, items: &[LineItem], total: f64) {
-    let _ = writeln!(out, "  {:<44} {:>24} {:>14}", "item", "quantity", "per month");
+    let _ = writeln!(
+        out,
+        "  {:<44} {:>24} {:>14}",
+        "item", "quantity", "per month"
+    );
     for i in items {
-        let _ = writeln!(out, "  {:<44} {:>24} {:>14}", i.label, quantity(i), money(i.usd));
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>24} {:>14}",
+            i.label,
+            quantity(i),
+            money(i.usd)
+        );
     }
     let _ = writeln!(out, "  {:<44} {:>24} {:>14}", "total", "", money(total));
 }
@@ -94,23 +112,39 @@ fn formulas(out: &mut String, items: &[LineItem]) {
 
 /// The report of `scaffold cost serverless-webhook`. `estimates` holds the requested volume first and the
 /// reference volumes after it.
-pub fn serverless_report(prices: &Prices, main: &ServerlessEstimate, volumes: &[ServerlessEstimate], explain: bool) -> String {
+pub fn serverless_report(
+    prices: &Prices,
+    main: &ServerlessEstimate,
+    volumes: &[ServerlessEstimate],
+    explain: bool,
+) -> String {
     let mut out = String::new();
     let input = &main.input;
     let _ = writeln!(
         out,
         "serverless-webhook at {} events per month ({}, {} API, {} Lambda, {} queue; prices: {})\n",
-        thousands(input.events_per_month), prices.region, input.api.as_str().to_uppercase(), input.arch.as_str(),
-        input.queue.as_str(), prices.origin
+        thousands(input.events_per_month),
+        prices.region,
+        input.api.as_str().to_uppercase(),
+        input.arch.as_str(),
+        input.queue.as_str(),
+        prices.origin
     );
     items_table(&mut out, &main.items, main.total_usd);
     if let Some(largest) = main.largest_item() {
-        let _ = writeln!(out, "\nLargest line item: {} at {} ({} of the total).", largest.label, money(largest.usd), percent(largest.usd, main.total_usd));
+        let _ = writeln!(
+            out,
+            "\nLargest line item: {} at {} ({} of the total).",
+            largest.label,
+            money(largest.usd),
+            percent(largest.usd, main.total_usd)
+        );
     }
     let _ = writeln!(
         out,
         "Free tier, shown apart (always-free allowances, per account and shared with everything else in it): -{} -> {} a month.",
-        money(main.free_tier_usd), money(main.after_free_tier_usd)
+        money(main.free_tier_usd),
+        money(main.after_free_tier_usd)
     );
     out.push_str("\nThe same workload at other volumes (per month, free tier not applied):\n");
     let _ = write!(out, "  {:<32}", "events per month");
@@ -172,35 +206,66 @@ pub fn k8s_report(prices: &Prices, e: &K8sEstimate, explain: bool) -> String {
     let _ = writeln!(
         out,
         "k8s-platform on EKS: {} replicas requesting {}m CPU / {} MiB each, {} nodes ({}; prices: {})\n",
-        i.replicas, i.cpu_request_m, i.memory_request_mib, i.node_type, prices.region, prices.origin
+        i.replicas,
+        i.cpu_request_m,
+        i.memory_request_mib,
+        i.node_type,
+        prices.region,
+        prices.origin
     );
     items_table(&mut out, &e.items, e.total_usd);
     let cap = &e.capacity;
     let _ = writeln!(
         out,
         "\nNodes: {} (bound by {}). Each {} offers {}m CPU and {} MiB allocatable after kubelet reservations and DaemonSets; {}% is kept as headroom.",
-        e.fit.nodes, e.fit.bound_by, cap.node_type, plain(cap.allocatable_cpu_m), plain(cap.allocatable_memory_mib), plain(i.headroom * 100.0)
+        e.fit.nodes,
+        e.fit.bound_by,
+        cap.node_type,
+        plain(cap.allocatable_cpu_m),
+        plain(cap.allocatable_memory_mib),
+        plain(i.headroom * 100.0)
     );
     let _ = writeln!(
         out,
         "Requested: {}m CPU and {} MiB including cluster add-ons (CoreDNS, ingress controller).",
-        plain(e.fit.requested_cpu_m), plain(e.fit.requested_memory_mib)
+        plain(e.fit.requested_cpu_m),
+        plain(e.fit.requested_memory_mib)
     );
     if let Some(largest) = e.item(&e.largest) {
-        let _ = writeln!(out, "Largest line item: {} at {}.", largest.label, money(largest.usd));
+        let _ = writeln!(
+            out,
+            "Largest line item: {} at {}.",
+            largest.label,
+            money(largest.usd)
+        );
     }
     let ns = &e.namespace;
     let _ = writeln!(
         out,
         "\nPer team namespace (ResourceQuota requests.cpu {}, requests.memory {}Gi; limits {} / {}Gi):",
-        plain(ns.quota_cpu_m as f64 / 1000.0), ns.quota_memory_mib / 1024, plain(ns.limit_cpu_m as f64 / 1000.0), ns.limit_memory_mib / 1024
+        plain(ns.quota_cpu_m as f64 / 1000.0),
+        ns.quota_memory_mib / 1024,
+        plain(ns.limit_cpu_m as f64 / 1000.0),
+        ns.limit_memory_mib / 1024
     );
-    let _ = writeln!(out, "  a namespace using its whole requests quota: {} a month ({} node-equivalents)", money(ns.quota_usd), trim_zeros(format!("{:.2}", ns.quota_node_share)));
-    let _ = writeln!(out, "  this workload's {} replicas: {} a month ({} per replica)", i.replicas, money(ns.workload_usd), money(ns.per_replica_usd));
+    let _ = writeln!(
+        out,
+        "  a namespace using its whole requests quota: {} a month ({} node-equivalents)",
+        money(ns.quota_usd),
+        trim_zeros(format!("{:.2}", ns.quota_node_share))
+    );
+    let _ = writeln!(
+        out,
+        "  this workload's {} replicas: {} a month ({} per replica)",
+        i.replicas,
+        money(ns.workload_usd),
+        money(ns.per_replica_usd)
+    );
     let _ = writeln!(
         out,
         "  limits allow {}x the CPU and {}x the memory the quota pays for: bursts past requests are unpaid, and unprotected.",
-        plain(ns.overcommit_cpu), plain(ns.overcommit_memory)
+        plain(ns.overcommit_cpu),
+        plain(ns.overcommit_memory)
     );
     out.push_str("  The control plane and load balancer are shared by every namespace; charge them as platform overhead.\n");
     if explain {
@@ -221,10 +286,29 @@ fn platform_block(out: &mut String, p: &PlatformCost) {
 pub fn compare_report(c: &Comparison, explain: bool) -> String {
     let mut out = String::new();
     let s = &c.serverless;
-    let _ = writeln!(out, "Serverless against containers at {} events per month\n", thousands(c.events_per_month));
-    let _ = writeln!(out, "  {:<40} {:>14}", "serverless (API Gateway + Lambda)", money(s.total_usd));
-    let _ = writeln!(out, "  {:<40} {:>14}", c.fargate.platform, money(c.fargate.total_usd));
-    let _ = writeln!(out, "  {:<40} {:>14}", c.eks.platform, money(c.eks.total_usd));
+    let _ = writeln!(
+        out,
+        "Serverless against containers at {} events per month\n",
+        thousands(c.events_per_month)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<40} {:>14}",
+        "serverless (API Gateway + Lambda)",
+        money(s.total_usd)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<40} {:>14}",
+        c.fargate.platform,
+        money(c.fargate.total_usd)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<40} {:>14}",
+        c.eks.platform,
+        money(c.eks.total_usd)
+    );
     let cheapest = match c.cheapest.as_str() {
         "fargate" => c.fargate.platform.as_str(),
         "eks" => c.eks.platform.as_str(),
@@ -234,7 +318,8 @@ pub fn compare_report(c: &Comparison, explain: bool) -> String {
     let _ = writeln!(
         out,
         "Only API Gateway and Lambda change between the two: {} of the serverless bill here; the queue, table, logs and traces ({}) stay either way.",
-        money(s.moving_usd()), money(s.shared_usd())
+        money(s.moving_usd()),
+        money(s.shared_usd())
     );
     out.push_str(&break_even_sentence("Fargate", c.break_even_fargate));
     out.push_str(&break_even_sentence("EKS", c.break_even_eks));
@@ -263,7 +348,9 @@ pub fn break_even_sentence(platform: &str, events: Option<u64>) -> String {
             thousands(n),
             trim_zeros(format!("{:.1}", n as f64 / (730.0 * 3600.0)))
         ),
-        None => format!("Break-even against {platform}: none up to 10^12 events per month; serverless stays cheaper.\n"),
+        None => format!(
+            "Break-even against {platform}: none up to 10^12 events per month; serverless stays cheaper.\n"
+        ),
     }
 }
 

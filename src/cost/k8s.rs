@@ -62,11 +62,35 @@ impl Default for K8sInput {
 
 impl K8sInput {
     pub fn validate(&self) -> Result<(), CostError> {
-        super::check_range("--replicas", self.replicas as f64, 1.0, 10_000.0, "replicas")?;
-        super::check_range("--cpu-request", self.cpu_request_m as f64, 1.0, 512_000.0, "a CPU request in millicores")?;
-        super::check_range("--memory-request", self.memory_request_mib as f64, 1.0, 33_554_432.0, "a memory request in MiB")?;
+        super::check_range(
+            "--replicas",
+            self.replicas as f64,
+            1.0,
+            10_000.0,
+            "replicas",
+        )?;
+        super::check_range(
+            "--cpu-request",
+            self.cpu_request_m as f64,
+            1.0,
+            512_000.0,
+            "a CPU request in millicores",
+        )?;
+        super::check_range(
+            "--memory-request",
+            self.memory_request_mib as f64,
+            1.0,
+            33_554_432.0,
+            "a memory request in MiB",
+        )?;
         super::check_range("--headroom", self.headroom, 0.0, 0.9, "a headroom share")?;
-        super::check_range("--min-nodes", self.min_nodes as f64, 1.0, 1000.0, "a node count")?;
+        super::check_range(
+            "--min-nodes",
+            self.min_nodes as f64,
+            1.0,
+            1000.0,
+            "a node count",
+        )?;
         super::check_range("--lcu", self.lcu_per_hour, 0.0, 100_000.0, "LCUs per hour")?;
         Ok(())
     }
@@ -96,7 +120,8 @@ pub fn reserved_cpu_m(vcpu: f64) -> f64 {
 pub fn capacity(prices: &Prices, node_type: &str) -> Result<NodeCapacity, CostError> {
     let node = prices.node(node_type)?;
     let allocatable_cpu_m = node.vcpu * 1000.0 - reserved_cpu_m(node.vcpu) - DAEMONSET_CPU_M as f64;
-    let allocatable_memory_mib = node.memory_gib * 1024.0 - (255.0 + 11.0 * node.max_pods as f64) - 100.0;
+    let allocatable_memory_mib =
+        node.memory_gib * 1024.0 - (255.0 + 11.0 * node.max_pods as f64) - 100.0;
     Ok(NodeCapacity {
         node_type: node_type.into(),
         usd_per_hour: node.usd_per_hour,
@@ -116,7 +141,14 @@ pub struct Fit {
     pub requested_memory_mib: f64,
 }
 
-pub fn fit(cap: &NodeCapacity, pods: u32, cpu_m: u32, memory_mib: u32, headroom: f64, min_nodes: u32) -> Fit {
+pub fn fit(
+    cap: &NodeCapacity,
+    pods: u32,
+    cpu_m: u32,
+    memory_mib: u32,
+    headroom: f64,
+    min_nodes: u32,
+) -> Fit {
     let cpu = pods as f64 * cpu_m as f64 + ADDON_CPU_M as f64;
     let mem = pods as f64 * memory_mib as f64 + ADDON_MEMORY_MIB as f64;
     let usable = 1.0 - headroom;
@@ -131,7 +163,12 @@ pub fn fit(cap: &NodeCapacity, pods: u32, cpu_m: u32, memory_mib: u32, headroom:
             bound_by = name;
         }
     }
-    Fit { nodes, bound_by: bound_by.into(), requested_cpu_m: cpu, requested_memory_mib: mem }
+    Fit {
+        nodes,
+        bound_by: bound_by.into(),
+        requested_cpu_m: cpu,
+        requested_memory_mib: mem,
+    }
 }
 
 /// What a team namespace costs, charged by its dominant resource share of a node.
@@ -184,17 +221,43 @@ pub(crate) fn platform_items(prices: &Prices, lcu_per_hour: f64) -> Vec<LineItem
     let alb = prices.get("alb_hour");
     let lcu = prices.get("alb_lcu");
     vec![
-        item("control_plane", "EKS control plane", h, "cluster-hours", cp.cost(h),
-            format!("1 cluster x {} hours x {}", format::plain(h), cp.describe())),
-        item("load_balancer", "Application Load Balancer", h, "hours", alb.cost(h) + lcu.cost(h * lcu_per_hour),
-            format!("{} hours x {} + {} LCU x {} hours x {}", format::plain(h), alb.describe(), format::plain(lcu_per_hour), format::plain(h), lcu.describe())),
+        item(
+            "control_plane",
+            "EKS control plane",
+            h,
+            "cluster-hours",
+            cp.cost(h),
+            format!("1 cluster x {} hours x {}", format::plain(h), cp.describe()),
+        ),
+        item(
+            "load_balancer",
+            "Application Load Balancer",
+            h,
+            "hours",
+            alb.cost(h) + lcu.cost(h * lcu_per_hour),
+            format!(
+                "{} hours x {} + {} LCU x {} hours x {}",
+                format::plain(h),
+                alb.describe(),
+                format::plain(lcu_per_hour),
+                format::plain(h),
+                lcu.describe()
+            ),
+        ),
     ]
 }
 
 pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostError> {
     input.validate()?;
     let cap = capacity(prices, &input.node_type)?;
-    let f = fit(&cap, input.replicas, input.cpu_request_m, input.memory_request_mib, input.headroom, input.min_nodes);
+    let f = fit(
+        &cap,
+        input.replicas,
+        input.cpu_request_m,
+        input.memory_request_mib,
+        input.headroom,
+        input.min_nodes,
+    );
     let h = prices.hours_per_month;
     let node_month = cap.usd_per_hour * h;
     let mut items = vec![item(
@@ -205,9 +268,18 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostEr
         f.nodes as f64 * node_month,
         format!(
             "{} nodes (bound by {}: {} pods x {}m / {} MiB + add-ons {}m / {} MiB, {}% headroom on {}m / {} MiB allocatable each) x {} per hour x {} hours",
-            f.nodes, f.bound_by, input.replicas, input.cpu_request_m, input.memory_request_mib, ADDON_CPU_M,
-            ADDON_MEMORY_MIB, format::plain(input.headroom * 100.0), format::plain(cap.allocatable_cpu_m),
-            format::plain(cap.allocatable_memory_mib), format::rate(cap.usd_per_hour), format::plain(h)
+            f.nodes,
+            f.bound_by,
+            input.replicas,
+            input.cpu_request_m,
+            input.memory_request_mib,
+            ADDON_CPU_M,
+            ADDON_MEMORY_MIB,
+            format::plain(input.headroom * 100.0),
+            format::plain(cap.allocatable_cpu_m),
+            format::plain(cap.allocatable_memory_mib),
+            format::rate(cap.usd_per_hour),
+            format::plain(h)
         ),
     )];
     items.extend(platform_items(prices, input.lcu_per_hour));
@@ -215,7 +287,11 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostEr
     let largest = super::serverless::largest_key(&items);
 
     let quota_share = node_share(&cap, TEAM_QUOTA_CPU_M as f64, TEAM_QUOTA_MEMORY_MIB as f64);
-    let replica_share = node_share(&cap, input.cpu_request_m as f64, input.memory_request_mib as f64);
+    let replica_share = node_share(
+        &cap,
+        input.cpu_request_m as f64,
+        input.memory_request_mib as f64,
+    );
     let namespace = NamespaceCost {
         quota_cpu_m: TEAM_QUOTA_CPU_M,
         quota_memory_mib: TEAM_QUOTA_MEMORY_MIB,
@@ -228,7 +304,15 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostEr
         overcommit_cpu: TEAM_LIMIT_CPU_M as f64 / TEAM_QUOTA_CPU_M as f64,
         overcommit_memory: TEAM_LIMIT_MEMORY_MIB as f64 / TEAM_QUOTA_MEMORY_MIB as f64,
     };
-    Ok(K8sEstimate { input: input.clone(), capacity: cap, fit: f, items, total_usd, largest, namespace })
+    Ok(K8sEstimate {
+        input: input.clone(),
+        capacity: cap,
+        fit: f,
+        items,
+        total_usd,
+        largest,
+        namespace,
+    })
 }
 
 /// Parse a Kubernetes CPU quantity (`100m`, `0.5`, `2`) into millicores.
@@ -239,12 +323,18 @@ pub fn parse_cpu(text: &str) -> Result<u32, CostError> {
         Some(n) => (n, 1.0),
         None => (t, 1000.0),
     };
-    let value: f64 = num
-        .parse()
-        .map_err(|_| CostError::input(field, format!("'{text}' is not a CPU quantity (e.g. 100m, 0.5 or 2)")))?;
+    let value: f64 = num.parse().map_err(|_| {
+        CostError::input(
+            field,
+            format!("'{text}' is not a CPU quantity (e.g. 100m, 0.5 or 2)"),
+        )
+    })?;
     let milli = value * scale;
-    if !milli.is_finite() || milli < 1.0 || milli > 512_000.0 || milli.fract() != 0.0 {
-        return Err(CostError::input(field, format!("'{text}' must be between 1m and 512 CPUs, in whole millicores")));
+    if !(1.0..=512_000.0).contains(&milli) || milli.fract() != 0.0 {
+        return Err(CostError::input(
+            field,
+            format!("'{text}' must be between 1m and 512 CPUs, in whole millicores"),
+        ));
     }
     Ok(milli as u32)
 }
@@ -264,13 +354,24 @@ pub fn parse_memory(text: &str) -> Result<u32, CostError> {
     let (num, scale) = units
         .iter()
         .find_map(|(suffix, scale)| t.strip_suffix(suffix).map(|n| (n, *scale)))
-        .ok_or_else(|| CostError::input(field, format!("'{text}' needs a unit: Mi or Gi (e.g. 128Mi, 1Gi)")))?;
-    let value: f64 = num
-        .parse()
-        .map_err(|_| CostError::input(field, format!("'{text}' is not a memory quantity (e.g. 128Mi or 1Gi)")))?;
+        .ok_or_else(|| {
+            CostError::input(
+                field,
+                format!("'{text}' needs a unit: Mi or Gi (e.g. 128Mi, 1Gi)"),
+            )
+        })?;
+    let value: f64 = num.parse().map_err(|_| {
+        CostError::input(
+            field,
+            format!("'{text}' is not a memory quantity (e.g. 128Mi or 1Gi)"),
+        )
+    })?;
     let mib = (value * scale).ceil();
     if !mib.is_finite() || value <= 0.0 || mib > 33_554_432.0 {
-        return Err(CostError::input(field, format!("'{text}' must be more than 0 and at most 32Ti")));
+        return Err(CostError::input(
+            field,
+            format!("'{text}' must be more than 0 and at most 32Ti"),
+        ));
     }
     Ok(mib.max(1.0) as u32)
 }
@@ -346,8 +447,24 @@ mod tests {
         for bad in ["128", "-1Gi", "xMi", "0Mi", "64Ti"] {
             assert!(parse_memory(bad).unwrap_err().is_invalid_input(), "{bad}");
         }
-        let e = estimate(&prices(), &K8sInput { node_type: "z9.huge".into(), ..Default::default() }).unwrap_err();
+        let e = estimate(
+            &prices(),
+            &K8sInput {
+                node_type: "z9.huge".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("m7g.large"), "{e}");
-        assert!(estimate(&prices(), &K8sInput { replicas: 0, ..Default::default() }).is_err());
+        assert!(
+            estimate(
+                &prices(),
+                &K8sInput {
+                    replicas: 0,
+                    ..Default::default()
+                }
+            )
+            .is_err()
+        );
     }
 }

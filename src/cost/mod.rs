@@ -44,11 +44,17 @@ pub enum CostError {
 impl CostError {
     /// True when the error is the user's input, not a failure of the tool: the binary exits with code 2.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, CostError::InvalidInput { .. } | CostError::PriceTable { .. })
+        matches!(
+            self,
+            CostError::InvalidInput { .. } | CostError::PriceTable { .. }
+        )
     }
 
     pub(crate) fn input(field: &str, message: impl Into<String>) -> Self {
-        CostError::InvalidInput { field: field.to_string(), message: message.into() }
+        CostError::InvalidInput {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -71,9 +77,16 @@ pub struct LineItem {
 /// Parse a monthly event count: `1000000`, `1_000_000`, `1,000,000`, `10K`, `1M`, `2.5M`, `1B`, `1e6`.
 /// Refuses zero, negatives, fractions of an event and anything above [`MAX_EVENTS_PER_MONTH`].
 pub fn parse_events(field: &str, text: &str) -> Result<u64, CostError> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != '_' && *c != ',').collect();
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != '_' && *c != ',')
+        .collect();
     if cleaned.is_empty() {
-        return Err(CostError::input(field, "expected a number of events per month, e.g. 1000000 or 1M"));
+        return Err(CostError::input(
+            field,
+            "expected a number of events per month, e.g. 1000000 or 1M",
+        ));
     }
     let (digits, scale) = match cleaned.chars().last().map(|c| c.to_ascii_lowercase()) {
         Some('k') => (&cleaned[..cleaned.len() - 1], 1e3),
@@ -83,14 +96,23 @@ pub fn parse_events(field: &str, text: &str) -> Result<u64, CostError> {
         _ => (cleaned.as_str(), 1.0),
     };
     let value: f64 = digits.parse().map_err(|_| {
-        CostError::input(field, format!("'{text}' is not a number (use e.g. 1000000, 1M or 2.5M)"))
+        CostError::input(
+            field,
+            format!("'{text}' is not a number (use e.g. 1000000, 1M or 2.5M)"),
+        )
     })?;
     let events = value * scale;
     if !events.is_finite() {
-        return Err(CostError::input(field, format!("'{text}' is not a finite number")));
+        return Err(CostError::input(
+            field,
+            format!("'{text}' is not a finite number"),
+        ));
     }
     if events <= 0.0 {
-        return Err(CostError::input(field, format!("'{text}' must be at least 1 event per month")));
+        return Err(CostError::input(
+            field,
+            format!("'{text}' must be at least 1 event per month"),
+        ));
     }
     if events > MAX_EVENTS_PER_MONTH as f64 {
         return Err(CostError::input(
@@ -99,17 +121,31 @@ pub fn parse_events(field: &str, text: &str) -> Result<u64, CostError> {
         ));
     }
     if events.fract() != 0.0 {
-        return Err(CostError::input(field, format!("'{text}' is not a whole number of events")));
+        return Err(CostError::input(
+            field,
+            format!("'{text}' is not a whole number of events"),
+        ));
     }
     Ok(events as u64)
 }
 
 /// Check a number lies in `[min, max]` and is finite.
-pub(crate) fn check_range(field: &str, value: f64, min: f64, max: f64, what: &str) -> Result<(), CostError> {
+pub(crate) fn check_range(
+    field: &str,
+    value: f64,
+    min: f64,
+    max: f64,
+    what: &str,
+) -> Result<(), CostError> {
     if !value.is_finite() || value < min || value > max {
         return Err(CostError::input(
             field,
-            format!("{} is out of range: {what} must be between {} and {}", format::plain(value), format::plain(min), format::plain(max)),
+            format!(
+                "{} is out of range: {what} must be between {} and {}",
+                format::plain(value),
+                format::plain(min),
+                format::plain(max)
+            ),
         ));
     }
     Ok(())
@@ -133,10 +169,23 @@ mod tests {
 
     #[test]
     fn refuses_bad_counts() {
-        for bad in ["0", "-5", "abc", "", "1.5", "1000000000001", "2T", "inf", "NaN"] {
+        for bad in [
+            "0",
+            "-5",
+            "abc",
+            "",
+            "1.5",
+            "1000000000001",
+            "2T",
+            "inf",
+            "NaN",
+        ] {
             let err = parse_events("--events-per-month", bad).unwrap_err();
             assert!(err.is_invalid_input(), "{bad}: {err}");
-            assert!(err.to_string().starts_with("invalid --events-per-month"), "{err}");
+            assert!(
+                err.to_string().starts_with("invalid --events-per-month"),
+                "{err}"
+            );
         }
     }
 }

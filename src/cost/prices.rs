@@ -78,7 +78,11 @@ impl Price {
     /// Describe the price for documents: `$1.00 per 1M requests (first 300M), then $0.90`.
     pub fn describe(&self) -> String {
         let tiers = self.tier_list();
-        let mut text = format!("{} per {}", super::format::rate(tiers[0].usd), self.per_unit());
+        let mut text = format!(
+            "{} per {}",
+            super::format::rate(tiers[0].usd),
+            self.per_unit()
+        );
         if let Some(bound) = tiers[0].up_to {
             text.push_str(&format!(" (first {})", super::format::count(bound)));
             for tier in &tiers[1..] {
@@ -93,7 +97,11 @@ impl Price {
 
     /// `1M requests`, `GB ingested`: what one price step buys.
     pub fn per_unit(&self) -> String {
-        if self.per == 1.0 { self.unit.clone() } else { format!("{} {}", super::format::count(self.per), self.unit) }
+        if self.per == 1.0 {
+            self.unit.clone()
+        } else {
+            format!("{} {}", super::format::count(self.per), self.unit)
+        }
     }
 
     fn validate(&self, field: &str) -> Result<(), String> {
@@ -118,11 +126,19 @@ impl Price {
                     check_usd(&format!("{name}.usd"), tier.usd)?;
                     let last = i + 1 == tiers.len();
                     match (tier.up_to, last) {
-                        (Some(_), true) => return Err(format!("{name}.up_to must be left out on the last tier")),
-                        (None, false) => return Err(format!("{name}.up_to is required on every tier but the last")),
+                        (Some(_), true) => {
+                            return Err(format!("{name}.up_to must be left out on the last tier"));
+                        }
+                        (None, false) => {
+                            return Err(format!(
+                                "{name}.up_to is required on every tier but the last"
+                            ));
+                        }
                         (Some(bound), false) => {
                             if !(bound.is_finite() && bound > previous) {
-                                return Err(format!("{name}.up_to must be larger than the tier before it"));
+                                return Err(format!(
+                                    "{name}.up_to must be larger than the tier before it"
+                                ));
                             }
                             previous = bound;
                         }
@@ -178,8 +194,14 @@ pub const PRICE_KEYS: [(&str, &str); 19] = [
     ("lambda_duration_x86_64", "Lambda duration, x86_64"),
     ("sqs_standard_requests", "SQS standard queue requests"),
     ("sqs_fifo_requests", "SQS FIFO queue requests"),
-    ("dynamodb_write_units", "DynamoDB on-demand write request units"),
-    ("dynamodb_read_units", "DynamoDB on-demand read request units"),
+    (
+        "dynamodb_write_units",
+        "DynamoDB on-demand write request units",
+    ),
+    (
+        "dynamodb_read_units",
+        "DynamoDB on-demand read request units",
+    ),
     ("logs_ingest", "CloudWatch Logs ingestion"),
     ("logs_storage", "CloudWatch Logs storage"),
     ("xray_traces_recorded", "X-Ray traces recorded"),
@@ -193,8 +215,13 @@ pub const PRICE_KEYS: [(&str, &str); 19] = [
 ];
 
 /// Every always-free allowance a table must hold.
-pub const FREE_TIER_KEYS: [&str; 5] =
-    ["lambda_requests", "lambda_gb_seconds", "sqs_requests", "xray_traces_recorded", "logs_ingest"];
+pub const FREE_TIER_KEYS: [&str; 5] = [
+    "lambda_requests",
+    "lambda_gb_seconds",
+    "sqs_requests",
+    "xray_traces_recorded",
+    "logs_ingest",
+];
 
 /// A validated price table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -217,29 +244,47 @@ impl Prices {
 
     /// Read and validate a user's table.
     pub fn from_file(path: &std::path::Path) -> Result<Prices, CostError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| CostError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| CostError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         Prices::parse(&text, &path.display().to_string())
     }
 
     /// Parse and validate a table; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Prices, CostError> {
-        let fail = |message: String| CostError::PriceTable { origin: origin.to_string(), message };
-        let raw: RawTable = toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
+        let fail = |message: String| CostError::PriceTable {
+            origin: origin.to_string(),
+            message,
+        };
+        let raw: RawTable =
+            toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
         if raw.currency != "USD" {
-            return Err(fail(format!("currency must be \"USD\" (found \"{}\")", raw.currency)));
+            return Err(fail(format!(
+                "currency must be \"USD\" (found \"{}\")",
+                raw.currency
+            )));
         }
         if raw.region.trim().is_empty() {
             return Err(fail("region must not be empty".into()));
         }
         if !(raw.hours_per_month.is_finite() && (672.0..=744.0).contains(&raw.hours_per_month)) {
-            return Err(fail("hours_per_month must be between 672 and 744 (AWS uses 730)".into()));
+            return Err(fail(
+                "hours_per_month must be between 672 and 744 (AWS uses 730)".into(),
+            ));
         }
         for (key, what) in PRICE_KEYS.iter() {
-            let price = raw.prices.get(*key).ok_or_else(|| fail(format!("prices.{key} is missing ({what})")))?;
+            let price = raw
+                .prices
+                .get(*key)
+                .ok_or_else(|| fail(format!("prices.{key} is missing ({what})")))?;
             price.validate(&format!("prices.{key}")).map_err(fail)?;
         }
-        if let Some(extra) = raw.prices.keys().find(|k| !PRICE_KEYS.iter().any(|(known, _)| known == k)) {
+        if let Some(extra) = raw
+            .prices
+            .keys()
+            .find(|k| !PRICE_KEYS.iter().any(|(known, _)| known == k))
+        {
             return Err(fail(format!("prices.{extra} is not a known price key")));
         }
         if raw.nodes.is_empty() {
@@ -248,13 +293,20 @@ impl Prices {
         for (name, node) in &raw.nodes {
             let field = format!("nodes.\"{name}\"");
             if node.arch != "arm64" && node.arch != "x86_64" {
-                return Err(fail(format!("{field}.arch must be \"arm64\" or \"x86_64\"")));
+                return Err(fail(format!(
+                    "{field}.arch must be \"arm64\" or \"x86_64\""
+                )));
             }
             if !(node.vcpu.is_finite() && node.vcpu >= 1.0 && node.vcpu <= 512.0) {
                 return Err(fail(format!("{field}.vcpu must be between 1 and 512")));
             }
-            if !(node.memory_gib.is_finite() && node.memory_gib >= 1.0 && node.memory_gib <= 32768.0) {
-                return Err(fail(format!("{field}.memory_gib must be between 1 and 32768")));
+            if !(node.memory_gib.is_finite()
+                && node.memory_gib >= 1.0
+                && node.memory_gib <= 32768.0)
+            {
+                return Err(fail(format!(
+                    "{field}.memory_gib must be between 1 and 32768"
+                )));
             }
             if !(4..=1000).contains(&node.max_pods) {
                 return Err(fail(format!("{field}.max_pods must be between 4 and 1000")));
@@ -263,15 +315,22 @@ impl Prices {
             check_dated(&field, &node.as_of, &node.source).map_err(fail)?;
         }
         for key in FREE_TIER_KEYS {
-            let allowance =
-                raw.free_tier.get(key).ok_or_else(|| fail(format!("free_tier.{key} is missing (use amount = 0 for none)")))?;
+            let allowance = raw.free_tier.get(key).ok_or_else(|| {
+                fail(format!(
+                    "free_tier.{key} is missing (use amount = 0 for none)"
+                ))
+            })?;
             let field = format!("free_tier.{key}");
             if !(allowance.amount.is_finite() && allowance.amount >= 0.0) {
                 return Err(fail(format!("{field}.amount must be zero or more")));
             }
             check_dated(&field, &allowance.as_of, &allowance.source).map_err(fail)?;
         }
-        if let Some(extra) = raw.free_tier.keys().find(|k| !FREE_TIER_KEYS.contains(&k.as_str())) {
+        if let Some(extra) = raw
+            .free_tier
+            .keys()
+            .find(|k| !FREE_TIER_KEYS.contains(&k.as_str()))
+        {
             return Err(fail(format!("free_tier.{extra} is not a known allowance")));
         }
         Ok(Prices {
@@ -302,7 +361,13 @@ impl Prices {
     pub fn node(&self, name: &str) -> Result<&NodeType, CostError> {
         self.nodes.get(name).ok_or_else(|| {
             let known: Vec<&str> = self.nodes.keys().map(String::as_str).collect();
-            CostError::input("--node-type", format!("'{name}' is not in the price table (known: {})", known.join(", ")))
+            CostError::input(
+                "--node-type",
+                format!(
+                    "'{name}' is not in the price table (known: {})",
+                    known.join(", ")
+                ),
+            )
         })
     }
 }
@@ -314,7 +379,7 @@ fn unreachable_price(key: &str) -> ! {
 }
 
 fn check_usd(field: &str, usd: f64) -> Result<(), String> {
-    if usd.is_finite() && usd >= 0.0 && usd < 1_000_000.0 {
+    if (0.0..1_000_000.0).contains(&usd) {
         Ok(())
     } else {
         Err(format!("{field} must be a price of zero or more"))
@@ -327,13 +392,19 @@ fn check_dated(field: &str, as_of: &str, source: &str) -> Result<(), String> {
         !parts.is_empty()
             && parts.len() <= 3
             && parts[0].len() == 4
-            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     };
     if !ok_date {
-        return Err(format!("{field}.as_of must be a date like 2026, 2026-03 or 2026-03-01 (found \"{as_of}\")"));
+        return Err(format!(
+            "{field}.as_of must be a date like 2026, 2026-03 or 2026-03-01 (found \"{as_of}\")"
+        ));
     }
     if source.trim().is_empty() {
-        return Err(format!("{field}.source must say where the price was seen (or \"unverified: ...\")"));
+        return Err(format!(
+            "{field}.source must say where the price was seen (or \"unverified: ...\")"
+        ));
     }
     Ok(())
 }
@@ -391,7 +462,10 @@ mod tests {
     fn refuses_negative_and_unsourced_prices() {
         let msg = error_of(&replace("usd = 0.20", "usd = -0.20"));
         assert!(msg.contains("prices.lambda_requests.usd"), "{msg}");
-        let msg = error_of(&replace("source = \"aws.amazon.com/xray/pricing\"", "source = \"\""));
+        let msg = error_of(&replace(
+            "source = \"aws.amazon.com/xray/pricing\"",
+            "source = \"\"",
+        ));
         assert!(msg.contains("prices.xray_traces_recorded.source"), "{msg}");
         let msg = error_of(&replace("as_of = \"2024-04\"", "as_of = \"last spring\""));
         assert!(msg.contains("prices.eks_control_plane.as_of"), "{msg}");
@@ -399,14 +473,25 @@ mod tests {
 
     #[test]
     fn refuses_tiers_out_of_order() {
-        let msg = error_of(&replace("{ up_to = 1_000_000_000, usd = 2.80 }", "{ up_to = 100, usd = 2.80 }"));
-        assert!(msg.contains("prices.api_rest_requests.tiers[1].up_to"), "{msg}");
+        let msg = error_of(&replace(
+            "{ up_to = 1_000_000_000, usd = 2.80 }",
+            "{ up_to = 100, usd = 2.80 }",
+        ));
+        assert!(
+            msg.contains("prices.api_rest_requests.tiers[1].up_to"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn refuses_unknown_keys_and_bad_toml() {
-        let msg = error_of(&format!("{EMBEDDED_TABLE}\n[prices.nat_gateway]\nunit = \"h\"\nper = 1\nusd = 1\nas_of = \"2026\"\nsource = \"x\"\n"));
-        assert!(msg.contains("prices.nat_gateway is not a known price key"), "{msg}");
+        let msg = error_of(&format!(
+            "{EMBEDDED_TABLE}\n[prices.nat_gateway]\nunit = \"h\"\nper = 1\nusd = 1\nas_of = \"2026\"\nsource = \"x\"\n"
+        ));
+        assert!(
+            msg.contains("prices.nat_gateway is not a known price key"),
+            "{msg}"
+        );
         let msg = error_of(&replace("usd = 0.20", "usd = \"cheap\""));
         assert!(msg.starts_with("price table mine.toml:"), "{msg}");
         let msg = error_of(&replace("max_pods = 29", "max_pods = 29\ngpus = 1"));

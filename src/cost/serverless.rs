@@ -29,7 +29,10 @@ impl Arch {
         match text {
             "arm64" => Ok(Arch::Arm64),
             "x86_64" => Ok(Arch::X86_64),
-            other => Err(CostError::input("arch", format!("'{other}' is not arm64 or x86_64"))),
+            other => Err(CostError::input(
+                "arch",
+                format!("'{other}' is not arm64 or x86_64"),
+            )),
         }
     }
 }
@@ -70,7 +73,10 @@ impl QueueKind {
         match text {
             "standard" => Ok(QueueKind::Standard),
             "fifo" => Ok(QueueKind::Fifo),
-            other => Err(CostError::input("queue", format!("'{other}' is not standard or fifo"))),
+            other => Err(CostError::input(
+                "queue",
+                format!("'{other}' is not standard or fifo"),
+            )),
         }
     }
 }
@@ -141,27 +147,96 @@ impl ServerlessInput {
 
     /// The same workload at another volume.
     pub fn at(&self, events_per_month: u64) -> Self {
-        ServerlessInput { events_per_month, ..self.clone() }
+        ServerlessInput {
+            events_per_month,
+            ..self.clone()
+        }
     }
 
     /// Refuse values outside what AWS allows or what the model can say anything sensible about.
     pub fn validate(&self) -> Result<(), CostError> {
         if self.events_per_month == 0 {
-            return Err(CostError::input("--events-per-month", "must be at least 1 event per month"));
+            return Err(CostError::input(
+                "--events-per-month",
+                "must be at least 1 event per month",
+            ));
         }
         if self.events_per_month > MAX_EVENTS_PER_MONTH {
-            return Err(CostError::input("--events-per-month", "is above the model's limit of 10^12 events per month"));
+            return Err(CostError::input(
+                "--events-per-month",
+                "is above the model's limit of 10^12 events per month",
+            ));
         }
-        check_range("--payload-kb", self.payload_kb, 0.001, 1024.0, "a payload (SQS holds at most 1 MB)")?;
-        check_range("--memory-mb", self.ingest_memory_mb as f64, 128.0, 10240.0, "Lambda memory in MB")?;
-        check_range("--processor-memory-mb", self.processor_memory_mb as f64, 128.0, 10240.0, "Lambda memory in MB")?;
-        check_range("--duration-ms", self.ingest_duration_ms, 1.0, 900_000.0, "a Lambda duration in ms")?;
-        check_range("--processor-duration-ms", self.processor_duration_ms, 1.0, 900_000.0, "a Lambda duration in ms")?;
-        check_range("--batch-size", self.batch_size as f64, 1.0, 10_000.0, "an SQS batch size")?;
-        check_range("--write-units", self.write_units_per_event, 0.0, 1000.0, "write units per event")?;
-        check_range("--read-units", self.read_units_per_event, 0.0, 1000.0, "read units per event")?;
-        check_range("--log-kb-per-event", self.log_kb_per_event, 0.0, 1024.0, "log KB per event")?;
-        check_range("--tracing-sample", self.tracing_sample, 0.0, 1.0, "a sampling share")?;
+        check_range(
+            "--payload-kb",
+            self.payload_kb,
+            0.001,
+            1024.0,
+            "a payload (SQS holds at most 1 MB)",
+        )?;
+        check_range(
+            "--memory-mb",
+            self.ingest_memory_mb as f64,
+            128.0,
+            10240.0,
+            "Lambda memory in MB",
+        )?;
+        check_range(
+            "--processor-memory-mb",
+            self.processor_memory_mb as f64,
+            128.0,
+            10240.0,
+            "Lambda memory in MB",
+        )?;
+        check_range(
+            "--duration-ms",
+            self.ingest_duration_ms,
+            1.0,
+            900_000.0,
+            "a Lambda duration in ms",
+        )?;
+        check_range(
+            "--processor-duration-ms",
+            self.processor_duration_ms,
+            1.0,
+            900_000.0,
+            "a Lambda duration in ms",
+        )?;
+        check_range(
+            "--batch-size",
+            self.batch_size as f64,
+            1.0,
+            10_000.0,
+            "an SQS batch size",
+        )?;
+        check_range(
+            "--write-units",
+            self.write_units_per_event,
+            0.0,
+            1000.0,
+            "write units per event",
+        )?;
+        check_range(
+            "--read-units",
+            self.read_units_per_event,
+            0.0,
+            1000.0,
+            "read units per event",
+        )?;
+        check_range(
+            "--log-kb-per-event",
+            self.log_kb_per_event,
+            0.0,
+            1024.0,
+            "log KB per event",
+        )?;
+        check_range(
+            "--tracing-sample",
+            self.tracing_sample,
+            0.0,
+            1.0,
+            "a sampling share",
+        )?;
         Ok(())
     }
 }
@@ -194,11 +269,15 @@ impl Usage {
             ApiKind::Rest => 1.0,
         };
         let processor_invocations = n / batch;
-        let gb_seconds = n * (input.ingest_memory_mb as f64 / 1024.0) * (input.ingest_duration_ms / 1000.0)
-            + processor_invocations * (input.processor_memory_mb as f64 / 1024.0) * (input.processor_duration_ms / 1000.0);
+        let gb_seconds =
+            n * (input.ingest_memory_mb as f64 / 1024.0) * (input.ingest_duration_ms / 1000.0)
+                + processor_invocations
+                    * (input.processor_memory_mb as f64 / 1024.0)
+                    * (input.processor_duration_ms / 1000.0);
         // send: one request per 64 KB chunk of the body; receive: one per 64 KB chunk of a whole batch; delete: one
         // per batch.
-        let sqs_per_event = chunks(input.payload_kb, 64.0) + (chunks(input.payload_kb * batch, 64.0) + 1.0) / batch;
+        let sqs_per_event =
+            chunks(input.payload_kb, 64.0) + (chunks(input.payload_kb * batch, 64.0) + 1.0) / batch;
         Usage {
             api_requests: n * api_per_event,
             ingest_invocations: n,
@@ -244,7 +323,11 @@ impl ServerlessEstimate {
 
     /// The part of the bill that a move to containers removes: API Gateway and Lambda.
     pub fn moving_usd(&self) -> f64 {
-        self.items.iter().filter(|i| MOVING_KEYS.contains(&i.key.as_str())).map(|i| i.usd).sum()
+        self.items
+            .iter()
+            .filter(|i| MOVING_KEYS.contains(&i.key.as_str()))
+            .map(|i| i.usd)
+            .sum()
     }
 
     /// The part that stays whatever runs the code: queue, table, logs, traces.
@@ -265,19 +348,63 @@ pub fn command_flags(input: &ServerlessInput) -> String {
             flags.push_str(&format!(" --{name} {value}"));
         }
     };
-    add("payload-kb", format::plain(input.payload_kb), format::plain(d.payload_kb));
+    add(
+        "payload-kb",
+        format::plain(input.payload_kb),
+        format::plain(d.payload_kb),
+    );
     add("arch", input.arch.as_str().into(), d.arch.as_str().into());
     add("api", input.api.as_str().into(), d.api.as_str().into());
-    add("queue", input.queue.as_str().into(), d.queue.as_str().into());
-    add("memory-mb", input.ingest_memory_mb.to_string(), d.ingest_memory_mb.to_string());
-    add("duration-ms", format::plain(input.ingest_duration_ms), format::plain(d.ingest_duration_ms));
-    add("processor-memory-mb", input.processor_memory_mb.to_string(), d.processor_memory_mb.to_string());
-    add("processor-duration-ms", format::plain(input.processor_duration_ms), format::plain(d.processor_duration_ms));
-    add("batch-size", input.batch_size.to_string(), d.batch_size.to_string());
-    add("write-units", format::plain(input.write_units_per_event), format::plain(d.write_units_per_event));
-    add("read-units", format::plain(input.read_units_per_event), format::plain(d.read_units_per_event));
-    add("log-kb-per-event", format::plain(input.log_kb_per_event), format::plain(d.log_kb_per_event));
-    add("tracing-sample", format::plain(input.tracing_sample), format::plain(d.tracing_sample));
+    add(
+        "queue",
+        input.queue.as_str().into(),
+        d.queue.as_str().into(),
+    );
+    add(
+        "memory-mb",
+        input.ingest_memory_mb.to_string(),
+        d.ingest_memory_mb.to_string(),
+    );
+    add(
+        "duration-ms",
+        format::plain(input.ingest_duration_ms),
+        format::plain(d.ingest_duration_ms),
+    );
+    add(
+        "processor-memory-mb",
+        input.processor_memory_mb.to_string(),
+        d.processor_memory_mb.to_string(),
+    );
+    add(
+        "processor-duration-ms",
+        format::plain(input.processor_duration_ms),
+        format::plain(d.processor_duration_ms),
+    );
+    add(
+        "batch-size",
+        input.batch_size.to_string(),
+        d.batch_size.to_string(),
+    );
+    add(
+        "write-units",
+        format::plain(input.write_units_per_event),
+        format::plain(d.write_units_per_event),
+    );
+    add(
+        "read-units",
+        format::plain(input.read_units_per_event),
+        format::plain(d.read_units_per_event),
+    );
+    add(
+        "log-kb-per-event",
+        format::plain(input.log_kb_per_event),
+        format::plain(d.log_kb_per_event),
+    );
+    add(
+        "tracing-sample",
+        format::plain(input.tracing_sample),
+        format::plain(d.tracing_sample),
+    );
     flags
 }
 
@@ -317,7 +444,16 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
     input.validate()?;
     let u = Usage::of(input);
     let n = input.events_per_month as f64;
-    let [api_key, req_key, dur_key, sqs_key, w_key, r_key, logs_key, xray_key] = price_keys(input);
+    let [
+        api_key,
+        req_key,
+        dur_key,
+        sqs_key,
+        w_key,
+        r_key,
+        logs_key,
+        xray_key,
+    ] = price_keys(input);
     let api = prices.get(api_key);
     let lambda_req = prices.get(req_key);
     let duration = prices.get(dur_key);
@@ -335,12 +471,22 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
     let api_formula = match input.api {
         ApiKind::Http => format!(
             "{} events x {} request(s) per event (HTTP APIs meter each 512 KB; payload {} KB) x {}",
-            c(n), format::plain(u.api_requests / n), format::plain(input.payload_kb), api.describe()
+            c(n),
+            format::plain(u.api_requests / n),
+            format::plain(input.payload_kb),
+            api.describe()
         ),
         ApiKind::Rest => format!("{} events x 1 request per event x {}", c(n), api.describe()),
     };
     let mut items = vec![
-        item("api", api_label, u.api_requests, "requests", api.cost(u.api_requests), api_formula),
+        item(
+            "api",
+            api_label,
+            u.api_requests,
+            "requests",
+            api.cost(u.api_requests),
+            api_formula,
+        ),
         item(
             "lambda_requests",
             "Lambda requests",
@@ -349,7 +495,10 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             lambda_req.cost(u.invocations()),
             format!(
                 "({} ingest + {} events / batch of {} processor) invocations x {}",
-                c(n), c(n), input.batch_size, lambda_req.describe()
+                c(n),
+                c(n),
+                input.batch_size,
+                lambda_req.describe()
             ),
         ),
         item(
@@ -360,8 +509,13 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             duration.cost(u.gb_seconds),
             format!(
                 "({} x {} MB/1024 x {} ms/1000 + {} / {} x {} MB/1024 x {} ms/1000) GB-s x {}",
-                c(n), input.ingest_memory_mb, format::plain(input.ingest_duration_ms),
-                c(n), input.batch_size, input.processor_memory_mb, format::plain(input.processor_duration_ms),
+                c(n),
+                input.ingest_memory_mb,
+                format::plain(input.ingest_duration_ms),
+                c(n),
+                input.batch_size,
+                input.processor_memory_mb,
+                format::plain(input.processor_duration_ms),
                 duration.describe()
             ),
         ),
@@ -373,7 +527,10 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             sqs.cost(u.sqs_requests),
             format!(
                 "{} events x {} requests per event (1 send per 64 KB chunk + 1 receive per 64 KB of a batch + 1 delete, per batch of {}) x {}",
-                c(n), format::plain(u.sqs_requests_per_event), input.batch_size, sqs.describe()
+                c(n),
+                format::plain(u.sqs_requests_per_event),
+                input.batch_size,
+                sqs.describe()
             ),
         ),
         item(
@@ -384,8 +541,12 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             writes.cost(u.write_units) + reads.cost(u.read_units),
             format!(
                 "{} events x {} write units x {} + {} events x {} read units x {}",
-                c(n), format::plain(input.write_units_per_event), writes.describe(),
-                c(n), format::plain(input.read_units_per_event), reads.describe()
+                c(n),
+                format::plain(input.write_units_per_event),
+                writes.describe(),
+                c(n),
+                format::plain(input.read_units_per_event),
+                reads.describe()
             ),
         ),
         item(
@@ -396,7 +557,9 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             logs.cost(u.log_gb),
             format!(
                 "{} events x {} KB / 1,000,000 KB per GB x {}",
-                c(n), format::plain(input.log_kb_per_event), logs.describe()
+                c(n),
+                format::plain(input.log_kb_per_event),
+                logs.describe()
             ),
         ),
         item(
@@ -407,7 +570,10 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             xray.cost(u.traces),
             format!(
                 "{} sampled x ({} ingest + {} processor invocations) x {}",
-                format::plain(input.tracing_sample), c(n), c(u.processor_invocations), xray.describe()
+                format::plain(input.tracing_sample),
+                c(n),
+                c(u.processor_invocations),
+                xray.describe()
             ),
         ),
     ];
@@ -421,16 +587,71 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
     let free_traces = free("xray_traces_recorded", u.traces);
     let free_logs = free("logs_ingest", u.log_gb);
     let free_tier = vec![
-        item("lambda_requests", "Lambda requests", free_req, "invocations", lambda_req.cost(free_req),
-            format!("min({} invocations, {} free) x {}", c(u.invocations()), c(prices.free("lambda_requests")), lambda_req.describe())),
-        item("lambda_duration", "Lambda duration", free_gbs, "GB-seconds", duration.cost(free_gbs),
-            format!("min({} GB-s, {} free) x {}", c(u.gb_seconds), c(prices.free("lambda_gb_seconds")), duration.describe())),
-        item("sqs", "SQS", free_sqs, "requests", sqs.cost(free_sqs),
-            format!("min({} requests, {} free) x {}", c(u.sqs_requests), c(prices.free("sqs_requests")), sqs.describe())),
-        item("logs", "CloudWatch Logs ingestion", free_logs, "GB", logs.cost(free_logs),
-            format!("min({} GB, {} free) x {}", format::plain(u.log_gb), format::plain(prices.free("logs_ingest")), logs.describe())),
-        item("tracing", "X-Ray traces", free_traces, "traces", xray.cost(free_traces),
-            format!("min({} traces, {} free) x {}", c(u.traces), c(prices.free("xray_traces_recorded")), xray.describe())),
+        item(
+            "lambda_requests",
+            "Lambda requests",
+            free_req,
+            "invocations",
+            lambda_req.cost(free_req),
+            format!(
+                "min({} invocations, {} free) x {}",
+                c(u.invocations()),
+                c(prices.free("lambda_requests")),
+                lambda_req.describe()
+            ),
+        ),
+        item(
+            "lambda_duration",
+            "Lambda duration",
+            free_gbs,
+            "GB-seconds",
+            duration.cost(free_gbs),
+            format!(
+                "min({} GB-s, {} free) x {}",
+                c(u.gb_seconds),
+                c(prices.free("lambda_gb_seconds")),
+                duration.describe()
+            ),
+        ),
+        item(
+            "sqs",
+            "SQS",
+            free_sqs,
+            "requests",
+            sqs.cost(free_sqs),
+            format!(
+                "min({} requests, {} free) x {}",
+                c(u.sqs_requests),
+                c(prices.free("sqs_requests")),
+                sqs.describe()
+            ),
+        ),
+        item(
+            "logs",
+            "CloudWatch Logs ingestion",
+            free_logs,
+            "GB",
+            logs.cost(free_logs),
+            format!(
+                "min({} GB, {} free) x {}",
+                format::plain(u.log_gb),
+                format::plain(prices.free("logs_ingest")),
+                logs.describe()
+            ),
+        ),
+        item(
+            "tracing",
+            "X-Ray traces",
+            free_traces,
+            "traces",
+            xray.cost(free_traces),
+            format!(
+                "min({} traces, {} free) x {}",
+                c(u.traces),
+                c(prices.free("xray_traces_recorded")),
+                xray.describe()
+            ),
+        ),
     ];
     let free_tier_usd: f64 = free_tier.iter().map(|i| i.usd).sum();
     items.iter_mut().for_each(|i| i.usd = clean(i.usd));
@@ -448,16 +669,36 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
 
 /// The estimate at the reference volumes (10K, 1M, 100M) and at the input's own volume, in that order, without
 /// repeating a volume.
-pub fn at_volumes(prices: &Prices, input: &ServerlessInput) -> Result<Vec<ServerlessEstimate>, CostError> {
+pub fn at_volumes(
+    prices: &Prices,
+    input: &ServerlessInput,
+) -> Result<Vec<ServerlessEstimate>, CostError> {
     let mut volumes: Vec<u64> = super::REFERENCE_VOLUMES.to_vec();
     if !volumes.contains(&input.events_per_month) {
         volumes.push(input.events_per_month);
     }
-    volumes.iter().map(|v| estimate(prices, &input.at(*v))).collect()
+    volumes
+        .iter()
+        .map(|v| estimate(prices, &input.at(*v)))
+        .collect()
 }
 
-pub(crate) fn item(key: &str, label: &str, quantity: f64, unit: &str, usd: f64, formula: String) -> LineItem {
-    LineItem { key: key.into(), label: label.into(), quantity, unit: unit.into(), usd, formula }
+pub(crate) fn item(
+    key: &str,
+    label: &str,
+    quantity: f64,
+    unit: &str,
+    usd: f64,
+    formula: String,
+) -> LineItem {
+    LineItem {
+        key: key.into(),
+        label: label.into(),
+        quantity,
+        unit: unit.into(),
+        usd,
+        formula,
+    }
 }
 
 /// Remove float noise far below a cent (e.g. 13.333400000000001) so JSON stays readable.
@@ -493,7 +734,10 @@ mod tests {
         let p = prices();
         let lean = ServerlessInput::default();
         assert_eq!(cents(estimate(&p, &lean.at(10_000)).unwrap().total_usd), 4);
-        assert_eq!(cents(estimate(&p, &lean.at(1_000_000)).unwrap().total_usd), 421);
+        assert_eq!(
+            cents(estimate(&p, &lean.at(1_000_000)).unwrap().total_usd),
+            421
+        );
         let big = estimate(&p, &lean.at(100_000_000)).unwrap();
         assert_eq!(cents(big.total_usd), 42083);
         let usd = |k: &str| cents(big.item(k).unwrap().usd);
@@ -534,35 +778,78 @@ mod tests {
         // 1M SQS x $0.40/M + 5 GB x $0.50.
         let big = estimate(&p, &ServerlessInput::default().at(100_000_000)).unwrap();
         let capped = 0.20 + 400_000.0 * 0.0000133334 + 0.40 + 2.50;
-        assert!((big.free_tier_usd - capped).abs() < 1e-9, "{}", big.free_tier_usd);
+        assert!(
+            (big.free_tier_usd - capped).abs() < 1e-9,
+            "{}",
+            big.free_tier_usd
+        );
         assert!((big.total_usd - big.after_free_tier_usd - capped).abs() < 1e-9);
     }
 
     #[test]
     fn large_payloads_cost_more_sqs_and_api_requests() {
         let p = prices();
-        let input = ServerlessInput { payload_kb: 600.0, ..ServerlessInput::default() };
+        let input = ServerlessInput {
+            payload_kb: 600.0,
+            ..ServerlessInput::default()
+        };
         let u = Usage::of(&input);
         // 600 KB: 10 chunks to send, 94 chunks per batch of 10 to receive, 1 delete per batch.
         assert!((u.sqs_requests_per_event - (10.0 + 95.0 / 10.0)).abs() < 1e-12);
         assert_eq!(u.api_requests, 2.0 * 1_000_000.0);
-        let rest = Usage::of(&ServerlessInput { api: ApiKind::Rest, ..input });
+        let rest = Usage::of(&ServerlessInput {
+            api: ApiKind::Rest,
+            ..input
+        });
         assert_eq!(rest.api_requests, 1_000_000.0);
-        assert!(estimate(&p, &ServerlessInput { payload_kb: 600.0, ..Default::default() }).is_ok());
+        assert!(
+            estimate(
+                &p,
+                &ServerlessInput {
+                    payload_kb: 600.0,
+                    ..Default::default()
+                }
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn refuses_out_of_range_inputs() {
         let p = prices();
         let bad = [
-            ServerlessInput { events_per_month: 0, ..Default::default() },
-            ServerlessInput { events_per_month: MAX_EVENTS_PER_MONTH + 1, ..Default::default() },
-            ServerlessInput { payload_kb: -1.0, ..Default::default() },
-            ServerlessInput { payload_kb: 2048.0, ..Default::default() },
-            ServerlessInput { ingest_memory_mb: 64, ..Default::default() },
-            ServerlessInput { ingest_duration_ms: f64::NAN, ..Default::default() },
-            ServerlessInput { tracing_sample: 1.5, ..Default::default() },
-            ServerlessInput { batch_size: 0, ..Default::default() },
+            ServerlessInput {
+                events_per_month: 0,
+                ..Default::default()
+            },
+            ServerlessInput {
+                events_per_month: MAX_EVENTS_PER_MONTH + 1,
+                ..Default::default()
+            },
+            ServerlessInput {
+                payload_kb: -1.0,
+                ..Default::default()
+            },
+            ServerlessInput {
+                payload_kb: 2048.0,
+                ..Default::default()
+            },
+            ServerlessInput {
+                ingest_memory_mb: 64,
+                ..Default::default()
+            },
+            ServerlessInput {
+                ingest_duration_ms: f64::NAN,
+                ..Default::default()
+            },
+            ServerlessInput {
+                tracing_sample: 1.5,
+                ..Default::default()
+            },
+            ServerlessInput {
+                batch_size: 0,
+                ..Default::default()
+            },
         ];
         for input in bad {
             let err = estimate(&p, &input).unwrap_err();
