@@ -309,3 +309,35 @@ fn advise_refuses_bad_answers_with_exit_2() {
         .assert()
         .code(2);
 }
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = scaffold().args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn reports_are_stable() {
+    insta::assert_snapshot!(
+        "serverless_1m",
+        stdout_of(&["cost", "serverless-webhook", "--events-per-month", "1M"])
+    );
+    insta::assert_snapshot!("k8s_default", stdout_of(&["cost", "k8s-platform"]));
+    insta::assert_snapshot!(
+        "compare_50m",
+        stdout_of(&["cost", "compare", "--events-per-month", "50M"])
+    );
+    insta::assert_snapshot!("advise_default", stdout_of(&["advise", "--no-input"]));
+    let out = scaffold()
+        .args(["cost", "serverless-webhook", "--events-per-month", "2T"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "error_absurd_volume",
+        String::from_utf8(out.stderr).unwrap()
+    );
+}

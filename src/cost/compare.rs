@@ -88,6 +88,8 @@ impl ContainerAssumptions {
 pub struct PlatformCost {
     pub platform: String,
     pub tasks: u32,
+    /// What a task is called on this platform: "tasks" or "pods".
+    pub task_noun: String,
     pub items: Vec<LineItem>,
     /// Queue, table, logs and traces: the same as on the serverless side.
     pub shared_usd: f64,
@@ -213,6 +215,10 @@ pub fn platform_cost(
     Ok(PlatformCost {
         platform: platform.label().into(),
         tasks,
+        task_noun: match platform {
+            Platform::Fargate => "tasks".into(),
+            Platform::Eks => "pods".into(),
+        },
         items,
         shared_usd,
         total_usd,
@@ -476,5 +482,38 @@ mod tests {
             break_even(&p, Platform::Fargate, &ServerlessInput::default(), &slow).unwrap(),
             None
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(24))]
+        #[test]
+        fn break_even_is_exactly_the_first_crossing(
+            peak in 1.0f64..20.0,
+            per_task in 5.0f64..500.0,
+            min_tasks in 1u32..6,
+            payload in 0.5f64..200.0,
+            rest in proptest::bool::ANY,
+        ) {
+            let p = prices();
+            let input = ServerlessInput {
+                payload_kb: payload,
+                api: if rest { serverless::ApiKind::Rest } else { serverless::ApiKind::Http },
+                ..Default::default()
+            };
+            let a = ContainerAssumptions { peak_factor: peak, events_per_task_second: per_task, min_tasks, ..Default::default() };
+            if let Some(n) = break_even(&p, Platform::Fargate, &input, &a).unwrap() {
+                proptest::prop_assert!(gap(&p, Platform::Fargate, &input, &a, n).unwrap() >= 0.0);
+                if n > 1 {
+                    proptest::prop_assert!(gap(&p, Platform::Fargate, &input, &a, n - 1).unwrap() < 0.0);
+                }
+                // Nothing earlier crosses either: sample below the answer.
+                for k in 1..=20u64 {
+                    let m = n / 21 * k;
+                    if m >= 1 {
+                        proptest::prop_assert!(gap(&p, Platform::Fargate, &input, &a, m).unwrap() < 0.0, "crossed at {m} < {n}");
+                    }
+                }
+            }
+        }
     }
 }

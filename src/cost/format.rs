@@ -88,19 +88,19 @@ fn quantity(item: &LineItem) -> String {
 fn items_table(out: &mut String, items: &[LineItem], total: f64) {
     let _ = writeln!(
         out,
-        "  {:<44} {:>24} {:>14}",
+        "  {:<48} {:>22} {:>12}",
         "item", "quantity", "per month"
     );
     for i in items {
         let _ = writeln!(
             out,
-            "  {:<44} {:>24} {:>14}",
+            "  {:<48} {:>22} {:>12}",
             i.label,
             quantity(i),
             money(i.usd)
         );
     }
-    let _ = writeln!(out, "  {:<44} {:>24} {:>14}", "total", "", money(total));
+    let _ = writeln!(out, "  {:<48} {:>22} {:>12}", "total", "", money(total));
 }
 
 fn formulas(out: &mut String, items: &[LineItem]) {
@@ -278,7 +278,7 @@ pub fn k8s_report(prices: &Prices, e: &K8sEstimate, explain: bool) -> String {
 }
 
 fn platform_block(out: &mut String, p: &PlatformCost) {
-    let _ = writeln!(out, "\n{} ({} tasks):", p.platform, p.tasks);
+    let _ = writeln!(out, "\n{}, {} {}:", p.platform, p.tasks, p.task_noun);
     items_table(out, &p.items, p.total_usd);
 }
 
