@@ -211,8 +211,11 @@ fn serverless_context(prices: &Prices, answers: &Map<String, Value>) -> Result<V
                 format::count(v.input.events_per_month as f64)
             )
         })
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect::<Vec<_>>();
+    let by_volume = match by_volume.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => by_volume.join(""),
+    };
     let crossing = match cmp.break_even_fargate {
         Some(b) => format!(
             "Below about {} events a month it costs less than the same code in containers on Fargate; above that, containers win.",
@@ -221,11 +224,12 @@ fn serverless_context(prices: &Prices, answers: &Map<String, Value>) -> Result<V
         None => "Containers on Fargate do not get cheaper at any modelled volume.".into(),
     };
     let readme = format!(
-        "At {} events a month this system costs about **{} a month** on us-east-1 on-demand prices (free tier not applied); \
+        "At {} events a month this system costs about **{} a month** at {} on-demand prices (free tier not applied); \
 the largest line is {} ({}). The same design costs {}. {crossing} \
 Prices, formulas and what to change at scale: [docs/cost-model.md](docs/cost-model.md). Recompute with `{command}`.",
         format::thousands(input.events_per_month),
         format::money(main.total_usd),
+        prices.region,
         largest_label,
         largest
             .as_ref()
