@@ -390,9 +390,10 @@ fn k8s_context(prices: &Prices, answers: &Map<String, Value>) -> Result<Value, C
     let lines = |e: &k8s::K8sEstimate| -> Vec<Value> {
         e.items.iter().map(|i| json!({ "key": i.key, "label": i.label, "usd": format::money(i.usd), "formula": i.formula })).collect()
     };
+    let region = &prices.region;
     let readme = format!(
         "On EKS this service would cost about **{} a month** at its minimum of {min} replicas and {} at its maximum of {max} \
-(us-east-1 on-demand: {} {} nodes, the {} control plane and one load balancer). The pods themselves are a small part: \
+({region} on-demand: {} {} nodes, the {} control plane and one load balancer). The pods themselves are a small part: \
 {} a replica by their requests. A team namespace that fills its ResourceQuota ({} CPUs, {} GiB requested) costs about {} a month. \
 Requests vs limits, right-sizing and cost by namespace labels: [docs/cost.md](docs/cost.md). Recompute with `{command}`.",
         format::money(low.total_usd),
