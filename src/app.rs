@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{Cli, Command, ListArgs, NewArgs};
-use crate::{report, wizard};
+use crate::{cost_cli, report, wizard};
 use scaffold::error::exit;
 use scaffold::write::{self, WriteOptions};
 use scaffold::{AnswersFile, Catalog, Error, Given, Prompter, Result, Source};
@@ -23,6 +23,8 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::New(args) => new(args),
         Command::List(args) => list(args),
+        Command::Cost(args) => return print_or_fail(cost_cli::run_cost(&args)),
+        Command::Advise(args) => return print_or_fail(advise(&args)),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -40,6 +42,33 @@ pub fn run() -> i32 {
             e.exit_code()
         }
     }
+}
+
+/// The cost commands report with anyhow errors; invalid input exits 2, anything else 1.
+fn print_or_fail(result: anyhow::Result<String>) -> i32 {
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            exit::OK
+        }
+        Err(e) => {
+            report::error_text(&format!("{e:#}"));
+            match e.downcast_ref::<Error>() {
+                Some(Error::Interrupted) => exit::INTERRUPTED,
+                Some(other) => other.exit_code(),
+                None => cost_cli::exit_code(&e),
+            }
+        }
+    }
+}
+
+/// `scaffold advise`: flags answer what they name; on a terminal the wizard asks the rest.
+fn advise(args: &cost_cli::AdviseArgs) -> anyhow::Result<String> {
+    let mut partial = cost_cli::advise_answers(args)?;
+    if interactive(args.no_input) {
+        wizard::Wizard::new().ask_advise(&mut partial)?;
+    }
+    cost_cli::run_advise_input(args, &partial.with_defaults())
 }
 
 fn install_interrupt_handler() {
@@ -94,7 +123,7 @@ fn new(args: NewArgs) -> Result<()> {
     ) {
         (Some(k), _, _) => k.clone(),
         (None, Some(k), _) => k,
-        (None, None, Some(w)) => w.choose_kind(&catalog)?,
+        (None, None, Some(w)) => w.choose_kind(&catalog, args.templates.is_none())?,
         (None, None, None) => {
             return Err(Error::Usage(format!(
                 "no --kind given and no terminal to ask on; pass the kind and a name, e.g.\n  \

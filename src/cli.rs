@@ -12,6 +12,9 @@ Examples:
   scaffold new --kind k8s-platform shop --dry-run      show the files without writing them
   scaffold new --answers shop/.scaffold/answers.toml -o shop-copy   generate the same project again
   scaffold list                                       kinds and their questions
+  scaffold cost serverless-webhook --events-per-month 5M --explain
+  scaffold cost compare --events-per-month 50M        serverless against containers, with the break-even
+  scaffold advise --traffic spiky --events-per-month 2M --team-size 4
 
 Exit codes: 0 ok, 1 error, 2 usage or invalid input, 130 interrupted.";
 
@@ -35,6 +38,10 @@ pub enum Command {
     New(NewArgs),
     /// List the kinds, what they generate and their questions
     List(ListArgs),
+    /// What a project costs to run per month, and where serverless and containers break even
+    Cost(crate::cost_cli::CostArgs),
+    /// Which kind fits a workload, why, what it costs, and what would change the answer
+    Advise(crate::cost_cli::AdviseArgs),
     /// Print a shell completion script, e.g. `scaffold completions bash > /etc/bash_completion.d/scaffold`
     Completions {
         /// The shell to complete for

@@ -5,7 +5,9 @@
 //! [`write::write`] stages the plan beside the target and moves it into place. The library never prints and
 //! never prompts: the binary owns the terminal.
 
+pub mod advise;
 pub mod answers;
+pub mod cost;
 pub mod error;
 pub mod plan;
 pub mod render;
@@ -21,12 +23,27 @@ pub use template::{Catalog, Kind, Source};
 /// The version recorded in every project's `.scaffold/answers.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Values computed from the answers that templates may use beside the answers themselves.
+/// Values computed from the answers that templates may use beside the answers themselves: for the built-in
+/// kinds, `cost` holds the cost engine's figures for these answers (a custom kind gets none).
 pub fn derived_context(
-    _kind: &Kind,
-    _answers: &Answers,
+    kind: &Kind,
+    answers: &Answers,
 ) -> Result<serde_json::Map<String, serde_json::Value>> {
-    Ok(serde_json::Map::new())
+    let mut extra = serde_json::Map::new();
+    let cost = cost::template_context(kind.name(), &answers.to_json_map()).map_err(|e| {
+        if e.is_invalid_input() {
+            Error::Usage(format!("the cost model refused these answers: {e}"))
+        } else {
+            Error::Template {
+                kind: kind.name().to_string(),
+                message: format!("computing the cost figures: {e}"),
+            }
+        }
+    })?;
+    if let Some(value) = cost {
+        extra.insert("cost".into(), value);
+    }
+    Ok(extra)
 }
 
 /// Renders the whole project for `kind` and `answers` into memory.

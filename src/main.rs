@@ -2,6 +2,7 @@
 
 mod app;
 mod cli;
+mod cost_cli;
 mod report;
 mod wizard;
 

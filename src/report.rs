@@ -14,7 +14,11 @@ pub fn init_colour() {
 }
 
 pub fn error(e: &Error) {
-    eprintln!("{} {e}", style("error:").red().bold().for_stderr());
+    error_text(&e.to_string());
+}
+
+pub fn error_text(text: &str) {
+    eprintln!("{} {text}", style("error:").red().bold().for_stderr());
 }
 
 pub fn plan_text(plan: &Plan, output: &str) -> String {

@@ -3,6 +3,8 @@
 
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, Select};
+use scaffold::advise::{self, AdvisePartial, AnswerKind, AnswerValue};
+use scaffold::cost::prices::Prices;
 use scaffold::template::{Catalog, Question, QuestionType};
 use scaffold::{Answer, Answers, Error, Plan, Prompter, Result, validate};
 
@@ -17,20 +19,99 @@ impl Wizard {
         }
     }
 
-    /// Asks which kind to generate, with one line on when each fits.
-    pub fn choose_kind(&self, catalog: &Catalog) -> Result<String> {
-        let items: Vec<String> = catalog
+    /// Asks which kind to generate, with one line on when each fits. With `offer_advice`, a last entry runs the
+    /// advisor's questions first and then preselects the kind it recommends.
+    pub fn choose_kind(&self, catalog: &Catalog, offer_advice: bool) -> Result<String> {
+        let mut items: Vec<String> = catalog
             .kinds
             .iter()
             .map(|k| format!("{:<20} {}", k.name(), k.manifest.when_to_use))
             .collect();
-        let i = Select::with_theme(&self.theme)
-            .with_prompt("What do you want to build?")
-            .items(&items)
-            .default(0)
-            .interact()
-            .map_err(prompt_error)?;
-        Ok(catalog.kinds[i].name().to_string())
+        if offer_advice {
+            items.push(format!(
+                "{:<20} {}",
+                "not sure?", "Answer a few questions about the workload and get a recommendation"
+            ));
+        }
+        let mut default = 0;
+        loop {
+            let i = Select::with_theme(&self.theme)
+                .with_prompt("What do you want to build?")
+                .items(&items)
+                .default(default)
+                .interact()
+                .map_err(prompt_error)?;
+            if i < catalog.kinds.len() {
+                return Ok(catalog.kinds[i].name().to_string());
+            }
+            let mut partial = AdvisePartial::default();
+            self.ask_advise(&mut partial)?;
+            let prices = Prices::embedded().map_err(|e| Error::Usage(e.to_string()))?;
+            let advice = advise::advise(&prices, &partial.with_defaults())
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            eprintln!("\n{}", advise::report(&advice));
+            default = catalog
+                .kinds
+                .iter()
+                .position(|k| k.name() == advice.recommendation.as_str())
+                .unwrap_or(0);
+            items.pop();
+        }
+    }
+
+    /// Asks the advisor's questions that `partial` leaves open, validating each answer as it is typed.
+    pub fn ask_advise(&self, partial: &mut AdvisePartial) -> Result<()> {
+        let missing = partial.missing();
+        for q in advise::questions()
+            .into_iter()
+            .filter(|q| missing.contains(&q.key))
+        {
+            eprintln!("{}", console::style(q.help).dim());
+            let text = match (&q.kind, &q.default) {
+                (AnswerKind::Choice { choices }, d) => {
+                    let start = match d {
+                        AnswerValue::Text(t) => choices.iter().position(|c| c == t).unwrap_or(0),
+                        _ => 0,
+                    };
+                    let i = Select::with_theme(&self.theme)
+                        .with_prompt(q.prompt)
+                        .items(choices)
+                        .default(start)
+                        .interact()
+                        .map_err(prompt_error)?;
+                    choices[i].to_string()
+                }
+                (AnswerKind::Bool, d) => Confirm::with_theme(&self.theme)
+                    .with_prompt(q.prompt)
+                    .default(matches!(d, AnswerValue::Bool(true)))
+                    .interact()
+                    .map_err(prompt_error)?
+                    .to_string(),
+                (AnswerKind::Int { .. }, d) => {
+                    let default = match d {
+                        AnswerValue::Int(i) => i.to_string(),
+                        AnswerValue::Text(t) => t.to_string(),
+                        AnswerValue::Bool(b) => b.to_string(),
+                    };
+                    let check = partial.clone();
+                    Input::<String>::with_theme(&self.theme)
+                        .with_prompt(q.prompt)
+                        .default(default)
+                        .validate_with(|s: &String| {
+                            check.clone().set(q.key, s).map_err(|e| e.to_string())
+                        })
+                        .interact_text()
+                        .map_err(prompt_error)?
+                }
+            };
+            partial
+                .set(q.key, &text)
+                .map_err(|e| Error::InvalidAnswer {
+                    key: q.key.to_string(),
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(())
     }
 
     /// Shows the answers and the file tree, then asks to write.

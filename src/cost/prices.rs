@@ -1,0 +1,500 @@
+//! The price table: parsing, validation, and tiered arithmetic.
+//!
+//! A table is TOML (see `templates/pricing/aws-us-east-1.toml`). Parsing is strict: a missing key, an unknown key,
+//! a negative or non-finite price, tiers out of order or a price without its date and source are refused with a
+//! message naming the field, because a silently wrong price makes every figure downstream wrong.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::CostError;
+
+/// The table shipped with the binary.
+pub const EMBEDDED_TABLE: &str = include_str!("../../templates/pricing/aws-us-east-1.toml");
+/// How the embedded table is named in messages and documents.
+pub const EMBEDDED_ORIGIN: &str = "templates/pricing/aws-us-east-1.toml";
+
+/// One tier of a tiered price.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// Upper bound of the tier in units of monthly usage; `None` for the last tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<f64>,
+    pub usd: f64,
+}
+
+/// A price: flat (`usd` per `per` units) or tiered.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    pub unit: String,
+    pub per: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<Tier>>,
+    pub as_of: String,
+    pub source: String,
+}
+
+impl Price {
+    /// The tiers, a flat price being one unbounded tier.
+    pub fn tier_list(&self) -> Vec<Tier> {
+        match (&self.tiers, self.usd) {
+            (Some(tiers), _) => tiers.clone(),
+            (None, Some(usd)) => vec![Tier { up_to: None, usd }],
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// USD per `per` units in the first tier (the price most readers mean).
+    pub fn base_usd(&self) -> f64 {
+        self.tier_list().first().map(|t| t.usd).unwrap_or(0.0)
+    }
+
+    /// USD per single unit in the first tier.
+    pub fn unit_usd(&self) -> f64 {
+        self.base_usd() / self.per
+    }
+
+    /// Cost of `quantity` units in one month, walking the tiers.
+    pub fn cost(&self, quantity: f64) -> f64 {
+        let mut total = 0.0;
+        let mut lower = 0.0;
+        for tier in self.tier_list() {
+            if quantity <= lower {
+                break;
+            }
+            let upper = tier.up_to.unwrap_or(f64::INFINITY);
+            let in_tier = quantity.min(upper) - lower;
+            total += in_tier / self.per * tier.usd;
+            lower = upper;
+        }
+        total
+    }
+
+    /// Describe the price for documents: `$1.00 per 1M requests (first 300M), then $0.90`.
+    pub fn describe(&self) -> String {
+        let tiers = self.tier_list();
+        let mut text = format!(
+            "{} per {}",
+            super::format::rate(tiers[0].usd),
+            self.per_unit()
+        );
+        if let Some(bound) = tiers[0].up_to {
+            text.push_str(&format!(" (first {})", super::format::count(bound)));
+            for tier in &tiers[1..] {
+                text.push_str(&format!(", then {}", super::format::rate(tier.usd)));
+                if let Some(b) = tier.up_to {
+                    text.push_str(&format!(" up to {}", super::format::count(b)));
+                }
+            }
+        }
+        text
+    }
+
+    /// `1M requests`, `GB ingested`: what one price step buys.
+    pub fn per_unit(&self) -> String {
+        if self.per == 1.0 {
+            self.unit.clone()
+        } else {
+            format!("{} {}", super::format::count(self.per), self.unit)
+        }
+    }
+
+    fn validate(&self, field: &str) -> Result<(), String> {
+        if !(self.per.is_finite() && self.per > 0.0) {
+            return Err(format!("{field}.per must be a positive number"));
+        }
+        if self.unit.trim().is_empty() {
+            return Err(format!("{field}.unit must not be empty"));
+        }
+        check_dated(field, &self.as_of, &self.source)?;
+        match (&self.usd, &self.tiers) {
+            (Some(_), Some(_)) => Err(format!("{field} has both usd and tiers: keep one")),
+            (None, None) => Err(format!("{field} needs usd (a flat price) or tiers")),
+            (Some(usd), None) => check_usd(&format!("{field}.usd"), *usd),
+            (None, Some(tiers)) => {
+                if tiers.is_empty() {
+                    return Err(format!("{field}.tiers must not be empty"));
+                }
+                let mut previous = 0.0;
+                for (i, tier) in tiers.iter().enumerate() {
+                    let name = format!("{field}.tiers[{i}]");
+                    check_usd(&format!("{name}.usd"), tier.usd)?;
+                    let last = i + 1 == tiers.len();
+                    match (tier.up_to, last) {
+                        (Some(_), true) => {
+                            return Err(format!("{name}.up_to must be left out on the last tier"));
+                        }
+                        (None, false) => {
+                            return Err(format!(
+                                "{name}.up_to is required on every tier but the last"
+                            ));
+                        }
+                        (Some(bound), false) => {
+                            if !(bound.is_finite() && bound > previous) {
+                                return Err(format!(
+                                    "{name}.up_to must be larger than the tier before it"
+                                ));
+                            }
+                            previous = bound;
+                        }
+                        (None, true) => {}
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A worker node size.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeType {
+    pub arch: String,
+    pub vcpu: f64,
+    pub memory_gib: f64,
+    pub max_pods: u32,
+    pub usd_per_hour: f64,
+    pub as_of: String,
+    pub source: String,
+}
+
+/// An always-free monthly allowance.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allowance {
+    pub amount: f64,
+    pub unit: String,
+    pub as_of: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    region: String,
+    currency: String,
+    hours_per_month: f64,
+    prices: BTreeMap<String, Price>,
+    nodes: BTreeMap<String, NodeType>,
+    free_tier: BTreeMap<String, Allowance>,
+}
+
+/// Every price key a table must hold, with what it prices.
+pub const PRICE_KEYS: [(&str, &str); 19] = [
+    ("api_http_requests", "API Gateway HTTP API requests"),
+    ("api_rest_requests", "API Gateway REST API requests"),
+    ("lambda_requests", "Lambda invocations"),
+    ("lambda_duration_arm64", "Lambda duration, arm64"),
+    ("lambda_duration_x86_64", "Lambda duration, x86_64"),
+    ("sqs_standard_requests", "SQS standard queue requests"),
+    ("sqs_fifo_requests", "SQS FIFO queue requests"),
+    (
+        "dynamodb_write_units",
+        "DynamoDB on-demand write request units",
+    ),
+    (
+        "dynamodb_read_units",
+        "DynamoDB on-demand read request units",
+    ),
+    ("logs_ingest", "CloudWatch Logs ingestion"),
+    ("logs_storage", "CloudWatch Logs storage"),
+    ("xray_traces_recorded", "X-Ray traces recorded"),
+    ("fargate_arm64_vcpu", "Fargate vCPU, ARM"),
+    ("fargate_arm64_memory", "Fargate memory, ARM"),
+    ("fargate_x86_64_vcpu", "Fargate vCPU, x86"),
+    ("fargate_x86_64_memory", "Fargate memory, x86"),
+    ("eks_control_plane", "EKS control plane"),
+    ("alb_hour", "Application Load Balancer hours"),
+    ("alb_lcu", "Application Load Balancer capacity units"),
+];
+
+/// Every always-free allowance a table must hold.
+pub const FREE_TIER_KEYS: [&str; 5] = [
+    "lambda_requests",
+    "lambda_gb_seconds",
+    "sqs_requests",
+    "xray_traces_recorded",
+    "logs_ingest",
+];
+
+/// A validated price table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prices {
+    /// Where the table came from (the embedded file's name or the user's path).
+    pub origin: String,
+    pub region: String,
+    pub currency: String,
+    pub hours_per_month: f64,
+    pub prices: BTreeMap<String, Price>,
+    pub nodes: BTreeMap<String, NodeType>,
+    pub free_tier: BTreeMap<String, Allowance>,
+}
+
+impl Prices {
+    /// The table shipped with the binary.
+    pub fn embedded() -> Result<Prices, CostError> {
+        Prices::parse(EMBEDDED_TABLE, EMBEDDED_ORIGIN)
+    }
+
+    /// Read and validate a user's table.
+    pub fn from_file(path: &std::path::Path) -> Result<Prices, CostError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CostError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Prices::parse(&text, &path.display().to_string())
+    }
+
+    /// Parse and validate a table; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Prices, CostError> {
+        let fail = |message: String| CostError::PriceTable {
+            origin: origin.to_string(),
+            message,
+        };
+        let raw: RawTable =
+            toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
+        if raw.currency != "USD" {
+            return Err(fail(format!(
+                "currency must be \"USD\" (found \"{}\")",
+                raw.currency
+            )));
+        }
+        if raw.region.trim().is_empty() {
+            return Err(fail("region must not be empty".into()));
+        }
+        if !(raw.hours_per_month.is_finite() && (672.0..=744.0).contains(&raw.hours_per_month)) {
+            return Err(fail(
+                "hours_per_month must be between 672 and 744 (AWS uses 730)".into(),
+            ));
+        }
+        for (key, what) in PRICE_KEYS.iter() {
+            let price = raw
+                .prices
+                .get(*key)
+                .ok_or_else(|| fail(format!("prices.{key} is missing ({what})")))?;
+            price.validate(&format!("prices.{key}")).map_err(fail)?;
+        }
+        if let Some(extra) = raw
+            .prices
+            .keys()
+            .find(|k| !PRICE_KEYS.iter().any(|(known, _)| known == k))
+        {
+            return Err(fail(format!("prices.{extra} is not a known price key")));
+        }
+        if raw.nodes.is_empty() {
+            return Err(fail("nodes needs at least one node size".into()));
+        }
+        for (name, node) in &raw.nodes {
+            let field = format!("nodes.\"{name}\"");
+            if node.arch != "arm64" && node.arch != "x86_64" {
+                return Err(fail(format!(
+                    "{field}.arch must be \"arm64\" or \"x86_64\""
+                )));
+            }
+            if !(node.vcpu.is_finite() && node.vcpu >= 1.0 && node.vcpu <= 512.0) {
+                return Err(fail(format!("{field}.vcpu must be between 1 and 512")));
+            }
+            if !(node.memory_gib.is_finite()
+                && node.memory_gib >= 1.0
+                && node.memory_gib <= 32768.0)
+            {
+                return Err(fail(format!(
+                    "{field}.memory_gib must be between 1 and 32768"
+                )));
+            }
+            if !(4..=1000).contains(&node.max_pods) {
+                return Err(fail(format!("{field}.max_pods must be between 4 and 1000")));
+            }
+            check_usd(&format!("{field}.usd_per_hour"), node.usd_per_hour).map_err(fail)?;
+            check_dated(&field, &node.as_of, &node.source).map_err(fail)?;
+        }
+        for key in FREE_TIER_KEYS {
+            let allowance = raw.free_tier.get(key).ok_or_else(|| {
+                fail(format!(
+                    "free_tier.{key} is missing (use amount = 0 for none)"
+                ))
+            })?;
+            let field = format!("free_tier.{key}");
+            if !(allowance.amount.is_finite() && allowance.amount >= 0.0) {
+                return Err(fail(format!("{field}.amount must be zero or more")));
+            }
+            check_dated(&field, &allowance.as_of, &allowance.source).map_err(fail)?;
+        }
+        if let Some(extra) = raw
+            .free_tier
+            .keys()
+            .find(|k| !FREE_TIER_KEYS.contains(&k.as_str()))
+        {
+            return Err(fail(format!("free_tier.{extra} is not a known allowance")));
+        }
+        Ok(Prices {
+            origin: origin.to_string(),
+            region: raw.region,
+            currency: raw.currency,
+            hours_per_month: raw.hours_per_month,
+            prices: raw.prices,
+            nodes: raw.nodes,
+            free_tier: raw.free_tier,
+        })
+    }
+
+    /// A price by key. Validation guarantees every key of [`PRICE_KEYS`] is present.
+    pub fn get(&self, key: &str) -> &Price {
+        match self.prices.get(key) {
+            Some(price) => price,
+            None => unreachable_price(key),
+        }
+    }
+
+    /// An always-free allowance by key (0 when absent).
+    pub fn free(&self, key: &str) -> f64 {
+        self.free_tier.get(key).map(|a| a.amount).unwrap_or(0.0)
+    }
+
+    /// A node size, or an input error listing the known ones.
+    pub fn node(&self, name: &str) -> Result<&NodeType, CostError> {
+        self.nodes.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.nodes.keys().map(String::as_str).collect();
+            CostError::input(
+                "--node-type",
+                format!(
+                    "'{name}' is not in the price table (known: {})",
+                    known.join(", ")
+                ),
+            )
+        })
+    }
+}
+
+#[cold]
+fn unreachable_price(key: &str) -> ! {
+    // Only reachable through a programming error: every caller uses a key from PRICE_KEYS.
+    panic!("price key {key} is not in PRICE_KEYS")
+}
+
+fn check_usd(field: &str, usd: f64) -> Result<(), String> {
+    if (0.0..1_000_000.0).contains(&usd) {
+        Ok(())
+    } else {
+        Err(format!("{field} must be a price of zero or more"))
+    }
+}
+
+fn check_dated(field: &str, as_of: &str, source: &str) -> Result<(), String> {
+    let ok_date = {
+        let parts: Vec<&str> = as_of.split('-').collect();
+        !parts.is_empty()
+            && parts.len() <= 3
+            && parts[0].len() == 4
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    if !ok_date {
+        return Err(format!(
+            "{field}.as_of must be a date like 2026, 2026-03 or 2026-03-01 (found \"{as_of}\")"
+        ));
+    }
+    if source.trim().is_empty() {
+        return Err(format!(
+            "{field}.source must say where the price was seen (or \"unverified: ...\")"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn embedded() -> Prices {
+        Prices::embedded().expect("the embedded table is valid")
+    }
+
+    #[test]
+    fn embedded_table_has_every_key() {
+        let prices = embedded();
+        assert_eq!(prices.prices.len(), PRICE_KEYS.len());
+        assert_eq!(prices.get("lambda_requests").base_usd(), 0.20);
+        assert_eq!(prices.hours_per_month, 730.0);
+        assert!(prices.nodes.contains_key("m7g.large"));
+    }
+
+    #[test]
+    fn tiers_are_walked_in_order() {
+        let prices = embedded();
+        let http = prices.get("api_http_requests");
+        assert!((http.cost(100e6) - 100.0).abs() < 1e-9);
+        // 300M at $1.00 + 100M at $0.90
+        assert!((http.cost(400e6) - 390.0).abs() < 1e-9);
+        let rest = prices.get("api_rest_requests");
+        // 333M x 3.50 + 667M x 2.80 + 1B x 2.38
+        let expected = 333.0 * 3.5 + 667.0 * 2.8 + 1000.0 * 2.38;
+        assert!((rest.cost(2e9) - expected).abs() < 1e-6);
+        assert_eq!(http.cost(0.0), 0.0);
+    }
+
+    fn replace(from: &str, to: &str) -> String {
+        assert!(EMBEDDED_TABLE.contains(from), "{from}");
+        EMBEDDED_TABLE.replacen(from, to, 1)
+    }
+
+    fn error_of(text: &str) -> String {
+        let err = Prices::parse(text, "mine.toml").unwrap_err();
+        assert!(err.is_invalid_input());
+        err.to_string()
+    }
+
+    #[test]
+    fn refuses_a_missing_price_naming_it() {
+        let text = replace("[prices.lambda_requests]", "[prices.lambda_requestz]");
+        let msg = error_of(&text);
+        assert!(msg.contains("prices.lambda_requests is missing"), "{msg}");
+    }
+
+    #[test]
+    fn refuses_negative_and_unsourced_prices() {
+        let msg = error_of(&replace("usd = 0.20", "usd = -0.20"));
+        assert!(msg.contains("prices.lambda_requests.usd"), "{msg}");
+        let msg = error_of(&replace(
+            "source = \"aws.amazon.com/xray/pricing\"",
+            "source = \"\"",
+        ));
+        assert!(msg.contains("prices.xray_traces_recorded.source"), "{msg}");
+        let msg = error_of(&replace("as_of = \"2024-04\"", "as_of = \"last spring\""));
+        assert!(msg.contains("prices.eks_control_plane.as_of"), "{msg}");
+    }
+
+    #[test]
+    fn refuses_tiers_out_of_order() {
+        let msg = error_of(&replace(
+            "{ up_to = 1_000_000_000, usd = 2.80 }",
+            "{ up_to = 100, usd = 2.80 }",
+        ));
+        assert!(
+            msg.contains("prices.api_rest_requests.tiers[1].up_to"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_keys_and_bad_toml() {
+        let msg = error_of(&format!(
+            "{EMBEDDED_TABLE}\n[prices.nat_gateway]\nunit = \"h\"\nper = 1\nusd = 1\nas_of = \"2026\"\nsource = \"x\"\n"
+        ));
+        assert!(
+            msg.contains("prices.nat_gateway is not a known price key"),
+            "{msg}"
+        );
+        let msg = error_of(&replace("usd = 0.20", "usd = \"cheap\""));
+        assert!(msg.starts_with("price table mine.toml:"), "{msg}");
+        let msg = error_of(&replace("max_pods = 29", "max_pods = 29\ngpus = 1"));
+        assert!(msg.contains("gpus"), "{msg}");
+    }
+}

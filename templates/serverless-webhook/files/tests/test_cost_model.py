@@ -1,0 +1,247 @@
+"""Recompute every figure in docs/cost-model.md from cost/prices.json.
+
+The cost page is generated once; prices and answers change. This test keeps the page honest: it reads the
+price table and the workload from cost/prices.json, recomputes each line item, total, free-tier credit,
+break-even and lever with the same formulas the page states, and compares them with the numbers printed in
+the page, to the cent. Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRICES = json.loads((ROOT / "cost" / "prices.json").read_text(encoding="utf-8"))
+DOC = (ROOT / "docs" / "cost-model.md").read_text(encoding="utf-8")
+WORKLOAD = PRICES["workload"]
+CONTAINERS = PRICES["containers"]
+HOURS = PRICES["hours_per_month"]
+# Figures are printed rounded to the cent.
+CENT = 0.005 + 1e-9
+ITEM_KEYS = ["api", "lambda_requests", "lambda_duration", "sqs", "dynamodb", "logs", "tracing"]
+
+
+def price(key: str) -> dict:
+    return PRICES["prices"][key]
+
+
+def cost(key: str, quantity: float) -> float:
+    """Walk the tiers of a price for a monthly quantity."""
+    entry = price(key)
+    total, lower = 0.0, 0.0
+    for tier in entry["tiers"]:
+        if quantity <= lower:
+            break
+        upper = tier.get("up_to", math.inf)
+        total += (min(quantity, upper) - lower) / entry["per"] * tier["usd"]
+        lower = upper
+    return total
+
+
+def chunks(kb: float, size: float) -> float:
+    return max(1.0, math.ceil(kb / size))
+
+
+def usage(w: dict, events: int) -> dict:
+    n = float(events)
+    batch = float(w["batch_size"])
+    processor = n / batch
+    api_per_event = chunks(w["payload_kb"], 512.0) if w["api"] == "http" else 1.0
+    sqs_per_event = chunks(w["payload_kb"], 64.0) + (chunks(w["payload_kb"] * batch, 64.0) + 1.0) / batch
+    return {
+        "api": n * api_per_event,
+        "invocations": n + processor,
+        "gb_seconds": n * w["ingest_memory_mb"] / 1024 * w["ingest_duration_ms"] / 1000
+        + processor * w["processor_memory_mb"] / 1024 * w["processor_duration_ms"] / 1000,
+        "sqs": n * sqs_per_event,
+        "writes": n * w["write_units_per_event"],
+        "reads": n * w["read_units_per_event"],
+        "log_gb": n * w["log_kb_per_event"] / 1_000_000,
+        "traces": w["tracing_sample"] * (n + processor),
+    }
+
+
+def keys_for(w: dict) -> dict:
+    return {
+        "api": "api_http_requests" if w["api"] == "http" else "api_rest_requests",
+        "duration": f"lambda_duration_{w['arch']}",
+        "sqs": f"sqs_{w['queue']}_requests",
+    }
+
+
+def line_items(w: dict, events: int) -> dict:
+    u = usage(w, events)
+    k = keys_for(w)
+    return {
+        "api": cost(k["api"], u["api"]),
+        "lambda_requests": cost("lambda_requests", u["invocations"]),
+        "lambda_duration": cost(k["duration"], u["gb_seconds"]),
+        "sqs": cost(k["sqs"], u["sqs"]),
+        "dynamodb": cost("dynamodb_write_units", u["writes"]) + cost("dynamodb_read_units", u["reads"]),
+        "logs": cost("logs_ingest", u["log_gb"]),
+        "tracing": cost("xray_traces_recorded", u["traces"]),
+    }
+
+
+def free_tier(w: dict, events: int) -> float:
+    u = usage(w, events)
+    k = keys_for(w)
+    free = {key: entry["amount"] for key, entry in PRICES["free_tier"].items()}
+    return (
+        cost("lambda_requests", min(u["invocations"], free["lambda_requests"]))
+        + cost(k["duration"], min(u["gb_seconds"], free["lambda_gb_seconds"]))
+        + cost(k["sqs"], min(u["sqs"], free["sqs_requests"]))
+        + cost("logs_ingest", min(u["log_gb"], free["logs_ingest"]))
+        + cost("xray_traces_recorded", min(u["traces"], free["xray_traces_recorded"]))
+    )
+
+
+def fargate_total(w: dict, events: int) -> float:
+    """Price the same code as containers on Fargate behind a load balancer, plus what stays either way."""
+    n = float(events)
+    peak = n / (HOURS * 3600) * CONTAINERS["peak_factor"]
+    tasks = max(CONTAINERS["min_tasks"], math.ceil(peak / CONTAINERS["events_per_task_second"]))
+    tasks_usd = cost(f"fargate_{w['arch']}_vcpu", tasks * CONTAINERS["task_vcpu"] * HOURS) + cost(
+        f"fargate_{w['arch']}_memory", tasks * CONTAINERS["task_memory_gb"] * HOURS
+    )
+    lcu_hours = max(n / (25 * 3600), n * w["payload_kb"] / 1_000_000)
+    balancer = cost("alb_hour", HOURS) + cost("alb_lcu", lcu_hours)
+    items = line_items(w, events)
+    shared = sum(items[k] for k in ("sqs", "dynamodb", "logs", "tracing"))
+    return tasks_usd + balancer + shared
+
+
+def money(text: str) -> float:
+    text = text.strip()
+    sign = -1.0 if text.startswith("-") else 1.0
+    return sign * float(text.lstrip("-").lstrip("$").replace(",", ""))
+
+
+def doc_table() -> tuple[list[int], dict[str, list[str]]]:
+    body = DOC.split("<!-- cost-table:begin -->", 1)[1].split("<!-- cost-table:end -->", 1)[0]
+    lines = [line for line in body.strip().splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    volumes = [int(cell.replace(",", "")) for cell in header[1:]]
+    rows = {}
+    for line in lines[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        key = re.match(r"`(\w+)`", cells[0]).group(1)
+        rows[key] = cells[1:]
+    return volumes, rows
+
+
+def close(printed: str, computed: float) -> bool:
+    return abs(money(printed) - computed) <= CENT
+
+
+def test_every_price_is_dated_and_sourced():
+    for key, entry in PRICES["prices"].items():
+        assert entry["tiers"], key
+        assert re.fullmatch(r"\d{4}(-\d{2}){0,2}", entry["as_of"]), key
+        assert entry["source"].strip(), key
+        assert f"`{key}`" in DOC, f"{key} is not listed on the cost page"
+
+
+def test_table_has_the_reference_volumes_and_yours():
+    volumes, rows = doc_table()
+    for reference in (10_000, 1_000_000, 100_000_000):
+        assert reference in volumes
+    assert WORKLOAD["events_per_month"] in volumes
+    assert set(ITEM_KEYS) <= set(rows)
+
+
+def test_line_items_match_the_prices():
+    volumes, rows = doc_table()
+    for column, events in enumerate(volumes):
+        items = line_items(WORKLOAD, events)
+        for key in ITEM_KEYS:
+            printed = rows[key][column]
+            assert close(printed, items[key]), f"{key} at {events}: page {printed}, computed {items[key]:.4f}"
+
+
+def test_totals_and_free_tier_match():
+    volumes, rows = doc_table()
+    for column, events in enumerate(volumes):
+        total = sum(line_items(WORKLOAD, events).values())
+        free = free_tier(WORKLOAD, events)
+        assert close(rows["total"][column], total), f"total at {events}"
+        assert close(rows["free_tier"][column], -free), f"free tier at {events}"
+        assert close(rows["after_free_tier"][column], max(0.0, total - free)), f"after free tier at {events}"
+
+
+def test_largest_line_item_is_named():
+    volumes, rows = doc_table()
+    for column, events in enumerate(volumes):
+        items = line_items(WORKLOAD, events)
+        largest = max(ITEM_KEYS, key=lambda k: (items[k], -ITEM_KEYS.index(k)))
+        assert rows["largest"][column].strip("`") == largest, f"largest at {events}"
+
+
+def test_break_even_is_where_the_bills_cross():
+    match = re.search(r"Break-even against Fargate: \*\*([\d,]+|none below 10\^12)\*\*", DOC)
+    assert match, "break-even sentence missing"
+    if match.group(1).startswith("none"):
+        assert sum(line_items(WORKLOAD, 10**12).values()) < fargate_total(WORKLOAD, 10**12)
+        return
+    events = int(match.group(1).replace(",", ""))
+
+    def gap(n: int) -> float:
+        return sum(line_items(WORKLOAD, n).values()) - fargate_total(WORKLOAD, n)
+
+    assert gap(events) >= -1e-9, "serverless is still cheaper at the stated break-even"
+    assert gap(events - 1) < 1e-9, "the crossing comes before the stated break-even"
+
+
+def test_levers_at_100m():
+    section = DOC.split("## What to change at 100M events a month", 1)[1].split("\n## ", 1)[0]
+    base = sum(line_items(WORKLOAD, 100_000_000).values())
+    changes = {
+        "logs": {"log_kb_per_event": WORKLOAD["log_kb_per_event"] / 4},
+        "writes": {"write_units_per_event": max(1.0, WORKLOAD["write_units_per_event"] - 1)},
+        "batch": {"batch_size": 100},
+        "arm64": {"arch": "arm64"},
+        "standard_queue": {"queue": "standard"},
+    }
+    seen = 0
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) != 4 or not cells[1].startswith("`"):
+            continue
+        key = cells[1].strip("`")
+        if key == "containers":
+            total = fargate_total(WORKLOAD, 100_000_000)
+        else:
+            total = sum(line_items({**WORKLOAD, **changes[key]}, 100_000_000).values())
+        assert close(cells[2], total), f"lever {key}: page {cells[2]}, computed {total:.4f}"
+        assert close(cells[3], base - total), f"lever {key} saving"
+        seen += 1
+    assert seen >= 4
+
+
+def test_workload_matches_the_recorded_answers():
+    answers_file = ROOT / ".scaffold" / "answers.toml"
+    if not answers_file.exists():
+        # The project was copied without its answers record; the workload in prices.json is all there is.
+        assert WORKLOAD["events_per_month"] >= 1
+        return
+    answers = tomllib.loads(answers_file.read_text(encoding="utf-8")).get("answers", {})
+    expected = {
+        "events_per_month": answers.get("events_per_month", WORKLOAD["events_per_month"]),
+        "payload_kb": answers.get("payload_kb", WORKLOAD["payload_kb"]),
+        "arch": answers.get("arch", WORKLOAD["arch"]),
+        "queue": answers.get("queue", WORKLOAD["queue"]),
+    }
+    for key, value in expected.items():
+        assert WORKLOAD[key] == value, f"cost/prices.json prices {key}={WORKLOAD[key]}, the answers say {value}"
+
+
+if __name__ == "__main__":
+    # Runnable without pytest: python3 tests/test_cost_model.py
+    for name, function in sorted(globals().items()):
+        if name.startswith("test_") and callable(function):
+            function()
+            print(f"ok {name}")

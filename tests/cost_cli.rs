@@ -1,0 +1,343 @@
+//! The cost and advise commands end to end: output, JSON, exit codes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn scaffold() -> Command {
+    Command::cargo_bin("scaffold").expect("binary builds")
+}
+
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let out = scaffold().args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+#[test]
+fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
+    scaffold()
+        .args(["cost", "serverless-webhook", "--events-per-month", "100M"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("$420.83"))
+        .stdout(predicate::str::contains(
+            "Largest line item: DynamoDB on-demand at $187.50",
+        ))
+        .stdout(predicate::str::contains("$0.04"))
+        .stdout(predicate::str::contains("$4.21"))
+        .stdout(predicate::str::contains("Free tier, shown apart"));
+}
+
+#[test]
+fn serverless_json_reproduces_the_lean_example() {
+    let v = json_of(&[
+        "cost",
+        "serverless-webhook",
+        "--events-per-month",
+        "1000000",
+        "--json",
+    ]);
+    let total = v["estimate"]["total_usd"].as_f64().unwrap();
+    assert_eq!((total * 100.0).round(), 421.0);
+    let volumes: Vec<u64> = v["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["input"]["events_per_month"].as_u64().unwrap())
+        .collect();
+    assert_eq!(volumes, vec![10_000, 1_000_000, 100_000_000]);
+    assert_eq!(
+        v["command"],
+        "scaffold cost serverless-webhook --events-per-month 1000000"
+    );
+    assert_eq!(v["estimate"]["largest"], "dynamodb");
+}
+
+#[test]
+fn explain_prints_the_formulas() {
+    scaffold()
+        .args([
+            "cost",
+            "serverless-webhook",
+            "--events-per-month",
+            "1M",
+            "--explain",
+            "--api",
+            "rest",
+            "--arch",
+            "x86_64",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("How each line is computed:"))
+        .stdout(predicate::str::contains(
+            "x $3.50 per 1M requests (first 333M)",
+        ))
+        .stdout(predicate::str::contains("$0.0000166667 per GB-second"));
+}
+
+#[test]
+fn k8s_reports_nodes_and_namespace_cost() {
+    let v = json_of(&[
+        "cost",
+        "k8s-platform",
+        "--replicas",
+        "20",
+        "--cpu-request",
+        "500m",
+        "--memory-request",
+        "128Mi",
+        "--json",
+    ]);
+    assert_eq!(v["estimate"]["fit"]["nodes"], 8);
+    assert_eq!(v["estimate"]["fit"]["bound_by"], "cpu");
+    scaffold()
+        .args([
+            "cost",
+            "k8s-platform",
+            "--replicas",
+            "2",
+            "--cpu-request",
+            "100m",
+            "--memory-request",
+            "128Mi",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("EKS control plane"))
+        .stdout(predicate::str::contains("$73.00"))
+        .stdout(predicate::str::contains("Per team namespace"));
+}
+
+#[test]
+fn compare_gives_a_break_even_and_its_assumptions() {
+    let v = json_of(&["cost", "compare", "--events-per-month", "1M", "--json"]);
+    let b = v["break_even_fargate"].as_u64().unwrap();
+    assert!((10_000_000..100_000_000).contains(&b), "{b}");
+    assert!(v["assumptions"].as_array().unwrap().len() >= 5);
+    scaffold()
+        .args(["cost", "compare", "--events-per-month", "1B"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Cheapest at this volume: containers on Fargate",
+        ));
+}
+
+#[test]
+fn bad_numbers_exit_2_with_a_clear_message() {
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["cost", "serverless-webhook", "--events-per-month", "0"],
+            "at least 1 event",
+        ),
+        (
+            &["cost", "serverless-webhook", "--events-per-month", "-10"],
+            "at least 1 event",
+        ),
+        (
+            &["cost", "serverless-webhook", "--events-per-month", "lots"],
+            "is not a number",
+        ),
+        (
+            &[
+                "cost",
+                "serverless-webhook",
+                "--events-per-month",
+                "1000000000001",
+            ],
+            "10^12",
+        ),
+        (
+            &[
+                "cost",
+                "serverless-webhook",
+                "--events-per-month",
+                "1M",
+                "--tracing-sample",
+                "2",
+            ],
+            "--tracing-sample",
+        ),
+        (
+            &[
+                "cost",
+                "serverless-webhook",
+                "--events-per-month",
+                "1M",
+                "--memory-mb",
+                "-128",
+            ],
+            "--memory-mb",
+        ),
+        (
+            &["cost", "k8s-platform", "--cpu-request", "lots"],
+            "--cpu-request",
+        ),
+        (
+            &["cost", "k8s-platform", "--node-type", "z9.huge"],
+            "m7g.large",
+        ),
+    ];
+    for (args, message) in cases {
+        scaffold()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    // Non-numeric values for numeric flags are refused by the parser, also with exit 2.
+    scaffold()
+        .args([
+            "cost",
+            "serverless-webhook",
+            "--events-per-month",
+            "1M",
+            "--payload-kb",
+            "big",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--payload-kb"));
+}
+
+#[test]
+fn a_user_price_table_is_used_and_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = scaffold::cost::prices::EMBEDDED_TABLE;
+    let cheaper = dir.path().join("cheap.toml");
+    std::fs::write(&cheaper, table.replace("[prices.dynamodb_write_units]\nunit = \"write request units (on-demand)\"\nper = 1_000_000\nusd = 0.625", "[prices.dynamodb_write_units]\nunit = \"write request units (on-demand)\"\nper = 1_000_000\nusd = 0.0")).unwrap();
+    let v = json_of(&[
+        "cost",
+        "serverless-webhook",
+        "--events-per-month",
+        "100M",
+        "--json",
+        "--prices",
+        cheaper.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (v["estimate"]["total_usd"].as_f64().unwrap() * 100.0).round(),
+        23333.0
+    );
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        table.replace("[prices.alb_lcu]", "[prices.alb_lcus]"),
+    )
+    .unwrap();
+    scaffold()
+        .args([
+            "cost",
+            "compare",
+            "--events-per-month",
+            "1M",
+            "--prices",
+            broken.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("prices.alb_lcu is missing"));
+    scaffold()
+        .args([
+            "cost",
+            "compare",
+            "--events-per-month",
+            "1M",
+            "--prices",
+            dir.path().join("absent.toml").to_str().unwrap(),
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot read price table"));
+}
+
+#[test]
+fn advise_recommends_and_explains() {
+    scaffold()
+        .args(["advise", "--no-input"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Recommendation: serverless-webhook",
+        ))
+        .stdout(predicate::str::contains("What would change the answer:"));
+    let v = json_of(&[
+        "advise",
+        "--no-input",
+        "--json",
+        "--gpu",
+        "--platform-team",
+        "--team-size",
+        "30",
+    ]);
+    assert_eq!(v["recommendation"], "k8s-platform");
+    assert_eq!(v["rule"], "R1");
+    assert_eq!(v["reasons"].as_array().unwrap().len(), 9);
+    let v = json_of(&[
+        "advise",
+        "--no-input",
+        "--json",
+        "--traffic",
+        "steady",
+        "--events-per-month",
+        "500M",
+    ]);
+    assert_eq!(v["recommendation"], "managed-containers");
+    assert_eq!(v["rule"], "R3");
+    let v = json_of(&["advise", "--no-input", "--json", "--gpu", "false"]);
+    assert_eq!(v["input"]["gpu"], false);
+}
+
+#[test]
+fn advise_refuses_bad_answers_with_exit_2() {
+    scaffold()
+        .args(["advise", "--no-input", "--team-size", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--team-size"));
+    scaffold()
+        .args(["advise", "--no-input", "--events-per-month", "0"])
+        .assert()
+        .code(2);
+    scaffold()
+        .args(["advise", "--no-input", "--traffic", "wavy"])
+        .assert()
+        .code(2);
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = scaffold().args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn reports_are_stable() {
+    insta::assert_snapshot!(
+        "serverless_1m",
+        stdout_of(&["cost", "serverless-webhook", "--events-per-month", "1M"])
+    );
+    insta::assert_snapshot!("k8s_default", stdout_of(&["cost", "k8s-platform"]));
+    insta::assert_snapshot!(
+        "compare_50m",
+        stdout_of(&["cost", "compare", "--events-per-month", "50M"])
+    );
+    insta::assert_snapshot!("advise_default", stdout_of(&["advise", "--no-input"]));
+    let out = scaffold()
+        .args(["cost", "serverless-webhook", "--events-per-month", "2T"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "error_absurd_volume",
+        String::from_utf8(out.stderr).unwrap()
+    );
+}
