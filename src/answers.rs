@@ -248,6 +248,8 @@ pub fn resolve(
         })?;
         answers.insert(&q.key, answer);
     }
+    validate::check_relations(&kind.manifest.checks, &answers, None)
+        .map_err(|(key, message)| Error::InvalidAnswer { key, message })?;
     Ok(answers)
 }
 
@@ -329,7 +331,7 @@ mod tests {
         let mut p = Scripted(
             vec![
                 ("name", Answer::Str("asked".into())),
-                ("replicas", Answer::Int(7)),
+                ("replicas", Answer::Int(5)),
             ],
             vec![],
         );
@@ -340,7 +342,7 @@ mod tests {
             "{:?}",
             p.1
         );
-        assert_eq!(a.get("replicas"), Some(&Answer::Int(7)));
+        assert_eq!(a.get("replicas"), Some(&Answer::Int(5)));
     }
 
     #[test]

@@ -134,6 +134,9 @@ fn new(args: NewArgs) -> Result<()> {
         }
     };
     let kind = catalog.get(&kind_name)?;
+    if let Some(w) = wiz.as_mut() {
+        w.set_checks(kind.manifest.checks.clone());
+    }
 
     let mut sets = Vec::new();
     if let Some(name) = &args.name {

@@ -150,6 +150,72 @@ fn int_example(q: &Question) -> String {
     }
 }
 
+/// Checks the manifest's rules between answers. `candidate` is an answer being typed for `key`, checked
+/// against the answers in `known`; rules naming a question not yet answered are left for later. Returns the
+/// first broken rule as `(key, message)`.
+pub fn check_relations(
+    checks: &[crate::template::Check],
+    known: &crate::Answers,
+    candidate: Option<(&str, &Answer)>,
+) -> Result<(), (String, String)> {
+    use crate::template::Operand;
+    let value = |key: &str| -> Option<Answer> {
+        match candidate {
+            Some((k, a)) if k == key => Some(a.clone()),
+            _ => known.get(key).cloned(),
+        }
+    };
+    for check in checks {
+        let Ok(rel) = check.parse() else { continue };
+        if let Some((k, _)) = candidate
+            && rel.left != k
+            && rel.right != Operand::Key(k.to_string())
+        {
+            continue;
+        }
+        let (Some(left), Some(right)) = (
+            value(&rel.left),
+            match &rel.right {
+                Operand::Int(i) => Some(Answer::Int(*i)),
+                Operand::Key(k) => value(k),
+            },
+        ) else {
+            continue;
+        };
+        let holds = match (&left, &right, rel.op.as_str()) {
+            (Answer::Int(a), Answer::Int(b), op) => match op {
+                "<" => a < b,
+                "<=" => a <= b,
+                ">" => a > b,
+                ">=" => a >= b,
+                "==" => a == b,
+                _ => a != b,
+            },
+            (a, b, "==") => a == b,
+            (a, b, _) => a != b,
+        };
+        if !holds {
+            let right_text = match &rel.right {
+                Operand::Int(i) => i.to_string(),
+                Operand::Key(k) => format!("{k} ({right})"),
+            };
+            let why = if check.message.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", check.message)
+            };
+            let key = candidate
+                .map(|(k, _)| k.to_string())
+                .unwrap_or_else(|| rel.left.clone());
+            return Err((
+                key,
+                format!("{} ({left}) must be {} {right_text}{why}", rel.left, rel.op),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// An answer that becomes part of a path: not empty, no separator, not `.` or `..`, not absolute.
 pub fn check_path_segment(s: &str) -> Result<(), String> {
     if s.is_empty() {

@@ -5,18 +5,25 @@ use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, Select};
 use scaffold::advise::{self, AdvisePartial, AnswerKind, AnswerValue};
 use scaffold::cost::prices::Prices;
-use scaffold::template::{Catalog, Question, QuestionType};
+use scaffold::template::{Catalog, Check, Question, QuestionType};
 use scaffold::{Answer, Answers, Error, Plan, Prompter, Result, validate};
 
 pub struct Wizard {
     theme: ColorfulTheme,
+    /// The chosen kind's rules between answers, checked as each answer is typed.
+    checks: Vec<Check>,
 }
 
 impl Wizard {
     pub fn new() -> Self {
         Wizard {
             theme: ColorfulTheme::default(),
+            checks: Vec::new(),
         }
+    }
+
+    pub fn set_checks(&mut self, checks: Vec<Check>) {
+        self.checks = checks;
     }
 
     /// Asks which kind to generate, with one line on when each fits. With `offer_advice`, a last entry runs the
@@ -130,7 +137,7 @@ impl Wizard {
 }
 
 impl Prompter for Wizard {
-    fn ask(&mut self, q: &Question, default: Option<&Answer>, _so_far: &Answers) -> Result<Answer> {
+    fn ask(&mut self, q: &Question, default: Option<&Answer>, so_far: &Answers) -> Result<Answer> {
         if !q.help.is_empty() {
             eprintln!("{}", console::style(&q.help).dim());
         }
@@ -178,7 +185,11 @@ impl Prompter for Wizard {
                     input = input.default(d.to_string());
                 }
                 let typed = input
-                    .validate_with(|s: &String| validate::parse_answer(q, s).map(|_| ()))
+                    .validate_with(|s: &String| {
+                        let answer = validate::parse_answer(q, s)?;
+                        validate::check_relations(&self.checks, so_far, Some((&q.key, &answer)))
+                            .map_err(|(_, m)| m)
+                    })
                     .interact_text()
                     .map_err(prompt_error)?;
                 validate::parse_answer(q, &typed).map_err(|message| Error::InvalidAnswer {

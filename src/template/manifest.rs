@@ -18,6 +18,59 @@ pub struct Manifest {
     pub questions: Vec<Question>,
     #[serde(default)]
     pub files: Vec<FileRule>,
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+/// A rule between answers, checked once both are known: `rule = "min_replicas <= max_replicas"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub rule: String,
+    /// Why the rule exists, added to the error message.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// A parsed [`Check`] rule: `left op right`, where right is a question key or a whole number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    pub left: String,
+    pub op: String,
+    pub right: Operand,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operand {
+    Key(String),
+    Int(i64),
+}
+
+impl Check {
+    pub fn parse(&self) -> Result<Relation, String> {
+        let parts: Vec<&str> = self.rule.split_whitespace().collect();
+        let [left, op, right] = parts[..] else {
+            return Err(format!(
+                "check `{}` must read `KEY OP KEY` or `KEY OP NUMBER`, e.g. `min_replicas <= max_replicas`",
+                self.rule
+            ));
+        };
+        if !["<", "<=", ">", ">=", "==", "!="].contains(&op) {
+            return Err(format!(
+                "check `{}`: `{op}` is not one of < <= > >= == !=",
+                self.rule
+            ));
+        }
+        let right = match right.parse::<i64>() {
+            Ok(i) => Operand::Int(i),
+            Err(_) => Operand::Key(right.to_string()),
+        };
+        Ok(Relation {
+            left: left.to_string(),
+            op: op.to_string(),
+            right,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -170,6 +223,35 @@ impl Manifest {
             }
             out.extend(question_problems(q));
         }
+        for check in &self.checks {
+            match check.parse() {
+                Err(e) => out.push(e),
+                Ok(rel) => {
+                    let mut keys = vec![rel.left.clone()];
+                    if let Operand::Key(k) = &rel.right {
+                        keys.push(k.clone());
+                    }
+                    for key in keys {
+                        match self.questions.iter().find(|q| q.key == key) {
+                            None => out.push(format!(
+                                "check `{}` names `{key}`, which is not a question",
+                                check.rule
+                            )),
+                            Some(q)
+                                if q.kind != QuestionType::Int
+                                    && !["==", "!="].contains(&rel.op.as_str()) =>
+                            {
+                                out.push(format!(
+                                    "check `{}`: `{key}` is not an int, so only == and != apply",
+                                    check.rule
+                                ))
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                }
+            }
+        }
         for rule in &self.files {
             for key in rule.when.keys().chain(rule.unless.keys()) {
                 match self.questions.iter().find(|q| &q.key == key) {
@@ -273,6 +355,21 @@ mod tests {
         ] {
             assert!(all.contains(needle), "{needle} not in:\n{all}");
         }
+    }
+
+    #[test]
+    fn checks_must_parse_and_name_int_questions() {
+        let m = parse(&format!(
+            "{HEAD}[[questions]]\nkey = \"a\"\nprompt = \"p\"\ntype = \"int\"\n\
+             [[questions]]\nkey = \"s\"\nprompt = \"p\"\ntype = \"string\"\n\
+             [[checks]]\nrule = \"a <= b\"\n[[checks]]\nrule = \"a =< 3\"\n[[checks]]\nrule = \"s < a\"\n\
+             [[checks]]\nrule = \"a\"\n[[checks]]\nrule = \"a >= 1\"\n"
+        ));
+        let all = m.problems("k").join("\n");
+        for needle in ["names `b`, which is not a question", "`=<` is not one of", "`s` is not an int", "must read `KEY OP KEY`"] {
+            assert!(all.contains(needle), "{needle} not in:\n{all}");
+        }
+        assert_eq!(m.problems("k").len(), 4, "`a >= 1` is fine: {all}");
     }
 
     #[test]

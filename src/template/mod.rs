@@ -6,7 +6,8 @@ mod manifest;
 mod source;
 
 pub use manifest::{
-    Choice, Condition, FileRule, Manifest, OneOrMany, Question, QuestionType, name_question,
+    Check, Choice, Condition, FileRule, Manifest, OneOrMany, Operand, Question, QuestionType,
+    Relation, name_question,
 };
 pub use source::{Catalog, Source};
 

@@ -272,3 +272,13 @@ fn a_path_segment_that_renders_to_nothing_is_refused() {
     cmd.arg(&root);
     insta::assert_snapshot!(fails(&sb, cmd, 1));
 }
+
+#[test]
+fn answers_that_break_a_rule_between_them() {
+    let sb = Sandbox::new();
+    insta::assert_snapshot!(fails(
+        &sb,
+        sb.demo(&["--kind", "demo", "shop", "--set", "replicas=8", "--set", "max_replicas=4"]),
+        2
+    ));
+}

@@ -64,6 +64,10 @@ fn wizard_picks_a_kind_reasks_a_bad_answer_and_writes_after_confirming() {
     keys(&mut p, "\r");
     p.exp_string("Alert email").unwrap();
     keys(&mut p, "\r");
+    p.exp_string("Maximum replicas").unwrap();
+    keys(&mut p, "2\r");
+    p.exp_string("replicas (3) must be <= max_replicas (2)").unwrap();
+    keys(&mut p, "\x7f4\r");
     p.exp_string("shop/  (").unwrap();
     p.exp_string("Write ").unwrap();
     keys(&mut p, "y");
