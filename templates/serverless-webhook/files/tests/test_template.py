@@ -175,3 +175,10 @@ def test_runtime_requirements_are_pinned():
 def test_custom_metric_alarm_reads_the_namespace_the_functions_write_to():
     namespace = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
     assert props("SignatureRejectsAlarm")["Namespace"] == namespace
+
+
+def test_data_kept_after_stack_deletion_stays_readable():
+    assert RESOURCES["EventsTable"]["DeletionPolicy"] == "Retain"
+    # The table is encrypted with AppKey: deleting the key would make the retained data unreadable.
+    assert RESOURCES["AppKey"]["DeletionPolicy"] == "Retain"
+    assert RESOURCES["AppKey"]["UpdateReplacePolicy"] == "Retain"
