@@ -182,3 +182,13 @@ def test_data_kept_after_stack_deletion_stays_readable():
     # The table is encrypted with AppKey: deleting the key would make the retained data unreadable.
     assert RESOURCES["AppKey"]["DeletionPolicy"] == "Retain"
     assert RESOURCES["AppKey"]["UpdateReplacePolicy"] == "Retain"
+
+
+def test_tests_the_docs_cite_exist():
+    defined = set()
+    for path in (ROOT / "tests").glob("test_*.py"):
+        defined |= set(re.findall(r"^def (test_\w+)", path.read_text(), re.MULTILINE))
+    for doc in ("README.md", "docs/failure-modes.md"):
+        cited = set(re.findall(r"`(test_\w+)`", (ROOT / doc).read_text()))
+        assert cited, doc
+        assert cited <= defined, f"{doc} cites tests that do not exist: {sorted(cited - defined)}"
