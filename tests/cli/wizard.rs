@@ -66,7 +66,8 @@ fn wizard_picks_a_kind_reasks_a_bad_answer_and_writes_after_confirming() {
     keys(&mut p, "\r");
     p.exp_string("Maximum replicas").unwrap();
     keys(&mut p, "2\r");
-    p.exp_string("replicas (3) must be <= max_replicas (2)").unwrap();
+    p.exp_string("replicas (3) must be <= max_replicas (2)")
+        .unwrap();
     keys(&mut p, "\x7f4\r");
     p.exp_string("shop/  (").unwrap();
     p.exp_string("Write ").unwrap();
@@ -156,4 +157,75 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("\x1b["));
+}
+
+#[test]
+fn advise_asks_what_its_flags_left_open_and_validates_as_typed() {
+    let sb = Sandbox::new();
+    let mut p = spawn(
+        &sb,
+        &[
+            "advise",
+            "--traffic",
+            "spiky",
+            "--gpu",
+            "false",
+            "--long-lived-connections",
+            "false",
+        ],
+        true,
+    );
+    p.exp_string("Events (requests) per month").unwrap();
+    keys(&mut p, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7fzero\r");
+    p.exp_string("zero").unwrap();
+    keys(&mut p, "\x7f\x7f\x7f\x7f2M\r");
+    p.exp_string("custom networking").unwrap();
+    keys(&mut p, "n");
+    p.exp_string("How many engineers").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("platform team").unwrap();
+    keys(&mut p, "n");
+    p.exp_string("compliance").unwrap();
+    keys(&mut p, "n");
+    p.exp_string("Latency budget").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Recommendation: serverless-webhook").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+}
+
+#[test]
+fn not_sure_runs_the_advisor_then_preselects_the_recommended_kind() {
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &["new"], true);
+    p.exp_string("not sure?").unwrap();
+    keys(&mut p, "\x1b[A"); // wrap around to the last entry
+    keys(&mut p, "\r");
+    p.exp_string("How does traffic arrive?").unwrap();
+    keys(&mut p, "\r");
+    for prompt in [
+        "Events (requests) per month",
+        "long-lived connections",
+        "GPUs",
+        "custom networking",
+        "How many engineers",
+        "platform team",
+        "compliance",
+        "Latency budget",
+    ] {
+        p.exp_string(prompt).unwrap();
+        keys(&mut p, "\r");
+    }
+    p.exp_string("Recommendation: serverless-webhook").unwrap();
+    p.exp_string("What do you want to build?").unwrap();
+    keys(&mut p, "\r"); // the preselected recommendation
+    p.exp_string("Project name").unwrap();
+    keys(&mut p, "hooks\r");
+    p.exp_string("One-line description").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Owning team or GitHub handle").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("AWS region").unwrap(); // a serverless-webhook question: the recommendation was preselected
+    keys(&mut p, "\x03");
+    assert_eq!(exit_code(&mut p), 130);
+    assert!(sb.entries().is_empty());
 }
