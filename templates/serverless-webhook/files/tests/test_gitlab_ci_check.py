@@ -63,3 +63,10 @@ def test_shell_mistakes_in_scripts_are_caught(tmp_path):
         config["check"]["script"].append("rm -rf $BUILD_DIR/*")
 
     assert "SC2115" in broken(tmp_path, mutate) or "SC2086" in broken(tmp_path, mutate)
+
+
+def test_job_needing_a_later_stage_is_caught(tmp_path):
+    def mutate(config):
+        config["sam-build"]["needs"] = ["deploy"]
+
+    assert "needs 'deploy', which runs in a later stage" in broken(tmp_path, mutate)
