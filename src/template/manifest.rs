@@ -366,7 +366,12 @@ mod tests {
              [[checks]]\nrule = \"a\"\n[[checks]]\nrule = \"a >= 1\"\n"
         ));
         let all = m.problems("k").join("\n");
-        for needle in ["names `b`, which is not a question", "`=<` is not one of", "`s` is not an int", "must read `KEY OP KEY`"] {
+        for needle in [
+            "names `b`, which is not a question",
+            "`=<` is not one of",
+            "`s` is not an int",
+            "must read `KEY OP KEY`",
+        ] {
             assert!(all.contains(needle), "{needle} not in:\n{all}");
         }
         assert_eq!(m.problems("k").len(), 4, "`a >= 1` is fine: {all}");

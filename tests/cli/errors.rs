@@ -278,7 +278,15 @@ fn answers_that_break_a_rule_between_them() {
     let sb = Sandbox::new();
     insta::assert_snapshot!(fails(
         &sb,
-        sb.demo(&["--kind", "demo", "shop", "--set", "replicas=8", "--set", "max_replicas=4"]),
+        sb.demo(&[
+            "--kind",
+            "demo",
+            "shop",
+            "--set",
+            "replicas=8",
+            "--set",
+            "max_replicas=4"
+        ]),
         2
     ));
 }
