@@ -154,6 +154,16 @@ fn every_preset_renders_the_same_bytes_twice() {
                 build_plan(kind, &answers).unwrap()
             };
             let (a, b) = (render(), render());
+            // Caches a check run inside the template folder would leave behind must never ship.
+            for f in &a.files {
+                let cache = f.path.split('/').any(|seg| {
+                    matches!(
+                        seg,
+                        "__pycache__" | ".pytest_cache" | ".ruff_cache" | ".mypy_cache"
+                    ) || seg.ends_with(".pyc")
+                });
+                assert!(!cache, "{}/{preset} would ship {}", kind.name(), f.path);
+            }
             assert_eq!(a.files.len(), b.files.len());
             for (x, y) in a.files.iter().zip(&b.files) {
                 assert_eq!(
