@@ -70,6 +70,8 @@ fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
         .current_dir(&project)
         .env("PATH", path)
         .env("HOME", tmp.path())
+        // Each project gets its own temp root, so projects checked side by side share no pytest folders.
+        .env("TMPDIR", tmp.path())
         .env("NO_COLOR", "1")
         .output()?;
     if !out.status.success() {
