@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -91,14 +91,17 @@ fn stage_and_place(
             fs::create_dir_all(dir)
                 .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
         }
-        let mut f =
-            fs::File::create(&path).map_err(|e| Error::io(format!("writing {}", file.path), e))?;
-        f.write_all(&file.contents)
-            .and_then(|_| f.sync_data())
-            .map_err(|e| Error::io(format!("writing {}", file.path), e))?;
+        // The mode is set at creation, so the umask applies as it does for `cp`. No fsync: the single rename
+        // already makes the project appear whole, and durability across a power cut is not worth a sync per file.
         let mode = if file.executable { 0o755 } else { 0o644 };
-        fs::set_permissions(&path, fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(format!("setting the mode of {}", file.path), e))?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&path)
+            .map_err(|e| Error::io(format!("writing {}", file.path), e))?;
+        f.write_all(&file.contents)
+            .map_err(|e| Error::io(format!("writing {}", file.path), e))?;
     }
     check_cancel(cancel)?;
     if !exists {
