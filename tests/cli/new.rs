@@ -290,3 +290,38 @@ fn completions_help_and_version() {
         .code(0)
         .stdout(format!("scaffold {}\n", env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn each_built_in_kind_regenerates_byte_for_byte_from_its_record() {
+    for kind in ["k8s-platform", "serverless-webhook"] {
+        let sb = Sandbox::new();
+        sb.cmd(&[
+            "new",
+            "--kind",
+            kind,
+            "demo",
+            "--set",
+            "description=Quotes \" and: colons # {{x}}",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("make check"));
+        sb.cmd(&[
+            "new",
+            "--answers",
+            "demo/.scaffold/answers.toml",
+            "-o",
+            "copy",
+        ])
+        .assert()
+        .code(0);
+        let files = sb.files("demo");
+        assert!(files.len() > 30, "{kind}: {files:?}");
+        assert_eq!(files, sb.files("copy"), "{kind}");
+        for f in &files {
+            let a = std::fs::read(sb.path().join("demo").join(f)).unwrap();
+            let b = std::fs::read(sb.path().join("copy").join(f)).unwrap();
+            assert_eq!(a, b, "{kind}: {f} differs");
+        }
+    }
+}
