@@ -3,7 +3,7 @@
 use clap::{CommandFactory, Parser};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use crate::cli::{Cli, Command, ListArgs, NewArgs};
 use crate::{cost_cli, report, wizard};
@@ -11,8 +11,13 @@ use scaffold::error::exit;
 use scaffold::write::{self, WriteOptions};
 use scaffold::{AnswersFile, Catalog, Error, Given, Prompter, Result, Source};
 
-/// Set while files are being written: an interrupt then cancels the writer instead of exiting at once.
-static WRITING: AtomicBool = AtomicBool::new(false);
+/// What an interrupt does depends on the phase: before writing it ends the process at once (nothing is on
+/// disk); while writing it asks the writer to undo its work. The phase changes with compare-and-swap so that an
+/// interrupt can never end the process just as writing starts.
+static PHASE: AtomicU8 = AtomicU8::new(IDLE);
+const IDLE: u8 = 0;
+const WRITING: u8 = 1;
+const EXITING: u8 = 2;
 /// Set by Ctrl-C while writing; the writer polls it and undoes its work.
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
@@ -75,12 +80,13 @@ fn install_interrupt_handler() {
     // Before writing starts nothing is on disk, so an interrupt can end the process at once; while writing, the
     // writer is told to stop and clean up.
     let _ = ctrlc::set_handler(|| {
-        if WRITING.load(Ordering::SeqCst) {
-            CANCEL.store(true, Ordering::SeqCst);
-        } else {
-            let _ = console::Term::stderr().show_cursor();
-            eprintln!("\ninterrupted; nothing was written");
-            std::process::exit(exit::INTERRUPTED);
+        match PHASE.compare_exchange(IDLE, EXITING, Ordering::SeqCst, Ordering::SeqCst) {
+            Ok(_) => {
+                let _ = console::Term::stderr().show_cursor();
+                eprintln!("\ninterrupted; nothing was written");
+                std::process::exit(exit::INTERRUPTED);
+            }
+            Err(_) => CANCEL.store(true, Ordering::SeqCst),
         }
     });
 }
@@ -191,8 +197,16 @@ fn new(args: NewArgs) -> Result<()> {
 }
 
 fn write_plan(plan: &scaffold::Plan, output: &Path, force: bool) -> Result<()> {
-    WRITING.store(true, Ordering::SeqCst);
+    if PHASE
+        .compare_exchange(IDLE, WRITING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        // The interrupt handler is already ending the process; start nothing.
+        loop {
+            std::thread::park();
+        }
+    }
     let result = write::write(plan, output, WriteOptions { force }, &CANCEL);
-    WRITING.store(false, Ordering::SeqCst);
+    PHASE.store(IDLE, Ordering::SeqCst);
     result.map(|_| ())
 }
