@@ -45,6 +45,17 @@ impl Sandbox {
         out
     }
 
+    /// Two folders in the sandbox hold the same files with the same bytes.
+    pub fn assert_same_tree(&self, a: &str, b: &str) {
+        let files = self.files(a);
+        assert_eq!(files, self.files(b), "{a} and {b} hold different files");
+        for f in &files {
+            let x = std::fs::read(self.path().join(a).join(f)).unwrap();
+            let y = std::fs::read(self.path().join(b).join(f)).unwrap();
+            assert_eq!(x, y, "{f} differs between {a} and {b}");
+        }
+    }
+
     /// Names in the sandbox root (to see that nothing, not even a staging folder, was left behind).
     pub fn entries(&self) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(self.path())
