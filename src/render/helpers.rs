@@ -68,7 +68,7 @@ pub fn yaml(s: &str) -> String {
             '\u{2028}' => out.push_str("\\L"),
             '\u{2029}' => out.push_str("\\P"),
             c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{feff}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32 & 0xff))
+                out.push_str(&format!("\\u{:04X}", c as u32))
             }
             c => out.push(c),
         }
@@ -82,25 +82,10 @@ pub fn json(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()
 }
 
-/// A TOML basic string.
+/// A TOML string, written by the toml crate (as `.scaffold/answers.toml` is): basic, literal or multi-line,
+/// whichever holds the text.
 pub fn toml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    ::toml::Value::String(s.to_string()).to_string()
 }
 
 handlebars_helper!(kebab_helper: |s: str| kebab(s));
@@ -142,5 +127,19 @@ mod tests {
         assert_eq!(yaml("a \"b\"\nc"), r#""a \"b\"\nc""#);
         assert_eq!(json("a\"b"), r#""a\"b""#);
         assert_eq!(toml("a\\b\u{1}"), r#""a\\b\u0001""#);
+        assert_eq!(yaml("bom\u{feff}\u{1}"), r#""bom\uFEFF\u0001""#);
+        for hostile in [
+            "a\\b\u{1}",
+            "it's \"both\"",
+            "two\nlines",
+            "'''",
+            "\u{feff}x",
+        ] {
+            let doc: ::toml::Table = ::toml::from_str(&format!("v = {}", toml(hostile))).unwrap();
+            assert_eq!(doc["v"].as_str(), Some(hostile), "{}", toml(hostile));
+            let text = format!("v: {}", yaml(hostile));
+            let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
+            assert_eq!(docs[0]["v"].as_str(), Some(hostile), "{text}");
+        }
     }
 }
