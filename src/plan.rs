@@ -2,20 +2,23 @@
 //! `--dry-run`, written by `write`.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedFile {
     /// `/`-separated path inside the project.
     pub path: String,
+    /// Borrowed from the embedded templates when copied as is, owned when rendered.
     #[serde(skip)]
-    pub contents: Vec<u8>,
+    pub contents: Cow<'static, [u8]>,
     pub size: usize,
     /// A file that starts with `#!` is written with mode 0755.
     pub executable: bool,
 }
 
 impl PlannedFile {
-    pub fn new(path: String, contents: Vec<u8>) -> Self {
+    pub fn new(path: String, contents: impl Into<Cow<'static, [u8]>>) -> Self {
+        let contents = contents.into();
         PlannedFile {
             executable: contents.starts_with(b"#!"),
             size: contents.len(),

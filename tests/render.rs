@@ -75,7 +75,7 @@ fn check_description(description: &str) -> Result<(), String> {
                 let Some(format) = format_of(&f.path) else {
                     continue;
                 };
-                let text = String::from_utf8(f.contents.clone())
+                let text = String::from_utf8(f.contents.to_vec())
                     .map_err(|_| format!("{} is not UTF-8", f.path))?;
                 let mut strings = Vec::new();
                 let parsed: Result<(), String> = match format {

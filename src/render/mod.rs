@@ -397,7 +397,7 @@ mod tests {
             .iter()
             .find(|f| f.path == ".scaffold/manifest")
             .unwrap();
-        let text = String::from_utf8(manifest.contents.clone()).unwrap();
+        let text = String::from_utf8(manifest.contents.to_vec()).unwrap();
         assert_eq!(text.lines().count(), p.files.len() - 1);
         assert!(text.contains("  .scaffold/answers.toml\n"));
     }
@@ -412,7 +412,7 @@ mod tests {
                     .find(|f| f.path == path)
                     .unwrap()
                     .contents
-                    .clone(),
+                    .to_vec(),
             )
             .unwrap()
         };

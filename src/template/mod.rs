@@ -11,12 +11,15 @@ pub use manifest::{
 };
 pub use source::{Catalog, Source};
 
+use std::borrow::Cow;
+
 /// One file of a kind's `files/` tree.
 #[derive(Debug, Clone)]
 pub struct TemplateFile {
     /// Path under `files/`, `/`-separated, exactly as stored (with `.hbs` if it has one).
     pub path: String,
-    pub contents: Vec<u8>,
+    /// Borrowed from the binary for embedded kinds, owned when read from disk.
+    pub contents: Cow<'static, [u8]>,
 }
 
 impl TemplateFile {

@@ -1,6 +1,7 @@
 //! Where kinds come from: the folder embedded at build time, or one on disk.
 
 use include_dir::{Dir, include_dir};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::{Kind, Manifest, TemplateFile};
@@ -23,7 +24,7 @@ pub struct Catalog {
 }
 
 /// A file as read from either source: path relative to the kind folder, and its bytes.
-type RawFile = (String, Vec<u8>);
+type RawFile = (String, Cow<'static, [u8]>);
 
 impl Catalog {
     pub fn load(source: &Source) -> Result<Catalog> {
@@ -98,7 +99,7 @@ impl Catalog {
 fn collect_embedded(dir: &Dir<'static>, base: &Path, out: &mut Vec<RawFile>) {
     for f in dir.files() {
         let rel = f.path().strip_prefix(base).unwrap_or(f.path());
-        out.push((to_slash(rel), f.contents().to_vec()));
+        out.push((to_slash(rel), Cow::Borrowed(f.contents())));
     }
     for d in dir.dirs() {
         collect_embedded(d, base, out);
@@ -127,7 +128,7 @@ fn collect_disk(dir: &Path, base: &Path, out: &mut Vec<RawFile>) -> Result<()> {
             let bytes = std::fs::read(&path)
                 .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
             let rel = path.strip_prefix(base).unwrap_or(&path);
-            out.push((to_slash(rel), bytes));
+            out.push((to_slash(rel), Cow::Owned(bytes)));
         }
     }
     Ok(())
