@@ -63,31 +63,29 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
         return whole;
     }
     let mut out: Vec<Chunk<'_>> = Vec::new();
-    let (mut from, mut line) = (0, 1);
+    // `begin` is where the last chunk in `out` starts.
+    let (mut from, mut line, mut begin) = (0, 1, 0);
     for cut in cuts.into_iter().chain(std::iter::once(text.len())) {
         let piece = &text[from..cut];
         let plain = !piece.contains("{{");
         match out.last_mut() {
             // Extend the last chunk when it is of the same sort (and, for expressions, not yet full).
             Some(last) if last.plain == plain && (plain || last.text.len() < TARGET) => {
-                let begin = text.len() - text[last_start(text, last)..].len();
                 last.text = &text[begin..cut];
             }
-            _ => out.push(Chunk {
-                first_line: line,
-                text: piece,
-                plain,
-            }),
+            _ => {
+                begin = from;
+                out.push(Chunk {
+                    first_line: line,
+                    text: piece,
+                    plain,
+                });
+            }
         }
         line += piece.matches('\n').count();
         from = cut;
     }
     out
-}
-
-/// Byte offset of `chunk` in `text` (chunks are always slices of it).
-fn last_start(text: &str, chunk: &Chunk<'_>) -> usize {
-    chunk.text.as_ptr() as usize - text.as_ptr() as usize
 }
 
 #[cfg(test)]
