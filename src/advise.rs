@@ -760,23 +760,14 @@ pub fn report(a: &Advice) -> String {
         format::thousands(c.events_per_month),
         format::plain(c.peak_factor)
     );
-    let _ = writeln!(
-        out,
-        "  {:<34} {:>12}",
-        "serverless-webhook",
-        format::money(c.serverless_usd)
-    );
-    let _ = writeln!(
-        out,
-        "  {:<34} {:>12}",
-        "containers on Fargate",
-        format::money(c.fargate_usd)
-    );
-    let _ = writeln!(
-        out,
-        "  {:<34} {:>12}",
-        "containers on EKS (k8s-platform)",
-        format::money(c.eks_usd)
+    format::platform_totals(
+        &mut out,
+        (34, 12),
+        &[
+            ("serverless-webhook", c.serverless_usd),
+            ("containers on Fargate", c.fargate_usd),
+            ("containers on EKS (k8s-platform)", c.eks_usd),
+        ],
     );
     out.push_str("  ");
     out.push_str(&format::break_even_sentence(

@@ -291,23 +291,14 @@ pub fn compare_report(c: &Comparison, explain: bool) -> String {
         "Serverless against containers at {} events per month\n",
         thousands(c.events_per_month)
     );
-    let _ = writeln!(
-        out,
-        "  {:<40} {:>14}",
-        "serverless (API Gateway + Lambda)",
-        money(s.total_usd)
-    );
-    let _ = writeln!(
-        out,
-        "  {:<40} {:>14}",
-        c.fargate.platform,
-        money(c.fargate.total_usd)
-    );
-    let _ = writeln!(
-        out,
-        "  {:<40} {:>14}",
-        c.eks.platform,
-        money(c.eks.total_usd)
+    platform_totals(
+        &mut out,
+        (40, 14),
+        &[
+            ("serverless (API Gateway + Lambda)", s.total_usd),
+            (&c.fargate.platform, c.fargate.total_usd),
+            (&c.eks.platform, c.eks.total_usd),
+        ],
     );
     let cheapest = match c.cheapest.as_str() {
         "fargate" => c.fargate.platform.as_str(),
@@ -338,6 +329,18 @@ pub fn compare_report(c: &Comparison, explain: bool) -> String {
         out.push_str("\nBreak-even: the smallest monthly volume at which the serverless bill is at least the container bill.\n");
     }
     out
+}
+
+/// One indented `label  $amount` line per platform; `widths` are the label and amount columns.
+pub fn platform_totals(out: &mut String, widths: (usize, usize), rows: &[(&str, f64)]) {
+    let (label_width, amount_width) = widths;
+    for (label, usd) in rows {
+        let _ = writeln!(
+            out,
+            "  {label:<label_width$} {:>amount_width$}",
+            money(*usd)
+        );
+    }
 }
 
 /// `Break-even against Fargate: 35,811,234 events per month (13.6 per second on average).`
