@@ -31,12 +31,9 @@ pub fn run() -> i32 {
         Command::Cost(args) => return print_or_fail(cost_cli::run_cost(&args)),
         Command::Advise(args) => return print_or_fail(advise(&args)),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "scaffold",
-                &mut std::io::stdout(),
-            );
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "scaffold", &mut script);
+            report::emit(&String::from_utf8_lossy(&script));
             Ok(())
         }
     };
@@ -53,7 +50,7 @@ pub fn run() -> i32 {
 fn print_or_fail(result: anyhow::Result<String>) -> i32 {
     match result {
         Ok(text) => {
-            print!("{text}");
+            report::emit(&text);
             exit::OK
         }
         Err(e) => {
@@ -105,7 +102,7 @@ fn list(args: ListArgs) -> Result<()> {
     } else {
         report::list_text(&catalog)
     };
-    print!("{text}");
+    report::emit(&text);
     Ok(())
 }
 
@@ -183,7 +180,7 @@ fn new(args: NewArgs) -> Result<()> {
         } else {
             report::plan_text(&plan, &shown)
         };
-        print!("{text}");
+        report::emit(&text);
         return Ok(());
     }
     if let Some(w) = &wiz
@@ -192,7 +189,7 @@ fn new(args: NewArgs) -> Result<()> {
         return Err(Error::Declined);
     }
     write_plan(&plan, &output, args.force)?;
-    print!("{}", report::written(&plan, &shown));
+    report::emit(&report::written(&plan, &shown));
     Ok(())
 }
 

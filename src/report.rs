@@ -13,6 +13,18 @@ pub fn init_colour() {
     console::set_colors_enabled_stderr(!no_color && std::io::stderr().is_terminal());
 }
 
+/// Writes to standard output. A reader that went away (`scaffold list | head -1`) is not an error: there is
+/// nobody left to tell, so the rest is dropped instead of panicking the way `print!` does.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        error_text(&format!("writing to standard output: {e}"));
+    }
+}
+
 pub fn error(e: &Error) {
     error_text(&e.to_string());
 }

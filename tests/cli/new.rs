@@ -393,3 +393,25 @@ fn an_interrupt_at_any_moment_never_leaves_a_partial_project() {
         "no interrupt landed before the end: {outcomes:?}"
     );
 }
+
+/// `scaffold list | head -1`: a reader that leaves early is not an error, and nothing panics.
+#[test]
+fn a_closed_pipe_on_stdout_is_not_an_error() {
+    for args in [
+        &["completions", "fish"][..],
+        &["list"],
+        &["cost", "compare", "--events-per-month", "50M"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scaffold"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // close the read end before anything is written
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
