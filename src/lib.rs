@@ -1,24 +1,29 @@
 //! `scaffold` generates complete, linted portfolio projects for platform and cloud-backend engineers.
 //!
-//! Data flows one way: answers given on the command line, in an answers file or to the wizard become validated
-//! [`Answers`]; [`render::plan`] turns a [`Kind`] and answers into a [`Plan`] holding every file in memory; and
-//! [`write::write`] stages the plan beside the target and moves it into place. The library never prints and
-//! never prompts: the binary owns the terminal.
+//! Data flows one way, each layer using only those before it:
+//!
+//! 1. [`kind`]: a kind as data (manifest, questions, rules) loaded from the embedded templates or a folder;
+//! 2. [`engine`]: the Handlebars registry and its helpers;
+//! 3. [`answers`]: answers from an answers file, `--set` and a [`Prompter`], validated into [`Answers`];
+//! 4. [`cost`] and [`advise`]: the figures a kind's cost model computes, and the advisor built on them;
+//! 5. [`plan`]: every output file rendered in memory;
+//! 6. [`write`]: the plan staged and moved into place.
+//!
+//! The library never prints and never prompts: the binary owns the terminal.
 
 pub mod advise;
 pub mod answers;
 pub mod cost;
+pub mod engine;
 pub mod error;
+pub mod kind;
 pub mod plan;
-pub mod render;
-pub mod template;
-pub mod validate;
 pub mod write;
 
-pub use answers::{Answer, Answers, AnswersFile, Given, Prompter};
+pub use answers::{Answers, AnswersFile, Given, Prompter};
 pub use error::{Error, Result};
+pub use kind::{Answer, Catalog, Kind, Source};
 pub use plan::Plan;
-pub use template::{Catalog, Kind, Source};
 
 /// The version recorded in every project's `.scaffold/answers.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -49,5 +54,5 @@ pub fn derived_context(
 /// Renders the whole project for `kind` and `answers` into memory.
 pub fn build_plan(kind: &Kind, answers: &Answers) -> Result<Plan> {
     let extra = derived_context(kind, answers)?;
-    render::plan(kind, answers, extra, VERSION)
+    plan::build(kind, answers, extra, VERSION)
 }

@@ -1,12 +1,9 @@
-//! The `scaffold` binary: parse the command line, run, map the result to an exit code.
+//! The `scaffold` binary: parse the command line, run, map the result to an exit code. Everything the binary
+//! does lives in `cli/`; the library (`scaffold::`) never prints.
 
-mod app;
 mod cli;
-mod cost_cli;
-mod report;
-mod wizard;
 
 fn main() -> std::process::ExitCode {
-    let code = app::run();
+    let code = cli::run();
     std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -4,9 +4,11 @@
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, Select};
 use scaffold::advise::{self, AdvisePartial, AnswerKind, AnswerValue};
+use scaffold::answers::parse_answer;
 use scaffold::cost::prices::Prices;
-use scaffold::template::{Catalog, Check, Question, QuestionType};
-use scaffold::{Answer, Answers, Error, Plan, Prompter, Result, validate};
+use scaffold::kind::check_relations;
+use scaffold::kind::{Catalog, Check, Question, QuestionType};
+use scaffold::{Answer, Answers, Error, Plan, Prompter, Result};
 
 pub struct Wizard {
     theme: ColorfulTheme,
@@ -127,7 +129,7 @@ impl Wizard {
         for (k, v) in answers.iter() {
             eprintln!("  {k:<18} {v}");
         }
-        eprintln!("\n{}", plan.tree(output));
+        eprintln!("\n{}", crate::cli::report::tree(plan, output));
         Confirm::with_theme(&self.theme)
             .with_prompt(format!("Write {} files to {output}?", plan.files.len()))
             .default(true)
@@ -186,13 +188,17 @@ impl Prompter for Wizard {
                 }
                 let typed = input
                     .validate_with(|s: &String| {
-                        let answer = validate::parse_answer(q, s)?;
-                        validate::check_relations(&self.checks, so_far, Some((&q.key, &answer)))
-                            .map_err(|(_, m)| m)
+                        let answer = parse_answer(q, s)?;
+                        check_relations(
+                            &self.checks,
+                            &|k| so_far.get(k).cloned(),
+                            Some((&q.key, &answer)),
+                        )
+                        .map_err(|(_, m)| m)
                     })
                     .interact_text()
                     .map_err(prompt_error)?;
-                validate::parse_answer(q, &typed).map_err(|message| Error::InvalidAnswer {
+                parse_answer(q, &typed).map_err(|message| Error::InvalidAnswer {
                     key: q.key.clone(),
                     message,
                 })

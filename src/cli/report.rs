@@ -2,7 +2,7 @@
 //! only on a terminal and never with NO_COLOR.
 
 use console::style;
-use scaffold::template::{Catalog, QuestionType};
+use scaffold::kind::{Catalog, QuestionType};
 use scaffold::{Error, Plan};
 use std::io::IsTerminal;
 
@@ -35,7 +35,7 @@ pub fn error_text(text: &str) {
 
 pub fn plan_text(plan: &Plan, output: &str) -> String {
     let mut out = format!("Would write {} ({} kind):\n", output, plan.kind);
-    out.push_str(&plan.tree(output));
+    out.push_str(&tree(plan, output));
     if plan.skipped.is_empty() {
         out.push_str("\nNo file left out.\n");
     } else {
@@ -145,4 +145,67 @@ pub fn list_json(catalog: &Catalog) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&kinds).expect("list serialises") + "\n"
+}
+
+/// The files as an indented tree with sizes, in path order; a folder is shown before its first file.
+pub fn tree(plan: &Plan, root: &str) -> String {
+    let mut out = format!(
+        "{root}/  ({} files, {})\n",
+        plan.files.len(),
+        human_size(plan.total_bytes())
+    );
+    let mut printed_dirs: Vec<String> = Vec::new();
+    for f in &plan.files {
+        let parts: Vec<&str> = f.path.split('/').collect();
+        for depth in 0..parts.len() - 1 {
+            let dir = parts[..=depth].join("/");
+            if !printed_dirs.contains(&dir) {
+                out.push_str(&format!("{}{}/\n", "  ".repeat(depth + 1), parts[depth]));
+                printed_dirs.push(dir);
+            }
+        }
+        let depth = parts.len() - 1;
+        let name = format!(
+            "{}{}{}",
+            "  ".repeat(depth + 1),
+            parts[depth],
+            if f.executable { "*" } else { "" }
+        );
+        out.push_str(&format!("{name:<56} {:>9}\n", human_size(f.size)));
+    }
+    out
+}
+
+pub fn human_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scaffold::plan::PlannedFile;
+
+    #[test]
+    fn tree_lists_folders_once_and_marks_executables() {
+        let plan = Plan {
+            kind: "k".into(),
+            name: "n".into(),
+            files: vec![
+                PlannedFile::new("a/b.txt".into(), b"hi".to_vec()),
+                PlannedFile::new("a/c.sh".into(), b"#!/bin/sh\n".to_vec()),
+                PlannedFile::new("z.md".into(), vec![b'x'; 2048]),
+            ],
+            skipped: vec![],
+            next_steps: vec![],
+        };
+        let tree = tree(&plan, "n");
+        assert_eq!(tree.matches("  a/\n").count(), 1, "{tree}");
+        assert!(tree.contains("c.sh*"), "{tree}");
+        assert!(tree.contains("2.0 KiB"), "{tree}");
+        assert!(tree.starts_with("n/  (3 files, 2.0 KiB)"), "{tree}");
+    }
 }

@@ -1,39 +1,15 @@
 //! Rendering: a kind and validated answers in, a [`Plan`] out, with every output file in memory. Nothing here
 //! touches the disk, so any error aborts before a single byte is written.
 
-mod chunks;
-pub mod helpers;
-
-use globset::{GlobBuilder, GlobMatcher};
-use handlebars::Handlebars;
+use globset::GlobMatcher;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::{Plan, PlannedFile, RECORD_DIR, Skipped};
 use crate::answers::Answers;
+use crate::engine::{self, Context};
 use crate::error::{Error, Result};
-use crate::plan::{Plan, PlannedFile, Skipped};
-use crate::template::{Condition, Kind};
-use crate::validate::check_path_segment;
-
-/// Where the record of a generated project lives, inside the project.
-pub const RECORD_DIR: &str = ".scaffold";
-
-fn handlebars() -> Handlebars<'static> {
-    let mut hb = Handlebars::new();
-    helpers::register(&mut hb);
-    hb
-}
-
-/// Renders a string default such as `{{name}}.127.0.0.1.nip.io` against the answers settled so far.
-pub fn render_default(template: &str, so_far: &Answers, key: &str) -> Result<String> {
-    let ctx = Value::Object(so_far.to_json_map());
-    handlebars()
-        .render_template(template, &ctx)
-        .map_err(|e| Error::Render {
-            file: format!("the default of `{key}`"),
-            message: e.to_string(),
-        })
-}
+use crate::kind::{Condition, Kind, check_path_segment, rule_glob};
 
 /// The template context: the answers, `name`, `kind`, and whatever `extra` adds (e.g. computed costs).
 pub fn context(kind: &Kind, answers: &Answers, extra: Map<String, Value>) -> Value {
@@ -82,111 +58,12 @@ fn rules(kind: &Kind, answers: &Answers) -> Result<Vec<Rule>> {
         .collect()
 }
 
-/// A `[[files]]` path as a glob: `*` stays within a segment, `**` crosses them, and braces are literal so
-/// that `{{name}}` in a path matches itself.
-pub fn rule_glob(pattern: &str) -> std::result::Result<globset::Glob, globset::Error> {
-    let escaped = pattern.replace('{', "[{]").replace('}', "[}]");
-    GlobBuilder::new(&escaped).literal_separator(true).build()
-}
-
-/// Handlebars reports a missing variable as `MissingVariable(Some("x"))`; say it plainly.
-fn render_reason(e: &handlebars::RenderError) -> String {
-    match e.reason() {
-        handlebars::RenderErrorReason::MissingVariable(Some(name)) => {
-            format!("`{name}` is not an answer of this kind nor a value the engine provides")
-        }
-        other => other.to_string(),
-    }
-}
-
-/// Renders one template file. Large templates are compiled piece by piece (see `chunks`); error positions are
-/// given against the whole file.
-fn render_file(
-    hb: &mut Handlebars<'_>,
-    source: &str,
-    text: &str,
-    ctx: &handlebars::Context,
-) -> Result<Vec<u8>> {
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    for chunk in chunks::split(text) {
-        if chunk.plain {
-            out.push_str(chunk.text);
-            continue;
-        }
-        let at = |line: Option<usize>, col: Option<usize>| match (line, col) {
-            (Some(l), Some(c)) => format!("line {}, col {c}: ", l + chunk.first_line - 1),
-            (Some(l), None) => format!("line {}: ", l + chunk.first_line - 1),
-            _ => String::new(),
-        };
-        hb.register_template_string(source, chunk.text)
-            .map_err(|e| {
-                let (line, col) = e.pos().map_or((None, None), |(l, c)| (Some(l), Some(c)));
-                Error::Render {
-                    file: source.to_string(),
-                    message: format!("{}{}", at(line, col), e.reason()),
-                }
-            })?;
-        let piece = hb
-            .render_with_context(source, ctx)
-            .map_err(|e| Error::Render {
-                file: source.to_string(),
-                message: format!("{}{}", at(e.line_no, e.column_no), render_reason(&e)),
-            })?;
-        out.push_str(&piece);
-    }
-    hb.unregister_template(source);
-    Ok(out.into_bytes())
-}
-
-/// Renders every job, spread over the machine's cores; results come back in job order.
-fn render_all(
-    jobs: &[(usize, String, &str)],
-    ctx: &handlebars::Context,
-) -> Result<Vec<(usize, Vec<u8>)>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(jobs.len().max(1));
-    // Largest first, each worker taking the next job when it is free: the big READMEs do not end up queued
-    // behind each other on one core.
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&n| std::cmp::Reverse(jobs[n].2.len()));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Vec<(usize, Result<Vec<u8>>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut hb = handlebars();
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&n) = order.get(i) else { break };
-                        let (_, source, text) = &jobs[n];
-                        done.push((n, render_file(&mut hb, source, text, ctx)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a render worker panicked"))
-            .collect()
-    });
-    let mut by_job: Vec<(usize, Result<Vec<u8>>)> = results.into_iter().flatten().collect();
-    by_job.sort_by_key(|(n, _)| *n);
-    by_job
-        .into_iter()
-        .map(|(n, r)| r.map(|bytes| (jobs[n].0, bytes)))
-        .collect()
-}
-
 /// Renders every path segment that holds `{{`, and checks each result is a safe single segment.
 fn render_path(
-    hb: &Handlebars<'_>,
+    hb: &handlebars::Handlebars<'_>,
     source: &str,
     logical: &str,
-    ctx: &handlebars::Context,
+    ctx: &Context,
 ) -> Result<String> {
     let mut parts = Vec::new();
     for seg in logical.split('/') {
@@ -209,20 +86,16 @@ fn render_path(
 }
 
 /// Builds the plan: every file rendered or copied, the record files added, left-out files with reasons.
-pub fn plan(
+pub fn build(
     kind: &Kind,
     answers: &Answers,
     extra: Map<String, Value>,
     version: &str,
 ) -> Result<Plan> {
     // Wrapped once: rendering from a plain value would serialise the whole context again for every template.
-    let ctx =
-        handlebars::Context::wraps(context(kind, answers, extra)).map_err(|e| Error::Render {
-            file: "the template context".into(),
-            message: e.to_string(),
-        })?;
+    let ctx = engine::context(context(kind, answers, extra))?;
     let rules = rules(kind, answers)?;
-    let hb = handlebars();
+    let hb = engine::registry();
     let mut files: Vec<PlannedFile> = Vec::new();
     let mut skipped = Vec::new();
     // (index in `files`, source name, template text) of every file to render.
@@ -252,7 +125,7 @@ pub fn plan(
         }
         files.push(PlannedFile::new(path, tf.contents.clone()));
     }
-    for (index, contents) in render_all(&jobs, &ctx)? {
+    for (index, contents) in engine::render_all(&jobs, &ctx)? {
         let path = std::mem::take(&mut files[index].path);
         files[index] = PlannedFile::new(path, contents);
     }
@@ -326,7 +199,7 @@ fn manifest(files: &[PlannedFile]) -> String {
 mod tests {
     use super::*;
     use crate::answers::{Given, resolve};
-    use crate::template::{Catalog, Source};
+    use crate::kind::{Catalog, Source};
 
     fn demo() -> Kind {
         let root =
@@ -351,7 +224,7 @@ mod tests {
             None,
         )
         .unwrap();
-        plan(&kind, &answers, Map::new(), "0.0.0").unwrap()
+        build(&kind, &answers, Map::new(), "0.0.0").unwrap()
     }
 
     fn paths(p: &Plan) -> Vec<&str> {
@@ -421,43 +294,6 @@ mod tests {
             get("shop-chart/templates/ingress.yaml"),
             "host: {{ .Values.host }}\n"
         );
-    }
-
-    #[test]
-    fn errors_in_a_template_compiled_in_pieces_give_the_line_in_the_whole_file() {
-        let mut hb = handlebars();
-        let ctx = handlebars::Context::wraps(serde_json::json!({ "name": "x" })).unwrap();
-        let text =
-            "plain line\n".repeat(2000) + "{{name}}\n".repeat(500).as_str() + "{{missing}}\n";
-        let err = render_file(&mut hb, "big.md.hbs", &text, &ctx)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("line 2501, col 1: `missing` is not an answer"),
-            "{err}"
-        );
-        let broken = "plain line\n".repeat(2000) + "{{#if name}}\n";
-        let err = render_file(&mut hb, "big.md.hbs", &broken, &ctx)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("big.md.hbs"), "{err}");
-    }
-
-    #[test]
-    fn pieces_render_exactly_as_the_whole_template() {
-        let ctx =
-            handlebars::Context::wraps(serde_json::json!({ "a": true, "n": "x", "items": [1, 2] }))
-                .unwrap();
-        let text = "head\n".repeat(300)
-            + "{{#if a}}\nyes {{n}}\n{{else}}\nno\n{{/if}}\n"
-            + &"  {{n}} middle\n".repeat(300)
-            + "{{#each items}}\n- {{this}}\n{{/each}}\n"
-            + &"tail\n".repeat(300);
-        let mut hb = handlebars();
-        let whole = hb.render_template_with_context(&text, &ctx).unwrap();
-        let pieces =
-            String::from_utf8(render_file(&mut hb, "t.hbs", &text, &ctx).unwrap()).unwrap();
-        assert_eq!(pieces, whole);
     }
 
     #[test]

@@ -3,13 +3,21 @@
 //! `--templates`, so a kind behaves the same from either.
 
 mod manifest;
+mod question;
+mod rules;
 mod source;
+mod value;
 
-pub use manifest::{
-    Check, Choice, Condition, FileRule, Manifest, OneOrMany, Operand, Question, QuestionType,
-    Relation, name_question,
+pub use manifest::Manifest;
+pub use question::{
+    Choice, NAME_MAX_LEN, NAME_PATTERN, Question, QuestionType, check_answer, check_path_segment,
+    check_type, int_example, name_question,
+};
+pub use rules::{
+    Check, Condition, FileRule, OneOrMany, Operand, Relation, check_relations, rule_glob,
 };
 pub use source::{Catalog, Source};
+pub use value::Answer;
 
 use std::borrow::Cow;
 

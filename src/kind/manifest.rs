@@ -1,10 +1,11 @@
 //! The manifest model: what `templates/<kind>/template.toml` may say, and the checks that make a broken
 //! manifest fail when it is loaded rather than halfway through a render.
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::Deserialize;
 
-use crate::answers::Answer;
+use super::question::{QuestionType, check_answer, check_type};
+use super::rules::{Check, FileRule, Operand, rule_glob};
+use super::{Answer, Question};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,177 +21,6 @@ pub struct Manifest {
     pub files: Vec<FileRule>,
     #[serde(default)]
     pub checks: Vec<Check>,
-}
-
-/// A rule between answers, checked once both are known: `rule = "min_replicas <= max_replicas"`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Check {
-    pub rule: String,
-    /// Why the rule exists, added to the error message.
-    #[serde(default)]
-    pub message: String,
-}
-
-/// A parsed [`Check`] rule: `left op right`, where right is a question key or a whole number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Relation {
-    pub left: String,
-    pub op: String,
-    pub right: Operand,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Operand {
-    Key(String),
-    Int(i64),
-}
-
-impl Check {
-    pub fn parse(&self) -> Result<Relation, String> {
-        let parts: Vec<&str> = self.rule.split_whitespace().collect();
-        let [left, op, right] = parts[..] else {
-            return Err(format!(
-                "check `{}` must read `KEY OP KEY` or `KEY OP NUMBER`, e.g. `min_replicas <= max_replicas`",
-                self.rule
-            ));
-        };
-        if !["<", "<=", ">", ">=", "==", "!="].contains(&op) {
-            return Err(format!(
-                "check `{}`: `{op}` is not one of < <= > >= == !=",
-                self.rule
-            ));
-        }
-        let right = match right.parse::<i64>() {
-            Ok(i) => Operand::Int(i),
-            Err(_) => Operand::Key(right.to_string()),
-        };
-        Ok(Relation {
-            left: left.to_string(),
-            op: op.to_string(),
-            right,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuestionType {
-    String,
-    Bool,
-    Int,
-    Choice,
-}
-
-impl QuestionType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuestionType::String => "string",
-            QuestionType::Bool => "bool",
-            QuestionType::Int => "int",
-            QuestionType::Choice => "choice",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Choice {
-    pub value: String,
-    #[serde(default)]
-    pub label: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Question {
-    pub key: String,
-    pub prompt: String,
-    #[serde(default)]
-    pub help: String,
-    #[serde(rename = "type")]
-    pub kind: QuestionType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Answer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_len: Option<usize>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub path: bool,
-    #[serde(default = "yes")]
-    pub required: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub choices: Vec<Choice>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// A condition on answers: every key must match; a list matches any of its values.
-pub type Condition = BTreeMap<String, OneOrMany>;
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    One(Answer),
-    Many(Vec<Answer>),
-}
-
-impl OneOrMany {
-    pub fn matches(&self, answer: &Answer) -> bool {
-        match self {
-            OneOrMany::One(v) => v == answer,
-            OneOrMany::Many(vs) => vs.contains(answer),
-        }
-    }
-
-    fn values(&self) -> Vec<&Answer> {
-        match self {
-            OneOrMany::One(v) => vec![v],
-            OneOrMany::Many(vs) => vs.iter().collect(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileRule {
-    pub paths: Vec<String>,
-    #[serde(default)]
-    pub when: Condition,
-    #[serde(default)]
-    pub unless: Condition,
-    pub reason: String,
-}
-
-/// The question every kind has: the project name. It becomes a Helm chart and release name, a Kubernetes
-/// namespace and an AWS stack name, hence the DNS-1123 label rule and the 40-character cap.
-pub fn name_question() -> Question {
-    Question {
-        key: "name".into(),
-        prompt: "Project name".into(),
-        help: "A DNS-1123 label: lowercase letters, digits and '-', starting with a letter, at most 40 characters. \
-               It names the folder, the chart, the namespace or the stack."
-            .into(),
-        kind: QuestionType::String,
-        default: None,
-        pattern: Some(crate::validate::NAME_PATTERN.into()),
-        example: Some("payments-api".into()),
-        max_len: Some(crate::validate::NAME_MAX_LEN),
-        path: true,
-        required: true,
-        min: None,
-        max: None,
-        choices: Vec::new(),
-    }
 }
 
 impl Manifest {
@@ -261,7 +91,7 @@ impl Manifest {
                     Some(q) => {
                         let cond = rule.when.get(key).or_else(|| rule.unless.get(key));
                         for v in cond.map(|c| c.values()).unwrap_or_default() {
-                            if let Err(e) = crate::validate::check_type(q, v) {
+                            if let Err(e) = check_type(q, v) {
                                 out.push(format!("a [[files]] rule on `{key}`: {e}"));
                             }
                         }
@@ -270,7 +100,7 @@ impl Manifest {
                 }
             }
             for p in &rule.paths {
-                if let Err(e) = crate::render::rule_glob(p) {
+                if let Err(e) = rule_glob(p) {
                     out.push(format!("a [[files]] path `{p}` is not a valid glob: {e}"));
                 }
             }
@@ -308,7 +138,7 @@ fn question_problems(q: &Question) -> Vec<String> {
     if let Some(d) = &q.default {
         // String defaults may be Handlebars templates; they are checked once rendered.
         let templated = matches!(d, Answer::Str(s) if s.contains("{{"));
-        if !templated && let Err(e) = crate::validate::check_answer(q, d) {
+        if !templated && let Err(e) = check_answer(q, d) {
             out.push(format!("question `{k}`: the default is invalid: {e}"));
         }
     }

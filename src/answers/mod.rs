@@ -1,50 +1,17 @@
 //! Answers: the values a project is generated from, where they come from, and the answers file that records
 //! them. Layers, lowest first: question defaults, the answers file, `--set`, then whatever a prompter asks.
 
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::template::{Kind, Question, QuestionType};
-use crate::validate;
+use crate::kind::{Answer, Kind, Question, QuestionType, check_answer, check_relations};
 
-/// One answer. Untagged so that TOML and JSON carry plain values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Answer {
-    Bool(bool),
-    Int(i64),
-    Str(String),
-}
+pub mod file;
+pub mod parse;
 
-impl std::fmt::Display for Answer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Answer::Bool(b) => write!(f, "{b}"),
-            Answer::Int(i) => write!(f, "{i}"),
-            Answer::Str(s) => f.write_str(s),
-        }
-    }
-}
-
-impl Answer {
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            Answer::Bool(b) => serde_json::Value::Bool(*b),
-            Answer::Int(i) => serde_json::Value::from(*i),
-            Answer::Str(s) => serde_json::Value::String(s.clone()),
-        }
-    }
-
-    fn to_toml(&self) -> String {
-        match self {
-            Answer::Bool(b) => b.to_string(),
-            Answer::Int(i) => i.to_string(),
-            Answer::Str(s) => toml::Value::String(s.clone()).to_string(),
-        }
-    }
-}
+pub use file::AnswersFile;
+pub use parse::{from_toml, parse_answer, parse_set};
 
 /// Validated answers in question order, `name` first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -101,36 +68,6 @@ impl Answers {
     }
 }
 
-/// The contents of an answers file.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnswersFile {
-    pub kind: Option<String>,
-    pub scaffold_version: Option<String>,
-    #[serde(default)]
-    pub answers: BTreeMap<String, toml::Value>,
-}
-
-impl AnswersFile {
-    pub fn parse(text: &str, path: &Path) -> Result<Self> {
-        toml::from_str(text).map_err(|e| Error::AnswersFile {
-            path: path.to_path_buf(),
-            message: format!(
-                "{}expected `kind = \"...\"` and an [answers] table, e.g.\n  kind = \"k8s-platform\"\n  [answers]\n  name = \"demo\"",
-                e.message().trim_end().to_string() + "; "
-            ),
-        })
-    }
-
-    pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::AnswersFile {
-            path: path.to_path_buf(),
-            message: format!("cannot read it: {e}"),
-        })?;
-        Self::parse(&text, path)
-    }
-}
-
 /// Where the answers given before any prompting come from.
 #[derive(Debug, Clone, Default)]
 pub struct Given {
@@ -148,16 +85,6 @@ pub trait Prompter {
         default: Option<&Answer>,
         so_far: &Answers,
     ) -> Result<Answer>;
-}
-
-/// Parses `KEY=VALUE` as given to `--set`.
-pub fn parse_set(text: &str) -> Result<(String, String)> {
-    match text.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(Error::Usage(format!(
-            "--set takes KEY=VALUE, e.g. --set monitoring=none; got `{text}`"
-        ))),
-    }
 }
 
 /// Settles every answer for `kind`: defaults, then the file, then `--set`, then `prompter` for what is still
@@ -200,7 +127,7 @@ pub fn resolve(
                         known()
                     ),
                 })?;
-            let answer = validate::from_toml(q, value).map_err(|message| Error::AnswersFile {
+            let answer = from_toml(q, value).map_err(|message| Error::AnswersFile {
                 path: path.clone(),
                 message: format!("`{key}`: {message}"),
             })?;
@@ -216,7 +143,7 @@ pub fn resolve(
                 kind: kind.manifest.kind.clone(),
                 known: known(),
             })?;
-        let answer = validate::parse_answer(q, raw).map_err(|message| Error::InvalidAnswer {
+        let answer = parse_answer(q, raw).map_err(|message| Error::InvalidAnswer {
             key: key.clone(),
             message,
         })?;
@@ -226,9 +153,13 @@ pub fn resolve(
     let mut answers = Answers::default();
     for q in &questions {
         let default = match &q.default {
-            Some(Answer::Str(s)) if s.contains("{{") => Some(Answer::Str(
-                crate::render::render_default(s, &answers, &q.key)?,
-            )),
+            Some(Answer::Str(s)) if s.contains("{{") => {
+                Some(Answer::Str(crate::engine::render_str(
+                    s,
+                    &serde_json::Value::Object(answers.to_json_map()),
+                    &format!("the default of `{}`", q.key),
+                )?))
+            }
             other => other.clone(),
         };
         let answer = if let Some(a) = explicit.remove(&q.key) {
@@ -242,13 +173,13 @@ pub fn resolve(
         } else {
             return Err(Error::MissingAnswer { key: q.key.clone() });
         };
-        validate::check_answer(q, &answer).map_err(|message| Error::InvalidAnswer {
+        check_answer(q, &answer).map_err(|message| Error::InvalidAnswer {
             key: q.key.clone(),
             message,
         })?;
         answers.insert(&q.key, answer);
     }
-    validate::check_relations(&kind.manifest.checks, &answers, None)
+    check_relations(&kind.manifest.checks, &|k| answers.get(k).cloned(), None)
         .map_err(|(key, message)| Error::InvalidAnswer { key, message })?;
     Ok(answers)
 }
@@ -256,11 +187,12 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::Source;
+    use crate::kind::Source;
+    use std::path::Path;
 
     fn demo() -> Kind {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates");
-        crate::template::Catalog::load(&Source::Dir(root))
+        crate::kind::Catalog::load(&Source::Dir(root))
             .unwrap()
             .get("demo")
             .unwrap()

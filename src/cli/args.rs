@@ -39,9 +39,9 @@ pub enum Command {
     /// List the kinds, what they generate and their questions
     List(ListArgs),
     /// What a project costs to run per month, and where serverless and containers break even
-    Cost(crate::cost_cli::CostArgs),
+    Cost(super::cost::CostArgs),
     /// Which kind fits a workload, why, what it costs, and what would change the answer
-    Advise(crate::cost_cli::AdviseArgs),
+    Advise(super::cost::AdviseArgs),
     /// Print a shell completion script, e.g. `scaffold completions bash > /etc/bash_completion.d/scaffold`
     Completions {
         /// The shell to complete for

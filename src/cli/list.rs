@@ -1,0 +1,17 @@
+//! `scaffold list`: the kinds, what they generate and their questions.
+
+use scaffold::{Catalog, Result};
+
+use super::args::ListArgs;
+use super::{report, source};
+
+pub fn run(args: ListArgs) -> Result<()> {
+    let catalog = Catalog::load(&source(&args.templates))?;
+    let text = if args.json {
+        report::list_json(&catalog)
+    } else {
+        report::list_text(&catalog)
+    };
+    report::emit(&text);
+    Ok(())
+}

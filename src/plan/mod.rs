@@ -1,0 +1,57 @@
+//! The plan: every file of a project, in memory, plus what was left out and why. Built by [`build`], written
+//! by [`crate::write`].
+
+mod build;
+
+pub use build::{build, context};
+
+/// Where the record of a generated project lives, inside the project.
+pub const RECORD_DIR: &str = ".scaffold";
+
+use serde::Serialize;
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedFile {
+    /// `/`-separated path inside the project.
+    pub path: String,
+    /// Borrowed from the embedded templates when copied as is, owned when rendered.
+    #[serde(skip)]
+    pub contents: Cow<'static, [u8]>,
+    pub size: usize,
+    /// A file that starts with `#!` is written with mode 0755.
+    pub executable: bool,
+}
+
+impl PlannedFile {
+    pub fn new(path: String, contents: impl Into<Cow<'static, [u8]>>) -> Self {
+        let contents = contents.into();
+        PlannedFile {
+            executable: contents.starts_with(b"#!"),
+            size: contents.len(),
+            path,
+            contents,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub kind: String,
+    pub name: String,
+    pub files: Vec<PlannedFile>,
+    pub skipped: Vec<Skipped>,
+    pub next_steps: Vec<String>,
+}
+
+impl Plan {
+    pub fn total_bytes(&self) -> usize {
+        self.files.iter().map(|f| f.size).sum()
+    }
+}
