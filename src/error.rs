@@ -1,5 +1,7 @@
-//! The one error type of the library. Every message says what went wrong and what to do next; colour and
-//! layout belong to the binary that prints it.
+//! The one error type of the library. Every failure has a variant of its own, named for what went wrong, so the
+//! binary decides the exit code and the advice to print by matching, never by reading text. Messages speak of
+//! questions, fields and files, never of command-line flags: the binary adds the flag to pass (see
+//! `src/cli/failure.rs`). Colour and layout belong to the printer.
 
 use std::path::PathBuf;
 
@@ -14,14 +16,15 @@ pub mod exit {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error(
-        "unknown kind `{kind}`; available kinds: {available}. Run `scaffold list` to see what each one generates"
-    )]
+    /// No kind of that name in the catalog.
+    #[error("unknown kind `{kind}`; available kinds: {available}")]
     UnknownKind { kind: String, available: String },
 
+    /// An answer that does not pass its question's checks, or breaks a rule between answers.
     #[error("invalid answer for `{key}`: {message}")]
     InvalidAnswer { key: String, message: String },
 
+    /// An answer given for a question the kind does not ask.
     #[error("`{key}` is not a question of kind {kind}; its questions are: {known}")]
     UnknownKey {
         key: String,
@@ -29,41 +32,70 @@ pub enum Error {
         known: String,
     },
 
-    #[error(
-        "`{key}` needs an answer and has no default: pass --set {key}=VALUE or add `{key} = ...` under [answers] in the answers file"
-    )]
+    /// A required question with no default, no answer and nobody to ask.
+    #[error("`{key}` needs an answer and has no default")]
     MissingAnswer { key: String },
 
-    #[error("{0}")]
-    Usage(String),
-
+    /// An answers file that cannot be read, is not TOML, or does not fit the kind.
     #[error("answers file {}: {message}", path.display())]
     AnswersFile { path: PathBuf, message: String },
 
+    /// An answers file recorded for another kind than the one asked for.
+    #[error("answers file {}: it is for kind `{recorded}`, not `{asked}`", path.display())]
+    AnswersForAnotherKind {
+        path: PathBuf,
+        recorded: String,
+        asked: String,
+    },
+
+    /// A template folder that cannot be read or holds no kind.
+    #[error("template folder {}: {message}", path.display())]
+    TemplateFolder { path: PathBuf, message: String },
+
+    /// A kind whose manifest or files are broken.
     #[error("template {kind}: {message}")]
     Template { kind: String, message: String },
 
+    /// A template that does not render.
     #[error("rendering {file}: {message}")]
     Render { file: String, message: String },
 
-    #[error("{} already exists and is not empty; choose a new folder with -o DIR, or pass --force to add the project to it (allowed only when no existing file would be overwritten)", path.display())]
+    /// The target folder exists and holds files.
+    #[error("{} already exists and is not empty", path.display())]
     TargetNotEmpty { path: PathBuf },
 
-    #[error("{} exists and is not a folder; choose another output with -o DIR", path.display())]
+    /// The target exists and is a file, or a path on the way to it is.
+    #[error("{} exists and is not a folder", path.display())]
     TargetNotDir { path: PathBuf },
 
-    #[error("--force never overwrites, and these files already exist in {}:\n{}\nMove them away or choose another folder with -o DIR", target.display(), list_paths(conflicts))]
+    /// Adding to an existing folder would overwrite these files.
+    #[error("these files already exist in {}:\n{}", target.display(), list_paths(conflicts))]
     Conflicts {
         target: PathBuf,
         conflicts: Vec<PathBuf>,
     },
 
+    /// A cost-model input out of range or malformed; `field` is the input's name (e.g. `events_per_month`).
+    #[error("invalid {field}: {message}")]
+    InvalidInput { field: String, message: String },
+
+    /// A price table given by the user that is malformed or incomplete.
+    #[error("price table {origin}: {message}")]
+    PriceTable { origin: String, message: String },
+
+    /// Data built into scaffold (the embedded price table) is broken: a bug, not the user's input.
+    #[error("built-in {what} is broken: {message}")]
+    Embedded { what: String, message: String },
+
+    /// Stopped by a signal; nothing was written.
     #[error("interrupted; nothing was written")]
     Interrupted,
 
+    /// The summary was not confirmed.
     #[error("not confirmed; nothing was written")]
     Declined,
 
+    /// A file-system or terminal operation failed.
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -88,15 +120,20 @@ impl Error {
             | Error::InvalidAnswer { .. }
             | Error::UnknownKey { .. }
             | Error::MissingAnswer { .. }
-            | Error::Usage(_)
             | Error::AnswersFile { .. }
+            | Error::AnswersForAnotherKind { .. }
+            | Error::TemplateFolder { .. }
             | Error::TargetNotEmpty { .. }
             | Error::TargetNotDir { .. }
-            | Error::Conflicts { .. } => exit::USAGE,
+            | Error::Conflicts { .. }
+            | Error::InvalidInput { .. }
+            | Error::PriceTable { .. } => exit::USAGE,
             Error::Interrupted => exit::INTERRUPTED,
-            Error::Template { .. } | Error::Render { .. } | Error::Io { .. } | Error::Declined => {
-                exit::FAILURE
-            }
+            Error::Template { .. }
+            | Error::Render { .. }
+            | Error::Embedded { .. }
+            | Error::Io { .. }
+            | Error::Declined => exit::FAILURE,
         }
     }
 

@@ -37,7 +37,10 @@ pub fn derived_context(
     let mut extra = serde_json::Map::new();
     let cost = cost::template_context(kind.name(), &answers.to_json_map()).map_err(|e| {
         if e.is_invalid_input() {
-            Error::Usage(format!("the cost model refused these answers: {e}"))
+            Error::InvalidAnswer {
+                key: "cost model".into(),
+                message: e.to_string(),
+            }
         } else {
             Error::Template {
                 kind: kind.name().to_string(),
@@ -51,8 +54,8 @@ pub fn derived_context(
     Ok(extra)
 }
 
-/// Renders the whole project for `kind` and `answers` into memory.
-pub fn build_plan(kind: &Kind, answers: &Answers) -> Result<Plan> {
+/// Renders the whole project for `kind` and `answers` into memory, with `record` in its `.scaffold/` record.
+pub fn build_plan(kind: &Kind, answers: &Answers, record: &plan::Record) -> Result<Plan> {
     let extra = derived_context(kind, answers)?;
-    plan::build(kind, answers, extra, VERSION)
+    plan::build(kind, answers, extra, record)
 }

@@ -68,8 +68,8 @@ fn check_description(description: &str) -> Result<(), String> {
             };
             let answers = resolve(kind, &given, None)
                 .map_err(|e| format!("{}/{preset}: {e}", kind.name()))?;
-            let plan =
-                build_plan(kind, &answers).map_err(|e| format!("{}/{preset}: {e}", kind.name()))?;
+            let plan = build_plan(kind, &answers, &scaffold::plan::Record::default())
+                .map_err(|e| format!("{}/{preset}: {e}", kind.name()))?;
             let mut found = false;
             for f in &plan.files {
                 let Some(format) = format_of(&f.path) else {
@@ -151,7 +151,7 @@ fn every_preset_renders_the_same_bytes_twice() {
                     sets: vec![],
                 };
                 let answers = resolve(kind, &given, None).unwrap();
-                build_plan(kind, &answers).unwrap()
+                build_plan(kind, &answers, &scaffold::plan::Record::default()).unwrap()
             };
             let (a, b) = (render(), render());
             // Caches a check run inside the template folder would leave behind must never ship.

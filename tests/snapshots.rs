@@ -52,10 +52,21 @@ fn every_preset_matches_its_snapshot() {
                 sets: vec![],
             };
             let answers = resolve(kind, &given, None).unwrap();
-            let plan = build_plan(kind, &answers).unwrap();
+            let plan = build_plan(kind, &answers, &record()).unwrap();
             insta::with_settings!({ snapshot_path => "snapshots/trees", prepend_module_to_snapshot => false }, {
                 insta::assert_snapshot!(format!("{}-{preset}", kind.name()), dump(&plan));
             });
         }
+    }
+}
+
+/// The record comment `scaffold new` writes for an embedded kind.
+fn record() -> scaffold::plan::Record {
+    scaffold::plan::Record {
+        comment: vec![
+            "Answers this project was generated from. Generate it again with:".into(),
+            "  scaffold new --answers .scaffold/answers.toml -o OTHER_FOLDER".into(),
+        ],
+        ..Default::default()
     }
 }

@@ -11,7 +11,7 @@ pub mod file;
 pub mod parse;
 
 pub use file::AnswersFile;
-pub use parse::{from_toml, parse_answer, parse_set};
+pub use parse::{from_toml, parse_answer};
 
 /// Validated answers in question order, `name` first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,12 +50,14 @@ impl Answers {
             .collect()
     }
 
-    /// The text of `.scaffold/answers.toml`: enough to generate the same project again.
-    pub fn to_file(&self, kind: &str, version: &str) -> String {
-        let mut out = String::from(
-            "# Answers this project was generated from. Generate it again with:\n\
-             #   scaffold new --answers .scaffold/answers.toml -o OTHER_FOLDER\n",
-        );
+    /// The text of `.scaffold/answers.toml`: enough to generate the same project again. `comment` lines open
+    /// the file as TOML comments (the binary says there how to use the file).
+    pub fn to_file(&self, kind: &str, version: &str, comment: &[String]) -> String {
+        let mut out = String::new();
+        for line in comment {
+            out.push_str(format!("# {line}").trim_end());
+            out.push('\n');
+        }
         out.push_str(&format!("kind = {}\n", toml::Value::String(kind.into())));
         out.push_str(&format!(
             "scaffold_version = {}\n\n[answers]\n",
@@ -107,12 +109,10 @@ pub fn resolve(
         if let Some(k) = &file.kind
             && k != &kind.manifest.kind
         {
-            return Err(Error::AnswersFile {
+            return Err(Error::AnswersForAnotherKind {
                 path: path.clone(),
-                message: format!(
-                    "it is for kind `{k}`, not `{}`; drop --kind or pass --kind {k}",
-                    kind.manifest.kind
-                ),
+                recorded: k.clone(),
+                asked: kind.manifest.kind.clone(),
             });
         }
         for (key, value) in &file.answers {
@@ -318,21 +318,13 @@ mod tests {
             ],
         };
         let a = resolve(&demo(), &given, None).unwrap();
-        let text = a.to_file("demo", "9.9.9");
+        let text = a.to_file("demo", "9.9.9", &[]);
         let back = Given {
             file: file(&text),
             sets: vec![],
         };
         assert_eq!(resolve(&demo(), &back, None).unwrap(), a);
         assert!(text.contains("scaffold_version = \"9.9.9\""));
-    }
-
-    #[test]
-    fn set_needs_key_and_equals() {
-        assert_eq!(parse_set("a=b=c").unwrap(), ("a".into(), "b=c".into()));
-        assert_eq!(parse_set("a=").unwrap(), ("a".into(), "".into()));
-        assert!(parse_set("=b").is_err());
-        assert!(parse_set("ab").is_err());
     }
 
     #[test]

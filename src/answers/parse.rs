@@ -1,6 +1,5 @@
 //! Turning text into answers: what is typed at a prompt, given to `--set` or read from an answers file.
 
-use crate::error::{Error, Result};
 use crate::kind::{Answer, Question, QuestionType, check_answer, int_example};
 
 /// Parses text typed at a prompt or given to `--set` into an answer of the question's type, and checks it.
@@ -46,16 +45,6 @@ pub fn from_toml(q: &Question, value: &toml::Value) -> Result<Answer, String> {
     };
     check_answer(q, &answer)?;
     Ok(answer)
-}
-
-/// Parses `KEY=VALUE` as given to `--set`.
-pub fn parse_set(text: &str) -> Result<(String, String)> {
-    match text.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(Error::Usage(format!(
-            "--set takes KEY=VALUE, e.g. --set monitoring=none; got `{text}`"
-        ))),
-    }
 }
 
 #[cfg(test)]

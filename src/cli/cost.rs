@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
+
+use super::failure::Outcome;
 
 use scaffold::advise::{self, AdviseInput, AdvisePartial, Traffic};
 use scaffold::cost::compare::{self, ContainerAssumptions};
@@ -271,12 +272,12 @@ impl WorkloadArgs {
     }
 }
 
-fn to_json(value: &impl serde::Serialize) -> Result<String> {
-    Ok(serde_json::to_string_pretty(value)? + "\n")
+fn to_json(value: &impl serde::Serialize) -> Outcome<String> {
+    Ok(serde_json::to_string_pretty(value).expect("reports serialise to JSON") + "\n")
 }
 
 /// Run a `scaffold cost` subcommand and return what to print.
-pub fn run_cost(args: &CostArgs) -> Result<String> {
+pub fn run_cost(args: &CostArgs) -> Outcome<String> {
     match &args.command {
         CostCommand::ServerlessWebhook(a) => {
             let prices = load_prices(&a.common.prices)?;
@@ -341,7 +342,7 @@ pub fn run_cost(args: &CostArgs) -> Result<String> {
 
 /// The answers the flags give; the wizard asks `missing()` of the result unless `--no-input` or stdin is not a
 /// terminal.
-pub fn advise_answers(args: &AdviseArgs) -> Result<AdvisePartial> {
+pub fn advise_answers(args: &AdviseArgs) -> Outcome<AdvisePartial> {
     Ok(AdvisePartial {
         traffic: args.traffic.map(|t| match t {
             TrafficArg::Steady => Traffic::Steady,
@@ -370,19 +371,11 @@ pub fn advise_answers(args: &AdviseArgs) -> Result<AdvisePartial> {
 }
 
 /// Run `scaffold advise` on fully answered input.
-pub fn run_advise_input(args: &AdviseArgs, input: &AdviseInput) -> Result<String> {
+pub fn run_advise_input(args: &AdviseArgs, input: &AdviseInput) -> Outcome<String> {
     let prices = load_prices(&args.prices)?;
     let advice = advise::advise(&prices, input)?;
     if args.json {
         return to_json(&advice);
     }
     Ok(advise::report(&advice))
-}
-
-/// Exit code for an error: 2 when the user's input is at fault, 1 otherwise.
-pub fn exit_code(err: &anyhow::Error) -> i32 {
-    match err.downcast_ref::<CostError>() {
-        Some(e) if e.is_invalid_input() => 2,
-        _ => 1,
-    }
 }

@@ -1,11 +1,13 @@
 //! `scaffold list`: the kinds, what they generate and their questions.
 
-use scaffold::{Catalog, Result};
+use scaffold::Catalog;
+
+use super::failure::Outcome;
 
 use super::args::ListArgs;
 use super::{report, source};
 
-pub fn run(args: ListArgs) -> Result<()> {
+pub fn run(args: ListArgs) -> Outcome {
     let catalog = Catalog::load(&source(&args.templates))?;
     let text = if args.json {
         report::list_json(&catalog)

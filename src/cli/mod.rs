@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 mod args;
 mod cost;
+mod failure;
 mod interrupt;
 mod list;
 mod new;
@@ -15,8 +16,9 @@ mod wizard;
 
 use args::{Cli, Command};
 
+use failure::Outcome;
+use scaffold::Source;
 use scaffold::error::exit;
-use scaffold::{Error, Source};
 
 pub fn run() -> i32 {
     report::init_colour();
@@ -25,8 +27,8 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::New(args) => new::run(args),
         Command::List(args) => list::run(args),
-        Command::Cost(args) => return print_or_fail(cost::run_cost(&args)),
-        Command::Advise(args) => return print_or_fail(advise(&args)),
+        Command::Cost(args) => cost::run_cost(&args).map(|text| report::emit(&text)),
+        Command::Advise(args) => advise(&args).map(|text| report::emit(&text)),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "scaffold", &mut script);
@@ -36,33 +38,15 @@ pub fn run() -> i32 {
     };
     match result {
         Ok(()) => exit::OK,
-        Err(e) => {
-            report::error(&e);
-            e.exit_code()
-        }
-    }
-}
-
-/// The cost commands report with anyhow errors; invalid input exits 2, anything else 1.
-fn print_or_fail(result: anyhow::Result<String>) -> i32 {
-    match result {
-        Ok(text) => {
-            report::emit(&text);
-            exit::OK
-        }
-        Err(e) => {
-            report::error_text(&format!("{e:#}"));
-            match e.downcast_ref::<Error>() {
-                Some(Error::Interrupted) => exit::INTERRUPTED,
-                Some(other) => other.exit_code(),
-                None => cost::exit_code(&e),
-            }
+        Err(failure) => {
+            report::error_text(&failure.message());
+            failure.exit_code()
         }
     }
 }
 
 /// `scaffold advise`: flags answer what they name; on a terminal the wizard asks the rest.
-fn advise(args: &cost::AdviseArgs) -> anyhow::Result<String> {
+fn advise(args: &cost::AdviseArgs) -> Outcome<String> {
     let mut partial = cost::advise_answers(args)?;
     if interactive(args.no_input) {
         wizard::Wizard::new().ask_advise(&mut partial)?;

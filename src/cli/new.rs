@@ -2,12 +2,15 @@
 
 use std::path::PathBuf;
 
-use scaffold::{AnswersFile, Catalog, Error, Given, Prompter, Result};
+use scaffold::plan::Record;
+use scaffold::{AnswersFile, Catalog, Error, Given, Prompter};
+
+use super::failure::{Failure, Outcome, parse_set};
 
 use super::args::NewArgs;
 use super::{interactive, interrupt, report, source, wizard};
 
-pub fn run(args: NewArgs) -> Result<()> {
+pub fn run(args: NewArgs) -> Outcome {
     let catalog = Catalog::load(&source(&args.templates))?;
     let asking = interactive(args.no_input);
     let mut wiz = asking.then(wizard::Wizard::new);
@@ -25,12 +28,15 @@ pub fn run(args: NewArgs) -> Result<()> {
         (None, Some(k), _) => k,
         (None, None, Some(w)) => w.choose_kind(&catalog, args.templates.is_none())?,
         (None, None, None) => {
-            return Err(Error::Usage(format!(
-                "no --kind given and no terminal to ask on; pass the kind and a name, e.g.\n  \
-                 scaffold new --kind {} my-project --no-input\nKinds: {}",
-                catalog.names().first().copied().unwrap_or("KIND"),
-                catalog.names().join(", ")
-            )));
+            return Err(Failure::NoKind {
+                example: catalog
+                    .names()
+                    .first()
+                    .copied()
+                    .unwrap_or("KIND")
+                    .to_string(),
+                kinds: catalog.names().iter().map(|n| n.to_string()).collect(),
+            });
         }
     };
     let kind = catalog.get(&kind_name)?;
@@ -43,33 +49,34 @@ pub fn run(args: NewArgs) -> Result<()> {
         sets.push(("name".to_string(), name.clone()));
     }
     for s in &args.sets {
-        let (k, v) = scaffold::answers::parse_set(s)?;
+        let (k, v) = parse_set(s)?;
         if k == "name"
             && let Some(n) = &args.name
             && n != &v
         {
-            return Err(Error::Usage(format!(
-                "the name is given twice: `{n}` as NAME and `{v}` with --set name=; keep one"
-            )));
+            return Err(Failure::NameTwice {
+                positional: n.clone(),
+                set: v,
+            });
         }
         sets.push((k, v));
     }
     let given = Given { file, sets };
-    let answers = scaffold::answers::resolve(kind, &given, wiz.as_mut().map(|w| w as &mut dyn Prompter))
-        .map_err(|e| match e {
-            Error::MissingAnswer { key } if key == "name" => Error::Usage(format!(
-                "a project name is needed; pass it after the kind, e.g.\n  scaffold new --kind {} my-project",
-                kind.name()
-            )),
-            other => other,
-        })?;
+    let answers =
+        scaffold::answers::resolve(kind, &given, wiz.as_mut().map(|w| w as &mut dyn Prompter))
+            .map_err(|e| match e {
+                Error::MissingAnswer { key } if key == "name" => Failure::NoName {
+                    kind: kind.name().to_string(),
+                },
+                other => Failure::Lib(other),
+            })?;
 
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(answers.name()));
     let shown = output.display().to_string();
-    let plan = scaffold::build_plan(kind, &answers)?;
+    let plan = scaffold::build_plan(kind, &answers, &record(&args))?;
 
     if args.dry_run {
         let text = if args.json {
@@ -83,9 +90,26 @@ pub fn run(args: NewArgs) -> Result<()> {
     if let Some(w) = &wiz
         && !w.confirm(&answers, &plan, &shown)?
     {
-        return Err(Error::Declined);
+        return Err(Error::Declined.into());
     }
     interrupt::write_plan(&plan, &output, args.force)?;
     report::emit(&report::written(&plan, &shown));
     Ok(())
+}
+
+/// The record's opening comment: how to generate this project again, with the template folder when the kind
+/// came from disk.
+fn record(args: &NewArgs) -> Record {
+    let templates = args
+        .templates
+        .as_ref()
+        .map(|t| format!(" --templates {}", t.display()))
+        .unwrap_or_default();
+    Record {
+        comment: vec![
+            "Answers this project was generated from. Generate it again with:".into(),
+            format!("  scaffold new --answers .scaffold/answers.toml{templates} -o OTHER_FOLDER"),
+        ],
+        ..Record::default()
+    }
 }

@@ -2,8 +2,8 @@
 //! only on a terminal and never with NO_COLOR.
 
 use console::style;
+use scaffold::Plan;
 use scaffold::kind::{Catalog, QuestionType};
-use scaffold::{Error, Plan};
 use std::io::IsTerminal;
 
 /// Decides once whether our own output may use colour.
@@ -23,10 +23,6 @@ pub fn emit(text: &str) {
     {
         error_text(&format!("writing to standard output: {e}"));
     }
-}
-
-pub fn error(e: &Error) {
-    error_text(&e.to_string());
 }
 
 pub fn error_text(text: &str) {

@@ -55,9 +55,11 @@ impl Wizard {
             }
             let mut partial = AdvisePartial::default();
             self.ask_advise(&mut partial)?;
-            let prices = Prices::embedded().map_err(|e| Error::Usage(e.to_string()))?;
-            let advice = advise::advise(&prices, &partial.with_defaults())
-                .map_err(|e| Error::Usage(e.to_string()))?;
+            let prices = Prices::embedded().map_err(|e| Error::Embedded {
+                what: "price table".into(),
+                message: e.to_string(),
+            })?;
+            let advice = advise::advise(&prices, &partial.with_defaults()).map_err(Error::from)?;
             eprintln!("\n{}", advise::report(&advice));
             default = catalog
                 .kinds

@@ -41,6 +41,23 @@ pub enum CostError {
     },
 }
 
+impl From<CostError> for crate::Error {
+    fn from(e: CostError) -> Self {
+        match e {
+            CostError::InvalidInput { field, message } => {
+                crate::Error::InvalidInput { field, message }
+            }
+            CostError::PriceTable { origin, message } => {
+                crate::Error::PriceTable { origin, message }
+            }
+            CostError::Io { path, source } => crate::Error::Io {
+                context: format!("cannot read price table {path}"),
+                source,
+            },
+        }
+    }
+}
+
 impl CostError {
     /// True when the error is the user's input, not a failure of the tool: the binary exits with code 2.
     pub fn is_invalid_input(&self) -> bool {

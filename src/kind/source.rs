@@ -42,13 +42,16 @@ impl Catalog {
                 }
             }
             Source::Dir(root) => {
-                let meta = std::fs::metadata(root)
-                    .map_err(|e| Error::Usage(format!("--templates {}: {e}", root.display())))?;
+                let meta = std::fs::metadata(root).map_err(|e| Error::TemplateFolder {
+                    path: root.clone(),
+                    message: e.to_string(),
+                })?;
                 if !meta.is_dir() {
-                    return Err(Error::Usage(format!(
-                        "--templates {} is not a folder; pass a folder of kinds or one kind's folder",
-                        root.display()
-                    )));
+                    return Err(Error::TemplateFolder {
+                        path: root.clone(),
+                        message: "it is not a folder; give a folder of kinds or one kind's folder"
+                            .into(),
+                    });
                 }
                 let folders = if root.join("template.toml").is_file() {
                     vec![root.clone()]
@@ -70,10 +73,11 @@ impl Catalog {
                     kinds.push(build_kind(&name, raw)?);
                 }
                 if kinds.is_empty() {
-                    return Err(Error::Usage(format!(
-                        "--templates {} holds no kind: expected a folder with template.toml, or folders of them",
-                        root.display()
-                    )));
+                    return Err(Error::TemplateFolder {
+                        path: root.clone(),
+                        message: "it holds no kind: expected a folder with template.toml, or folders of them"
+                            .into(),
+                    });
                 }
             }
         }

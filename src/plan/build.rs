@@ -5,7 +5,7 @@ use globset::GlobMatcher;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Plan, PlannedFile, RECORD_DIR, Skipped};
+use super::{Plan, PlannedFile, RECORD_DIR, Record, Skipped};
 use crate::answers::Answers;
 use crate::engine::{self, Context};
 use crate::error::{Error, Result};
@@ -90,7 +90,7 @@ pub fn build(
     kind: &Kind,
     answers: &Answers,
     extra: Map<String, Value>,
-    version: &str,
+    record: &Record,
 ) -> Result<Plan> {
     // Wrapped once: rendering from a plain value would serialise the whole context again for every template.
     let ctx = engine::context(context(kind, answers, extra))?;
@@ -152,7 +152,9 @@ pub fn build(
     }
     files.push(PlannedFile::new(
         format!("{RECORD_DIR}/answers.toml"),
-        answers.to_file(kind.name(), version).into_bytes(),
+        answers
+            .to_file(kind.name(), &record.version, &record.comment)
+            .into_bytes(),
     ));
     files.push(PlannedFile::new(
         format!("{RECORD_DIR}/manifest"),
@@ -224,7 +226,7 @@ mod tests {
             None,
         )
         .unwrap();
-        build(&kind, &answers, Map::new(), "0.0.0").unwrap()
+        build(&kind, &answers, Map::new(), &Record::default()).unwrap()
     }
 
     fn paths(p: &Plan) -> Vec<&str> {

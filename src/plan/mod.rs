@@ -8,6 +8,23 @@ pub use build::{build, context};
 /// Where the record of a generated project lives, inside the project.
 pub const RECORD_DIR: &str = ".scaffold";
 
+/// What the project's record says besides the answers: the scaffold version, and comment lines that open
+/// `.scaffold/answers.toml` (the binary puts the command that generates the project again there).
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub version: String,
+    pub comment: Vec<String>,
+}
+
+impl Default for Record {
+    fn default() -> Self {
+        Record {
+            version: crate::VERSION.to_string(),
+            comment: Vec::new(),
+        }
+    }
+}
+
 use serde::Serialize;
 use std::borrow::Cow;
 

@@ -1,0 +1,138 @@
+//! Why a command failed, as the binary reports it: the library's [`Error`] (which names questions and fields,
+//! never flags) plus the failures only the command line can have. `message` adds the flag to pass to each
+//! library error, in the way ripgrep turns low-level arguments into high-level ones; `exit_code` is the one
+//! mapping to exit codes.
+
+use scaffold::Error;
+use scaffold::error::exit;
+
+#[derive(Debug)]
+pub enum Failure {
+    /// A failure of the library.
+    Lib(Error),
+    /// `scaffold new` without a kind, and no terminal to ask which.
+    NoKind { example: String, kinds: Vec<String> },
+    /// `scaffold new --kind K` without a project name, and no terminal to ask.
+    NoName { kind: String },
+    /// NAME and `--set name=` disagree.
+    NameTwice { positional: String, set: String },
+    /// `--set` without `KEY=VALUE`.
+    BadSet { text: String },
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Lib(e)
+    }
+}
+
+impl From<scaffold::cost::CostError> for Failure {
+    fn from(e: scaffold::cost::CostError) -> Self {
+        Failure::Lib(e.into())
+    }
+}
+
+pub type Outcome<T = ()> = Result<T, Failure>;
+
+impl Failure {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Lib(e) => e.exit_code(),
+            Failure::NoKind { .. }
+            | Failure::NoName { .. }
+            | Failure::NameTwice { .. }
+            | Failure::BadSet { .. } => exit::USAGE,
+        }
+    }
+
+    /// The message to print after `error:`, with the flag that fixes it.
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Lib(e) => lib_message(e),
+            Failure::NoKind { example, kinds } => format!(
+                "no --kind given and no terminal to ask on; pass the kind and a name, e.g.\n  \
+                 scaffold new --kind {example} my-project --no-input\nKinds: {}",
+                kinds.join(", ")
+            ),
+            Failure::NoName { kind } => format!(
+                "a project name is needed; pass it after the kind, e.g.\n  scaffold new --kind {kind} my-project"
+            ),
+            Failure::NameTwice { positional, set } => format!(
+                "the name is given twice: `{positional}` as NAME and `{set}` with --set name=; keep one"
+            ),
+            Failure::BadSet { text } => {
+                format!("--set takes KEY=VALUE, e.g. --set monitoring=none; got `{text}`")
+            }
+        }
+    }
+}
+
+/// A library error in the words of the command line.
+pub fn lib_message(e: &Error) -> String {
+    match e {
+        Error::UnknownKind { .. } => {
+            format!("{e}. Run `scaffold list` to see what each one generates")
+        }
+        Error::MissingAnswer { key } => format!(
+            "{e}: pass --set {key}=VALUE or add `{key} = ...` under [answers] in the answers file"
+        ),
+        Error::AnswersForAnotherKind { recorded, .. } => {
+            format!("{e}; drop --kind or pass --kind {recorded}")
+        }
+        Error::TemplateFolder { .. } => format!("--templates: {e}"),
+        Error::TargetNotEmpty { .. } => format!(
+            "{e}; choose a new folder with -o DIR, or pass --force to add the project to it (allowed only when \
+             no existing file would be overwritten)"
+        ),
+        Error::TargetNotDir { .. } => format!("{e}; choose another output with -o DIR"),
+        Error::Conflicts { .. } => format!(
+            "--force never overwrites, and {e}\nMove them away or choose another folder with -o DIR"
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// Parses `KEY=VALUE` as given to `--set`.
+pub fn parse_set(text: &str) -> Outcome<(String, String)> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(Failure::BadSet {
+            text: text.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_splits_at_the_first_equals_sign() {
+        assert_eq!(parse_set("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert_eq!(parse_set("a=").unwrap(), ("a".into(), "".into()));
+        assert!(parse_set("=b").is_err());
+        assert!(parse_set("ab").is_err());
+    }
+
+    #[test]
+    fn every_library_error_that_a_flag_fixes_names_the_flag() {
+        let cases = [
+            Error::MissingAnswer { key: "host".into() },
+            Error::TargetNotEmpty { path: "x".into() },
+            Error::TargetNotDir { path: "x".into() },
+            Error::Conflicts {
+                target: "x".into(),
+                conflicts: vec!["a".into()],
+            },
+            Error::AnswersForAnotherKind {
+                path: "a.toml".into(),
+                recorded: "k".into(),
+                asked: "j".into(),
+            },
+        ];
+        for e in &cases {
+            let text = lib_message(e);
+            assert!(text.contains("--") || text.contains("-o "), "{text}");
+        }
+    }
+}
