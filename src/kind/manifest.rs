@@ -2,6 +2,7 @@
 //! manifest fail when it is loaded rather than halfway through a render.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 use super::question::{QuestionType, check_answer, check_type};
 use super::rules::{Check, FileRule, Operand, rule_glob};
@@ -21,6 +22,33 @@ pub struct Manifest {
     pub files: Vec<FileRule>,
     #[serde(default)]
     pub checks: Vec<Check>,
+    /// The cost model this kind's figures come from, and what feeds its inputs.
+    #[serde(default)]
+    pub cost: Option<CostSpec>,
+    /// Fixed values of the generated system (a function's memory, a pod's CPU request), seen by templates as
+    /// `settings.KEY` and by the cost model through its bindings, so each value has one source.
+    #[serde(default)]
+    pub settings: BTreeMap<String, toml::Value>,
+}
+
+/// `[cost]`: which of the engine's cost models prices this kind, and where each of its inputs comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostSpec {
+    /// A model the engine provides: see `scaffold::cost::MODELS`.
+    pub model: String,
+    /// Model input name -> its source. Inputs left out take the model's defaults.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, Binding>,
+}
+
+/// Where a cost-model input comes from: an answer, a setting, or a fixed value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Binding {
+    Answer { answer: String },
+    Setting { setting: String },
+    Value(toml::Value),
 }
 
 impl Manifest {

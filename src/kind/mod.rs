@@ -8,7 +8,7 @@ mod rules;
 mod source;
 mod value;
 
-pub use manifest::Manifest;
+pub use manifest::{Binding, CostSpec, Manifest};
 pub use question::{
     Choice, NAME_MAX_LEN, NAME_PATTERN, Question, QuestionType, check_answer, check_path_segment,
     check_type, int_example, name_question,
