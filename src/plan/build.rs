@@ -127,7 +127,7 @@ pub fn build(
     }
     for (index, contents) in engine::render_all(&jobs, &ctx)? {
         let path = std::mem::take(&mut files[index].path);
-        files[index] = PlannedFile::new(path, contents);
+        files[index] = PlannedFile::rendered(path, contents);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for pair in files.windows(2) {
@@ -150,13 +150,13 @@ pub fn build(
             message: format!("files/{RECORD_DIR}/ is reserved for the project's record"),
         });
     }
-    files.push(PlannedFile::new(
+    files.push(PlannedFile::rendered(
         format!("{RECORD_DIR}/answers.toml"),
         answers
             .to_file(kind.name(), &record.version, &record.comment)
             .into_bytes(),
     ));
-    files.push(PlannedFile::new(
+    files.push(PlannedFile::rendered(
         format!("{RECORD_DIR}/manifest"),
         manifest(&files).into_bytes(),
     ));

@@ -38,6 +38,9 @@ pub struct PlannedFile {
     pub size: usize,
     /// A file that starts with `#!` is written with mode 0755.
     pub executable: bool,
+    /// Rendered from a template (or written by the engine), as opposed to copied byte for byte.
+    #[serde(skip)]
+    pub rendered: bool,
 }
 
 impl PlannedFile {
@@ -48,6 +51,15 @@ impl PlannedFile {
             size: contents.len(),
             path,
             contents,
+            rendered: false,
+        }
+    }
+
+    /// A file whose bytes the engine produced: a rendered template or a record file.
+    pub fn rendered(path: String, contents: impl Into<Cow<'static, [u8]>>) -> Self {
+        PlannedFile {
+            rendered: true,
+            ..PlannedFile::new(path, contents)
         }
     }
 }

@@ -1,0 +1,153 @@
+//! The cost pages of both kinds, rendered through the library like any project, then checked with the
+//! generated project's own cost test (stdlib Python).
+
+use std::path::Path;
+use std::process::Command;
+
+use scaffold::answers::{Given, resolve};
+use scaffold::{Catalog, Source, build_plan};
+
+/// Renders the whole project for `kind` with these answers into `out`, through the library.
+fn render(kind: &str, sets: &[(&str, String)], out: &Path) {
+    let catalog = Catalog::load(&Source::Embedded).unwrap();
+    let kind = catalog.get(kind).unwrap();
+    let given = Given {
+        file: None,
+        sets: sets
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    };
+    let answers = resolve(kind, &given, None).unwrap();
+    let plan = build_plan(kind, &answers, &Default::default()).unwrap();
+    for f in &plan.files {
+        let path = out.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &f.contents).unwrap();
+    }
+}
+
+fn serverless_answers(
+    events: u64,
+    payload: u64,
+    arch: &str,
+    queue: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "hooks".into()),
+        ("arch", arch.into()),
+        ("queue", queue.into()),
+        ("events_per_month", events.to_string()),
+        ("payload_kb", payload.to_string()),
+        ("signature", "standard-webhooks".into()),
+        ("aws_region", "us-east-1".into()),
+    ]
+}
+
+fn render_serverless(answers: &[(&str, String)], out: &Path) {
+    render("serverless-webhook", answers, out);
+}
+
+fn run_cost_test(dir: &Path) -> std::process::Output {
+    Command::new("python3")
+        .arg("tests/test_cost_model.py")
+        .current_dir(dir)
+        .output()
+        .expect("python3 runs")
+}
+
+#[test]
+fn serverless_cost_page_passes_its_own_recompute_test() {
+    for (events, payload, arch, queue) in [
+        (2_500_000, 4, "arm64", "standard"),
+        (1_000_000, 1, "x86_64", "fifo"),
+        (750_000_000, 300, "arm64", "standard"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        render_serverless(
+            &serverless_answers(events, payload, arch, queue),
+            dir.path(),
+        );
+        let out = run_cost_test(dir.path());
+        assert!(
+            out.status.success(),
+            "{events} {arch} {queue}:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc = std::fs::read_to_string(dir.path().join("docs/cost-model.md")).unwrap();
+        assert!(doc.contains(&format!(
+            "scaffold cost serverless-webhook --events-per-month {events}"
+        )));
+    }
+}
+
+#[test]
+fn the_recompute_test_catches_a_stale_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    render_serverless(
+        &serverless_answers(1_000_000, 1, "arm64", "standard"),
+        dir.path(),
+    );
+    let doc_path = dir.path().join("docs/cost-model.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    // The DynamoDB cell at 1M events: $1.88 in the table row.
+    let row = doc
+        .lines()
+        .find(|l| l.starts_with("| `dynamodb`"))
+        .unwrap()
+        .to_string();
+    assert!(row.contains("$1.88"), "{row}");
+    std::fs::write(
+        &doc_path,
+        doc.replace(&row, &row.replacen("$1.88", "$1.98", 1)),
+    )
+    .unwrap();
+    let out = run_cost_test(dir.path());
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("dynamodb at 1000000"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A price edited in cost/prices.json makes the page stale too.
+    let dir = tempfile::tempdir().unwrap();
+    render_serverless(
+        &serverless_answers(1_000_000, 1, "arm64", "standard"),
+        dir.path(),
+    );
+    let prices_path = dir.path().join("cost/prices.json");
+    let prices = std::fs::read_to_string(&prices_path).unwrap();
+    std::fs::write(
+        &prices_path,
+        prices.replacen("\"usd\": 0.625", "\"usd\": 0.7", 1),
+    )
+    .unwrap();
+    assert!(!run_cost_test(dir.path()).status.success());
+}
+
+fn k8s_answers() -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "shop".into()),
+        ("min_replicas", "2".into()),
+        ("max_replicas", "10".into()),
+        ("target_cpu", "70".into()),
+        ("owner_team", "payments".into()),
+        ("cost_center", "cc-1234".into()),
+    ]
+}
+
+#[test]
+fn k8s_cost_page_renders_with_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    render("k8s-platform", &k8s_answers(), dir.path());
+    let doc = std::fs::read_to_string(dir.path().join("docs/cost.md")).unwrap();
+    assert!(doc.contains(
+        "scaffold cost k8s-platform --replicas 2 --cpu-request 100m --memory-request 128Mi"
+    ));
+    assert!(doc.contains("| **total** | **$214.40** |"), "{doc}");
+    assert!(doc.contains("about **$132.01 a month**"));
+    assert!(doc.contains("`payments`") && doc.contains("`cc-1234`"));
+    assert!(!doc.contains("{{"));
+}

@@ -1,0 +1,12 @@
+//! The one integration-test binary: the command line end to end (every flag and error, the wizard in a pty,
+//! the cost and advise commands), the built-in kinds rendered through the library (quoting, determinism, the
+//! cost pages' own tests) and whole-tree snapshots. Snapshots live in `snapshots/` beside this file.
+
+mod cost_cli;
+mod cost_templates;
+mod errors;
+mod new;
+mod render;
+mod support;
+mod trees;
+mod wizard;
