@@ -621,10 +621,11 @@ fn check_binary_split(tree: &Tree) -> Vec<String> {
         }
         if file.path == "src/main.rs" {
             for c in mod_decl.captures_iter(&file.code) {
-                if &c[1] != "cli" {
+                let at = c.get(0).map_or(0, |m| m.start());
+                if &c[1] != "cli" && !file.in_test(at) {
                     out.push(format!(
                         "{}: the binary declares `mod {}`; only `mod cli` belongs to it, the rest is `scaffold::`",
-                        file.at(c.get(0).map_or(0, |m| m.start())),
+                        file.at(at),
                         &c[1]
                     ));
                 }
@@ -1096,7 +1097,10 @@ fn submodules_using_each_other_are_reported_through_super_and_reexports() {
 #[test]
 fn the_binary_and_library_crossing_over_is_reported() {
     let t = tree(&[
-        ("src/main.rs", "mod cli;\nmod kind;\n"),
+        (
+            "src/main.rs",
+            "mod cli;\nmod kind;\n#[cfg(test)]\nmod tests {}\n",
+        ),
         (
             "src/cli/mod.rs",
             "use scaffold::Kind;\nuse crate::cli::x;\n",
