@@ -25,8 +25,7 @@ pub use error::{Error, Result};
 pub use kind::{Answer, Catalog, Kind, Source};
 pub use plan::Plan;
 
-/// The version recorded in every project's `.scaffold/answers.toml`.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use plan::VERSION;
 
 /// Values computed from the answers that templates may use beside the answers themselves: for the built-in
 /// kinds, `cost` holds the cost engine's figures for these answers (a custom kind gets none).

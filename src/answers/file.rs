@@ -22,7 +22,7 @@ impl AnswersFile {
         toml::from_str(text).map_err(|e| Error::AnswersFile {
             path: path.to_path_buf(),
             message: format!(
-                "{}expected `kind = \"...\"` and an [answers] table, e.g.\n  kind = \"k8s-platform\"\n  [answers]\n  name = \"demo\"",
+                "{}expected `kind = \"...\"` and an [answers] table, e.g.\n  kind = \"KIND\"\n  [answers]\n  name = \"demo\"",
                 e.message().trim_end().to_string() + "; "
             ),
         })

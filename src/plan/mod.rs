@@ -5,6 +5,9 @@ mod build;
 
 pub use build::{build, context};
 
+/// The version recorded in every project's `.scaffold/answers.toml`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Where the record of a generated project lives, inside the project.
 pub const RECORD_DIR: &str = ".scaffold";
 
@@ -19,7 +22,7 @@ pub struct Record {
 impl Default for Record {
     fn default() -> Self {
         Record {
-            version: crate::VERSION.to_string(),
+            version: VERSION.to_string(),
             comment: Vec::new(),
         }
     }
