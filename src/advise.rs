@@ -4,14 +4,18 @@
 //! answer gets a sentence saying what it did to the outcome, and the advice lists which single changed answer
 //! would flip it, found by re-running the same rules, so the explanation can never drift from the logic.
 //!
-//! Questions are data ([`questions`]): the binary's wizard asks those the flags left unanswered, fills an
-//! [`AdvisePartial`], and calls [`advise`] with the completed [`AdviseInput`].
+//! The questions are ordinary [`Question`]s ([`questions`]): [`answers`] layers the answers given (the binary's
+//! flags) over a [`Prompter`] or the defaults, exactly as a kind's questions are settled, and
+//! [`AdviseInput::from_answers`] reads them into the typed input [`advise`] takes.
 
 use serde::Serialize;
 
+use crate::answers::{self, Answers, Prompter};
 use crate::cost::compare::{self, Comparison, ContainerAssumptions};
 use crate::cost::serverless::ServerlessInput;
-use crate::cost::{CostError, Prices, format};
+use crate::cost::{Prices, format};
+use crate::error::{Error, Result};
+use crate::kind::{Answer, Choice, Question, QuestionType, check_answer};
 
 /// Smallest team that can staff a platform team and still ship product.
 pub const MIN_TEAM_FOR_PLATFORM: u32 = 10;
@@ -40,16 +44,8 @@ impl Traffic {
         }
     }
 
-    pub fn parse(text: &str) -> Result<Traffic, CostError> {
-        Traffic::ALL
-            .into_iter()
-            .find(|t| t.as_str() == text)
-            .ok_or_else(|| {
-                invalid(
-                    "--traffic",
-                    format!("'{text}' is not steady, spiky or bursty"),
-                )
-            })
+    pub fn from_name(text: &str) -> Option<Traffic> {
+        Traffic::ALL.into_iter().find(|t| t.as_str() == text)
     }
 
     /// Peak over monthly average that a container fleet must be sized for.
@@ -59,13 +55,6 @@ impl Traffic {
             Traffic::Spiky => 3.0,
             Traffic::Bursty => 10.0,
         }
-    }
-}
-
-fn invalid(field: &str, message: String) -> CostError {
-    CostError::InvalidInput {
-        field: field.into(),
-        message,
     }
 }
 
@@ -100,24 +89,83 @@ impl Default for AdviseInput {
 }
 
 impl AdviseInput {
-    pub fn validate(&self) -> Result<(), CostError> {
-        if self.events_per_month == 0 || self.events_per_month > crate::cost::MAX_EVENTS_PER_MONTH {
-            return Err(invalid(
-                "--events-per-month",
-                "must be between 1 and 10^12 events per month".into(),
-            ));
+    /// Reads settled answers to [`questions`] (as [`answers`] returns them).
+    pub fn from_answers(answers: &Answers) -> Result<AdviseInput> {
+        let get = |key: &str| {
+            answers
+                .get(key)
+                .ok_or_else(|| Error::MissingAnswer { key: key.into() })
+        };
+        let flag = |key: &str| match get(key)? {
+            Answer::Bool(b) => Ok(*b),
+            other => Err(not_a(key, other, "yes or no")),
+        };
+        let int = |key: &str| match get(key)? {
+            Answer::Int(i) => Ok(*i),
+            other => Err(not_a(key, other, "whole number")),
+        };
+        let traffic = match get("traffic")? {
+            Answer::Str(s) => Traffic::from_name(s),
+            _ => None,
         }
-        if self.team_size == 0 || self.team_size > MAX_TEAM_SIZE {
-            return Err(invalid(
-                "--team-size",
-                format!("must be between 1 and {MAX_TEAM_SIZE} engineers"),
-            ));
-        }
-        if self.latency_budget_ms == 0 || self.latency_budget_ms > MAX_LATENCY_MS {
-            return Err(invalid(
-                "--latency-budget-ms",
-                format!("must be between 1 and {MAX_LATENCY_MS} ms"),
-            ));
+        .ok_or_else(|| Error::InvalidAnswer {
+            key: "traffic".into(),
+            message: "expected steady, spiky or bursty".into(),
+        })?;
+        let input = AdviseInput {
+            traffic,
+            events_per_month: u64::try_from(int("events_per_month")?).unwrap_or(0),
+            long_lived_connections: flag("long_lived_connections")?,
+            gpu: flag("gpu")?,
+            custom_networking: flag("custom_networking")?,
+            team_size: u32::try_from(int("team_size")?).unwrap_or(0),
+            platform_team: flag("platform_team")?,
+            compliance_isolation: flag("compliance_isolation")?,
+            latency_budget_ms: u32::try_from(int("latency_budget_ms")?).unwrap_or(0),
+        };
+        input.validate()?;
+        Ok(input)
+    }
+
+    /// Each answer under its question's key, in question order.
+    pub fn answers(&self) -> [(&'static str, Answer); 9] {
+        [
+            ("traffic", Answer::Str(self.traffic.as_str().into())),
+            (
+                "events_per_month",
+                Answer::Int(self.events_per_month as i64),
+            ),
+            (
+                "long_lived_connections",
+                Answer::Bool(self.long_lived_connections),
+            ),
+            ("gpu", Answer::Bool(self.gpu)),
+            ("custom_networking", Answer::Bool(self.custom_networking)),
+            ("team_size", Answer::Int(self.team_size.into())),
+            ("platform_team", Answer::Bool(self.platform_team)),
+            (
+                "compliance_isolation",
+                Answer::Bool(self.compliance_isolation),
+            ),
+            (
+                "latency_budget_ms",
+                Answer::Int(self.latency_budget_ms.into()),
+            ),
+        ]
+    }
+
+    /// Checks every answer against its question's bounds; the error names the question's key.
+    pub fn validate(&self) -> Result<()> {
+        let questions = questions();
+        for (key, answer) in self.answers() {
+            let q = questions
+                .iter()
+                .find(|q| q.key == key)
+                .expect("a question per answer");
+            check_answer(q, &answer).map_err(|message| Error::InvalidAnswer {
+                key: key.into(),
+                message,
+            })?;
         }
         Ok(())
     }
@@ -136,219 +184,118 @@ impl AdviseInput {
     }
 }
 
-/// What kind of answer a question takes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum AnswerKind {
-    Choice { choices: Vec<&'static str> },
-    Bool,
-    Int { min: u64, max: u64 },
+fn not_a(key: &str, answer: &Answer, expected: &str) -> Error {
+    Error::InvalidAnswer {
+        key: key.into(),
+        message: format!("`{answer}` is not a {expected}"),
+    }
 }
 
-/// A default answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum AnswerValue {
-    Text(&'static str),
-    Bool(bool),
-    Int(u64),
+fn question(key: &str, prompt: &str, help: &str, kind: QuestionType, default: Answer) -> Question {
+    Question {
+        key: key.into(),
+        prompt: prompt.into(),
+        help: help.into(),
+        kind,
+        default: Some(default),
+        pattern: None,
+        example: None,
+        max_len: None,
+        path: false,
+        required: true,
+        min: None,
+        max: None,
+        choices: Vec::new(),
+    }
 }
 
-/// One question of `scaffold advise`, for the wizard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Question {
-    /// Also the flag name with `_` as `-`: `team_size` is `--team-size`.
-    pub key: &'static str,
-    pub prompt: &'static str,
-    pub help: &'static str,
-    pub kind: AnswerKind,
-    pub default: AnswerValue,
+fn yes_no_question(key: &str, prompt: &str, help: &str, default: bool) -> Question {
+    question(key, prompt, help, QuestionType::Bool, Answer::Bool(default))
 }
 
-/// The questions, in the order the wizard asks them.
+fn int_question(key: &str, prompt: &str, help: &str, default: i64, max: i64) -> Question {
+    Question {
+        min: Some(1),
+        max: Some(max),
+        ..question(key, prompt, help, QuestionType::Int, Answer::Int(default))
+    }
+}
+
+/// The questions, in the order they are asked. Each key is also the answer's field in [`AdviseInput`].
 pub fn questions() -> Vec<Question> {
     let d = AdviseInput::default();
     vec![
         Question {
-            key: "traffic",
-            prompt: "How does traffic arrive?",
-            help: "steady: flat all day; spiky: short peaks a few times the average; bursty: mostly idle, then sudden bursts.",
-            kind: AnswerKind::Choice {
-                choices: Traffic::ALL.iter().map(|t| t.as_str()).collect(),
-            },
-            default: AnswerValue::Text(d.traffic.as_str()),
+            choices: Traffic::ALL
+                .iter()
+                .map(|t| Choice {
+                    value: t.as_str().into(),
+                    label: String::new(),
+                })
+                .collect(),
+            ..question(
+                "traffic",
+                "How does traffic arrive?",
+                "steady: flat all day; spiky: short peaks a few times the average; bursty: mostly idle, then sudden bursts.",
+                QuestionType::Choice,
+                Answer::Str(d.traffic.as_str().into()),
+            )
         },
-        Question {
-            key: "events_per_month",
-            prompt: "Events (requests) per month",
-            help: "Used for the cost comparison and the break-even. 1M is about 0.4 per second on average.",
-            kind: AnswerKind::Int {
-                min: 1,
-                max: crate::cost::MAX_EVENTS_PER_MONTH,
-            },
-            default: AnswerValue::Int(d.events_per_month),
-        },
-        Question {
-            key: "long_lived_connections",
-            prompt: "Does it hold long-lived connections (WebSockets, streaming, gRPC streams)?",
-            help: "Functions stop after 15 minutes and API Gateway HTTP integrations time out after 30 seconds.",
-            kind: AnswerKind::Bool,
-            default: AnswerValue::Bool(d.long_lived_connections),
-        },
-        Question {
-            key: "gpu",
-            prompt: "Does it need GPUs?",
-            help: "Lambda offers no GPUs.",
-            kind: AnswerKind::Bool,
-            default: AnswerValue::Bool(d.gpu),
-        },
-        Question {
-            key: "custom_networking",
-            prompt: "Does it need custom networking (sidecars, a service mesh, its own network policies)?",
-            help: "These need a container orchestrator.",
-            kind: AnswerKind::Bool,
-            default: AnswerValue::Bool(d.custom_networking),
-        },
-        Question {
-            key: "team_size",
-            prompt: "How many engineers build and run it?",
-            help: "Kubernetes pays off when a platform team can own the cluster and the rest ship product.",
-            kind: AnswerKind::Int {
-                min: 1,
-                max: MAX_TEAM_SIZE as u64,
-            },
-            default: AnswerValue::Int(d.team_size as u64),
-        },
-        Question {
-            key: "platform_team",
-            prompt: "Is there a platform team that owns clusters (upgrades, ingress, policy, on-call)?",
-            help: "Without one, every product engineer becomes a part-time cluster operator.",
-            kind: AnswerKind::Bool,
-            default: AnswerValue::Bool(d.platform_team),
-        },
-        Question {
-            key: "compliance_isolation",
-            prompt: "Does compliance require workload isolation you control (namespaces, dedicated nodes, network policy)?",
-            help: "Answer yes only if an auditor asks for isolation you configure and can show.",
-            kind: AnswerKind::Bool,
-            default: AnswerValue::Bool(d.compliance_isolation),
-        },
-        Question {
-            key: "latency_budget_ms",
-            prompt: "Latency budget for a response, in milliseconds (p99)",
-            help: "Below 100 ms, function cold starts do not fit without paying to keep instances warm.",
-            kind: AnswerKind::Int {
-                min: 1,
-                max: MAX_LATENCY_MS as u64,
-            },
-            default: AnswerValue::Int(d.latency_budget_ms as u64),
-        },
+        int_question(
+            "events_per_month",
+            "Events (requests) per month",
+            "Used for the cost comparison and the break-even. 1M is about 0.4 per second on average.",
+            d.events_per_month as i64,
+            crate::cost::MAX_EVENTS_PER_MONTH as i64,
+        ),
+        yes_no_question(
+            "long_lived_connections",
+            "Does it hold long-lived connections (WebSockets, streaming, gRPC streams)?",
+            "Functions stop after 15 minutes and API Gateway HTTP integrations time out after 30 seconds.",
+            d.long_lived_connections,
+        ),
+        yes_no_question("gpu", "Does it need GPUs?", "Lambda offers no GPUs.", d.gpu),
+        yes_no_question(
+            "custom_networking",
+            "Does it need custom networking (sidecars, a service mesh, its own network policies)?",
+            "These need a container orchestrator.",
+            d.custom_networking,
+        ),
+        int_question(
+            "team_size",
+            "How many engineers build and run it?",
+            "Kubernetes pays off when a platform team can own the cluster and the rest ship product.",
+            d.team_size.into(),
+            MAX_TEAM_SIZE.into(),
+        ),
+        yes_no_question(
+            "platform_team",
+            "Is there a platform team that owns clusters (upgrades, ingress, policy, on-call)?",
+            "Without one, every product engineer becomes a part-time cluster operator.",
+            d.platform_team,
+        ),
+        yes_no_question(
+            "compliance_isolation",
+            "Does compliance require workload isolation you control (namespaces, dedicated nodes, network policy)?",
+            "Answer yes only if an auditor asks for isolation you configure and can show.",
+            d.compliance_isolation,
+        ),
+        int_question(
+            "latency_budget_ms",
+            "Latency budget for a response, in milliseconds (p99)",
+            "Below 100 ms, function cold starts do not fit without paying to keep instances warm.",
+            d.latency_budget_ms.into(),
+            MAX_LATENCY_MS.into(),
+        ),
     ]
 }
 
-/// Answers gathered so far: flags first, then the wizard.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AdvisePartial {
-    pub traffic: Option<Traffic>,
-    pub events_per_month: Option<u64>,
-    pub long_lived_connections: Option<bool>,
-    pub gpu: Option<bool>,
-    pub custom_networking: Option<bool>,
-    pub team_size: Option<u32>,
-    pub platform_team: Option<bool>,
-    pub compliance_isolation: Option<bool>,
-    pub latency_budget_ms: Option<u32>,
-}
-
-fn parse_bool(key: &str, text: &str) -> Result<bool, CostError> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" | "true" => Ok(true),
-        "n" | "no" | "false" => Ok(false),
-        _ => Err(invalid(key, format!("'{text}' is not yes or no"))),
-    }
-}
-
-fn parse_int(key: &str, text: &str, max: u64) -> Result<u64, CostError> {
-    let value: u64 = text
-        .trim()
-        .replace('_', "")
-        .parse()
-        .map_err(|_| invalid(key, format!("'{text}' is not a whole number")))?;
-    if value == 0 || value > max {
-        return Err(invalid(key, format!("{value} must be between 1 and {max}")));
-    }
-    Ok(value)
-}
-
-impl AdvisePartial {
-    /// Keys of the questions still unanswered, in asking order.
-    pub fn missing(&self) -> Vec<&'static str> {
-        let answered = [
-            ("traffic", self.traffic.is_some()),
-            ("events_per_month", self.events_per_month.is_some()),
-            (
-                "long_lived_connections",
-                self.long_lived_connections.is_some(),
-            ),
-            ("gpu", self.gpu.is_some()),
-            ("custom_networking", self.custom_networking.is_some()),
-            ("team_size", self.team_size.is_some()),
-            ("platform_team", self.platform_team.is_some()),
-            ("compliance_isolation", self.compliance_isolation.is_some()),
-            ("latency_budget_ms", self.latency_budget_ms.is_some()),
-        ];
-        answered
-            .into_iter()
-            .filter(|(_, done)| !done)
-            .map(|(k, _)| k)
-            .collect()
-    }
-
-    /// Record a wizard answer given as text (`yes`, `spiky`, `1000000` or `1M` for events).
-    pub fn set(&mut self, key: &str, text: &str) -> Result<(), CostError> {
-        match key {
-            "traffic" => self.traffic = Some(Traffic::parse(text.trim())?),
-            "events_per_month" => {
-                self.events_per_month = Some(crate::cost::parse_events("events_per_month", text)?)
-            }
-            "long_lived_connections" => self.long_lived_connections = Some(parse_bool(key, text)?),
-            "gpu" => self.gpu = Some(parse_bool(key, text)?),
-            "custom_networking" => self.custom_networking = Some(parse_bool(key, text)?),
-            "team_size" => {
-                self.team_size = Some(parse_int(key, text, MAX_TEAM_SIZE as u64)? as u32)
-            }
-            "platform_team" => self.platform_team = Some(parse_bool(key, text)?),
-            "compliance_isolation" => self.compliance_isolation = Some(parse_bool(key, text)?),
-            "latency_budget_ms" => {
-                self.latency_budget_ms = Some(parse_int(key, text, MAX_LATENCY_MS as u64)? as u32)
-            }
-            other => {
-                return Err(invalid(
-                    "question",
-                    format!("'{other}' is not an advise question"),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// Fill every unanswered question with its default (what a non-terminal gets).
-    pub fn with_defaults(&self) -> AdviseInput {
-        let d = AdviseInput::default();
-        AdviseInput {
-            traffic: self.traffic.unwrap_or(d.traffic),
-            events_per_month: self.events_per_month.unwrap_or(d.events_per_month),
-            long_lived_connections: self
-                .long_lived_connections
-                .unwrap_or(d.long_lived_connections),
-            gpu: self.gpu.unwrap_or(d.gpu),
-            custom_networking: self.custom_networking.unwrap_or(d.custom_networking),
-            team_size: self.team_size.unwrap_or(d.team_size),
-            platform_team: self.platform_team.unwrap_or(d.platform_team),
-            compliance_isolation: self.compliance_isolation.unwrap_or(d.compliance_isolation),
-            latency_budget_ms: self.latency_budget_ms.unwrap_or(d.latency_budget_ms),
-        }
-    }
+/// Settles the advisor's answers the way a kind's are settled: `given` (`KEY=VALUE` text, e.g. from flags,
+/// parsed by each question's parser) first, then `prompter` for the rest, or the defaults without one.
+pub fn answers(given: &[(String, String)], prompter: Option<&mut dyn Prompter>) -> Result<Answers> {
+    let questions = questions();
+    let explicit = answers::parse_given(&questions, "advise", given)?;
+    answers::settle(&questions, &[], explicit, prompter)
 }
 
 /// The three possible answers.
@@ -469,20 +416,20 @@ fn yes_no(b: bool) -> String {
     if b { "yes".into() } else { "no".into() }
 }
 
-fn comparison(prices: &Prices, input: &AdviseInput) -> Result<Comparison, CostError> {
+fn comparison(prices: &Prices, input: &AdviseInput) -> Result<Comparison> {
     let assumptions = ContainerAssumptions {
         peak_factor: input.traffic.peak_factor(),
         ..Default::default()
     };
-    compare::compare(
+    Ok(compare::compare(
         prices,
         &ServerlessInput::default().at(input.events_per_month),
         &assumptions,
-    )
+    )?)
 }
 
 /// Decide, explain each answer, price both sides at the stated volume and list what would flip the answer.
-pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError> {
+pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice> {
     input.validate()?;
     let cmp = comparison(prices, input)?;
     let decision = decide(input, cmp.break_even_fargate);
@@ -929,7 +876,7 @@ mod tests {
         assert_eq!(a.recommendation, ServerlessWebhook);
         assert_eq!(a.reasons.len(), questions().len());
         let keys: Vec<&str> = a.reasons.iter().map(|r| r.key).collect();
-        let question_keys: Vec<&str> = questions().iter().map(|q| q.key).collect();
+        let question_keys: Vec<String> = questions().into_iter().map(|q| q.key).collect();
         assert_eq!(keys, question_keys);
         // GPU alone flips a small team to managed containers; the break-even volume flips it too.
         assert!(
@@ -973,24 +920,86 @@ mod tests {
         assert!(steady.cost.break_even_fargate.unwrap() < bursty.cost.break_even_fargate.unwrap());
     }
 
+    struct Scripted(Vec<(&'static str, Answer)>, Vec<String>);
+
+    impl Prompter for Scripted {
+        fn ask(&mut self, q: &Question, default: Option<&Answer>, _: &Answers) -> Result<Answer> {
+            self.1.push(q.key.clone());
+            match self.0.iter().position(|(k, _)| *k == q.key) {
+                Some(i) => Ok(self.0.remove(i).1),
+                None => Ok(default.cloned().expect("every question has a default")),
+            }
+        }
+    }
+
+    fn given(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
     #[test]
-    fn partial_answers_fill_from_the_wizard_or_defaults() {
-        let mut p = AdvisePartial {
-            gpu: Some(true),
-            ..Default::default()
-        };
-        assert_eq!(p.missing().len(), questions().len() - 1);
-        p.set("traffic", "bursty").unwrap();
-        p.set("events_per_month", "2M").unwrap();
-        p.set("platform_team", "yes").unwrap();
-        assert!(p.set("team_size", "0").unwrap_err().is_invalid_input());
-        assert!(p.set("traffic", "wavy").is_err());
-        assert!(p.set("colour", "blue").is_err());
-        let input = p.with_defaults();
+    fn answers_come_from_what_is_given_then_the_prompter_or_the_defaults() {
+        let g = given(&[
+            ("gpu", "true"),
+            ("events_per_month", "2M"),
+            ("traffic", "bursty"),
+        ]);
+        let mut p = Scripted(vec![("platform_team", Answer::Bool(true))], vec![]);
+        let input = AdviseInput::from_answers(&answers(&g, Some(&mut p)).unwrap()).unwrap();
+        assert_eq!(
+            p.1.len(),
+            questions().len() - 3,
+            "only the open questions are asked"
+        );
+        assert!(!p.1.contains(&"gpu".to_string()));
         assert_eq!(input.traffic, Traffic::Bursty);
         assert_eq!(input.events_per_month, 2_000_000);
         assert!(input.gpu && input.platform_team);
         assert_eq!(input.team_size, AdviseInput::default().team_size);
+        let input = AdviseInput::from_answers(&answers(&[], None).unwrap()).unwrap();
+        assert_eq!(input, AdviseInput::default());
+    }
+
+    #[test]
+    fn events_take_the_same_forms_as_any_int_answer() {
+        for (text, n) in [
+            ("5M", 5_000_000),
+            ("2.5M", 2_500_000),
+            ("1e6", 1_000_000),
+            ("1_000", 1_000),
+            ("1,000,000", 1_000_000),
+        ] {
+            let a = answers(&given(&[("events_per_month", text)]), None).unwrap();
+            assert_eq!(
+                AdviseInput::from_answers(&a).unwrap().events_per_month,
+                n,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_given_answers_name_their_question() {
+        for (key, text) in [
+            ("team_size", "0"),
+            ("events_per_month", "0"),
+            ("events_per_month", "2T"),
+            ("latency_budget_ms", "700000"),
+            ("traffic", "wavy"),
+            ("gpu", "maybe"),
+        ] {
+            let err = answers(&given(&[(key, text)]), None).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidAnswer { key: k, .. } if k == key),
+                "{key}={text}: {err}"
+            );
+            assert!(
+                !err.to_string().contains("--"),
+                "no flags in the library: {err}"
+            );
+        }
     }
 
     #[test]
@@ -1014,7 +1023,8 @@ mod tests {
                 ..base()
             },
         ] {
-            assert!(advise(&p, &bad).unwrap_err().is_invalid_input());
+            let err = advise(&p, &bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidAnswer { .. }), "{err}");
         }
     }
 }

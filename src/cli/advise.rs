@@ -1,0 +1,131 @@
+//! `scaffold advise`: its flags, and the run. Each flag answers the advisor question of the same name
+//! (`--team-size` is `team_size`); on a terminal the wizard asks the questions the flags left open, with the same
+//! prompt as any kind's questions, and otherwise they take their defaults.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use clap::builder::PossibleValuesParser;
+
+use scaffold::advise::{self, AdviseInput, Traffic};
+use scaffold::cost::Prices;
+use scaffold::{Error, Prompter};
+
+use super::cost::{load_prices, to_json};
+use super::failure::{Failure, Outcome};
+use super::interactive;
+use super::wizard::Wizard;
+
+/// `scaffold advise`: which kind fits a workload, why, what it costs, and what would change the answer.
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    #[arg(long, value_parser = traffic_values())]
+    pub traffic: Option<String>,
+    /// Events (requests) per month: 1000000, 1M, 2.5M.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub events_per_month: Option<String>,
+    /// Holds long-lived connections (WebSockets, streams). `--flag` alone means yes; `--flag false` means no.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub long_lived_connections: Option<bool>,
+    /// Needs GPUs.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub gpu: Option<bool>,
+    /// Needs sidecars, a service mesh or its own network policies.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub custom_networking: Option<bool>,
+    /// Engineers who build and run it.
+    #[arg(long, allow_negative_numbers = true)]
+    pub team_size: Option<i64>,
+    /// A platform team owns clusters.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub platform_team: Option<bool>,
+    /// Compliance requires isolation you control.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub compliance_isolation: Option<bool>,
+    /// p99 latency budget in milliseconds.
+    #[arg(long, allow_negative_numbers = true)]
+    pub latency_budget_ms: Option<i64>,
+    /// Never ask: unanswered questions take their defaults.
+    #[arg(long)]
+    pub no_input: bool,
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Use this price table instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+}
+
+fn traffic_values() -> PossibleValuesParser {
+    PossibleValuesParser::new(Traffic::ALL.map(Traffic::as_str))
+}
+
+/// The flag that answers the advisor question `key`.
+fn flag(key: &str) -> String {
+    format!("--{}", key.replace('_', "-"))
+}
+
+/// The flags given, as answers keyed by question key, in question order.
+fn given(args: &AdviseArgs) -> Vec<(String, String)> {
+    let text = |b: Option<bool>| b.map(|b| b.to_string());
+    let pairs = [
+        ("traffic", args.traffic.clone()),
+        ("events_per_month", args.events_per_month.clone()),
+        ("long_lived_connections", text(args.long_lived_connections)),
+        ("gpu", text(args.gpu)),
+        ("custom_networking", text(args.custom_networking)),
+        ("team_size", args.team_size.map(|n| n.to_string())),
+        ("platform_team", text(args.platform_team)),
+        ("compliance_isolation", text(args.compliance_isolation)),
+        (
+            "latency_budget_ms",
+            args.latency_budget_ms.map(|n| n.to_string()),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter_map(|(key, value)| value.map(|v| (key.to_string(), v)))
+        .collect()
+}
+
+/// A library error about an advisor question, in the words of the command line: the flag that answers it.
+fn with_flag(e: Error) -> Failure {
+    match e {
+        Error::InvalidAnswer { key, message } => Failure::InvalidFlag {
+            flag: flag(&key),
+            message,
+        },
+        other => other.into(),
+    }
+}
+
+/// Runs `scaffold advise` and returns what to print.
+pub fn run(args: &AdviseArgs) -> Outcome<String> {
+    let mut wizard = interactive(args.no_input).then(Wizard::new);
+    let answers = advise::answers(
+        &given(args),
+        wizard.as_mut().map(|w| w as &mut dyn Prompter),
+    )
+    .map_err(with_flag)?;
+    let input = AdviseInput::from_answers(&answers).map_err(with_flag)?;
+    let prices = load_prices(&args.prices)?;
+    let advice = advise::advise(&prices, &input).map_err(with_flag)?;
+    if args.json {
+        return to_json(&advice);
+    }
+    Ok(advise::report(&advice))
+}
+
+/// The wizard's "not sure?" entry: asks every advisor question, prints the advice on standard error and returns
+/// the kind it recommends, if it recommends one.
+pub fn in_wizard(wizard: &mut Wizard) -> Outcome<Option<String>> {
+    let answers = advise::answers(&[], Some(wizard as &mut dyn Prompter))?;
+    let input = AdviseInput::from_answers(&answers)?;
+    let prices = Prices::embedded().map_err(|e| Error::Embedded {
+        what: "price table".into(),
+        message: e.to_string(),
+    })?;
+    let advice = advise::advise(&prices, &input)?;
+    eprintln!("\n{}", advise::report(&advice));
+    Ok(Some(advice.recommendation.as_str().to_string()))
+}
