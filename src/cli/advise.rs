@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use clap::Args;
 use clap::builder::PossibleValuesParser;
 
-use scaffold::advise::{self, AdviseInput, Traffic};
-use scaffold::cost::Prices;
+use std::fmt::Write as _;
+
+use scaffold::advise::{self, Advice, AdviseInput, Recommendation, Traffic};
+use scaffold::cost::{Prices, format};
 use scaffold::{Error, Prompter};
 
 use super::cost::{load_prices, to_json};
@@ -113,7 +115,7 @@ pub fn run(args: &AdviseArgs) -> Outcome<String> {
     if args.json {
         return to_json(&advice);
     }
-    Ok(advise::report(&advice))
+    Ok(report(&advice))
 }
 
 /// The wizard's "not sure?" entry: asks every advisor question, prints the advice on standard error and returns
@@ -126,6 +128,111 @@ pub fn in_wizard(wizard: &mut Wizard) -> Outcome<Option<String>> {
         message: e.to_string(),
     })?;
     let advice = advise::advise(&prices, &input)?;
-    eprintln!("\n{}", advise::report(&advice));
+    eprintln!("\n{}", report(&advice));
     Ok(Some(advice.recommendation.as_str().to_string()))
+}
+
+/// What a recommendation means, after `Recommendation:`.
+fn describe(r: Recommendation) -> &'static str {
+    match r {
+        Recommendation::K8sPlatform => {
+            "k8s-platform: run it on a Kubernetes platform your platform team owns"
+        }
+        Recommendation::ServerlessWebhook => {
+            "serverless-webhook: API Gateway, Lambda, SQS and DynamoDB"
+        }
+        Recommendation::ManagedContainers => {
+            "neither kind: a managed container platform (ECS on Fargate, Cloud Run, App Runner)"
+        }
+    }
+}
+
+/// The plain-text report of `scaffold advise`.
+pub fn report(a: &Advice) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Recommendation: {}", describe(a.recommendation));
+    let _ = writeln!(out, "Rule {} (docs/advise.md): {}\n", a.rule, a.summary);
+    out.push_str("Your answers and what each did:\n");
+    for r in &a.reasons {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:<12} {}",
+            r.key.replace('_', "-"),
+            r.answer,
+            r.effect
+        );
+    }
+    let c = &a.cost;
+    let _ = writeln!(
+        out,
+        "\nCost at {} events a month (traffic peaks {}x the average):",
+        format::thousands(c.events_per_month),
+        format::plain(c.peak_factor)
+    );
+    format::platform_totals(
+        &mut out,
+        (34, 12),
+        &[
+            ("serverless-webhook", c.serverless_usd),
+            ("containers on Fargate", c.fargate_usd),
+            ("containers on EKS (k8s-platform)", c.eks_usd),
+        ],
+    );
+    out.push_str("  ");
+    out.push_str(&format::break_even_sentence(
+        "Fargate",
+        c.break_even_fargate,
+    ));
+    out.push_str("  ");
+    out.push_str(&format::break_even_sentence("EKS", c.break_even_eks));
+    let _ = writeln!(out, "  Details: {}", c.command);
+    out.push_str("\nWhat would change the answer:\n");
+    if a.would_change.is_empty() {
+        out.push_str("  No single changed answer would.\n");
+    }
+    for f in &a.would_change {
+        let _ = writeln!(
+            out,
+            "  {} {} -> {} (rule {})",
+            flag(f.key),
+            f.answer,
+            f.recommendation.as_str(),
+            f.rule
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_leads_with_the_recommendation_and_names_flags_in_flips() {
+        let p = Prices::embedded().unwrap();
+        let a = advise::advise(&p, &AdviseInput::default()).unwrap();
+        let text = report(&a);
+        assert!(
+            text.starts_with("Recommendation: serverless-webhook"),
+            "{text}"
+        );
+        assert!(text.contains("--gpu yes -> managed-containers"), "{text}");
+    }
+
+    #[test]
+    fn every_question_has_its_flag() {
+        use clap::CommandFactory;
+        let cli = super::super::args::Cli::command();
+        let advise = cli.find_subcommand("advise").expect("advise subcommand");
+        for q in advise::questions() {
+            let long = flag(&q.key);
+            assert!(
+                advise
+                    .get_arguments()
+                    .any(|a| a.get_long().map(|l| format!("--{l}")) == Some(long.clone())),
+                "no {long} for question `{}`",
+                q.key
+            );
+        }
+    }
 }

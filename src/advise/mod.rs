@@ -1,0 +1,156 @@
+//! `scaffold advise`: which kind fits a workload, and why, with the cost comparison at the stated volume.
+//!
+//! - [`questions`]: the questions, as ordinary [`crate::kind::Question`]s settled like a kind's, and the typed
+//!   [`AdviseInput`] read from the answers;
+//! - [`rules`]: the ordered rules of docs/advise.md, each with when it applies and why it stands where it does;
+//!   the first that applies decides;
+//! - [`figures`]: the cost model's figures the advice rests on;
+//! - [`explain`]: a sentence per answer on what it did to the outcome, and every single changed answer that
+//!   would change the recommendation, found by re-running the same rules, so the explanation cannot drift from
+//!   the logic.
+//!
+//! Each module uses only those listed before it. [`advise`] returns an [`Advice`]: every number and key, and
+//! the explanation's sentences; the binary lays it out as text or prints it as JSON.
+
+pub mod explain;
+pub mod figures;
+pub mod questions;
+pub mod rules;
+
+pub use explain::{Flip, Reason};
+pub use figures::CostSummary;
+pub use questions::{AdviseInput, MAX_LATENCY_MS, MAX_TEAM_SIZE, Traffic, answers, questions};
+pub use rules::{Decision, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, RULES, Recommendation, decide};
+
+use serde::Serialize;
+
+use crate::cost::Prices;
+use crate::error::Result;
+
+/// The result of `scaffold advise`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Advice {
+    pub input: AdviseInput,
+    pub recommendation: Recommendation,
+    /// The rule that decided, `R1`..`R4`.
+    pub rule: &'static str,
+    /// Why that rule decided as it did.
+    pub summary: String,
+    /// One per question, in question order.
+    pub reasons: Vec<Reason>,
+    pub cost: CostSummary,
+    pub would_change: Vec<Flip>,
+}
+
+/// Decides, explains each answer, prices both sides at the stated volume and lists what would change the answer.
+pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice> {
+    input.validate()?;
+    let cmp = figures::comparison(prices, input)?;
+    let decision = decide(input, cmp.break_even_fargate);
+    Ok(Advice {
+        input: input.clone(),
+        recommendation: decision.recommendation,
+        rule: decision.rule,
+        summary: explain::summary(input, &decision, &cmp),
+        reasons: explain::reasons(input, &cmp),
+        cost: CostSummary::of(input, &cmp),
+        would_change: explain::would_change(prices, input, &decision, cmp.break_even_fargate)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+
+    #[test]
+    fn advice_explains_every_answer_and_lists_flips() {
+        let p = Prices::embedded().unwrap();
+        let a = advise(&p, &AdviseInput::default()).unwrap();
+        assert_eq!(a.recommendation, Recommendation::ServerlessWebhook);
+        assert_eq!(a.rule, "R4");
+        let keys: Vec<&str> = a.reasons.iter().map(|r| r.key).collect();
+        let question_keys: Vec<String> = questions().into_iter().map(|q| q.key).collect();
+        assert_eq!(keys, question_keys);
+        // GPU alone flips a small team to managed containers; the break-even volume flips it too.
+        assert!(
+            a.would_change
+                .iter()
+                .any(|f| f.key == "gpu" && f.recommendation == Recommendation::ManagedContainers)
+        );
+        let volume = a
+            .would_change
+            .iter()
+            .find(|f| f.key == "events_per_month")
+            .expect("volume flip");
+        assert_eq!(volume.rule, "R3");
+        assert_eq!(
+            volume.answer,
+            a.cost.break_even_fargate.unwrap().to_string(),
+            "the flip is the break-even itself"
+        );
+    }
+
+    #[test]
+    fn every_flip_is_what_the_rules_decide_for_the_changed_answer() {
+        let p = Prices::embedded().unwrap();
+        let input = AdviseInput {
+            gpu: true,
+            platform_team: true,
+            team_size: 12,
+            ..AdviseInput::default()
+        };
+        let a = advise(&p, &input).unwrap();
+        assert_eq!(
+            (a.recommendation, a.rule),
+            (Recommendation::K8sPlatform, "R1")
+        );
+        for f in &a.would_change {
+            assert_ne!(f.recommendation, a.recommendation, "{f:?}");
+        }
+        let keys: Vec<&str> = a.would_change.iter().map(|f| f.key).collect();
+        assert_eq!(keys, ["gpu", "platform_team", "team_size"]);
+    }
+
+    #[test]
+    fn invalid_answers_are_refused() {
+        let p = Prices::embedded().unwrap();
+        let base = AdviseInput::default;
+        for (key, bad) in [
+            (
+                "team_size",
+                AdviseInput {
+                    team_size: 0,
+                    ..base()
+                },
+            ),
+            (
+                "latency_budget_ms",
+                AdviseInput {
+                    latency_budget_ms: 0,
+                    ..base()
+                },
+            ),
+            (
+                "events_per_month",
+                AdviseInput {
+                    events_per_month: 0,
+                    ..base()
+                },
+            ),
+            (
+                "events_per_month",
+                AdviseInput {
+                    events_per_month: crate::cost::MAX_EVENTS_PER_MONTH + 1,
+                    ..base()
+                },
+            ),
+        ] {
+            let err = advise(&p, &bad).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidAnswer { key: k, .. } if k == key),
+                "{key}: {err}"
+            );
+        }
+    }
+}
