@@ -4,14 +4,14 @@
 use serde::Serialize;
 
 use super::figures;
+use super::kinds::Recommendation;
 use super::questions::{AdviseInput, Traffic};
-use super::rules::{
-    Decision, Facts, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, Recommendation, decide,
-};
+use super::rules::{Decision, Facts, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, decide};
 use crate::cost::Prices;
 use crate::cost::compare::Comparison;
 use crate::cost::format::{self, money};
 use crate::error::Result;
+use crate::kind::Catalog;
 
 /// One answer and what it did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,9 +172,11 @@ type Toggle = fn(&mut AdviseInput) -> &mut bool;
 
 /// Every single-answer change that gives another recommendation, decided by the same rules: each other traffic
 /// shape (which also moves the break-even), each yes/no flipped, the team size and the latency budget moved
-/// across their thresholds, and the volume moved to the break-even (or one event below it).
+/// across their thresholds, and the volume moved to the break-even (or one event below it). Each names the kind
+/// of `catalog` it would recommend.
 pub fn would_change(
     prices: &Prices,
+    catalog: &Catalog,
     input: &AdviseInput,
     decision: &Decision,
     break_even: Option<u64>,
@@ -256,11 +258,11 @@ pub fn would_change(
             break_even
         };
         let d = decide(&v, b);
-        if d.recommendation != decision.recommendation {
+        if d.platform != decision.platform {
             would_change.push(Flip {
                 key,
                 answer,
-                recommendation: d.recommendation,
+                recommendation: Recommendation::of(d.platform, catalog),
                 rule: d.rule,
             });
         }

@@ -3,7 +3,8 @@
 //! - [`questions`]: the questions, as ordinary [`crate::kind::Question`]s settled like a kind's, and the typed
 //!   [`AdviseInput`] read from the answers;
 //! - [`rules`]: the ordered rules of docs/advise.md, each with when it applies and why it stands where it does;
-//!   the first that applies decides;
+//!   the first that applies decides, and recommends a [`Platform`];
+//! - [`kinds`]: the kind of the catalog that runs on that platform, by its manifest's `[cost] model`;
 //! - [`figures`]: the cost model's figures the advice rests on;
 //! - [`explain`]: a sentence per answer on what it did to the outcome, and every single changed answer that
 //!   would change the recommendation, found by re-running the same rules, so the explanation cannot drift from
@@ -14,23 +15,27 @@
 
 pub mod explain;
 pub mod figures;
+pub mod kinds;
 pub mod questions;
 pub mod rules;
 
 pub use explain::{Flip, Reason};
 pub use figures::CostSummary;
+pub use kinds::{Recommendation, kind_for};
 pub use questions::{AdviseInput, MAX_LATENCY_MS, MAX_TEAM_SIZE, Traffic, answers, questions};
-pub use rules::{Decision, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, RULES, Recommendation, decide};
+pub use rules::{Decision, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, Platform, RULES, decide};
 
 use serde::Serialize;
 
 use crate::cost::Prices;
 use crate::error::Result;
+use crate::kind::Catalog;
 
 /// The result of `scaffold advise`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Advice {
     pub input: AdviseInput,
+    /// Serialised as the kind's name, or the platform's when no kind runs on it.
     pub recommendation: Recommendation,
     /// The rule that decided, `R1`..`R4`.
     pub rule: &'static str,
@@ -43,18 +48,25 @@ pub struct Advice {
 }
 
 /// Decides, explains each answer, prices both sides at the stated volume and lists what would change the answer.
-pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice> {
+/// Recommendations name the kinds of `catalog` by the platform each declares.
+pub fn advise(prices: &Prices, catalog: &Catalog, input: &AdviseInput) -> Result<Advice> {
     input.validate()?;
     let cmp = figures::comparison(prices, input)?;
     let decision = decide(input, cmp.break_even_fargate);
     Ok(Advice {
         input: input.clone(),
-        recommendation: decision.recommendation,
+        recommendation: Recommendation::of(decision.platform, catalog),
         rule: decision.rule,
         summary: explain::summary(input, &decision, &cmp),
         reasons: explain::reasons(input, &cmp),
         cost: CostSummary::of(input, &cmp),
-        would_change: explain::would_change(prices, input, &decision, cmp.break_even_fargate)?,
+        would_change: explain::would_change(
+            prices,
+            catalog,
+            input,
+            &decision,
+            cmp.break_even_fargate,
+        )?,
     })
 }
 
@@ -62,12 +74,18 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice> {
 mod tests {
     use super::*;
     use crate::error::Error;
+    use crate::kind::Source;
+
+    fn catalog() -> Catalog {
+        Catalog::load(&Source::Embedded).unwrap()
+    }
 
     #[test]
     fn advice_explains_every_answer_and_lists_flips() {
         let p = Prices::embedded().unwrap();
-        let a = advise(&p, &AdviseInput::default()).unwrap();
-        assert_eq!(a.recommendation, Recommendation::ServerlessWebhook);
+        let a = advise(&p, &catalog(), &AdviseInput::default()).unwrap();
+        assert_eq!(a.recommendation.platform, Platform::Serverless);
+        assert_eq!(a.recommendation.name(), "serverless-webhook");
         assert_eq!(a.rule, "R4");
         let keys: Vec<&str> = a.reasons.iter().map(|r| r.key).collect();
         let question_keys: Vec<String> = questions().into_iter().map(|q| q.key).collect();
@@ -76,7 +94,7 @@ mod tests {
         assert!(
             a.would_change
                 .iter()
-                .any(|f| f.key == "gpu" && f.recommendation == Recommendation::ManagedContainers)
+                .any(|f| f.key == "gpu" && f.recommendation.platform == Platform::ManagedContainers)
         );
         let volume = a
             .would_change
@@ -100,11 +118,8 @@ mod tests {
             team_size: 12,
             ..AdviseInput::default()
         };
-        let a = advise(&p, &input).unwrap();
-        assert_eq!(
-            (a.recommendation, a.rule),
-            (Recommendation::K8sPlatform, "R1")
-        );
+        let a = advise(&p, &catalog(), &input).unwrap();
+        assert_eq!((a.recommendation.name(), a.rule), ("k8s-platform", "R1"));
         for f in &a.would_change {
             assert_ne!(f.recommendation, a.recommendation, "{f:?}");
         }
@@ -146,7 +161,7 @@ mod tests {
                 },
             ),
         ] {
-            let err = advise(&p, &bad).unwrap_err();
+            let err = advise(&p, &catalog(), &bad).unwrap_err();
             assert!(
                 matches!(&err, Error::InvalidAnswer { key: k, .. } if k == key),
                 "{key}: {err}"

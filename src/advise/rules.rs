@@ -1,6 +1,6 @@
 //! The rules of docs/advise.md, as an ordered table: the first rule that applies decides. Each rule says when
-//! it applies and why it stands where it does in the order; what it recommends depends only on the facts
-//! derived from the answers.
+//! it applies and why it stands where it does in the order; the [`Platform`] it recommends depends only on the
+//! facts derived from the answers.
 
 use serde::Serialize;
 
@@ -11,23 +11,32 @@ pub const MIN_TEAM_FOR_PLATFORM: u32 = 10;
 /// Latency budgets below this many milliseconds rule out cold starts.
 pub const LATENCY_FLOOR_MS: u32 = 100;
 
-/// The three possible answers.
+/// Where the rules say a workload should run. A kind runs on the platform its manifest names as its cost model
+/// (`[cost] model`), so the advice can name the kind without knowing any kind by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Recommendation {
-    #[serde(rename = "k8s-platform")]
-    K8sPlatform,
-    #[serde(rename = "serverless-webhook")]
-    ServerlessWebhook,
-    #[serde(rename = "managed-containers")]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    /// A Kubernetes platform the organisation's platform team owns.
+    Kubernetes,
+    /// Functions, a managed API, queue and database.
+    Serverless,
+    /// A managed container platform (ECS on Fargate, Cloud Run, App Runner).
     ManagedContainers,
 }
 
-impl Recommendation {
-    pub fn as_str(self) -> &'static str {
+impl Platform {
+    pub const ALL: [Platform; 3] = [
+        Platform::Kubernetes,
+        Platform::Serverless,
+        Platform::ManagedContainers,
+    ];
+
+    /// The `[cost] model` of a kind that runs on this platform.
+    pub fn model(self) -> &'static str {
         match self {
-            Recommendation::K8sPlatform => "k8s-platform",
-            Recommendation::ServerlessWebhook => "serverless-webhook",
-            Recommendation::ManagedContainers => "managed-containers",
+            Platform::Kubernetes => "kubernetes",
+            Platform::Serverless => "serverless",
+            Platform::ManagedContainers => "managed-containers",
         }
     }
 }
@@ -69,15 +78,15 @@ pub struct Rule {
     /// Why it stands where it does in the order.
     pub why: &'static str,
     applies: fn(&Facts) -> bool,
-    recommends: fn(&Facts) -> Recommendation,
+    recommends: fn(&Facts) -> Platform,
 }
 
 /// Containers: on Kubernetes when someone can own a cluster, otherwise on a managed container platform.
-fn containers(f: &Facts) -> Recommendation {
+fn containers(f: &Facts) -> Platform {
     if f.can_run_kubernetes {
-        Recommendation::K8sPlatform
+        Platform::Kubernetes
     } else {
-        Recommendation::ManagedContainers
+        Platform::ManagedContainers
     }
 }
 
@@ -96,7 +105,7 @@ pub const RULES: [Rule; 4] = [
         why: "isolation an auditor asks for is worth a cluster only when someone can own it; otherwise managed \
               services' own isolation is the answer to take to the auditor",
         applies: |f| f.compliance_isolation && f.can_run_kubernetes,
-        recommends: |_| Recommendation::K8sPlatform,
+        recommends: |_| Platform::Kubernetes,
     },
     Rule {
         id: "R3",
@@ -110,14 +119,14 @@ pub const RULES: [Rule; 4] = [
         when: "otherwise",
         why: "the simplest thing that will survive wins when nothing argues against it",
         applies: |_| true,
-        recommends: |_| Recommendation::ServerlessWebhook,
+        recommends: |_| Platform::Serverless,
     },
 ];
 
 /// Which rule decided, and the outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Decision {
-    pub recommendation: Recommendation,
+    pub platform: Platform,
     /// `R1`..`R4`, as numbered in docs/advise.md.
     pub rule: &'static str,
 }
@@ -130,7 +139,7 @@ pub fn decide(input: &AdviseInput, break_even: Option<u64>) -> Decision {
         .find(|r| (r.applies)(&facts))
         .unwrap_or(&RULES[RULES.len() - 1]);
     Decision {
-        recommendation: (rule.recommends)(&facts),
+        platform: (rule.recommends)(&facts),
         rule: rule.id,
     }
 }
@@ -151,12 +160,12 @@ mod tests {
         }
     }
 
-    fn rec(input: &AdviseInput, b: Option<u64>) -> (Recommendation, &'static str) {
+    fn rec(input: &AdviseInput, b: Option<u64>) -> (Platform, &'static str) {
         let d = decide(input, b);
-        (d.recommendation, d.rule)
+        (d.platform, d.rule)
     }
 
-    use Recommendation::*;
+    use Platform::*;
 
     #[test]
     fn r1_container_needs_go_to_kubernetes_with_a_platform_team() {
@@ -178,7 +187,7 @@ mod tests {
                 ..capable()
             },
         ] {
-            assert_eq!(rec(&v, None), (K8sPlatform, "R1"), "{v:?}");
+            assert_eq!(rec(&v, None), (Kubernetes, "R1"), "{v:?}");
         }
     }
 
@@ -212,9 +221,9 @@ mod tests {
             latency_budget_ms: latency,
             ..capable()
         };
-        assert_eq!(rec(&at(10, 99), None), (K8sPlatform, "R1"));
+        assert_eq!(rec(&at(10, 99), None), (Kubernetes, "R1"));
         assert_eq!(rec(&at(9, 99), None), (ManagedContainers, "R1"));
-        assert_eq!(rec(&at(10, 100), None), (ServerlessWebhook, "R4"));
+        assert_eq!(rec(&at(10, 100), None), (Serverless, "R4"));
     }
 
     #[test]
@@ -227,7 +236,7 @@ mod tests {
                 },
                 None
             ),
-            (K8sPlatform, "R2")
+            (Kubernetes, "R2")
         );
         assert_eq!(
             rec(
@@ -237,7 +246,7 @@ mod tests {
                 },
                 None
             ),
-            (ServerlessWebhook, "R4")
+            (Serverless, "R4")
         );
     }
 
@@ -248,19 +257,19 @@ mod tests {
             events_per_month: n,
             ..base()
         };
-        assert_eq!(rec(&at(34_999_999), b), (ServerlessWebhook, "R4"));
+        assert_eq!(rec(&at(34_999_999), b), (Serverless, "R4"));
         assert_eq!(rec(&at(35_000_000), b), (ManagedContainers, "R3"));
         let big = AdviseInput {
             events_per_month: 35_000_000,
             ..capable()
         };
-        assert_eq!(rec(&big, b), (K8sPlatform, "R3"));
-        assert_eq!(rec(&at(u64::MAX), None), (ServerlessWebhook, "R4"));
+        assert_eq!(rec(&big, b), (Kubernetes, "R3"));
+        assert_eq!(rec(&at(u64::MAX), None), (Serverless, "R4"));
     }
 
     #[test]
     fn r4_is_the_default() {
-        assert_eq!(rec(&base(), Some(35_000_000)), (ServerlessWebhook, "R4"));
+        assert_eq!(rec(&base(), Some(35_000_000)), (Serverless, "R4"));
         let last = &RULES[RULES.len() - 1];
         assert!(
             (last.applies)(&Facts::of(&base(), None)),

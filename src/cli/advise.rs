@@ -9,9 +9,9 @@ use clap::builder::PossibleValuesParser;
 
 use std::fmt::Write as _;
 
-use scaffold::advise::{self, Advice, AdviseInput, Recommendation, Traffic};
+use scaffold::advise::{self, Advice, AdviseInput, Platform, Recommendation, Traffic};
 use scaffold::cost::{Prices, format};
-use scaffold::{Error, Prompter};
+use scaffold::{Catalog, Error, Prompter, Source};
 
 use super::cost::{load_prices, to_json};
 use super::failure::{Failure, Outcome};
@@ -111,46 +111,55 @@ pub fn run(args: &AdviseArgs) -> Outcome<String> {
     .map_err(with_flag)?;
     let input = AdviseInput::from_answers(&answers).map_err(with_flag)?;
     let prices = load_prices(&args.prices)?;
-    let advice = advise::advise(&prices, &input).map_err(with_flag)?;
+    let catalog = Catalog::load(&Source::Embedded)?;
+    let advice = advise::advise(&prices, &catalog, &input).map_err(with_flag)?;
     if args.json {
         return to_json(&advice);
     }
-    Ok(report(&advice))
+    Ok(report(&advice, &catalog))
 }
 
 /// The wizard's "not sure?" entry: asks every advisor question, prints the advice on standard error and returns
-/// the kind it recommends, if it recommends one.
-pub fn in_wizard(wizard: &mut Wizard) -> Outcome<Option<String>> {
+/// the kind of `catalog` it recommends, if it recommends one.
+pub fn in_wizard(wizard: &mut Wizard, catalog: &Catalog) -> Outcome<Option<String>> {
     let answers = advise::answers(&[], Some(wizard as &mut dyn Prompter))?;
     let input = AdviseInput::from_answers(&answers)?;
     let prices = Prices::embedded().map_err(|e| Error::Embedded {
         what: "price table".into(),
         message: e.to_string(),
     })?;
-    let advice = advise::advise(&prices, &input)?;
-    eprintln!("\n{}", report(&advice));
-    Ok(Some(advice.recommendation.as_str().to_string()))
+    let advice = advise::advise(&prices, catalog, &input)?;
+    eprintln!("\n{}", report(&advice, catalog));
+    Ok(advice.recommendation.kind)
 }
 
-/// What a recommendation means, after `Recommendation:`.
-fn describe(r: Recommendation) -> &'static str {
-    match r {
-        Recommendation::K8sPlatform => {
-            "k8s-platform: run it on a Kubernetes platform your platform team owns"
+/// What a recommendation means, after `Recommendation:`: the kind to generate (or that no kind fits) and the
+/// platform it runs on.
+fn describe(r: &Recommendation) -> String {
+    let platform = match r.platform {
+        Platform::Kubernetes => "run it on a Kubernetes platform your platform team owns",
+        Platform::Serverless => "API Gateway, Lambda, SQS and DynamoDB",
+        Platform::ManagedContainers => {
+            "a managed container platform (ECS on Fargate, Cloud Run, App Runner)"
         }
-        Recommendation::ServerlessWebhook => {
-            "serverless-webhook: API Gateway, Lambda, SQS and DynamoDB"
-        }
-        Recommendation::ManagedContainers => {
-            "neither kind: a managed container platform (ECS on Fargate, Cloud Run, App Runner)"
-        }
-    }
+    };
+    format!(
+        "{}: {platform}",
+        r.kind.as_deref().unwrap_or("neither kind")
+    )
 }
 
-/// The plain-text report of `scaffold advise`.
-pub fn report(a: &Advice) -> String {
+/// The plain-text report of `scaffold advise`; the cost lines name the kinds of `catalog` that run on each
+/// platform.
+pub fn report(a: &Advice, catalog: &Catalog) -> String {
+    let kind = |p| advise::kind_for(catalog, p).map(|k| k.name());
+    let serverless = kind(Platform::Serverless).unwrap_or("serverless");
+    let eks = match kind(Platform::Kubernetes) {
+        Some(k) => format!("containers on EKS ({k})"),
+        None => "containers on EKS".to_string(),
+    };
     let mut out = String::new();
-    let _ = writeln!(out, "Recommendation: {}", describe(a.recommendation));
+    let _ = writeln!(out, "Recommendation: {}", describe(&a.recommendation));
     let _ = writeln!(out, "Rule {} (docs/advise.md): {}\n", a.rule, a.summary);
     out.push_str("Your answers and what each did:\n");
     for r in &a.reasons {
@@ -173,9 +182,9 @@ pub fn report(a: &Advice) -> String {
         &mut out,
         (34, 12),
         &[
-            ("serverless-webhook", c.serverless_usd),
+            (serverless, c.serverless_usd),
             ("containers on Fargate", c.fargate_usd),
-            ("containers on EKS (k8s-platform)", c.eks_usd),
+            (&eks, c.eks_usd),
         ],
     );
     out.push_str("  ");
@@ -196,7 +205,7 @@ pub fn report(a: &Advice) -> String {
             "  {} {} -> {} (rule {})",
             flag(f.key),
             f.answer,
-            f.recommendation.as_str(),
+            f.recommendation.name(),
             f.rule
         );
     }
@@ -210,13 +219,51 @@ mod tests {
     #[test]
     fn the_report_leads_with_the_recommendation_and_names_flags_in_flips() {
         let p = Prices::embedded().unwrap();
-        let a = advise::advise(&p, &AdviseInput::default()).unwrap();
-        let text = report(&a);
+        let catalog = Catalog::load(&Source::Embedded).unwrap();
+        let a = advise::advise(&p, &catalog, &AdviseInput::default()).unwrap();
+        let text = report(&a, &catalog);
         assert!(
             text.starts_with("Recommendation: serverless-webhook"),
             "{text}"
         );
         assert!(text.contains("--gpu yes -> managed-containers"), "{text}");
+    }
+
+    #[test]
+    fn the_report_names_whichever_kinds_declare_the_platforms() {
+        let kind = |name: &str, model: &str| {
+            scaffold::Kind {
+            manifest: toml::from_str(&format!(
+                "kind = \"{name}\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n[cost]\nmodel = \"{model}\"\n"
+            ))
+            .unwrap(),
+            files: Vec::new(),
+            presets: Vec::new(),
+        }
+        };
+        let catalog = Catalog {
+            kinds: vec![kind("cluster", "kubernetes"), kind("hooks", "serverless")],
+        };
+        let p = Prices::embedded().unwrap();
+        let a = advise::advise(&p, &catalog, &AdviseInput::default()).unwrap();
+        let text = report(&a, &catalog);
+        assert!(
+            text.starts_with("Recommendation: hooks: API Gateway"),
+            "{text}"
+        );
+        assert!(text.contains("\n  hooks  "), "{text}");
+        assert!(text.contains("containers on EKS (cluster)"), "{text}");
+        let none = Catalog { kinds: Vec::new() };
+        let a = advise::advise(&p, &none, &AdviseInput::default()).unwrap();
+        assert!(
+            report(&a, &none).starts_with("Recommendation: neither kind: API Gateway"),
+            "{}",
+            report(&a, &none)
+        );
+        assert_eq!(
+            serde_json::to_value(&a).unwrap()["recommendation"],
+            "serverless"
+        );
     }
 
     #[test]

@@ -105,7 +105,7 @@ fn choose_kind(w: &mut wizard::Wizard, catalog: &Catalog, offer_advice: bool) ->
         if let Some(name) = w.choose_kind(catalog, offer, start)? {
             return Ok(name);
         }
-        let recommended = advise::in_wizard(w)?;
+        let recommended = advise::in_wizard(w, catalog)?;
         start = catalog
             .kinds
             .iter()
