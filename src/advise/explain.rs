@@ -269,3 +269,113 @@ pub fn would_change(
     }
     Ok(would_change)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kind::Source;
+
+    struct Case {
+        input: AdviseInput,
+        cmp: Comparison,
+        decision: Decision,
+        prices: Prices,
+    }
+
+    fn case(input: AdviseInput) -> Case {
+        let prices = Prices::embedded().unwrap();
+        let cmp = figures::comparison(&prices, &input).unwrap();
+        let decision = decide(&input, cmp.break_even_fargate);
+        Case {
+            input,
+            cmp,
+            decision,
+            prices,
+        }
+    }
+
+    fn flips(c: &Case) -> Vec<Flip> {
+        let catalog = Catalog::load(&Source::Embedded).unwrap();
+        would_change(
+            &c.prices,
+            &catalog,
+            &c.input,
+            &c.decision,
+            c.cmp.break_even_fargate,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_answer_is_explained_in_question_order() {
+        let c = case(AdviseInput::default());
+        let reasons = reasons(&c.input, &c.cmp);
+        let keys: Vec<&str> = reasons.iter().map(|r| r.key).collect();
+        let question_keys: Vec<String> = super::super::questions()
+            .into_iter()
+            .map(|q| q.key)
+            .collect();
+        assert_eq!(keys, question_keys);
+        assert_eq!(reasons[1].answer, "1,000,000");
+        assert!(
+            reasons[1].effect.contains("serverless is cheaper here"),
+            "{:?}",
+            reasons[1]
+        );
+    }
+
+    #[test]
+    fn the_summary_gives_the_figures_when_cost_decides() {
+        let c = case(AdviseInput {
+            events_per_month: 1_000_000_000,
+            ..AdviseInput::default()
+        });
+        assert_eq!(c.decision.rule, "R3");
+        let s = summary(&c.input, &c.decision, &c.cmp);
+        assert!(
+            s.starts_with("At 1,000,000,000 events a month containers cost less"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn flips_list_single_changes_that_change_the_platform() {
+        let c = case(AdviseInput::default());
+        let flips = flips(&c);
+        // GPU alone flips a small team to managed containers; the break-even volume flips it too.
+        let gpu = flips.iter().find(|f| f.key == "gpu").expect("gpu flip");
+        assert_eq!(gpu.answer, "yes");
+        assert_eq!(gpu.recommendation.name(), "managed-containers");
+        let volume = flips
+            .iter()
+            .find(|f| f.key == "events_per_month")
+            .expect("volume flip");
+        assert_eq!(volume.rule, "R3");
+        assert_eq!(
+            volume.answer,
+            c.cmp.break_even_fargate.unwrap().to_string(),
+            "the flip is the break-even itself"
+        );
+    }
+
+    #[test]
+    fn every_flip_is_what_the_rules_decide_for_the_changed_answer() {
+        let c = case(AdviseInput {
+            gpu: true,
+            platform_team: true,
+            team_size: 12,
+            ..AdviseInput::default()
+        });
+        assert_eq!(c.decision.rule, "R1");
+        let flips = flips(&c);
+        for f in &flips {
+            assert_ne!(f.recommendation.platform, c.decision.platform, "{f:?}");
+        }
+        let keys: Vec<&str> = flips.iter().map(|f| f.key).collect();
+        assert_eq!(keys, ["gpu", "platform_team", "team_size"]);
+        assert_eq!(
+            flips[2].answer, "9",
+            "the team size just below the threshold"
+        );
+    }
+}

@@ -81,50 +81,18 @@ mod tests {
     }
 
     #[test]
-    fn advice_explains_every_answer_and_lists_flips() {
+    fn the_advice_puts_the_decision_its_explanation_and_the_figures_together() {
         let p = Prices::embedded().unwrap();
         let a = advise(&p, &catalog(), &AdviseInput::default()).unwrap();
         assert_eq!(a.recommendation.platform, Platform::Serverless);
         assert_eq!(a.recommendation.name(), "serverless-webhook");
         assert_eq!(a.rule, "R4");
-        let keys: Vec<&str> = a.reasons.iter().map(|r| r.key).collect();
-        let question_keys: Vec<String> = questions().into_iter().map(|q| q.key).collect();
-        assert_eq!(keys, question_keys);
-        // GPU alone flips a small team to managed containers; the break-even volume flips it too.
-        assert!(
-            a.would_change
-                .iter()
-                .any(|f| f.key == "gpu" && f.recommendation.platform == Platform::ManagedContainers)
-        );
-        let volume = a
-            .would_change
-            .iter()
-            .find(|f| f.key == "events_per_month")
-            .expect("volume flip");
-        assert_eq!(volume.rule, "R3");
-        assert_eq!(
-            volume.answer,
-            a.cost.break_even_fargate.unwrap().to_string(),
-            "the flip is the break-even itself"
-        );
-    }
-
-    #[test]
-    fn every_flip_is_what_the_rules_decide_for_the_changed_answer() {
-        let p = Prices::embedded().unwrap();
-        let input = AdviseInput {
-            gpu: true,
-            platform_team: true,
-            team_size: 12,
-            ..AdviseInput::default()
-        };
-        let a = advise(&p, &catalog(), &input).unwrap();
-        assert_eq!((a.recommendation.name(), a.rule), ("k8s-platform", "R1"));
-        for f in &a.would_change {
-            assert_ne!(f.recommendation, a.recommendation, "{f:?}");
-        }
-        let keys: Vec<&str> = a.would_change.iter().map(|f| f.key).collect();
-        assert_eq!(keys, ["gpu", "platform_team", "team_size"]);
+        assert_eq!(a.reasons.len(), questions().len());
+        assert_eq!(a.cost.events_per_month, 1_000_000);
+        assert!(a.would_change.iter().any(|f| f.key == "gpu"));
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["recommendation"], "serverless-webhook");
+        assert_eq!(json["input"]["traffic"], "spiky");
     }
 
     #[test]

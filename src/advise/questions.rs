@@ -75,42 +75,42 @@ impl Default for AdviseInput {
 }
 
 impl AdviseInput {
-    /// Reads settled answers to [`questions`] (as [`answers`] returns them).
+    /// Reads answers to [`questions`] (as [`answers`] settles them), checking each against its question first.
     pub fn from_answers(answers: &Answers) -> Result<AdviseInput> {
-        let get = |key: &str| {
-            answers
-                .get(key)
-                .ok_or_else(|| Error::MissingAnswer { key: key.into() })
+        for q in questions() {
+            let answer = answers
+                .get(&q.key)
+                .ok_or_else(|| Error::MissingAnswer { key: q.key.clone() })?;
+            check_answer(&q, answer).map_err(|message| Error::InvalidAnswer {
+                key: q.key.clone(),
+                message,
+            })?;
+        }
+        // Every answer has its question's type and bounds now.
+        let flag = |key: &str| matches!(answers.get(key), Some(Answer::Bool(true)));
+        let int = |key: &str| match answers.get(key) {
+            Some(Answer::Int(i)) => *i,
+            _ => 0,
         };
-        let flag = |key: &str| match get(key)? {
-            Answer::Bool(b) => Ok(*b),
-            other => Err(not_a(key, other, "yes or no")),
-        };
-        let int = |key: &str| match get(key)? {
-            Answer::Int(i) => Ok(*i),
-            other => Err(not_a(key, other, "whole number")),
-        };
-        let traffic = match get("traffic")? {
-            Answer::Str(s) => Traffic::from_name(s),
+        let traffic = match answers.get("traffic") {
+            Some(Answer::Str(s)) => Traffic::from_name(s),
             _ => None,
         }
         .ok_or_else(|| Error::InvalidAnswer {
             key: "traffic".into(),
             message: "expected steady, spiky or bursty".into(),
         })?;
-        let input = AdviseInput {
+        Ok(AdviseInput {
             traffic,
-            events_per_month: u64::try_from(int("events_per_month")?).unwrap_or(0),
-            long_lived_connections: flag("long_lived_connections")?,
-            gpu: flag("gpu")?,
-            custom_networking: flag("custom_networking")?,
-            team_size: u32::try_from(int("team_size")?).unwrap_or(0),
-            platform_team: flag("platform_team")?,
-            compliance_isolation: flag("compliance_isolation")?,
-            latency_budget_ms: u32::try_from(int("latency_budget_ms")?).unwrap_or(0),
-        };
-        input.validate()?;
-        Ok(input)
+            events_per_month: u64::try_from(int("events_per_month")).unwrap_or(0),
+            long_lived_connections: flag("long_lived_connections"),
+            gpu: flag("gpu"),
+            custom_networking: flag("custom_networking"),
+            team_size: u32::try_from(int("team_size")).unwrap_or(0),
+            platform_team: flag("platform_team"),
+            compliance_isolation: flag("compliance_isolation"),
+            latency_budget_ms: u32::try_from(int("latency_budget_ms")).unwrap_or(0),
+        })
     }
 
     /// Each answer under its question's key, in question order.
@@ -119,7 +119,7 @@ impl AdviseInput {
             ("traffic", Answer::Str(self.traffic.as_str().into())),
             (
                 "events_per_month",
-                Answer::Int(self.events_per_month as i64),
+                Answer::Int(i64::try_from(self.events_per_month).unwrap_or(i64::MAX)),
             ),
             (
                 "long_lived_connections",
@@ -154,13 +154,6 @@ impl AdviseInput {
             })?;
         }
         Ok(())
-    }
-}
-
-fn not_a(key: &str, answer: &Answer, expected: &str) -> Error {
-    Error::InvalidAnswer {
-        key: key.into(),
-        message: format!("`{answer}` is not a {expected}"),
     }
 }
 
@@ -355,5 +348,41 @@ mod tests {
                 "no flags in the library: {err}"
             );
         }
+    }
+
+    #[test]
+    fn the_input_and_the_questions_have_the_same_keys_in_the_same_order() {
+        let keys: Vec<String> = questions().into_iter().map(|q| q.key).collect();
+        let input = AdviseInput::default();
+        let fields: Vec<&str> = input.answers().iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, fields);
+        for (q, (_, answer)) in questions().iter().zip(input.answers()) {
+            assert_eq!(
+                q.default.as_ref(),
+                Some(&answer),
+                "the default of `{}`",
+                q.key
+            );
+        }
+    }
+
+    #[test]
+    fn answers_read_into_the_input_are_checked_first() {
+        let mut a = answers(&[], None).unwrap();
+        a.insert("gpu", Answer::Int(3));
+        let err = AdviseInput::from_answers(&a).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidAnswer { key, .. } if key == "gpu"),
+            "{err}"
+        );
+        let mut a = answers(&[], None).unwrap();
+        a.insert("team_size", Answer::Int(-4));
+        let err = AdviseInput::from_answers(&a).unwrap_err();
+        assert!(
+            err.to_string().contains("-4 is below the minimum 1"),
+            "{err}"
+        );
+        let err = AdviseInput::from_answers(&Answers::default()).unwrap_err();
+        assert!(matches!(err, Error::MissingAnswer { .. }), "{err}");
     }
 }
