@@ -1,12 +1,12 @@
 //! `scaffold advise`: which kind fits a workload, and why, with the cost comparison at the stated volume.
 //!
-//! - [`questions`]: the questions, as ordinary [`crate::kind::Question`]s settled like a kind's, and the typed
+//! - [`questions`](mod@questions): the questions, as ordinary [`crate::kind::Question`]s settled like a kind's, and the typed
 //!   [`AdviseInput`] read from the answers;
-//! - [`rules`]: the ordered rules of docs/advise.md, each with when it applies and why it stands where it does;
+//! - [`rules`](mod@rules): the ordered rules of docs/advise.md, each with when it applies and why it stands where it does;
 //!   the first that applies decides, and recommends a [`Platform`];
-//! - [`kinds`]: the kind of the catalog that runs on that platform, by its manifest's `[cost] model`;
-//! - [`figures`]: the cost model's figures the advice rests on;
-//! - [`explain`]: a sentence per answer on what it did to the outcome, and every single changed answer that
+//! - [`kinds`](mod@kinds): the kind of the catalog that runs on that platform, by its manifest's `[cost] model`;
+//! - [`figures`](mod@figures): the cost model's figures the advice rests on;
+//! - [`explain`](mod@explain): a sentence per answer on what it did to the outcome, and every single changed answer that
 //!   would change the recommendation, found by re-running the same rules, so the explanation cannot drift from
 //!   the logic.
 //!

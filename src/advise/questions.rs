@@ -75,7 +75,7 @@ impl Default for AdviseInput {
 }
 
 impl AdviseInput {
-    /// Reads answers to [`questions`] (as [`answers`] settles them), checking each against its question first.
+    /// Reads answers to [`questions()`] (as [`answers()`] settles them), checking each against its question first.
     pub fn from_answers(answers: &Answers) -> Result<AdviseInput> {
         for q in questions() {
             let answer = answers
