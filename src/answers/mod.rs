@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::kind::{Answer, Kind, Question, QuestionType, check_answer, check_relations};
+use crate::kind::{Answer, Check, Kind, Question, QuestionType, check_answer, check_relations};
 
 pub mod file;
 pub mod parse;
@@ -13,7 +13,7 @@ pub mod parse;
 pub use file::AnswersFile;
 pub use parse::{from_toml, parse_answer};
 
-/// Validated answers in question order, `name` first.
+/// Validated answers in question order (for a kind, `name` first).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answers {
     entries: Vec<(String, Answer)>,
@@ -90,20 +90,9 @@ pub trait Prompter {
 }
 
 /// Settles every answer for `kind`: defaults, then the file, then `--set`, then `prompter` for what is still
-/// open (or an error naming the flag to pass when there is no prompter). Everything is validated.
-pub fn resolve(
-    kind: &Kind,
-    given: &Given,
-    mut prompter: Option<&mut dyn Prompter>,
-) -> Result<Answers> {
+/// open (or an error naming the question when there is no prompter). Everything is validated.
+pub fn resolve(kind: &Kind, given: &Given, prompter: Option<&mut dyn Prompter>) -> Result<Answers> {
     let questions = kind.all_questions();
-    let known = || {
-        questions
-            .iter()
-            .map(|q| q.key.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut explicit: BTreeMap<String, Answer> = BTreeMap::new();
     if let Some((path, file)) = &given.file {
         if let Some(k) = &file.kind
@@ -124,7 +113,7 @@ pub fn resolve(
                     message: format!(
                         "`{key}` is not a question of kind {}; its questions are: {}",
                         kind.manifest.kind,
-                        known()
+                        known(&questions)
                     ),
                 })?;
             let answer = from_toml(q, value).map_err(|message| Error::AnswersFile {
@@ -134,24 +123,56 @@ pub fn resolve(
             explicit.insert(key.clone(), answer);
         }
     }
-    for (key, raw) in &given.sets {
+    explicit.extend(parse_given(&questions, kind.name(), &given.sets)?);
+    settle(&questions, &kind.manifest.checks, explicit, prompter)
+}
+
+fn known(questions: &[Question]) -> String {
+    questions
+        .iter()
+        .map(|q| q.key.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses answers given as text, `KEY=VALUE` pairs as `--set` gives them, each with its question's parser; a
+/// later pair for the same key wins. `owner` names whose questions these are, for the error on an unknown key.
+pub fn parse_given(
+    questions: &[Question],
+    owner: &str,
+    pairs: &[(String, String)],
+) -> Result<BTreeMap<String, Answer>> {
+    let mut out = BTreeMap::new();
+    for (key, raw) in pairs {
         let q = questions
             .iter()
             .find(|q| &q.key == key)
             .ok_or_else(|| Error::UnknownKey {
                 key: key.clone(),
-                kind: kind.manifest.kind.clone(),
-                known: known(),
+                kind: owner.to_string(),
+                known: known(questions),
             })?;
         let answer = parse_answer(q, raw).map_err(|message| Error::InvalidAnswer {
             key: key.clone(),
             message,
         })?;
-        explicit.insert(key.clone(), answer);
+        out.insert(key.clone(), answer);
     }
+    Ok(out)
+}
 
+/// Settles an answer to each of `questions`, in order: the one in `explicit` (answers already parsed for these
+/// questions), else what `prompter` is asked, else the default (a string default is rendered with the answers
+/// before it), else an empty optional string, else [`Error::MissingAnswer`]. Each answer is checked against its
+/// question, then all of them against `checks`.
+pub fn settle(
+    questions: &[Question],
+    checks: &[Check],
+    mut explicit: BTreeMap<String, Answer>,
+    mut prompter: Option<&mut dyn Prompter>,
+) -> Result<Answers> {
     let mut answers = Answers::default();
-    for q in &questions {
+    for q in questions {
         let default = match &q.default {
             Some(Answer::Str(s)) if s.contains("{{") => {
                 Some(Answer::Str(crate::engine::render_str(
@@ -179,7 +200,7 @@ pub fn resolve(
         })?;
         answers.insert(&q.key, answer);
     }
-    check_relations(&kind.manifest.checks, &|k| answers.get(k).cloned(), None)
+    check_relations(checks, &|k| answers.get(k).cloned(), None)
         .map_err(|(key, message)| Error::InvalidAnswer { key, message })?;
     Ok(answers)
 }
@@ -325,6 +346,42 @@ mod tests {
         };
         assert_eq!(resolve(&demo(), &back, None).unwrap(), a);
         assert!(text.contains("scaffold_version = \"9.9.9\""));
+    }
+
+    #[test]
+    fn any_list_of_questions_layers_the_same_way() {
+        let mut count = crate::kind::name_question();
+        count.key = "events".into();
+        count.kind = QuestionType::Int;
+        count.pattern = None;
+        count.path = false;
+        count.max_len = None;
+        count.min = Some(1);
+        count.default = Some(Answer::Int(7));
+        let mut flag = count.clone();
+        flag.key = "gpu".into();
+        flag.kind = QuestionType::Bool;
+        flag.min = None;
+        flag.default = Some(Answer::Bool(false));
+        let questions = [count, flag];
+        let given =
+            parse_given(&questions, "the test", &[("events".into(), "2.5M".into())]).unwrap();
+        let mut p = Scripted(vec![("gpu", Answer::Bool(true))], vec![]);
+        let a = settle(&questions, &[], given.clone(), Some(&mut p)).unwrap();
+        assert_eq!(p.1, vec!["gpu=false"], "only the open question is asked");
+        assert_eq!(a.get("events"), Some(&Answer::Int(2_500_000)));
+        assert_eq!(a.get("gpu"), Some(&Answer::Bool(true)));
+        let a = settle(&questions, &[], given, None).unwrap();
+        assert_eq!(a.get("gpu"), Some(&Answer::Bool(false)), "the default");
+        let err =
+            parse_given(&questions, "the test", &[("events".into(), "0".into())]).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidAnswer { ref key, .. } if key == "events"),
+            "{err}"
+        );
+        let err =
+            parse_given(&questions, "the test", &[("colour".into(), "x".into())]).unwrap_err();
+        assert!(matches!(err, Error::UnknownKey { .. }), "{err}");
     }
 
     #[test]

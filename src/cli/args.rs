@@ -41,7 +41,7 @@ pub enum Command {
     /// What a project costs to run per month, and where serverless and containers break even
     Cost(super::cost::CostArgs),
     /// Which kind fits a workload, why, what it costs, and what would change the answer
-    Advise(super::cost::AdviseArgs),
+    Advise(super::advise::AdviseArgs),
     /// Print a shell completion script, e.g. `scaffold completions bash > /etc/bash_completion.d/scaffold`
     Completions {
         /// The shell to complete for

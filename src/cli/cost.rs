@@ -1,6 +1,6 @@
-//! Command-line side of `scaffold cost` and `scaffold advise`: clap types and the functions that turn them into
-//! library calls. Each command returns the text (or JSON) to print; errors that are the user's input carry a
-//! [`CostError`] whose `is_invalid_input()` maps to exit code 2.
+//! Command-line side of `scaffold cost`: clap types and the functions that turn them into library calls.
+//! Each command returns the text (or JSON) to print; errors that are the user's input carry a [`CostError`]
+//! whose `is_invalid_input()` maps to exit code 2.
 
 use std::path::PathBuf;
 
@@ -8,7 +8,6 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::failure::Outcome;
 
-use scaffold::advise::{self, AdviseInput, AdvisePartial, Traffic};
 use scaffold::cost::compare::{self, ContainerAssumptions};
 use scaffold::cost::k8s::{self, K8sInput};
 use scaffold::cost::serverless::{self, ApiKind, Arch, QueueKind, ServerlessInput};
@@ -171,54 +170,7 @@ pub struct CompareArgs {
     pub common: CommonArgs,
 }
 
-/// `scaffold advise`: which kind fits a workload, why, what it costs, and what would change the answer.
-#[derive(Debug, Args)]
-pub struct AdviseArgs {
-    #[arg(long, value_enum)]
-    pub traffic: Option<TrafficArg>,
-    /// Events (requests) per month: 1000000, 1M, 2.5M.
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub events_per_month: Option<String>,
-    /// Holds long-lived connections (WebSockets, streams). `--flag` alone means yes; `--flag false` means no.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    pub long_lived_connections: Option<bool>,
-    /// Needs GPUs.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    pub gpu: Option<bool>,
-    /// Needs sidecars, a service mesh or its own network policies.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    pub custom_networking: Option<bool>,
-    /// Engineers who build and run it.
-    #[arg(long, allow_negative_numbers = true)]
-    pub team_size: Option<i64>,
-    /// A platform team owns clusters.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    pub platform_team: Option<bool>,
-    /// Compliance requires isolation you control.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    pub compliance_isolation: Option<bool>,
-    /// p99 latency budget in milliseconds.
-    #[arg(long, allow_negative_numbers = true)]
-    pub latency_budget_ms: Option<i64>,
-    /// Never ask: unanswered questions take their defaults.
-    #[arg(long)]
-    pub no_input: bool,
-    /// Print machine-readable JSON.
-    #[arg(long)]
-    pub json: bool,
-    /// Use this price table instead of the embedded one.
-    #[arg(long, value_name = "FILE")]
-    pub prices: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum TrafficArg {
-    Steady,
-    Spiky,
-    Bursty,
-}
-
-fn load_prices(path: &Option<PathBuf>) -> Result<Prices, CostError> {
+pub(crate) fn load_prices(path: &Option<PathBuf>) -> Result<Prices, CostError> {
     match path {
         Some(p) => Prices::from_file(p),
         None => Prices::embedded(),
@@ -272,7 +224,7 @@ impl WorkloadArgs {
     }
 }
 
-fn to_json(value: &impl serde::Serialize) -> Outcome<String> {
+pub(crate) fn to_json(value: &impl serde::Serialize) -> Outcome<String> {
     Ok(serde_json::to_string_pretty(value).expect("reports serialise to JSON") + "\n")
 }
 
@@ -338,44 +290,4 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
             Ok(format::compare_report(&c, a.common.explain))
         }
     }
-}
-
-/// The answers the flags give; the wizard asks `missing()` of the result unless `--no-input` or stdin is not a
-/// terminal.
-pub fn advise_answers(args: &AdviseArgs) -> Outcome<AdvisePartial> {
-    Ok(AdvisePartial {
-        traffic: args.traffic.map(|t| match t {
-            TrafficArg::Steady => Traffic::Steady,
-            TrafficArg::Spiky => Traffic::Spiky,
-            TrafficArg::Bursty => Traffic::Bursty,
-        }),
-        events_per_month: args
-            .events_per_month
-            .as_deref()
-            .map(|e| parse_events("--events-per-month", e))
-            .transpose()?,
-        long_lived_connections: args.long_lived_connections,
-        gpu: args.gpu,
-        custom_networking: args.custom_networking,
-        team_size: args
-            .team_size
-            .map(|t| whole("--team-size", t, 1, advise::MAX_TEAM_SIZE as i64))
-            .transpose()?,
-        platform_team: args.platform_team,
-        compliance_isolation: args.compliance_isolation,
-        latency_budget_ms: args
-            .latency_budget_ms
-            .map(|l| whole("--latency-budget-ms", l, 1, advise::MAX_LATENCY_MS as i64))
-            .transpose()?,
-    })
-}
-
-/// Run `scaffold advise` on fully answered input.
-pub fn run_advise_input(args: &AdviseArgs, input: &AdviseInput) -> Outcome<String> {
-    let prices = load_prices(&args.prices)?;
-    let advice = advise::advise(&prices, input)?;
-    if args.json {
-        return to_json(&advice);
-    }
-    Ok(advise::report(&advice))
 }

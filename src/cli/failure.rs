@@ -18,6 +18,8 @@ pub enum Failure {
     NameTwice { positional: String, set: String },
     /// `--set` without `KEY=VALUE`.
     BadSet { text: String },
+    /// A flag that answers a question (`scaffold advise --team-size 0`) with an answer the question refuses.
+    InvalidFlag { flag: String, message: String },
 }
 
 impl From<Error> for Failure {
@@ -41,7 +43,8 @@ impl Failure {
             Failure::NoKind { .. }
             | Failure::NoName { .. }
             | Failure::NameTwice { .. }
-            | Failure::BadSet { .. } => exit::USAGE,
+            | Failure::BadSet { .. }
+            | Failure::InvalidFlag { .. } => exit::USAGE,
         }
     }
 
@@ -63,6 +66,7 @@ impl Failure {
             Failure::BadSet { text } => {
                 format!("--set takes KEY=VALUE, e.g. --set monitoring=none; got `{text}`")
             }
+            Failure::InvalidFlag { flag, message } => format!("invalid {flag}: {message}"),
         }
     }
 }

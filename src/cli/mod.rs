@@ -5,6 +5,7 @@ use clap::{CommandFactory, Parser};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+mod advise;
 mod args;
 mod cost;
 mod failure;
@@ -16,7 +17,6 @@ mod wizard;
 
 use args::{Cli, Command};
 
-use failure::Outcome;
 use scaffold::Source;
 use scaffold::error::exit;
 
@@ -28,7 +28,7 @@ pub fn run() -> i32 {
         Command::New(args) => new::run(args),
         Command::List(args) => list::run(args),
         Command::Cost(args) => cost::run_cost(&args).map(|text| report::emit(&text)),
-        Command::Advise(args) => advise(&args).map(|text| report::emit(&text)),
+        Command::Advise(args) => advise::run(&args).map(|text| report::emit(&text)),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "scaffold", &mut script);
@@ -43,15 +43,6 @@ pub fn run() -> i32 {
             failure.exit_code()
         }
     }
-}
-
-/// `scaffold advise`: flags answer what they name; on a terminal the wizard asks the rest.
-fn advise(args: &cost::AdviseArgs) -> Outcome<String> {
-    let mut partial = cost::advise_answers(args)?;
-    if interactive(args.no_input) {
-        wizard::Wizard::new().ask_advise(&mut partial)?;
-    }
-    cost::run_advise_input(args, &partial.with_defaults())
 }
 
 pub(crate) fn source(templates: &Option<PathBuf>) -> Source {

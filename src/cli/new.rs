@@ -8,7 +8,7 @@ use scaffold::{AnswersFile, Catalog, Error, Given, Prompter};
 use super::failure::{Failure, Outcome, parse_set};
 
 use super::args::NewArgs;
-use super::{interactive, interrupt, report, source, wizard};
+use super::{advise, interactive, interrupt, report, source, wizard};
 
 pub fn run(args: NewArgs) -> Outcome {
     let catalog = Catalog::load(&source(&args.templates))?;
@@ -22,11 +22,11 @@ pub fn run(args: NewArgs) -> Outcome {
     let kind_name = match (
         &args.kind,
         file.as_ref().and_then(|(_, f)| f.kind.clone()),
-        wiz.as_ref(),
+        wiz.as_mut(),
     ) {
         (Some(k), _, _) => k.clone(),
         (None, Some(k), _) => k,
-        (None, None, Some(w)) => w.choose_kind(&catalog, args.templates.is_none())?,
+        (None, None, Some(w)) => choose_kind(w, &catalog, args.templates.is_none())?,
         (None, None, None) => {
             return Err(Failure::NoKind {
                 example: catalog
@@ -95,6 +95,24 @@ pub fn run(args: NewArgs) -> Outcome {
     interrupt::write_plan(&plan, &output, args.force)?;
     report::emit(&report::written(&plan, &shown));
     Ok(())
+}
+
+/// The kind picker. Its "not sure?" entry (offered with `offer_advice`) runs the advisor, prints the advice and
+/// shows the picker again with the recommended kind preselected.
+fn choose_kind(w: &mut wizard::Wizard, catalog: &Catalog, offer_advice: bool) -> Outcome<String> {
+    let (mut offer, mut start) = (offer_advice, 0);
+    loop {
+        if let Some(name) = w.choose_kind(catalog, offer, start)? {
+            return Ok(name);
+        }
+        let recommended = advise::in_wizard(w, catalog)?;
+        start = catalog
+            .kinds
+            .iter()
+            .position(|k| Some(k.name()) == recommended.as_deref())
+            .unwrap_or(0);
+        offer = false;
+    }
 }
 
 /// The record's opening comment: how to generate this project again, with the template folder when the kind

@@ -3,9 +3,7 @@
 
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, Select};
-use scaffold::advise::{self, AdvisePartial, AnswerKind, AnswerValue};
 use scaffold::answers::parse_answer;
-use scaffold::cost::prices::Prices;
 use scaffold::kind::check_relations;
 use scaffold::kind::{Catalog, Check, Question, QuestionType};
 use scaffold::{Answer, Answers, Error, Plan, Prompter, Result};
@@ -28,9 +26,14 @@ impl Wizard {
         self.checks = checks;
     }
 
-    /// Asks which kind to generate, with one line on when each fits. With `offer_advice`, a last entry runs the
-    /// advisor's questions first and then preselects the kind it recommends.
-    pub fn choose_kind(&self, catalog: &Catalog, offer_advice: bool) -> Result<String> {
+    /// Asks which kind to generate, with one line on when each fits, starting at the kind at `start`. With
+    /// `offer_advice`, a last entry "not sure?" returns `None`: the caller runs the advisor and asks again.
+    pub fn choose_kind(
+        &self,
+        catalog: &Catalog,
+        offer_advice: bool,
+        start: usize,
+    ) -> Result<Option<String>> {
         let mut items: Vec<String> = catalog
             .kinds
             .iter()
@@ -42,87 +45,13 @@ impl Wizard {
                 "not sure?", "Answer a few questions about the workload and get a recommendation"
             ));
         }
-        let mut default = 0;
-        loop {
-            let i = Select::with_theme(&self.theme)
-                .with_prompt("What do you want to build?")
-                .items(&items)
-                .default(default)
-                .interact()
-                .map_err(prompt_error)?;
-            if i < catalog.kinds.len() {
-                return Ok(catalog.kinds[i].name().to_string());
-            }
-            let mut partial = AdvisePartial::default();
-            self.ask_advise(&mut partial)?;
-            let prices = Prices::embedded().map_err(|e| Error::Embedded {
-                what: "price table".into(),
-                message: e.to_string(),
-            })?;
-            let advice = advise::advise(&prices, &partial.with_defaults()).map_err(Error::from)?;
-            eprintln!("\n{}", advise::report(&advice));
-            default = catalog
-                .kinds
-                .iter()
-                .position(|k| k.name() == advice.recommendation.as_str())
-                .unwrap_or(0);
-            items.pop();
-        }
-    }
-
-    /// Asks the advisor's questions that `partial` leaves open, validating each answer as it is typed.
-    pub fn ask_advise(&self, partial: &mut AdvisePartial) -> Result<()> {
-        let missing = partial.missing();
-        for q in advise::questions()
-            .into_iter()
-            .filter(|q| missing.contains(&q.key))
-        {
-            eprintln!("{}", console::style(q.help).dim());
-            let text = match (&q.kind, &q.default) {
-                (AnswerKind::Choice { choices }, d) => {
-                    let start = match d {
-                        AnswerValue::Text(t) => choices.iter().position(|c| c == t).unwrap_or(0),
-                        _ => 0,
-                    };
-                    let i = Select::with_theme(&self.theme)
-                        .with_prompt(q.prompt)
-                        .items(choices)
-                        .default(start)
-                        .interact()
-                        .map_err(prompt_error)?;
-                    choices[i].to_string()
-                }
-                (AnswerKind::Bool, d) => Confirm::with_theme(&self.theme)
-                    .with_prompt(q.prompt)
-                    .default(matches!(d, AnswerValue::Bool(true)))
-                    .interact()
-                    .map_err(prompt_error)?
-                    .to_string(),
-                (AnswerKind::Int { .. }, d) => {
-                    let default = match d {
-                        AnswerValue::Int(i) => i.to_string(),
-                        AnswerValue::Text(t) => t.to_string(),
-                        AnswerValue::Bool(b) => b.to_string(),
-                    };
-                    let check = partial.clone();
-                    Input::<String>::with_theme(&self.theme)
-                        .with_prompt(q.prompt)
-                        .default(default)
-                        .validate_with(|s: &String| {
-                            check.clone().set(q.key, s).map_err(|e| e.to_string())
-                        })
-                        .interact_text()
-                        .map_err(prompt_error)?
-                }
-            };
-            partial
-                .set(q.key, &text)
-                .map_err(|e| Error::InvalidAnswer {
-                    key: q.key.to_string(),
-                    message: e.to_string(),
-                })?;
-        }
-        Ok(())
+        let i = Select::with_theme(&self.theme)
+            .with_prompt("What do you want to build?")
+            .items(&items)
+            .default(start)
+            .interact()
+            .map_err(prompt_error)?;
+        Ok(catalog.kinds.get(i).map(|k| k.name().to_string()))
     }
 
     /// Shows the answers and the file tree, then asks to write.

@@ -303,11 +303,45 @@ fn advise_refuses_bad_answers_with_exit_2() {
     scaffold()
         .args(["advise", "--no-input", "--events-per-month", "0"])
         .assert()
-        .code(2);
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid --events-per-month: 0 is below the minimum 1",
+        ));
+    scaffold()
+        .args(["advise", "--no-input", "--latency-budget-ms", "700000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--latency-budget-ms"));
     scaffold()
         .args(["advise", "--no-input", "--traffic", "wavy"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn advise_and_the_kind_questions_read_event_counts_the_same_way() {
+    for (text, n) in [
+        ("5M", 5_000_000),
+        ("2.5M", 2_500_000),
+        ("1e6", 1_000_000),
+        ("1_000", 1_000),
+        ("1,000,000", 1_000_000),
+    ] {
+        let v = json_of(&["advise", "--no-input", "--json", "--events-per-month", text]);
+        assert_eq!(v["input"]["events_per_month"], n, "{text}");
+        let v = json_of(&[
+            "new",
+            "--kind",
+            "serverless-webhook",
+            "hooks",
+            "--no-input",
+            "--dry-run",
+            "--json",
+            "--set",
+            &format!("events_per_month={text}"),
+        ]);
+        assert_eq!(v["answers"]["events_per_month"], n, "{text}");
+    }
 }
 
 fn stdout_of(args: &[&str]) -> String {

@@ -1,0 +1,289 @@
+//! The rules of docs/advise.md, as an ordered table: the first rule that applies decides. Each rule says when
+//! it applies and why it stands where it does in the order; the [`Platform`] it recommends depends only on the
+//! facts derived from the answers.
+
+use serde::Serialize;
+
+use super::questions::AdviseInput;
+
+/// Smallest team that can staff a platform team and still ship product.
+pub const MIN_TEAM_FOR_PLATFORM: u32 = 10;
+/// Latency budgets below this many milliseconds rule out cold starts.
+pub const LATENCY_FLOOR_MS: u32 = 100;
+
+/// Where the rules say a workload should run. A kind runs on the platform its manifest names as its cost model
+/// (`[cost] model`), so the advice can name the kind without knowing any kind by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    /// A Kubernetes platform the organisation's platform team owns.
+    Kubernetes,
+    /// Functions, a managed API, queue and database.
+    Serverless,
+    /// A managed container platform (ECS on Fargate, Cloud Run, App Runner).
+    ManagedContainers,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 3] = [
+        Platform::Kubernetes,
+        Platform::Serverless,
+        Platform::ManagedContainers,
+    ];
+
+    /// The `[cost] model` of a kind that runs on this platform.
+    pub fn model(self) -> &'static str {
+        match self {
+            Platform::Kubernetes => "kubernetes",
+            Platform::Serverless => "serverless",
+            Platform::ManagedContainers => "managed-containers",
+        }
+    }
+}
+
+/// What the rules look at, derived from the answers (docs/advise.md, "Derived facts").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    /// A platform team exists and the organisation is large enough to keep it.
+    pub can_run_kubernetes: bool,
+    /// Something functions cannot do: GPUs, long-lived connections, custom networking, a tight latency budget.
+    pub needs_containers: bool,
+    pub compliance_isolation: bool,
+    /// The volume is at or above the break-even, so containers cost less.
+    pub at_break_even: bool,
+}
+
+impl Facts {
+    /// `break_even` is the volume from which containers on Fargate cost less than serverless for this traffic
+    /// shape (`None`: never).
+    pub fn of(input: &AdviseInput, break_even: Option<u64>) -> Facts {
+        Facts {
+            can_run_kubernetes: input.platform_team && input.team_size >= MIN_TEAM_FOR_PLATFORM,
+            needs_containers: input.gpu
+                || input.long_lived_connections
+                || input.custom_networking
+                || input.latency_budget_ms < LATENCY_FLOOR_MS,
+            compliance_isolation: input.compliance_isolation,
+            at_break_even: break_even.is_some_and(|b| input.events_per_month >= b),
+        }
+    }
+}
+
+/// One rule of the table.
+pub struct Rule {
+    /// `R1`..`R4`, as numbered in docs/advise.md.
+    pub id: &'static str,
+    /// When it applies, in the words of docs/advise.md's table.
+    pub when: &'static str,
+    /// Why it stands where it does in the order.
+    pub why: &'static str,
+    applies: fn(&Facts) -> bool,
+    recommends: fn(&Facts) -> Platform,
+}
+
+/// Containers: on Kubernetes when someone can own a cluster, otherwise on a managed container platform.
+fn containers(f: &Facts) -> Platform {
+    if f.can_run_kubernetes {
+        Platform::Kubernetes
+    } else {
+        Platform::ManagedContainers
+    }
+}
+
+/// The rules, in the order they are tried. The last always applies.
+pub const RULES: [Rule; 4] = [
+    Rule {
+        id: "R1",
+        when: "the workload needs containers",
+        why: "a hard capability need settles the question whatever the price",
+        applies: |f| f.needs_containers,
+        recommends: containers,
+    },
+    Rule {
+        id: "R2",
+        when: "compliance asks for isolation you control, and the organisation can run Kubernetes",
+        why: "isolation an auditor asks for is worth a cluster only when someone can own it; otherwise managed \
+              services' own isolation is the answer to take to the auditor",
+        applies: |f| f.compliance_isolation && f.can_run_kubernetes,
+        recommends: |_| Platform::Kubernetes,
+    },
+    Rule {
+        id: "R3",
+        when: "events per month are at or above the break-even (none exists: never)",
+        why: "cost decides between workloads that could run either way",
+        applies: |f| f.at_break_even,
+        recommends: containers,
+    },
+    Rule {
+        id: "R4",
+        when: "otherwise",
+        why: "the simplest thing that will survive wins when nothing argues against it",
+        applies: |_| true,
+        recommends: |_| Platform::Serverless,
+    },
+];
+
+/// Which rule decided, and the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub platform: Platform,
+    /// `R1`..`R4`, as numbered in docs/advise.md.
+    pub rule: &'static str,
+}
+
+/// The first rule of [`RULES`] that applies to `input` decides. `break_even` as for [`Facts::of`].
+pub fn decide(input: &AdviseInput, break_even: Option<u64>) -> Decision {
+    let facts = Facts::of(input, break_even);
+    let rule = RULES
+        .iter()
+        .find(|r| (r.applies)(&facts))
+        .unwrap_or(&RULES[RULES.len() - 1]);
+    Decision {
+        platform: (rule.recommends)(&facts),
+        rule: rule.id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> AdviseInput {
+        AdviseInput::default()
+    }
+
+    fn capable() -> AdviseInput {
+        AdviseInput {
+            platform_team: true,
+            team_size: 40,
+            ..base()
+        }
+    }
+
+    fn rec(input: &AdviseInput, b: Option<u64>) -> (Platform, &'static str) {
+        let d = decide(input, b);
+        (d.platform, d.rule)
+    }
+
+    use Platform::*;
+
+    #[test]
+    fn r1_container_needs_go_to_kubernetes_with_a_platform_team() {
+        for v in [
+            AdviseInput {
+                gpu: true,
+                ..capable()
+            },
+            AdviseInput {
+                long_lived_connections: true,
+                ..capable()
+            },
+            AdviseInput {
+                custom_networking: true,
+                ..capable()
+            },
+            AdviseInput {
+                latency_budget_ms: 50,
+                ..capable()
+            },
+        ] {
+            assert_eq!(rec(&v, None), (Kubernetes, "R1"), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn r1_container_needs_without_a_platform_team_go_to_managed_containers() {
+        assert_eq!(
+            rec(
+                &AdviseInput {
+                    gpu: true,
+                    ..base()
+                },
+                None
+            ),
+            (ManagedContainers, "R1")
+        );
+        // A platform team in a team of 9 cannot own a cluster.
+        let thin = AdviseInput {
+            long_lived_connections: true,
+            platform_team: true,
+            team_size: 9,
+            ..base()
+        };
+        assert_eq!(rec(&thin, None), (ManagedContainers, "R1"));
+    }
+
+    #[test]
+    fn boundaries_of_team_size_and_latency() {
+        let at = |team, latency| AdviseInput {
+            gpu: false,
+            team_size: team,
+            latency_budget_ms: latency,
+            ..capable()
+        };
+        assert_eq!(rec(&at(10, 99), None), (Kubernetes, "R1"));
+        assert_eq!(rec(&at(9, 99), None), (ManagedContainers, "R1"));
+        assert_eq!(rec(&at(10, 100), None), (Serverless, "R4"));
+    }
+
+    #[test]
+    fn r2_compliance_needs_a_platform_team() {
+        assert_eq!(
+            rec(
+                &AdviseInput {
+                    compliance_isolation: true,
+                    ..capable()
+                },
+                None
+            ),
+            (Kubernetes, "R2")
+        );
+        assert_eq!(
+            rec(
+                &AdviseInput {
+                    compliance_isolation: true,
+                    ..base()
+                },
+                None
+            ),
+            (Serverless, "R4")
+        );
+    }
+
+    #[test]
+    fn r3_volume_at_the_break_even_moves_to_containers() {
+        let b = Some(35_000_000);
+        let at = |n| AdviseInput {
+            events_per_month: n,
+            ..base()
+        };
+        assert_eq!(rec(&at(34_999_999), b), (Serverless, "R4"));
+        assert_eq!(rec(&at(35_000_000), b), (ManagedContainers, "R3"));
+        let big = AdviseInput {
+            events_per_month: 35_000_000,
+            ..capable()
+        };
+        assert_eq!(rec(&big, b), (Kubernetes, "R3"));
+        assert_eq!(rec(&at(u64::MAX), None), (Serverless, "R4"));
+    }
+
+    #[test]
+    fn r4_is_the_default() {
+        assert_eq!(rec(&base(), Some(35_000_000)), (Serverless, "R4"));
+        let last = &RULES[RULES.len() - 1];
+        assert!(
+            (last.applies)(&Facts::of(&base(), None)),
+            "the last rule always applies"
+        );
+    }
+
+    #[test]
+    fn the_rules_table_of_the_docs_matches_the_code() {
+        let docs = include_str!("../../docs/advise.md");
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(r.id, format!("R{}", i + 1), "rules are numbered in order");
+            let row = format!("| **{}** | {} |", r.id, r.when);
+            assert!(docs.contains(&row), "docs/advise.md lacks the row `{row}`");
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! `scaffold advise`: its flags, and the run. Each flag answers the advisor question of the same name
+//! (`--team-size` is `team_size`); on a terminal the wizard asks the questions the flags left open, with the same
+//! prompt as any kind's questions, and otherwise they take their defaults.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use clap::builder::PossibleValuesParser;
+
+use std::fmt::Write as _;
+
+use scaffold::advise::{self, Advice, AdviseInput, Platform, Recommendation, Traffic};
+use scaffold::cost::{Prices, format};
+use scaffold::{Catalog, Error, Prompter, Source};
+
+use super::cost::{load_prices, to_json};
+use super::failure::{Failure, Outcome};
+use super::interactive;
+use super::wizard::Wizard;
+
+/// `scaffold advise`: which kind fits a workload, why, what it costs, and what would change the answer.
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    #[arg(long, value_parser = traffic_values())]
+    pub traffic: Option<String>,
+    /// Events (requests) per month: 1000000, 1M, 2.5M.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub events_per_month: Option<String>,
+    /// Holds long-lived connections (WebSockets, streams). `--flag` alone means yes; `--flag false` means no.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub long_lived_connections: Option<bool>,
+    /// Needs GPUs.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub gpu: Option<bool>,
+    /// Needs sidecars, a service mesh or its own network policies.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub custom_networking: Option<bool>,
+    /// Engineers who build and run it.
+    #[arg(long, allow_negative_numbers = true)]
+    pub team_size: Option<i64>,
+    /// A platform team owns clusters.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub platform_team: Option<bool>,
+    /// Compliance requires isolation you control.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub compliance_isolation: Option<bool>,
+    /// p99 latency budget in milliseconds.
+    #[arg(long, allow_negative_numbers = true)]
+    pub latency_budget_ms: Option<i64>,
+    /// Never ask: unanswered questions take their defaults.
+    #[arg(long)]
+    pub no_input: bool,
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Use this price table instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+}
+
+fn traffic_values() -> PossibleValuesParser {
+    PossibleValuesParser::new(Traffic::ALL.map(Traffic::as_str))
+}
+
+/// The flag that answers the advisor question `key`.
+fn flag(key: &str) -> String {
+    format!("--{}", key.replace('_', "-"))
+}
+
+/// The flags given, as answers keyed by question key, in question order.
+fn given(args: &AdviseArgs) -> Vec<(String, String)> {
+    let text = |b: Option<bool>| b.map(|b| b.to_string());
+    let pairs = [
+        ("traffic", args.traffic.clone()),
+        ("events_per_month", args.events_per_month.clone()),
+        ("long_lived_connections", text(args.long_lived_connections)),
+        ("gpu", text(args.gpu)),
+        ("custom_networking", text(args.custom_networking)),
+        ("team_size", args.team_size.map(|n| n.to_string())),
+        ("platform_team", text(args.platform_team)),
+        ("compliance_isolation", text(args.compliance_isolation)),
+        (
+            "latency_budget_ms",
+            args.latency_budget_ms.map(|n| n.to_string()),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter_map(|(key, value)| value.map(|v| (key.to_string(), v)))
+        .collect()
+}
+
+/// A library error about an advisor question, in the words of the command line: the flag that answers it.
+fn with_flag(e: Error) -> Failure {
+    match e {
+        Error::InvalidAnswer { key, message } => Failure::InvalidFlag {
+            flag: flag(&key),
+            message,
+        },
+        other => other.into(),
+    }
+}
+
+/// Runs `scaffold advise` and returns what to print.
+pub fn run(args: &AdviseArgs) -> Outcome<String> {
+    let mut wizard = interactive(args.no_input).then(Wizard::new);
+    let answers = advise::answers(
+        &given(args),
+        wizard.as_mut().map(|w| w as &mut dyn Prompter),
+    )
+    .map_err(with_flag)?;
+    let input = AdviseInput::from_answers(&answers).map_err(with_flag)?;
+    let prices = load_prices(&args.prices)?;
+    let catalog = Catalog::load(&Source::Embedded)?;
+    let advice = advise::advise(&prices, &catalog, &input).map_err(with_flag)?;
+    if args.json {
+        return to_json(&advice);
+    }
+    Ok(report(&advice, &catalog))
+}
+
+/// The wizard's "not sure?" entry: asks every advisor question, prints the advice on standard error and returns
+/// the kind of `catalog` it recommends, if it recommends one.
+pub fn in_wizard(wizard: &mut Wizard, catalog: &Catalog) -> Outcome<Option<String>> {
+    let answers = advise::answers(&[], Some(wizard as &mut dyn Prompter))?;
+    let input = AdviseInput::from_answers(&answers)?;
+    let prices = Prices::embedded().map_err(|e| Error::Embedded {
+        what: "price table".into(),
+        message: e.to_string(),
+    })?;
+    let advice = advise::advise(&prices, catalog, &input)?;
+    eprintln!("\n{}", report(&advice, catalog));
+    Ok(advice.recommendation.kind)
+}
+
+/// What a recommendation means, after `Recommendation:`: the kind to generate (or that no kind fits) and the
+/// platform it runs on.
+fn describe(r: &Recommendation) -> String {
+    let platform = match r.platform {
+        Platform::Kubernetes => "run it on a Kubernetes platform your platform team owns",
+        Platform::Serverless => "API Gateway, Lambda, SQS and DynamoDB",
+        Platform::ManagedContainers => {
+            "a managed container platform (ECS on Fargate, Cloud Run, App Runner)"
+        }
+    };
+    format!(
+        "{}: {platform}",
+        r.kind.as_deref().unwrap_or("neither kind")
+    )
+}
+
+/// The plain-text report of `scaffold advise`; the cost lines name the kinds of `catalog` that run on each
+/// platform.
+pub fn report(a: &Advice, catalog: &Catalog) -> String {
+    let kind = |p| advise::kind_for(catalog, p).map(|k| k.name());
+    let serverless = kind(Platform::Serverless).unwrap_or("serverless");
+    let eks = match kind(Platform::Kubernetes) {
+        Some(k) => format!("containers on EKS ({k})"),
+        None => "containers on EKS".to_string(),
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "Recommendation: {}", describe(&a.recommendation));
+    let _ = writeln!(out, "Rule {} (docs/advise.md): {}\n", a.rule, a.summary);
+    out.push_str("Your answers and what each did:\n");
+    for r in &a.reasons {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:<12} {}",
+            r.key.replace('_', "-"),
+            r.answer,
+            r.effect
+        );
+    }
+    let c = &a.cost;
+    let _ = writeln!(
+        out,
+        "\nCost at {} events a month (traffic peaks {}x the average):",
+        format::thousands(c.events_per_month),
+        format::plain(c.peak_factor)
+    );
+    format::platform_totals(
+        &mut out,
+        (34, 12),
+        &[
+            (serverless, c.serverless_usd),
+            ("containers on Fargate", c.fargate_usd),
+            (&eks, c.eks_usd),
+        ],
+    );
+    out.push_str("  ");
+    out.push_str(&format::break_even_sentence(
+        "Fargate",
+        c.break_even_fargate,
+    ));
+    out.push_str("  ");
+    out.push_str(&format::break_even_sentence("EKS", c.break_even_eks));
+    let _ = writeln!(out, "  Details: {}", c.command);
+    out.push_str("\nWhat would change the answer:\n");
+    if a.would_change.is_empty() {
+        out.push_str("  No single changed answer would.\n");
+    }
+    for f in &a.would_change {
+        let _ = writeln!(
+            out,
+            "  {} {} -> {} (rule {})",
+            flag(f.key),
+            f.answer,
+            f.recommendation.name(),
+            f.rule
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_leads_with_the_recommendation_and_names_flags_in_flips() {
+        let p = Prices::embedded().unwrap();
+        let catalog = Catalog::load(&Source::Embedded).unwrap();
+        let a = advise::advise(&p, &catalog, &AdviseInput::default()).unwrap();
+        let text = report(&a, &catalog);
+        assert!(
+            text.starts_with("Recommendation: serverless-webhook"),
+            "{text}"
+        );
+        assert!(text.contains("--gpu yes -> managed-containers"), "{text}");
+    }
+
+    #[test]
+    fn the_report_names_whichever_kinds_declare_the_platforms() {
+        let kind = |name: &str, model: &str| {
+            scaffold::Kind {
+            manifest: toml::from_str(&format!(
+                "kind = \"{name}\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n[cost]\nmodel = \"{model}\"\n"
+            ))
+            .unwrap(),
+            files: Vec::new(),
+            presets: Vec::new(),
+        }
+        };
+        let catalog = Catalog {
+            kinds: vec![kind("cluster", "kubernetes"), kind("hooks", "serverless")],
+        };
+        let p = Prices::embedded().unwrap();
+        let a = advise::advise(&p, &catalog, &AdviseInput::default()).unwrap();
+        let text = report(&a, &catalog);
+        assert!(
+            text.starts_with("Recommendation: hooks: API Gateway"),
+            "{text}"
+        );
+        assert!(text.contains("\n  hooks  "), "{text}");
+        assert!(text.contains("containers on EKS (cluster)"), "{text}");
+        let none = Catalog { kinds: Vec::new() };
+        let a = advise::advise(&p, &none, &AdviseInput::default()).unwrap();
+        assert!(
+            report(&a, &none).starts_with("Recommendation: neither kind: API Gateway"),
+            "{}",
+            report(&a, &none)
+        );
+        assert_eq!(
+            serde_json::to_value(&a).unwrap()["recommendation"],
+            "serverless"
+        );
+    }
+
+    #[test]
+    fn every_question_has_its_flag() {
+        use clap::CommandFactory;
+        let cli = super::super::args::Cli::command();
+        let advise = cli.find_subcommand("advise").expect("advise subcommand");
+        for q in advise::questions() {
+            let long = flag(&q.key);
+            assert!(
+                advise
+                    .get_arguments()
+                    .any(|a| a.get_long().map(|l| format!("--{l}")) == Some(long.clone())),
+                "no {long} for question `{}`",
+                q.key
+            );
+        }
+    }
+}
