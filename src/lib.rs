@@ -28,13 +28,24 @@ pub use plan::Plan;
 /// The version recorded in every project's `.scaffold/answers.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Values computed from the answers that templates may use beside the answers themselves: for the built-in
-/// kinds, `cost` holds the cost engine's figures for these answers (a custom kind gets none).
+/// What the engine adds to a template context beside the answers, `name` and `kind`. docs/templates.md lists
+/// every key a template can use.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Derived {
+    /// The manifest's `[settings]`, as written: fixed values of the generated system (a function's memory, a
+    /// pod's CPU request), so the files that set them and the cost figures that read them share one source.
+    pub settings: std::collections::BTreeMap<String, toml::Value>,
+    /// The figures of the kind's cost model for these answers; absent for a kind without `[cost]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<serde_json::Value>,
+}
+
+/// The values templates may use beside the answers: `settings` for every kind, and `cost` for a kind whose
+/// manifest declares a cost model.
 pub fn derived_context(
     kind: &Kind,
     answers: &Answers,
 ) -> Result<serde_json::Map<String, serde_json::Value>> {
-    let mut extra = serde_json::Map::new();
     let cost = cost::template_context(kind.name(), &answers.to_json_map()).map_err(|e| {
         if e.is_invalid_input() {
             Error::InvalidAnswer {
@@ -48,10 +59,17 @@ pub fn derived_context(
             }
         }
     })?;
-    if let Some(value) = cost {
-        extra.insert("cost".into(), value);
+    let derived = Derived {
+        settings: kind.manifest.settings.clone(),
+        cost,
+    };
+    match serde_json::to_value(&derived) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        _ => Err(Error::Template {
+            kind: kind.name().to_string(),
+            message: "its settings cannot be given to templates".into(),
+        }),
     }
-    Ok(extra)
 }
 
 /// Renders the whole project for `kind` and `answers` into memory, with `record` in its `.scaffold/` record.
