@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::cost::compare::{self, Comparison, ContainerAssumptions};
 use crate::cost::serverless::ServerlessInput;
-use crate::cost::{CostError, Prices, format};
+use crate::cost::{Prices, format};
+use crate::error::Error;
 
 /// Smallest team that can staff a platform team and still ship product.
 pub const MIN_TEAM_FOR_PLATFORM: u32 = 10;
@@ -40,7 +41,7 @@ impl Traffic {
         }
     }
 
-    pub fn parse(text: &str) -> Result<Traffic, CostError> {
+    pub fn parse(text: &str) -> Result<Traffic, Error> {
         Traffic::ALL
             .into_iter()
             .find(|t| t.as_str() == text)
@@ -62,8 +63,8 @@ impl Traffic {
     }
 }
 
-fn invalid(field: &str, message: String) -> CostError {
-    CostError::InvalidInput {
+fn invalid(field: &str, message: String) -> Error {
+    Error::InvalidInput {
         field: field.into(),
         message,
     }
@@ -100,7 +101,7 @@ impl Default for AdviseInput {
 }
 
 impl AdviseInput {
-    pub fn validate(&self) -> Result<(), CostError> {
+    pub fn validate(&self) -> Result<(), Error> {
         if self.events_per_month == 0 || self.events_per_month > crate::cost::MAX_EVENTS_PER_MONTH {
             return Err(invalid(
                 "--events-per-month",
@@ -260,7 +261,7 @@ pub struct AdvisePartial {
     pub latency_budget_ms: Option<u32>,
 }
 
-fn parse_bool(key: &str, text: &str) -> Result<bool, CostError> {
+fn parse_bool(key: &str, text: &str) -> Result<bool, Error> {
     match text.trim().to_ascii_lowercase().as_str() {
         "y" | "yes" | "true" => Ok(true),
         "n" | "no" | "false" => Ok(false),
@@ -268,7 +269,7 @@ fn parse_bool(key: &str, text: &str) -> Result<bool, CostError> {
     }
 }
 
-fn parse_int(key: &str, text: &str, max: u64) -> Result<u64, CostError> {
+fn parse_int(key: &str, text: &str, max: u64) -> Result<u64, Error> {
     let value: u64 = text
         .trim()
         .replace('_', "")
@@ -305,7 +306,7 @@ impl AdvisePartial {
     }
 
     /// Record a wizard answer given as text (`yes`, `spiky`, `1000000` or `1M` for events).
-    pub fn set(&mut self, key: &str, text: &str) -> Result<(), CostError> {
+    pub fn set(&mut self, key: &str, text: &str) -> Result<(), Error> {
         match key {
             "traffic" => self.traffic = Some(Traffic::parse(text.trim())?),
             "events_per_month" => {
@@ -469,7 +470,7 @@ fn yes_no(b: bool) -> String {
     if b { "yes".into() } else { "no".into() }
 }
 
-fn comparison(prices: &Prices, input: &AdviseInput) -> Result<Comparison, CostError> {
+fn comparison(prices: &Prices, input: &AdviseInput) -> Result<Comparison, Error> {
     let assumptions = ContainerAssumptions {
         peak_factor: input.traffic.peak_factor(),
         ..Default::default()
@@ -482,7 +483,7 @@ fn comparison(prices: &Prices, input: &AdviseInput) -> Result<Comparison, CostEr
 }
 
 /// Decide, explain each answer, price both sides at the stated volume and list what would flip the answer.
-pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, CostError> {
+pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, Error> {
     input.validate()?;
     let cmp = comparison(prices, input)?;
     let decision = decide(input, cmp.break_even_fargate);
@@ -983,7 +984,10 @@ mod tests {
         p.set("traffic", "bursty").unwrap();
         p.set("events_per_month", "2M").unwrap();
         p.set("platform_team", "yes").unwrap();
-        assert!(p.set("team_size", "0").unwrap_err().is_invalid_input());
+        assert!(matches!(
+            p.set("team_size", "0").unwrap_err(),
+            Error::InvalidInput { .. }
+        ));
         assert!(p.set("traffic", "wavy").is_err());
         assert!(p.set("colour", "blue").is_err());
         let input = p.with_defaults();
@@ -1014,7 +1018,10 @@ mod tests {
                 ..base()
             },
         ] {
-            assert!(advise(&p, &bad).unwrap_err().is_invalid_input());
+            assert!(matches!(
+                advise(&p, &bad).unwrap_err(),
+                Error::InvalidInput { .. }
+            ));
         }
     }
 }

@@ -46,19 +46,18 @@ pub fn derived_context(
     kind: &Kind,
     answers: &Answers,
 ) -> Result<serde_json::Map<String, serde_json::Value>> {
-    let cost = cost::template_context(kind.name(), &answers.to_json_map()).map_err(|e| {
-        if e.is_invalid_input() {
-            Error::InvalidAnswer {
+    let cost =
+        cost::template_context(kind.name(), &answers.to_json_map()).map_err(|e| match e {
+            Error::InvalidInput { .. } => Error::InvalidAnswer {
                 key: "cost model".into(),
                 message: e.to_string(),
-            }
-        } else {
-            Error::Template {
+            },
+            Error::Embedded { .. } => e,
+            other => Error::Template {
                 kind: kind.name().to_string(),
-                message: format!("computing the cost figures: {e}"),
-            }
-        }
-    })?;
+                message: format!("computing the cost figures: {other}"),
+            },
+        })?;
     let derived = Derived {
         settings: kind.manifest.settings.clone(),
         cost,

@@ -1,6 +1,6 @@
 //! Command-line side of `scaffold cost` and `scaffold advise`: clap types and the functions that turn them into
-//! library calls. Each command returns the text (or JSON) to print; errors that are the user's input carry a
-//! [`CostError`] whose `is_invalid_input()` maps to exit code 2.
+//! library calls. Each command returns the text (or JSON) to print. The library names a refused input by its
+//! model name (`events_per_month`); [`flag_for`] gives the flag that sets it, for the message.
 
 use std::path::PathBuf;
 
@@ -8,11 +8,12 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::failure::Outcome;
 
+use scaffold::Error;
 use scaffold::advise::{self, AdviseInput, AdvisePartial, Traffic};
 use scaffold::cost::compare::{self, ContainerAssumptions};
 use scaffold::cost::k8s::{self, K8sInput};
 use scaffold::cost::serverless::{self, ApiKind, Arch, QueueKind, ServerlessInput};
-use scaffold::cost::{CostError, Prices, format, parse_events};
+use scaffold::cost::{Prices, format, parse_events};
 
 /// `scaffold cost`: what a generated project costs to run per month, from a dated, sourced price table.
 #[derive(Debug, Args)]
@@ -218,16 +219,54 @@ pub enum TrafficArg {
     Bursty,
 }
 
-fn load_prices(path: &Option<PathBuf>) -> Result<Prices, CostError> {
+/// The flag of each model input the cost commands take, by the input's name.
+const FLAGS: [(&str, &str); 26] = [
+    ("events_per_month", "--events-per-month"),
+    ("payload_kb", "--payload-kb"),
+    ("arch", "--arch"),
+    ("api", "--api"),
+    ("queue", "--queue"),
+    ("ingest_memory_mb", "--memory-mb"),
+    ("ingest_duration_ms", "--duration-ms"),
+    ("processor_memory_mb", "--processor-memory-mb"),
+    ("processor_duration_ms", "--processor-duration-ms"),
+    ("batch_size", "--batch-size"),
+    ("write_units_per_event", "--write-units"),
+    ("read_units_per_event", "--read-units"),
+    ("log_kb_per_event", "--log-kb-per-event"),
+    ("tracing_sample", "--tracing-sample"),
+    ("replicas", "--replicas"),
+    ("cpu_request", "--cpu-request"),
+    ("memory_request", "--memory-request"),
+    ("node_type", "--node-type"),
+    ("headroom", "--headroom"),
+    ("min_nodes", "--min-nodes"),
+    ("lcu_per_hour", "--lcu"),
+    ("peak_factor", "--peak-factor"),
+    ("task_vcpu", "--task-vcpu"),
+    ("task_memory_gb", "--task-memory-gb"),
+    ("events_per_task_second", "--events-per-task-second"),
+    ("min_tasks", "--min-tasks"),
+];
+
+/// The flag that sets a model input, if a cost command has one.
+pub fn flag_for(field: &str) -> Option<&'static str> {
+    FLAGS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, flag)| *flag)
+}
+
+fn load_prices(path: &Option<PathBuf>) -> Result<Prices, Error> {
     match path {
         Some(p) => Prices::from_file(p),
         None => Prices::embedded(),
     }
 }
 
-fn whole(field: &str, value: i64, min: i64, max: i64) -> Result<u32, CostError> {
+fn whole(field: &str, value: i64, min: i64, max: i64) -> Result<u32, Error> {
     if value < min || value > max {
-        return Err(CostError::InvalidInput {
+        return Err(Error::InvalidInput {
             field: field.into(),
             message: format!("{value} is out of range: must be between {min} and {max}"),
         });
@@ -236,9 +275,9 @@ fn whole(field: &str, value: i64, min: i64, max: i64) -> Result<u32, CostError> 
 }
 
 impl WorkloadArgs {
-    pub fn to_input(&self) -> Result<ServerlessInput, CostError> {
+    pub fn to_input(&self) -> Result<ServerlessInput, Error> {
         let input = ServerlessInput {
-            events_per_month: parse_events("--events-per-month", &self.events_per_month)?,
+            events_per_month: parse_events("events_per_month", &self.events_per_month)?,
             payload_kb: self.payload_kb,
             arch: match self.arch {
                 ArchArg::Arm64 => Arch::Arm64,
@@ -252,16 +291,16 @@ impl WorkloadArgs {
                 QueueArg::Standard => QueueKind::Standard,
                 QueueArg::Fifo => QueueKind::Fifo,
             },
-            ingest_memory_mb: whole("--memory-mb", self.memory_mb, 128, 10240)?,
+            ingest_memory_mb: whole("ingest_memory_mb", self.memory_mb, 128, 10240)?,
             ingest_duration_ms: self.duration_ms,
             processor_memory_mb: whole(
-                "--processor-memory-mb",
+                "processor_memory_mb",
                 self.processor_memory_mb,
                 128,
                 10240,
             )?,
             processor_duration_ms: self.processor_duration_ms,
-            batch_size: whole("--batch-size", self.batch_size, 1, 10_000)?,
+            batch_size: whole("batch_size", self.batch_size, 1, 10_000)?,
             write_units_per_event: self.write_units,
             read_units_per_event: self.read_units,
             log_kb_per_event: self.log_kb_per_event,
@@ -303,12 +342,12 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
         CostCommand::K8sPlatform(a) => {
             let prices = load_prices(&a.common.prices)?;
             let input = K8sInput {
-                replicas: whole("--replicas", a.replicas, 1, 10_000)?,
-                cpu_request_m: k8s::parse_cpu(&a.cpu_request)?,
-                memory_request_mib: k8s::parse_memory(&a.memory_request)?,
+                replicas: whole("replicas", a.replicas, 1, 10_000)?,
+                cpu_request_m: k8s::parse_cpu("cpu_request", &a.cpu_request)?,
+                memory_request_mib: k8s::parse_memory("memory_request", &a.memory_request)?,
                 node_type: a.node_type.clone(),
                 headroom: a.headroom,
-                min_nodes: whole("--min-nodes", a.min_nodes, 1, 1000)?,
+                min_nodes: whole("min_nodes", a.min_nodes, 1, 1000)?,
                 lcu_per_hour: a.lcu,
             };
             let e = k8s::estimate(&prices, &input)?;
@@ -325,7 +364,7 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
             let assumptions = ContainerAssumptions {
                 task_vcpu: a.task_vcpu,
                 task_memory_gb: a.task_memory_gb,
-                min_tasks: whole("--min-tasks", a.min_tasks, 1, 1000)?,
+                min_tasks: whole("min_tasks", a.min_tasks, 1, 1000)?,
                 events_per_task_second: a.events_per_task_second,
                 peak_factor: a.peak_factor,
                 node_type: a.node_type.clone(),
@@ -352,7 +391,7 @@ pub fn advise_answers(args: &AdviseArgs) -> Outcome<AdvisePartial> {
         events_per_month: args
             .events_per_month
             .as_deref()
-            .map(|e| parse_events("--events-per-month", e))
+            .map(|e| parse_events("events_per_month", e))
             .transpose()?,
         long_lived_connections: args.long_lived_connections,
         gpu: args.gpu,

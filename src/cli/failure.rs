@@ -26,12 +26,6 @@ impl From<Error> for Failure {
     }
 }
 
-impl From<scaffold::cost::CostError> for Failure {
-    fn from(e: scaffold::cost::CostError) -> Self {
-        Failure::Lib(e.into())
-    }
-}
-
 pub type Outcome<T = ()> = Result<T, Failure>;
 
 impl Failure {
@@ -88,6 +82,10 @@ pub fn lib_message(e: &Error) -> String {
         Error::Conflicts { .. } => format!(
             "--force never overwrites, and {e}\nMove them away or choose another folder with -o DIR"
         ),
+        Error::InvalidInput { field, message } => match super::cost::flag_for(field) {
+            Some(flag) => format!("invalid {flag}: {message}"),
+            None => e.to_string(),
+        },
         other => other.to_string(),
     }
 }
@@ -128,6 +126,10 @@ mod tests {
                 path: "a.toml".into(),
                 recorded: "k".into(),
                 asked: "j".into(),
+            },
+            Error::InvalidInput {
+                field: "write_units_per_event".into(),
+                message: "m".into(),
             },
         ];
         for e in &cases {

@@ -55,11 +55,8 @@ impl Wizard {
             }
             let mut partial = AdvisePartial::default();
             self.ask_advise(&mut partial)?;
-            let prices = Prices::embedded().map_err(|e| Error::Embedded {
-                what: "price table".into(),
-                message: e.to_string(),
-            })?;
-            let advice = advise::advise(&prices, &partial.with_defaults()).map_err(Error::from)?;
+            let prices = Prices::embedded()?;
+            let advice = advise::advise(&prices, &partial.with_defaults())?;
             eprintln!("\n{}", advise::report(&advice));
             default = catalog
                 .kinds

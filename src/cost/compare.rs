@@ -8,7 +8,8 @@
 use serde::Serialize;
 
 use super::serverless::{self, Arch, ServerlessEstimate, ServerlessInput};
-use super::{CostError, LineItem, MAX_EVENTS_PER_MONTH, Prices, check_range, format, k8s};
+use super::{LineItem, MAX_EVENTS_PER_MONTH, Prices, check_range, format, k8s};
+use crate::error::Result;
 
 /// Seconds in a billing month of 730 hours.
 fn seconds(prices: &Prices) -> f64 {
@@ -43,31 +44,31 @@ impl Default for ContainerAssumptions {
 }
 
 impl ContainerAssumptions {
-    pub fn validate(&self) -> Result<(), CostError> {
-        check_range("--task-vcpu", self.task_vcpu, 0.25, 16.0, "vCPUs per task")?;
+    pub fn validate(&self) -> Result<()> {
+        check_range("task_vcpu", self.task_vcpu, 0.25, 16.0, "vCPUs per task")?;
         check_range(
-            "--task-memory-gb",
+            "task_memory_gb",
             self.task_memory_gb,
             0.5,
             120.0,
             "GB per task",
         )?;
         check_range(
-            "--min-tasks",
+            "min_tasks",
             self.min_tasks as f64,
             1.0,
             1000.0,
             "a task count",
         )?;
         check_range(
-            "--events-per-task-second",
+            "events_per_task_second",
             self.events_per_task_second,
             0.1,
             100_000.0,
             "events per second per task",
         )?;
         check_range(
-            "--peak-factor",
+            "peak_factor",
             self.peak_factor,
             1.0,
             100.0,
@@ -128,7 +129,7 @@ pub fn platform_cost(
     platform: Platform,
     serverless: &ServerlessEstimate,
     assumptions: &ContainerAssumptions,
-) -> Result<PlatformCost, CostError> {
+) -> Result<PlatformCost> {
     let input = &serverless.input;
     let n = input.events_per_month;
     let h = prices.hours_per_month;
@@ -252,7 +253,7 @@ fn gap(
     input: &ServerlessInput,
     assumptions: &ContainerAssumptions,
     events: u64,
-) -> Result<f64, CostError> {
+) -> Result<f64> {
     let s = serverless::estimate(prices, &input.at(events))?;
     let c = platform_cost(prices, platform, &s, assumptions)?;
     Ok(s.total_usd - c.total_usd)
@@ -271,7 +272,7 @@ pub fn break_even(
     platform: Platform,
     input: &ServerlessInput,
     assumptions: &ContainerAssumptions,
-) -> Result<Option<u64>, CostError> {
+) -> Result<Option<u64>> {
     let secs = seconds(prices);
     let min = assumptions.min_tasks as u64;
     // Highest volume served by k tasks.
@@ -337,7 +338,7 @@ pub fn compare(
     prices: &Prices,
     input: &ServerlessInput,
     assumptions: &ContainerAssumptions,
-) -> Result<Comparison, CostError> {
+) -> Result<Comparison> {
     assumptions.validate()?;
     let s = serverless::estimate(prices, input)?;
     let fargate = platform_cost(prices, Platform::Fargate, &s, assumptions)?;

@@ -8,13 +8,11 @@ use serde_json::{Map, Value, json};
 use super::compare::{self, ContainerAssumptions, Platform};
 use super::k8s::{self, K8sInput};
 use super::serverless::{self, Arch, QueueKind, ServerlessInput};
-use super::{CostError, Prices, REFERENCE_VOLUMES, format};
+use super::{Prices, REFERENCE_VOLUMES, format, invalid};
+use crate::error::Result;
 
 /// The context for `kind`, or `None` for a kind without a cost model.
-pub fn template_context(
-    kind: &str,
-    answers: &Map<String, Value>,
-) -> Result<Option<Value>, CostError> {
+pub fn template_context(kind: &str, answers: &Map<String, Value>) -> Result<Option<Value>> {
     let prices = Prices::embedded()?;
     match kind {
         "serverless-webhook" => serverless_context(&prices, answers).map(Some),
@@ -23,13 +21,13 @@ pub fn template_context(
     }
 }
 
-fn int_answer(answers: &Map<String, Value>, key: &str, default: u64) -> Result<u64, CostError> {
+fn int_answer(answers: &Map<String, Value>, key: &str, default: u64) -> Result<u64> {
     match answers.get(key) {
         None => Ok(default),
         Some(v) => v
             .as_u64()
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-            .ok_or_else(|| CostError::input(key, format!("{v} is not a whole number"))),
+            .ok_or_else(|| invalid(key, format!("{v} is not a whole number"))),
     }
 }
 
@@ -45,7 +43,7 @@ pub const PROJECT_TRACING_SAMPLE: f64 = 0.05;
 
 /// The serverless workload a generated project runs: the lean example's durations, batch and writes, with the
 /// stack's memory size and active tracing.
-pub fn serverless_input(answers: &Map<String, Value>) -> Result<ServerlessInput, CostError> {
+pub fn serverless_input(answers: &Map<String, Value>) -> Result<ServerlessInput> {
     let events = int_answer(answers, "events_per_month", 1_000_000)?;
     let input = ServerlessInput {
         events_per_month: events,
@@ -78,7 +76,7 @@ fn price_entry(prices: &Prices, key: &str) -> Value {
     })
 }
 
-fn serverless_context(prices: &Prices, answers: &Map<String, Value>) -> Result<Value, CostError> {
+fn serverless_context(prices: &Prices, answers: &Map<String, Value>) -> Result<Value> {
     let input = serverless_input(answers)?;
     let region = str_answer(answers, "aws_region", "us-east-1").to_string();
     let assumptions = ContainerAssumptions::default();
@@ -340,13 +338,12 @@ fn bound_text(bound_by: &str) -> &'static str {
     }
 }
 
-fn k8s_context(prices: &Prices, answers: &Map<String, Value>) -> Result<Value, CostError> {
+fn k8s_context(prices: &Prices, answers: &Map<String, Value>) -> Result<Value> {
     let min = int_answer(answers, "min_replicas", 2)?;
     let max = int_answer(answers, "max_replicas", min.max(2) * 3)?.max(min);
     let target_cpu = int_answer(answers, "target_cpu", 70)?;
-    let to_u32 = |key: &str, v: u64| {
-        u32::try_from(v).map_err(|_| CostError::input(key, format!("{v} is too large")))
-    };
+    let to_u32 =
+        |key: &str, v: u64| u32::try_from(v).map_err(|_| invalid(key, format!("{v} is too large")));
     let at = |replicas: u32, cpu: u32, mem: u32| {
         k8s::estimate(
             prices,
@@ -535,11 +532,10 @@ mod tests {
     fn bad_answers_are_refused() {
         for bad in [json!(0), json!("many"), json!(2_000_000_000_000u64)] {
             let a = answers(&[("events_per_month", bad)]);
-            assert!(
-                template_context("serverless-webhook", &a)
-                    .unwrap_err()
-                    .is_invalid_input()
-            );
+            assert!(matches!(
+                template_context("serverless-webhook", &a).unwrap_err(),
+                crate::Error::InvalidInput { .. }
+            ));
         }
         let a = answers(&[("arch", json!("sparc"))]);
         assert!(template_context("serverless-webhook", &a).is_err());

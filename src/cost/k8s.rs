@@ -9,7 +9,8 @@
 
 use serde::Serialize;
 
-use super::{CostError, LineItem, Prices, format, serverless::item};
+use super::{LineItem, Prices, format, invalid, serverless::item};
+use crate::error::Result;
 
 /// The generated team namespace's ResourceQuota.
 pub const TEAM_QUOTA_CPU_M: u32 = 4_000;
@@ -61,37 +62,37 @@ impl Default for K8sInput {
 }
 
 impl K8sInput {
-    pub fn validate(&self) -> Result<(), CostError> {
+    pub fn validate(&self) -> Result<()> {
+        super::check_range("replicas", self.replicas as f64, 1.0, 10_000.0, "replicas")?;
         super::check_range(
-            "--replicas",
-            self.replicas as f64,
-            1.0,
-            10_000.0,
-            "replicas",
-        )?;
-        super::check_range(
-            "--cpu-request",
+            "cpu_request",
             self.cpu_request_m as f64,
             1.0,
             512_000.0,
             "a CPU request in millicores",
         )?;
         super::check_range(
-            "--memory-request",
+            "memory_request",
             self.memory_request_mib as f64,
             1.0,
             33_554_432.0,
             "a memory request in MiB",
         )?;
-        super::check_range("--headroom", self.headroom, 0.0, 0.9, "a headroom share")?;
+        super::check_range("headroom", self.headroom, 0.0, 0.9, "a headroom share")?;
         super::check_range(
-            "--min-nodes",
+            "min_nodes",
             self.min_nodes as f64,
             1.0,
             1000.0,
             "a node count",
         )?;
-        super::check_range("--lcu", self.lcu_per_hour, 0.0, 100_000.0, "LCUs per hour")?;
+        super::check_range(
+            "lcu_per_hour",
+            self.lcu_per_hour,
+            0.0,
+            100_000.0,
+            "LCUs per hour",
+        )?;
         Ok(())
     }
 }
@@ -117,7 +118,7 @@ pub fn reserved_cpu_m(vcpu: f64) -> f64 {
     first + second + third_fourth + rest
 }
 
-pub fn capacity(prices: &Prices, node_type: &str) -> Result<NodeCapacity, CostError> {
+pub fn capacity(prices: &Prices, node_type: &str) -> Result<NodeCapacity> {
     let node = prices.node(node_type)?;
     let allocatable_cpu_m = node.vcpu * 1000.0 - reserved_cpu_m(node.vcpu) - DAEMONSET_CPU_M as f64;
     let allocatable_memory_mib =
@@ -247,7 +248,7 @@ pub(crate) fn platform_items(prices: &Prices, lcu_per_hour: f64) -> Vec<LineItem
     ]
 }
 
-pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostError> {
+pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
     input.validate()?;
     let cap = capacity(prices, &input.node_type)?;
     let f = fit(
@@ -315,23 +316,22 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostEr
     })
 }
 
-/// Parse a Kubernetes CPU quantity (`100m`, `0.5`, `2`) into millicores.
-pub fn parse_cpu(text: &str) -> Result<u32, CostError> {
-    let field = "--cpu-request";
+/// Parse a Kubernetes CPU quantity (`100m`, `0.5`, `2`) into millicores; `field` names the input in errors.
+pub fn parse_cpu(field: &str, text: &str) -> Result<u32> {
     let t = text.trim();
     let (num, scale) = match t.strip_suffix('m') {
         Some(n) => (n, 1.0),
         None => (t, 1000.0),
     };
     let value: f64 = num.parse().map_err(|_| {
-        CostError::input(
+        invalid(
             field,
             format!("'{text}' is not a CPU quantity (e.g. 100m, 0.5 or 2)"),
         )
     })?;
     let milli = value * scale;
     if !(1.0..=512_000.0).contains(&milli) || milli.fract() != 0.0 {
-        return Err(CostError::input(
+        return Err(invalid(
             field,
             format!("'{text}' must be between 1m and 512 CPUs, in whole millicores"),
         ));
@@ -339,9 +339,8 @@ pub fn parse_cpu(text: &str) -> Result<u32, CostError> {
     Ok(milli as u32)
 }
 
-/// Parse a Kubernetes memory quantity (`128Mi`, `1Gi`, `512M`, `1G`) into MiB.
-pub fn parse_memory(text: &str) -> Result<u32, CostError> {
-    let field = "--memory-request";
+/// Parse a Kubernetes memory quantity (`128Mi`, `1Gi`, `512M`, `1G`) into MiB; `field` names the input in errors.
+pub fn parse_memory(field: &str, text: &str) -> Result<u32> {
     let t = text.trim();
     let units: [(&str, f64); 6] = [
         ("Ki", 1.0 / 1024.0),
@@ -355,20 +354,20 @@ pub fn parse_memory(text: &str) -> Result<u32, CostError> {
         .iter()
         .find_map(|(suffix, scale)| t.strip_suffix(suffix).map(|n| (n, *scale)))
         .ok_or_else(|| {
-            CostError::input(
+            invalid(
                 field,
                 format!("'{text}' needs a unit: Mi or Gi (e.g. 128Mi, 1Gi)"),
             )
         })?;
     let value: f64 = num.parse().map_err(|_| {
-        CostError::input(
+        invalid(
             field,
             format!("'{text}' is not a memory quantity (e.g. 128Mi or 1Gi)"),
         )
     })?;
     let mib = (value * scale).ceil();
     if !mib.is_finite() || value <= 0.0 || mib > 33_554_432.0 {
-        return Err(CostError::input(
+        return Err(invalid(
             field,
             format!("'{text}' must be more than 0 and at most 32Ti"),
         ));
@@ -435,17 +434,17 @@ mod tests {
 
     #[test]
     fn quantities_parse_and_bad_ones_are_refused() {
-        assert_eq!(parse_cpu("100m").unwrap(), 100);
-        assert_eq!(parse_cpu("0.5").unwrap(), 500);
-        assert_eq!(parse_cpu("2").unwrap(), 2000);
-        assert_eq!(parse_memory("128Mi").unwrap(), 128);
-        assert_eq!(parse_memory("1Gi").unwrap(), 1024);
-        assert_eq!(parse_memory("1G").unwrap(), 954);
+        assert_eq!(parse_cpu("cpu_request", "100m").unwrap(), 100);
+        assert_eq!(parse_cpu("cpu_request", "0.5").unwrap(), 500);
+        assert_eq!(parse_cpu("cpu_request", "2").unwrap(), 2000);
+        assert_eq!(parse_memory("memory_request", "128Mi").unwrap(), 128);
+        assert_eq!(parse_memory("memory_request", "1Gi").unwrap(), 1024);
+        assert_eq!(parse_memory("memory_request", "1G").unwrap(), 954);
         for bad in ["0", "-1", "abc", "0.0001", "1000000"] {
-            assert!(parse_cpu(bad).unwrap_err().is_invalid_input(), "{bad}");
+            assert!(parse_cpu("cpu_request", bad).is_err(), "{bad}");
         }
         for bad in ["128", "-1Gi", "xMi", "0Mi", "64Ti"] {
-            assert!(parse_memory(bad).unwrap_err().is_invalid_input(), "{bad}");
+            assert!(parse_memory("memory_request", bad).is_err(), "{bad}");
         }
         let e = estimate(
             &prices(),

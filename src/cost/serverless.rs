@@ -8,7 +8,8 @@
 
 use serde::Serialize;
 
-use super::{CostError, LineItem, MAX_EVENTS_PER_MONTH, Prices, check_range, format};
+use super::{LineItem, MAX_EVENTS_PER_MONTH, Prices, check_range, format, invalid};
+use crate::error::Result;
 
 /// Lambda architecture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,14 +26,11 @@ impl Arch {
             Arch::X86_64 => "x86_64",
         }
     }
-    pub fn parse(text: &str) -> Result<Arch, CostError> {
+    pub fn parse(text: &str) -> Result<Arch> {
         match text {
             "arm64" => Ok(Arch::Arm64),
             "x86_64" => Ok(Arch::X86_64),
-            other => Err(CostError::input(
-                "arch",
-                format!("'{other}' is not arm64 or x86_64"),
-            )),
+            other => Err(invalid("arch", format!("'{other}' is not arm64 or x86_64"))),
         }
     }
 }
@@ -69,11 +67,11 @@ impl QueueKind {
             QueueKind::Fifo => "fifo",
         }
     }
-    pub fn parse(text: &str) -> Result<QueueKind, CostError> {
+    pub fn parse(text: &str) -> Result<QueueKind> {
         match text {
             "standard" => Ok(QueueKind::Standard),
             "fifo" => Ok(QueueKind::Fifo),
-            other => Err(CostError::input(
+            other => Err(invalid(
                 "queue",
                 format!("'{other}' is not standard or fifo"),
             )),
@@ -154,84 +152,84 @@ impl ServerlessInput {
     }
 
     /// Refuse values outside what AWS allows or what the model can say anything sensible about.
-    pub fn validate(&self) -> Result<(), CostError> {
+    pub fn validate(&self) -> Result<()> {
         if self.events_per_month == 0 {
-            return Err(CostError::input(
-                "--events-per-month",
+            return Err(invalid(
+                "events_per_month",
                 "must be at least 1 event per month",
             ));
         }
         if self.events_per_month > MAX_EVENTS_PER_MONTH {
-            return Err(CostError::input(
-                "--events-per-month",
+            return Err(invalid(
+                "events_per_month",
                 "is above the model's limit of 10^12 events per month",
             ));
         }
         check_range(
-            "--payload-kb",
+            "payload_kb",
             self.payload_kb,
             0.001,
             1024.0,
             "a payload (SQS holds at most 1 MB)",
         )?;
         check_range(
-            "--memory-mb",
+            "ingest_memory_mb",
             self.ingest_memory_mb as f64,
             128.0,
             10240.0,
             "Lambda memory in MB",
         )?;
         check_range(
-            "--processor-memory-mb",
+            "processor_memory_mb",
             self.processor_memory_mb as f64,
             128.0,
             10240.0,
             "Lambda memory in MB",
         )?;
         check_range(
-            "--duration-ms",
+            "ingest_duration_ms",
             self.ingest_duration_ms,
             1.0,
             900_000.0,
             "a Lambda duration in ms",
         )?;
         check_range(
-            "--processor-duration-ms",
+            "processor_duration_ms",
             self.processor_duration_ms,
             1.0,
             900_000.0,
             "a Lambda duration in ms",
         )?;
         check_range(
-            "--batch-size",
+            "batch_size",
             self.batch_size as f64,
             1.0,
             10_000.0,
             "an SQS batch size",
         )?;
         check_range(
-            "--write-units",
+            "write_units_per_event",
             self.write_units_per_event,
             0.0,
             1000.0,
             "write units per event",
         )?;
         check_range(
-            "--read-units",
+            "read_units_per_event",
             self.read_units_per_event,
             0.0,
             1000.0,
             "read units per event",
         )?;
         check_range(
-            "--log-kb-per-event",
+            "log_kb_per_event",
             self.log_kb_per_event,
             0.0,
             1024.0,
             "log KB per event",
         )?;
         check_range(
-            "--tracing-sample",
+            "tracing_sample",
             self.tracing_sample,
             0.0,
             1.0,
@@ -440,7 +438,7 @@ fn sqs_key(queue: QueueKind) -> &'static str {
 }
 
 /// Estimate one month. Validates the input first.
-pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEstimate, CostError> {
+pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEstimate> {
     input.validate()?;
     let u = Usage::of(input);
     let n = input.events_per_month as f64;
@@ -669,10 +667,7 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
 
 /// The estimate at the reference volumes (10K, 1M, 100M) and at the input's own volume, in that order, without
 /// repeating a volume.
-pub fn at_volumes(
-    prices: &Prices,
-    input: &ServerlessInput,
-) -> Result<Vec<ServerlessEstimate>, CostError> {
+pub fn at_volumes(prices: &Prices, input: &ServerlessInput) -> Result<Vec<ServerlessEstimate>> {
     let mut volumes: Vec<u64> = super::REFERENCE_VOLUMES.to_vec();
     if !volumes.contains(&input.events_per_month) {
         volumes.push(input.events_per_month);
@@ -720,6 +715,7 @@ pub(crate) fn largest_key(items: &[LineItem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn prices() -> Prices {
         Prices::embedded().unwrap()
@@ -853,7 +849,7 @@ mod tests {
         ];
         for input in bad {
             let err = estimate(&p, &input).unwrap_err();
-            assert!(err.is_invalid_input(), "{err}");
+            assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
         }
     }
 
