@@ -8,12 +8,14 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::failure::Outcome;
 
+mod report;
+
 use scaffold::Error;
 use scaffold::advise::{self, AdviseInput, AdvisePartial, Traffic};
 use scaffold::cost::compare::{self, ContainerAssumptions};
-use scaffold::cost::k8s::{self, K8sInput};
+use scaffold::cost::kubernetes::{self as k8s, K8sInput};
 use scaffold::cost::serverless::{self, ApiKind, Arch, QueueKind, ServerlessInput};
-use scaffold::cost::{Prices, format, parse_events};
+use scaffold::cost::{Prices, parse_events};
 
 /// `scaffold cost`: what a generated project costs to run per month, from a dated, sourced price table.
 #[derive(Debug, Args)]
@@ -332,7 +334,7 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
                     "volumes": volumes,
                 }));
             }
-            Ok(format::serverless_report(
+            Ok(report::serverless_report(
                 &prices,
                 &main,
                 &volumes,
@@ -356,7 +358,7 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
                     &serde_json::json!({ "kind": "k8s-platform", "prices": prices.origin, "estimate": e }),
                 );
             }
-            Ok(format::k8s_report(&prices, &e, a.common.explain))
+            Ok(report::k8s_report(&prices, &e, a.common.explain))
         }
         CostCommand::Compare(a) => {
             let prices = load_prices(&a.common.prices)?;
@@ -374,7 +376,7 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
             if a.common.json {
                 return to_json(&c);
             }
-            Ok(format::compare_report(&c, a.common.explain))
+            Ok(report::compare_report(&c, a.common.explain))
         }
     }
 }

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::compare::{self, ContainerAssumptions, Platform};
-use super::k8s::{self, K8sInput};
+use super::kubernetes::{self as k8s, K8sInput};
 use super::serverless::{self, Arch, QueueKind, ServerlessInput};
 use super::{Prices, REFERENCE_VOLUMES, format, invalid};
 use crate::error::Result;

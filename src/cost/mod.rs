@@ -1,14 +1,18 @@
-//! Cost model for the two project kinds.
-//!
-//! The numbers behind `scaffold cost`, `scaffold advise` and the cost pages of generated projects come from here
-//! and nowhere else, so a README and the command line never disagree. The library computes and returns values and
-//! strings; it never prints. Prices are data (`templates/pricing/aws-us-east-1.toml`, embedded at build time, or a
+//! The cost engine: the figures behind `scaffold cost`, `scaffold advise` and the cost pages of generated projects
+//! come from here and nowhere else, so a README and the command line never disagree. It computes and returns
+//! values; it never prints. Prices are data (`templates/pricing/aws-us-east-1.toml`, embedded at build time, or a
 //! user's own table with the same keys).
+//!
+//! Each module uses only those listed before it: [`format`] (number formatting) and [`prices`] (the table); the
+//! models [`serverless`] and [`kubernetes`]; the container side of a comparison ([`containers`]), the
+//! [`breakeven`] search and [`compare`]; and [`context`], the `cost` value templates see.
 
+pub mod breakeven;
 pub mod compare;
+pub mod containers;
 pub mod context;
 pub mod format;
-pub mod k8s;
+pub mod kubernetes;
 pub mod prices;
 pub mod serverless;
 
@@ -47,6 +51,36 @@ pub struct LineItem {
     pub usd: f64,
     /// How the figure is computed, with the numbers filled in.
     pub formula: String,
+}
+
+/// A line item.
+pub(crate) fn item(
+    key: &str,
+    label: &str,
+    quantity: f64,
+    unit: &str,
+    usd: f64,
+    formula: String,
+) -> LineItem {
+    LineItem {
+        key: key.into(),
+        label: label.into(),
+        quantity,
+        unit: unit.into(),
+        usd,
+        formula,
+    }
+}
+
+/// The key of the largest line item; ties keep the first in display order, so the answer is deterministic.
+pub(crate) fn largest_key(items: &[LineItem]) -> String {
+    let mut best: Option<&LineItem> = None;
+    for i in items {
+        if best.is_none_or(|b| i.usd > b.usd) {
+            best = Some(i);
+        }
+    }
+    best.map(|i| i.key.clone()).unwrap_or_default()
 }
 
 /// Parse a monthly event count: `1000000`, `1_000_000`, `1,000,000`, `10K`, `1M`, `2.5M`, `1B`, `1e6`.

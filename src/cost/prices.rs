@@ -365,6 +365,11 @@ impl Prices {
         }
     }
 
+    /// Seconds in the table's billing month (`hours_per_month` x 3600).
+    pub fn seconds_per_month(&self) -> f64 {
+        self.hours_per_month * 3600.0
+    }
+
     /// An always-free allowance by key (0 when absent).
     pub fn free(&self, key: &str) -> f64 {
         self.free_tier.get(key).map(|a| a.amount).unwrap_or(0.0)

@@ -1,4 +1,4 @@
-//! Monthly cost of running the `k8s-platform` kind's workload on EKS: worker nodes sized to fit the pods'
+//! Monthly cost of a workload on EKS, the model `kubernetes`: worker nodes sized to fit the pods'
 //! requests with headroom, the control plane, and one Application Load Balancer; plus what a team namespace's
 //! ResourceQuota allows a team to spend.
 //!
@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::{LineItem, Prices, format, invalid, serverless::item};
+use super::{LineItem, Prices, format, invalid, item, largest_key};
 use crate::error::Result;
 
 /// The generated team namespace's ResourceQuota.
@@ -285,7 +285,7 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
     )];
     items.extend(platform_items(prices, input.lcu_per_hour));
     let total_usd = items.iter().map(|i| i.usd).sum();
-    let largest = super::serverless::largest_key(&items);
+    let largest = largest_key(&items);
 
     let quota_share = node_share(&cap, TEAM_QUOTA_CPU_M as f64, TEAM_QUOTA_MEMORY_MIB as f64);
     let replica_share = node_share(

@@ -1,0 +1,245 @@
+//! The container side of a comparison: the same ingest and processor code as long-running tasks behind an
+//! Application Load Balancer, sized for peak traffic with a floor of tasks for availability, on Fargate (a managed
+//! container platform) or as pods on EKS nodes. Only API Gateway and Lambda go away when the code moves to
+//! containers; the queue, the table, the logs and the traces stay, so this side carries them too.
+
+use serde::Serialize;
+
+use crate::cost::kubernetes;
+use crate::cost::serverless::{Arch, ServerlessEstimate};
+use crate::cost::{LineItem, Prices, check_range, format, item};
+use crate::error::Result;
+
+/// How the container side is sized.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerAssumptions {
+    pub task_vcpu: f64,
+    pub task_memory_gb: f64,
+    pub min_tasks: u32,
+    /// Events per second one task sustains (ingest and processing together).
+    pub events_per_task_second: f64,
+    /// Peak rate over the monthly average the fleet is sized for.
+    pub peak_factor: f64,
+    /// Node size for the EKS side.
+    pub node_type: String,
+}
+
+impl Default for ContainerAssumptions {
+    fn default() -> Self {
+        ContainerAssumptions {
+            task_vcpu: 0.5,
+            task_memory_gb: 1.0,
+            min_tasks: 2,
+            events_per_task_second: 50.0,
+            peak_factor: 3.0,
+            node_type: kubernetes::DEFAULT_NODE_TYPE.into(),
+        }
+    }
+}
+
+impl ContainerAssumptions {
+    pub fn validate(&self) -> Result<()> {
+        check_range("task_vcpu", self.task_vcpu, 0.25, 16.0, "vCPUs per task")?;
+        check_range(
+            "task_memory_gb",
+            self.task_memory_gb,
+            0.5,
+            120.0,
+            "GB per task",
+        )?;
+        check_range(
+            "min_tasks",
+            self.min_tasks as f64,
+            1.0,
+            1000.0,
+            "a task count",
+        )?;
+        check_range(
+            "events_per_task_second",
+            self.events_per_task_second,
+            0.1,
+            100_000.0,
+            "events per second per task",
+        )?;
+        check_range(
+            "peak_factor",
+            self.peak_factor,
+            1.0,
+            100.0,
+            "a peak over average ratio",
+        )?;
+        Ok(())
+    }
+
+    /// Tasks needed at a monthly volume.
+    pub fn tasks(&self, prices: &Prices, events_per_month: u64) -> u32 {
+        let peak = events_per_month as f64 / prices.seconds_per_month() * self.peak_factor;
+        ((peak / self.events_per_task_second).ceil() as u32).max(self.min_tasks)
+    }
+}
+
+/// One container platform's monthly cost.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlatformCost {
+    pub platform: String,
+    pub tasks: u32,
+    /// What a task is called on this platform: "tasks" or "pods".
+    pub task_noun: String,
+    pub items: Vec<LineItem>,
+    /// Queue, table, logs and traces: the same as on the serverless side.
+    pub shared_usd: f64,
+    pub total_usd: f64,
+}
+
+/// Which container platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Fargate,
+    Eks,
+}
+
+impl Platform {
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Fargate => "containers on Fargate",
+            Platform::Eks => "containers on EKS (k8s-platform)",
+        }
+    }
+}
+
+/// LCU-hours per month for a webhook stream: each event a new connection (25 per second per LCU) or its bytes
+/// (1 GB per hour per LCU), whichever is larger.
+pub fn lcu_hours(prices: &Prices, events_per_month: u64, payload_kb: f64) -> f64 {
+    let n = events_per_month as f64;
+    let by_connections = n / (25.0 * 3600.0);
+    let by_bytes = n * payload_kb / 1_000_000.0;
+    let _ = prices;
+    by_connections.max(by_bytes)
+}
+
+pub fn platform_cost(
+    prices: &Prices,
+    platform: Platform,
+    serverless: &ServerlessEstimate,
+    assumptions: &ContainerAssumptions,
+) -> Result<PlatformCost> {
+    let input = &serverless.input;
+    let n = input.events_per_month;
+    let h = prices.hours_per_month;
+    let tasks = assumptions.tasks(prices, n);
+    let lcu_h = lcu_hours(prices, n, input.payload_kb);
+    let alb = prices.get("alb_hour");
+    let lcu = prices.get("alb_lcu");
+    let mut items = Vec::new();
+    match platform {
+        Platform::Fargate => {
+            let (cpu_key, mem_key) = match input.arch {
+                Arch::Arm64 => ("fargate_arm64_vcpu", "fargate_arm64_memory"),
+                Arch::X86_64 => ("fargate_x86_64_vcpu", "fargate_x86_64_memory"),
+            };
+            let cpu = prices.get(cpu_key);
+            let mem = prices.get(mem_key);
+            let vcpu_h = tasks as f64 * assumptions.task_vcpu * h;
+            let gb_h = tasks as f64 * assumptions.task_memory_gb * h;
+            items.push(item(
+                "tasks",
+                &format!("Fargate tasks ({})", input.arch.as_str()),
+                tasks as f64,
+                "tasks",
+                cpu.cost(vcpu_h) + mem.cost(gb_h),
+                format!(
+                    "{tasks} tasks x {} hours x ({} vCPU x {} + {} GB x {})",
+                    format::plain(h),
+                    format::plain(assumptions.task_vcpu),
+                    cpu.describe(),
+                    format::plain(assumptions.task_memory_gb),
+                    mem.describe()
+                ),
+            ));
+        }
+        Platform::Eks => {
+            let cap = kubernetes::capacity(prices, &assumptions.node_type)?;
+            let cpu_m = (assumptions.task_vcpu * 1000.0).round() as u32;
+            let mem_mib =
+                (assumptions.task_memory_gb * 1000.0 * 1000.0 * 1000.0 / 1_048_576.0).ceil() as u32;
+            let fit = kubernetes::fit(&cap, tasks, cpu_m, mem_mib, 0.2, 2);
+            items.push(item(
+                "nodes",
+                &format!("Worker nodes ({})", assumptions.node_type),
+                fit.nodes as f64,
+                "nodes",
+                fit.nodes as f64 * cap.usd_per_hour * h,
+                format!(
+                    "{} nodes for {tasks} pods of {cpu_m}m / {mem_mib} MiB (bound by {}) x {} per hour x {} hours",
+                    fit.nodes, fit.bound_by, format::rate(cap.usd_per_hour), format::plain(h)
+                ),
+            ));
+            let cp = prices.get("eks_control_plane");
+            items.push(item(
+                "control_plane",
+                "EKS control plane",
+                h,
+                "cluster-hours",
+                cp.cost(h),
+                format!("1 cluster x {} hours x {}", format::plain(h), cp.describe()),
+            ));
+        }
+    }
+    items.push(item(
+        "load_balancer",
+        "Application Load Balancer",
+        h,
+        "hours",
+        alb.cost(h) + lcu.cost(lcu_h),
+        format!(
+            "{} hours x {} + {} LCU-hours (max of events / 90,000 for new connections and GB processed) x {}",
+            format::plain(h), alb.describe(), format::plain(round6(lcu_h)), lcu.describe()
+        ),
+    ));
+    let shared_usd = serverless.shared_usd();
+    items.push(item(
+        "shared",
+        "Queue, table, logs, traces (same as serverless)",
+        1.0,
+        "set",
+        shared_usd,
+        "SQS + DynamoDB + CloudWatch Logs + X-Ray, as computed for the serverless side".into(),
+    ));
+    let total_usd = items.iter().map(|i| i.usd).sum();
+    Ok(PlatformCost {
+        platform: platform.label().into(),
+        tasks,
+        task_noun: match platform {
+            Platform::Fargate => "tasks".into(),
+            Platform::Eks => "pods".into(),
+        },
+        items,
+        shared_usd,
+        total_usd,
+    })
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::serverless::{self, ServerlessInput};
+
+    fn prices() -> Prices {
+        Prices::embedded().unwrap()
+    }
+
+    #[test]
+    fn two_arm_tasks_cost_what_the_reference_says() {
+        let p = prices();
+        let s = serverless::estimate(&p, &ServerlessInput::default()).unwrap();
+        let c = platform_cost(&p, Platform::Fargate, &s, &ContainerAssumptions::default()).unwrap();
+        assert_eq!(c.tasks, 2);
+        // 2 x 730 x (0.5 x 0.03238 + 1 x 0.00356) = 28.835
+        assert!((c.items[0].usd - 28.835).abs() < 1e-9, "{}", c.items[0].usd);
+    }
+}
