@@ -452,6 +452,9 @@ pub struct CostSummary {
     pub break_even_eks: Option<u64>,
     pub peak_factor: f64,
     pub command: String,
+    /// The price table's billing month, for the per-second rates of the report.
+    #[serde(skip)]
+    pub hours_per_month: f64,
 }
 
 /// The result of `scaffold advise`.
@@ -723,6 +726,7 @@ pub fn advise(prices: &Prices, input: &AdviseInput) -> Result<Advice, Error> {
             input.events_per_month,
             format::plain(input.traffic.peak_factor())
         ),
+        hours_per_month: prices.hours_per_month,
     };
     Ok(Advice {
         input: input.clone(),
@@ -774,9 +778,14 @@ pub fn report(a: &Advice) -> String {
     out.push_str(&format::break_even_sentence(
         "Fargate",
         c.break_even_fargate,
+        c.hours_per_month,
     ));
     out.push_str("  ");
-    out.push_str(&format::break_even_sentence("EKS", c.break_even_eks));
+    out.push_str(&format::break_even_sentence(
+        "EKS",
+        c.break_even_eks,
+        c.hours_per_month,
+    ));
     let _ = writeln!(out, "  Details: {}", c.command);
     out.push_str("\nWhat would change the answer:\n");
     if a.would_change.is_empty() {

@@ -170,6 +170,12 @@ pub struct CompareArgs {
     /// Worker node size for the EKS side.
     #[arg(long, default_value = k8s::DEFAULT_NODE_TYPE)]
     pub node_type: String,
+    /// Share of EKS node capacity kept free, 0 to 0.9.
+    #[arg(long, default_value_t = k8s::DEFAULT_HEADROOM, allow_negative_numbers = true)]
+    pub headroom: f64,
+    /// Fewest EKS nodes, for availability.
+    #[arg(long, default_value_t = k8s::DEFAULT_MIN_NODES as i64, allow_negative_numbers = true)]
+    pub min_nodes: i64,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -370,13 +376,15 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
                 events_per_task_second: a.events_per_task_second,
                 peak_factor: a.peak_factor,
                 node_type: a.node_type.clone(),
+                headroom: a.headroom,
+                min_nodes: whole("min_nodes", a.min_nodes, 1, 1000)?,
             };
             prices.node(&assumptions.node_type)?;
             let c = compare::compare(&prices, &input, &assumptions)?;
             if a.common.json {
                 return to_json(&c);
             }
-            Ok(report::compare_report(&c, a.common.explain))
+            Ok(report::compare_report(&prices, &c, a.common.explain))
         }
     }
 }

@@ -62,8 +62,8 @@ pub fn compare(
         ),
         "Containers sit behind one Application Load Balancer; each event opens a new connection (25 per second per LCU) unless its bytes (1 GB per hour per LCU) weigh more.".into(),
         format!(
-            "EKS: one cluster of {} nodes with 20% headroom, at least 2 nodes, plus the control plane; an existing shared cluster would only add nodes.",
-            a.node_type
+            "EKS: one cluster of {} nodes with {}% headroom, at least {} nodes, plus the control plane; an existing shared cluster would only add nodes.",
+            a.node_type, format::plain(a.headroom * 100.0), a.min_nodes
         ),
         "Not counted on either side: data transfer out, NAT gateways, container images, CI, and the people who run each platform.".into(),
     ];
@@ -109,5 +109,26 @@ mod tests {
         .unwrap();
         assert_eq!(big.cheapest, "fargate");
         assert!(!c.assumptions.is_empty());
+    }
+
+    #[test]
+    fn the_assumptions_state_the_eks_sizing_used() {
+        let c = compare(
+            &prices(),
+            &ServerlessInput::default(),
+            &ContainerAssumptions {
+                headroom: 0.3,
+                min_nodes: 3,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let eks = c
+            .assumptions
+            .iter()
+            .find(|a| a.starts_with("EKS:"))
+            .unwrap();
+        assert!(eks.contains("30% headroom, at least 3 nodes"), "{eks}");
+        assert_eq!(c.eks.items[0].quantity, 3.0);
     }
 }

@@ -22,6 +22,10 @@ pub struct ContainerAssumptions {
     pub peak_factor: f64,
     /// Node size for the EKS side.
     pub node_type: String,
+    /// Share of each EKS node's allocatable capacity kept free, as for the `kubernetes` model.
+    pub headroom: f64,
+    /// Fewest EKS nodes, for availability.
+    pub min_nodes: u32,
 }
 
 impl Default for ContainerAssumptions {
@@ -33,6 +37,8 @@ impl Default for ContainerAssumptions {
             events_per_task_second: 50.0,
             peak_factor: 3.0,
             node_type: kubernetes::DEFAULT_NODE_TYPE.into(),
+            headroom: kubernetes::DEFAULT_HEADROOM,
+            min_nodes: kubernetes::DEFAULT_MIN_NODES,
         }
     }
 }
@@ -67,6 +73,14 @@ impl ContainerAssumptions {
             1.0,
             100.0,
             "a peak over average ratio",
+        )?;
+        check_range("headroom", self.headroom, 0.0, 0.9, "a headroom share")?;
+        check_range(
+            "min_nodes",
+            self.min_nodes as f64,
+            1.0,
+            1000.0,
+            "a node count",
         )?;
         Ok(())
     }
@@ -110,11 +124,10 @@ impl Platform {
 
 /// LCU-hours per month for a webhook stream: each event a new connection (25 per second per LCU) or its bytes
 /// (1 GB per hour per LCU), whichever is larger.
-pub fn lcu_hours(prices: &Prices, events_per_month: u64, payload_kb: f64) -> f64 {
+pub fn lcu_hours(events_per_month: u64, payload_kb: f64) -> f64 {
     let n = events_per_month as f64;
     let by_connections = n / (25.0 * 3600.0);
     let by_bytes = n * payload_kb / 1_000_000.0;
-    let _ = prices;
     by_connections.max(by_bytes)
 }
 
@@ -128,7 +141,7 @@ pub fn platform_cost(
     let n = input.events_per_month;
     let h = prices.hours_per_month;
     let tasks = assumptions.tasks(prices, n);
-    let lcu_h = lcu_hours(prices, n, input.payload_kb);
+    let lcu_h = lcu_hours(n, input.payload_kb);
     let alb = prices.get("alb_hour");
     let lcu = prices.get("alb_lcu");
     let mut items = Vec::new();
@@ -163,7 +176,14 @@ pub fn platform_cost(
             let cpu_m = (assumptions.task_vcpu * 1000.0).round() as u32;
             let mem_mib =
                 (assumptions.task_memory_gb * 1000.0 * 1000.0 * 1000.0 / 1_048_576.0).ceil() as u32;
-            let fit = kubernetes::fit(&cap, tasks, cpu_m, mem_mib, 0.2, 2);
+            let fit = kubernetes::fit(
+                &cap,
+                tasks,
+                cpu_m,
+                mem_mib,
+                assumptions.headroom,
+                assumptions.min_nodes,
+            );
             items.push(item(
                 "nodes",
                 &format!("Worker nodes ({})", assumptions.node_type),
@@ -241,5 +261,34 @@ mod tests {
         assert_eq!(c.tasks, 2);
         // 2 x 730 x (0.5 x 0.03238 + 1 x 0.00356) = 28.835
         assert!((c.items[0].usd - 28.835).abs() < 1e-9, "{}", c.items[0].usd);
+    }
+
+    #[test]
+    fn the_eks_side_fits_pods_with_the_given_headroom_and_node_floor() {
+        let p = prices();
+        let s = serverless::estimate(&p, &ServerlessInput::default()).unwrap();
+        let nodes = |a: &ContainerAssumptions| {
+            let c = platform_cost(&p, Platform::Eks, &s, a).unwrap();
+            c.items[0].quantity
+        };
+        let defaults = ContainerAssumptions::default();
+        assert_eq!(nodes(&defaults), 2.0);
+        // Once fixed at 2 nodes and 20% headroom whatever was asked.
+        let floor = ContainerAssumptions {
+            min_nodes: 5,
+            ..defaults.clone()
+        };
+        assert_eq!(nodes(&floor), 5.0);
+        // 40 pods of 500m on 1,805m nodes: 20,300m over 1,444m usable is 15 nodes, over 902.5m usable 23.
+        let busy = ContainerAssumptions {
+            min_tasks: 40,
+            ..defaults.clone()
+        };
+        let roomy = ContainerAssumptions {
+            headroom: 0.5,
+            ..busy.clone()
+        };
+        assert_eq!(nodes(&busy), 15.0);
+        assert_eq!(nodes(&roomy), 23.0);
     }
 }

@@ -273,7 +273,14 @@ Prices, formulas and what to change at scale: [docs/cost-model.md](docs/cost-mod
         "hours_per_month": prices.hours_per_month,
         "origin": prices.origin,
         "workload": input,
-        "containers": assumptions,
+        "containers": {
+            "task_vcpu": assumptions.task_vcpu,
+            "task_memory_gb": assumptions.task_memory_gb,
+            "min_tasks": assumptions.min_tasks,
+            "events_per_task_second": assumptions.events_per_task_second,
+            "peak_factor": assumptions.peak_factor,
+            "node_type": assumptions.node_type,
+        },
         "prices": price_list.iter().map(|p| (p["key"].as_str().unwrap_or_default().to_string(), p.clone())).collect::<Map<String, Value>>(),
         "free_tier": free_list.iter().map(|f| (f["key"].as_str().unwrap_or_default().to_string(), f.clone())).collect::<Map<String, Value>>(),
     });

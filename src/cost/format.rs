@@ -86,13 +86,19 @@ pub fn platform_totals(out: &mut String, widths: (usize, usize), rows: &[(&str, 
     }
 }
 
-/// `Break-even against Fargate: 35,811,234 events per month (13.6 per second on average).`
-pub fn break_even_sentence(platform: &str, events: Option<u64>) -> String {
+/// Events a second on average, for `events_per_month` spread over a month of `hours_per_month` hours.
+pub fn per_second(events_per_month: u64, hours_per_month: f64) -> f64 {
+    events_per_month as f64 / (hours_per_month * 3600.0)
+}
+
+/// `Break-even against Fargate: 35,811,234 events per month (13.6 per second on average).`, the rate over the
+/// price table's month of `hours_per_month` hours.
+pub fn break_even_sentence(platform: &str, events: Option<u64>, hours_per_month: f64) -> String {
     match events {
         Some(n) => format!(
             "Break-even against {platform}: {} events per month ({} per second on average); above it containers cost less.\n",
             thousands(n),
-            trim_zeros(format!("{:.1}", n as f64 / (730.0 * 3600.0)))
+            decimals(per_second(n, hours_per_month), 1)
         ),
         None => format!(
             "Break-even against {platform}: none up to 10^12 events per month; serverless stays cheaper.\n"
@@ -103,6 +109,18 @@ pub fn break_even_sentence(platform: &str, events: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_break_even_rate_uses_the_month_it_is_given() {
+        // 36M events over 730 hours is 13.7 a second; over a 720-hour month, 13.9.
+        assert!(
+            break_even_sentence("Fargate", Some(36_000_000), 730.0).contains("(13.7 per second")
+        );
+        assert!(
+            break_even_sentence("Fargate", Some(36_000_000), 720.0).contains("(13.9 per second")
+        );
+        assert!(break_even_sentence("EKS", None, 720.0).contains("none up to 10^12"));
+    }
 
     #[test]
     fn money_rounds_to_cents_with_separators() {

@@ -31,6 +31,10 @@ pub const ADDON_MEMORY_MIB: u32 = 230;
 pub const ADDON_PODS: u32 = 3;
 /// The default node size.
 pub const DEFAULT_NODE_TYPE: &str = "m7g.large";
+/// Share of node capacity kept free by default, for rollouts, spikes and failover.
+pub const DEFAULT_HEADROOM: f64 = 0.2;
+/// Fewest nodes by default, so a node can fail.
+pub const DEFAULT_MIN_NODES: u32 = 2;
 
 /// The workload.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,8 +58,8 @@ impl Default for K8sInput {
             cpu_request_m: CHART_CPU_REQUEST_M,
             memory_request_mib: CHART_MEMORY_REQUEST_MIB,
             node_type: DEFAULT_NODE_TYPE.into(),
-            headroom: 0.2,
-            min_nodes: 2,
+            headroom: DEFAULT_HEADROOM,
+            min_nodes: DEFAULT_MIN_NODES,
             lcu_per_hour: 1.0,
         }
     }

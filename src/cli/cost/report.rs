@@ -221,7 +221,7 @@ fn platform_block(out: &mut String, p: &PlatformCost) {
 }
 
 /// The report of `scaffold cost compare`.
-pub fn compare_report(c: &Comparison, explain: bool) -> String {
+pub fn compare_report(prices: &Prices, c: &Comparison, explain: bool) -> String {
     let mut out = String::new();
     let s = &c.serverless;
     let _ = writeln!(
@@ -250,8 +250,9 @@ pub fn compare_report(c: &Comparison, explain: bool) -> String {
         money(s.moving_usd()),
         money(s.shared_usd())
     );
-    out.push_str(&break_even_sentence("Fargate", c.break_even_fargate));
-    out.push_str(&break_even_sentence("EKS", c.break_even_eks));
+    let hours = prices.hours_per_month;
+    out.push_str(&break_even_sentence("Fargate", c.break_even_fargate, hours));
+    out.push_str(&break_even_sentence("EKS", c.break_even_eks, hours));
     out.push_str("\nServerless line items:\n");
     items_table(&mut out, &s.items, s.total_usd);
     platform_block(&mut out, &c.fargate);
