@@ -37,30 +37,18 @@ pub struct Derived {
     pub settings: std::collections::BTreeMap<String, toml::Value>,
     /// The figures of the kind's cost model for these answers; absent for a kind without `[cost]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost: Option<serde_json::Value>,
+    pub cost: Option<cost::context::CostContext>,
 }
 
-/// The values templates may use beside the answers: `settings` for every kind, and `cost` for a kind whose
-/// manifest declares a cost model.
+/// The values templates may use beside the answers, read from the manifest: `settings` for every kind, and
+/// `cost` for a kind that declares a cost model.
 pub fn derived_context(
     kind: &Kind,
     answers: &Answers,
 ) -> Result<serde_json::Map<String, serde_json::Value>> {
-    let cost =
-        cost::template_context(kind.name(), &answers.to_json_map()).map_err(|e| match e {
-            Error::InvalidInput { .. } => Error::InvalidAnswer {
-                key: "cost model".into(),
-                message: e.to_string(),
-            },
-            Error::Embedded { .. } => e,
-            other => Error::Template {
-                kind: kind.name().to_string(),
-                message: format!("computing the cost figures: {other}"),
-            },
-        })?;
     let derived = Derived {
         settings: kind.manifest.settings.clone(),
-        cost,
+        cost: cost::template_context(kind, answers)?,
     };
     match serde_json::to_value(&derived) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
@@ -75,4 +63,41 @@ pub fn derived_context(
 pub fn build_plan(kind: &Kind, answers: &Answers, record: &plan::Record) -> Result<Plan> {
     let extra = derived_context(kind, answers)?;
     plan::build(kind, answers, extra, record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use answers::{Given, resolve};
+
+    fn kind(extra: &str) -> Kind {
+        let text = format!("kind = \"k\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n{extra}");
+        Kind {
+            manifest: toml::from_str(&text).unwrap(),
+            files: Vec::new(),
+            presets: Vec::new(),
+        }
+    }
+
+    fn context_of(kind: &Kind) -> serde_json::Map<String, serde_json::Value> {
+        let given = Given {
+            file: None,
+            sets: vec![("name".into(), "x".into())],
+        };
+        derived_context(kind, &resolve(kind, &given, None).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_kind_gets_its_settings_and_only_a_priced_one_gets_cost() {
+        let plain = context_of(&kind("[settings]\nmemory_mb = 512\n"));
+        assert_eq!(plain["settings"]["memory_mb"], 512);
+        assert!(!plain.contains_key("cost"));
+        assert_eq!(context_of(&kind("")).len(), 1);
+        let priced = context_of(&kind(
+            "[settings]\nmemory_mb = 512\n[cost]\nmodel = \"serverless\"\n\
+             [cost.inputs]\ningest_memory_mb = { setting = \"memory_mb\" }\n",
+        ));
+        assert_eq!(priced["cost"]["workload"]["ingest_memory_mb"], 512);
+        assert_eq!(priced["cost"]["differs"]["ingest_memory_mb"], true);
+    }
 }

@@ -1,5 +1,5 @@
-//! Render the cost pages of both kinds with strict Handlebars and the cost context, then run the generated
-//! project's own cost test (stdlib Python) on the result.
+//! Render the cost pages of both kinds with the engine's strict Handlebars and the context `scaffold new` gives
+//! them, then run the generated project's own cost test (stdlib Python) on the result.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -7,27 +7,39 @@ use std::process::Command;
 use handlebars::Handlebars;
 use serde_json::{Map, Value, json};
 
+use scaffold::answers::{Given, resolve};
+use scaffold::{Catalog, Source};
+
 fn templates() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")
 }
 
 fn registry() -> Handlebars<'static> {
-    let mut hb = Handlebars::new();
-    hb.set_strict_mode(true);
-    hb.register_escape_fn(handlebars::no_escape);
-    hb
+    scaffold::engine::registry()
 }
 
+/// Renders `files` of `kind` with the context `scaffold new` would give them: the answers (validated, defaults
+/// filled in), `settings` and `cost`.
 fn render(kind: &str, answers: &Map<String, Value>, files: &[&str], out: &Path) {
-    let mut context = answers.clone();
-    context.insert("kind".into(), json!(kind));
-    let cost = scaffold::cost::template_context(kind, answers)
-        .expect("context")
-        .expect("kind has a cost model");
-    context.insert("cost".into(), cost);
+    let catalog = Catalog::load(&Source::Embedded).unwrap();
+    let kind = catalog.get(kind).unwrap();
+    let sets = answers
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (k.clone(), text)
+        })
+        .collect();
+    let answers = resolve(kind, &Given { file: None, sets }, None).expect("answers");
+    let derived = scaffold::derived_context(kind, &answers).expect("context");
+    assert!(derived.contains_key("cost"), "kind has a cost model");
+    let context = scaffold::plan::context(kind, &answers, derived);
     let hb = registry();
     for file in files {
-        let source = templates().join(kind).join("files").join(file);
+        let source = templates().join(kind.name()).join("files").join(file);
         let text = std::fs::read_to_string(&source).unwrap();
         let (target, body) = match file.strip_suffix(".hbs") {
             Some(stripped) => (

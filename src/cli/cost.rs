@@ -13,6 +13,7 @@ mod report;
 use scaffold::Error;
 use scaffold::advise::{self, AdviseInput, AdvisePartial, Traffic};
 use scaffold::cost::compare::{self, ContainerAssumptions};
+use scaffold::cost::format::plain;
 use scaffold::cost::kubernetes::{self as k8s, K8sInput};
 use scaffold::cost::serverless::{self, ApiKind, Arch, QueueKind, ServerlessInput};
 use scaffold::cost::{Prices, parse_events};
@@ -319,6 +320,71 @@ impl WorkloadArgs {
     }
 }
 
+/// The `scaffold cost` flags that reproduce this workload (defaults left out), after `--events-per-month N`.
+pub fn command_flags(input: &ServerlessInput) -> String {
+    let d = ServerlessInput::default();
+    let mut flags = format!("--events-per-month {}", input.events_per_month);
+    let mut add = |name: &str, value: String, default: String| {
+        if value != default {
+            flags.push_str(&format!(" --{name} {value}"));
+        }
+    };
+    add("payload-kb", plain(input.payload_kb), plain(d.payload_kb));
+    add("arch", input.arch.as_str().into(), d.arch.as_str().into());
+    add("api", input.api.as_str().into(), d.api.as_str().into());
+    add(
+        "queue",
+        input.queue.as_str().into(),
+        d.queue.as_str().into(),
+    );
+    add(
+        "memory-mb",
+        input.ingest_memory_mb.to_string(),
+        d.ingest_memory_mb.to_string(),
+    );
+    add(
+        "duration-ms",
+        plain(input.ingest_duration_ms),
+        plain(d.ingest_duration_ms),
+    );
+    add(
+        "processor-memory-mb",
+        input.processor_memory_mb.to_string(),
+        d.processor_memory_mb.to_string(),
+    );
+    add(
+        "processor-duration-ms",
+        plain(input.processor_duration_ms),
+        plain(d.processor_duration_ms),
+    );
+    add(
+        "batch-size",
+        input.batch_size.to_string(),
+        d.batch_size.to_string(),
+    );
+    add(
+        "write-units",
+        plain(input.write_units_per_event),
+        plain(d.write_units_per_event),
+    );
+    add(
+        "read-units",
+        plain(input.read_units_per_event),
+        plain(d.read_units_per_event),
+    );
+    add(
+        "log-kb-per-event",
+        plain(input.log_kb_per_event),
+        plain(d.log_kb_per_event),
+    );
+    add(
+        "tracing-sample",
+        plain(input.tracing_sample),
+        plain(d.tracing_sample),
+    );
+    flags
+}
+
 fn to_json(value: &impl serde::Serialize) -> Outcome<String> {
     Ok(serde_json::to_string_pretty(value).expect("reports serialise to JSON") + "\n")
 }
@@ -335,7 +401,7 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
                 return to_json(&serde_json::json!({
                     "kind": "serverless-webhook",
                     "prices": prices.origin,
-                    "command": format!("scaffold cost serverless-webhook {}", serverless::command_flags(&input)),
+                    "command": format!("scaffold cost serverless-webhook {}", command_flags(&input)),
                     "estimate": main,
                     "volumes": volumes,
                 }));
@@ -357,6 +423,7 @@ pub fn run_cost(args: &CostArgs) -> Outcome<String> {
                 headroom: a.headroom,
                 min_nodes: whole("min_nodes", a.min_nodes, 1, 1000)?,
                 lcu_per_hour: a.lcu,
+                ..K8sInput::default()
             };
             let e = k8s::estimate(&prices, &input)?;
             if a.common.json {

@@ -7,8 +7,24 @@ use serde::Serialize;
 
 use crate::cost::kubernetes;
 use crate::cost::serverless::{Arch, ServerlessEstimate};
-use crate::cost::{LineItem, Prices, check_range, format, item};
+use crate::cost::{InputSpec, InputType, LineItem, Prices, Values, check_range, format, item};
 use crate::error::Result;
+
+/// Every input of the container side, by the names of [`ContainerAssumptions`]' fields.
+pub const INPUTS: [InputSpec; 8] = [
+    spec("peak_factor", InputType::Number),
+    spec("task_vcpu", InputType::Number),
+    spec("task_memory_gb", InputType::Number),
+    spec("events_per_task_second", InputType::Number),
+    spec("min_tasks", InputType::Whole),
+    spec("node_type", InputType::Name),
+    spec("headroom", InputType::Number),
+    spec("min_nodes", InputType::Whole),
+];
+
+const fn spec(name: &'static str, kind: InputType) -> InputSpec {
+    InputSpec { name, kind }
+}
 
 /// How the container side is sized.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,6 +60,39 @@ impl Default for ContainerAssumptions {
 }
 
 impl ContainerAssumptions {
+    /// The sizing `values` describe, the defaults for what they leave out. Validated.
+    pub fn from_values(values: &Values) -> Result<ContainerAssumptions> {
+        let d = ContainerAssumptions::default();
+        let a = ContainerAssumptions {
+            task_vcpu: values.number("task_vcpu")?.unwrap_or(d.task_vcpu),
+            task_memory_gb: values.number("task_memory_gb")?.unwrap_or(d.task_memory_gb),
+            min_tasks: values.whole("min_tasks", 1, 1000)?.unwrap_or(d.min_tasks),
+            events_per_task_second: values
+                .number("events_per_task_second")?
+                .unwrap_or(d.events_per_task_second),
+            peak_factor: values.number("peak_factor")?.unwrap_or(d.peak_factor),
+            node_type: values.text("node_type")?.unwrap_or(d.node_type),
+            headroom: values.number("headroom")?.unwrap_or(d.headroom),
+            min_nodes: values.whole("min_nodes", 1, 1000)?.unwrap_or(d.min_nodes),
+        };
+        a.validate()?;
+        Ok(a)
+    }
+
+    /// Every input as a value, the inverse of [`ContainerAssumptions::from_values`].
+    pub fn to_values(&self) -> Values {
+        let mut v = Values::new();
+        v.set("task_vcpu", self.task_vcpu);
+        v.set("task_memory_gb", self.task_memory_gb);
+        v.set("min_tasks", self.min_tasks);
+        v.set("events_per_task_second", self.events_per_task_second);
+        v.set("peak_factor", self.peak_factor);
+        v.set("node_type", self.node_type.as_str());
+        v.set("headroom", self.headroom);
+        v.set("min_nodes", self.min_nodes);
+        v
+    }
+
     pub fn validate(&self) -> Result<()> {
         check_range("task_vcpu", self.task_vcpu, 0.25, 16.0, "vCPUs per task")?;
         check_range(
@@ -261,6 +310,20 @@ mod tests {
         assert_eq!(c.tasks, 2);
         // 2 x 730 x (0.5 x 0.03238 + 1 x 0.00356) = 28.835
         assert!((c.items[0].usd - 28.835).abs() < 1e-9, "{}", c.items[0].usd);
+    }
+
+    #[test]
+    fn values_round_trip() {
+        let a = ContainerAssumptions {
+            peak_factor: 1.5,
+            min_nodes: 3,
+            ..Default::default()
+        };
+        assert_eq!(
+            ContainerAssumptions::from_values(&a.to_values()).unwrap(),
+            a
+        );
+        assert_eq!(a.to_values().iter().count(), INPUTS.len());
     }
 
     #[test]

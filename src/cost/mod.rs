@@ -3,9 +3,13 @@
 //! values; it never prints. Prices are data (`templates/pricing/aws-us-east-1.toml`, embedded at build time, or a
 //! user's own table with the same keys).
 //!
+//! A model is Rust code named for what it prices ([`MODELS`]); a kind picks one in its manifest and binds the
+//! model's inputs to answers, settings or fixed values (see [`model`]), so a kind stays data.
+//!
 //! Each module uses only those listed before it: [`format`] (number formatting) and [`prices`] (the table); the
 //! models [`serverless`] and [`kubernetes`]; the container side of a comparison ([`containers`]), the
-//! [`breakeven`] search and [`compare`]; and [`context`], the `cost` value templates see.
+//! [`breakeven`] search and [`compare`]; [`model`], which resolves a kind's bindings; and [`context`], the `cost`
+//! value templates see. This module holds what they share: line items, model inputs and their parsing.
 
 pub mod breakeven;
 pub mod compare;
@@ -13,11 +17,17 @@ pub mod containers;
 pub mod context;
 pub mod format;
 pub mod kubernetes;
+pub mod model;
 pub mod prices;
 pub mod serverless;
 
 pub use context::template_context;
+pub use model::{MODELS, Model};
 pub use prices::Prices;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 
@@ -51,6 +61,132 @@ pub struct LineItem {
     pub usd: f64,
     /// How the figure is computed, with the numbers filled in.
     pub formula: String,
+}
+
+/// What a model input takes, so a caller knows how to read it (the binary picks a flag's parser from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputType {
+    /// Events per month: a whole number, or text such as `5M` (see [`parse_events`]).
+    Events,
+    /// Any number; the model checks its range.
+    Number,
+    /// A whole number.
+    Whole,
+    /// One of these words.
+    Choice(&'static [&'static str]),
+    /// A Kubernetes CPU quantity: `100m`, `0.5`, `2`.
+    Cpu,
+    /// A Kubernetes memory quantity: `128Mi`, `1Gi`.
+    Memory,
+    /// A name, such as a node size of the price table.
+    Name,
+}
+
+/// One input a model reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputSpec {
+    /// The input's name, as `[cost.inputs]` and error messages use it.
+    pub name: &'static str,
+    pub kind: InputType,
+}
+
+/// A model's inputs by name, as given: JSON numbers, bools or text (`"5M"`, `"100m"`), from flags, answers,
+/// settings or a manifest. Each model reads them with [`Values`]' typed getters, which name the input in errors.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values(BTreeMap<String, Value>);
+
+impl Values {
+    pub fn new() -> Values {
+        Values::default()
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<Value>) {
+        self.0.insert(name.to_string(), value.into());
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// These values with `other`'s on top.
+    pub fn with(mut self, other: &Values) -> Values {
+        self.0
+            .extend(other.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self
+    }
+
+    /// The text of a value as a user would type it: `4`, `0.05`, `arm64`.
+    pub fn text_of(value: &Value) -> String {
+        match value {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => match n.as_f64() {
+                Some(x) if n.is_f64() => format::plain(x),
+                _ => n.to_string(),
+            },
+            other => other.to_string(),
+        }
+    }
+
+    /// Events per month.
+    pub(crate) fn events(&self, name: &str) -> Result<Option<u64>> {
+        self.get(name)
+            .map(|v| parse_events(name, &Values::text_of(v)))
+            .transpose()
+    }
+
+    /// A number, given as a number or as its text.
+    pub(crate) fn number(&self, name: &str) -> Result<Option<f64>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| invalid(name, format!("'{s}' is not a number"))),
+            Some(other) => Err(invalid(name, format!("{other} is not a number"))),
+        }
+    }
+
+    /// A whole number in `[min, max]`.
+    pub(crate) fn whole(&self, name: &str, min: i64, max: i64) -> Result<Option<u32>> {
+        let Some(given) = self.get(name) else {
+            return Ok(None);
+        };
+        let value = match given {
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|x| x.fract() == 0.0).map(|x| x as i64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            invalid(
+                name,
+                format!("{} is not a whole number", Values::text_of(given)),
+            )
+        })?;
+        if value < min || value > max {
+            return Err(invalid(
+                name,
+                format!("{value} is out of range: must be between {min} and {max}"),
+            ));
+        }
+        Ok(Some(value as u32))
+    }
+
+    /// A word or a quantity, given as text (a number is taken as its text: a CPU quantity of `2`).
+    pub(crate) fn text(&self, name: &str) -> Result<Option<String>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v @ (Value::String(_) | Value::Number(_))) => Ok(Some(Values::text_of(v))),
+            Some(other) => Err(invalid(name, format!("{other} is not text"))),
+        }
+    }
 }
 
 /// A line item.
@@ -165,6 +301,28 @@ mod tests {
         assert_eq!(parse_events("n", "1b").unwrap(), 1_000_000_000);
         assert_eq!(parse_events("n", "1e6").unwrap(), 1_000_000);
         assert_eq!(parse_events("n", "1T").unwrap(), MAX_EVENTS_PER_MONTH);
+    }
+
+    #[test]
+    fn values_read_numbers_given_as_text_and_name_the_input() {
+        let mut v = Values::new();
+        v.set("events", "2.5M");
+        v.set("kb", 4);
+        v.set("share", "0.05");
+        v.set("memory", -128);
+        v.set("cpu", 2);
+        assert_eq!(v.events("events").unwrap(), Some(2_500_000));
+        assert_eq!(v.number("kb").unwrap(), Some(4.0));
+        assert_eq!(v.number("share").unwrap(), Some(0.05));
+        assert_eq!(v.text("cpu").unwrap().as_deref(), Some("2"));
+        assert_eq!(v.number("absent").unwrap(), None);
+        let err = v.whole("memory", 128, 10240).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid memory: -128 is out of range: must be between 128 and 10240"
+        );
+        assert_eq!(Values::text_of(&serde_json::json!(0.05)), "0.05");
+        assert_eq!(Values::text_of(&serde_json::json!(4.0)), "4");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::cost::{MAX_EVENTS_PER_MONTH, check_range, format, invalid};
+use crate::cost::{InputSpec, InputType, MAX_EVENTS_PER_MONTH, Values, check_range, invalid};
 use crate::error::Result;
 
 /// Lambda architecture.
@@ -44,6 +44,13 @@ impl ApiKind {
             ApiKind::Rest => "rest",
         }
     }
+    pub fn parse(text: &str) -> Result<ApiKind> {
+        match text {
+            "http" => Ok(ApiKind::Http),
+            "rest" => Ok(ApiKind::Rest),
+            other => Err(invalid("api", format!("'{other}' is not http or rest"))),
+        }
+    }
 }
 
 /// SQS queue type.
@@ -73,7 +80,30 @@ impl QueueKind {
     }
 }
 
-/// The workload. `Default` is the lean worked example of the reference notes.
+/// Every input of the model `serverless`, in the order of [`ServerlessInput`]'s fields.
+pub const INPUTS: [InputSpec; 14] = [
+    spec("events_per_month", InputType::Events),
+    spec("payload_kb", InputType::Number),
+    spec("arch", InputType::Choice(&["arm64", "x86_64"])),
+    spec("api", InputType::Choice(&["http", "rest"])),
+    spec("queue", InputType::Choice(&["standard", "fifo"])),
+    spec("ingest_memory_mb", InputType::Whole),
+    spec("ingest_duration_ms", InputType::Number),
+    spec("processor_memory_mb", InputType::Whole),
+    spec("processor_duration_ms", InputType::Number),
+    spec("batch_size", InputType::Whole),
+    spec("write_units_per_event", InputType::Number),
+    spec("read_units_per_event", InputType::Number),
+    spec("log_kb_per_event", InputType::Number),
+    spec("tracing_sample", InputType::Number),
+];
+
+const fn spec(name: &'static str, kind: InputType) -> InputSpec {
+    InputSpec { name, kind }
+}
+
+/// The workload. `Default` is the lean worked example of the reference notes; the input names of [`INPUTS`] are
+/// its field names.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServerlessInput {
     pub events_per_month: u64,
@@ -135,6 +165,77 @@ impl ServerlessInput {
             tracing_sample: 1.0,
             ..ServerlessInput::default()
         }
+    }
+
+    /// The workload `values` describe, the model's defaults for what they leave out. Validated.
+    pub fn from_values(values: &Values) -> Result<ServerlessInput> {
+        let d = ServerlessInput::default();
+        let choice = |name: &str| values.text(name);
+        let input = ServerlessInput {
+            events_per_month: values
+                .events("events_per_month")?
+                .unwrap_or(d.events_per_month),
+            payload_kb: values.number("payload_kb")?.unwrap_or(d.payload_kb),
+            arch: match choice("arch")? {
+                Some(t) => Arch::parse(&t)?,
+                None => d.arch,
+            },
+            api: match choice("api")? {
+                Some(t) => ApiKind::parse(&t)?,
+                None => d.api,
+            },
+            queue: match choice("queue")? {
+                Some(t) => QueueKind::parse(&t)?,
+                None => d.queue,
+            },
+            ingest_memory_mb: values
+                .whole("ingest_memory_mb", 128, 10240)?
+                .unwrap_or(d.ingest_memory_mb),
+            ingest_duration_ms: values
+                .number("ingest_duration_ms")?
+                .unwrap_or(d.ingest_duration_ms),
+            processor_memory_mb: values
+                .whole("processor_memory_mb", 128, 10240)?
+                .unwrap_or(d.processor_memory_mb),
+            processor_duration_ms: values
+                .number("processor_duration_ms")?
+                .unwrap_or(d.processor_duration_ms),
+            batch_size: values
+                .whole("batch_size", 1, 10_000)?
+                .unwrap_or(d.batch_size),
+            write_units_per_event: values
+                .number("write_units_per_event")?
+                .unwrap_or(d.write_units_per_event),
+            read_units_per_event: values
+                .number("read_units_per_event")?
+                .unwrap_or(d.read_units_per_event),
+            log_kb_per_event: values
+                .number("log_kb_per_event")?
+                .unwrap_or(d.log_kb_per_event),
+            tracing_sample: values.number("tracing_sample")?.unwrap_or(d.tracing_sample),
+        };
+        input.validate()?;
+        Ok(input)
+    }
+
+    /// Every input as a value, the inverse of [`ServerlessInput::from_values`].
+    pub fn to_values(&self) -> Values {
+        let mut v = Values::new();
+        v.set("events_per_month", self.events_per_month);
+        v.set("payload_kb", self.payload_kb);
+        v.set("arch", self.arch.as_str());
+        v.set("api", self.api.as_str());
+        v.set("queue", self.queue.as_str());
+        v.set("ingest_memory_mb", self.ingest_memory_mb);
+        v.set("ingest_duration_ms", self.ingest_duration_ms);
+        v.set("processor_memory_mb", self.processor_memory_mb);
+        v.set("processor_duration_ms", self.processor_duration_ms);
+        v.set("batch_size", self.batch_size);
+        v.set("write_units_per_event", self.write_units_per_event);
+        v.set("read_units_per_event", self.read_units_per_event);
+        v.set("log_kb_per_event", self.log_kb_per_event);
+        v.set("tracing_sample", self.tracing_sample);
+        v
     }
 
     /// The same workload at another volume.
@@ -233,79 +334,38 @@ impl ServerlessInput {
     }
 }
 
-/// The `scaffold cost` flags that reproduce this workload (defaults left out), after `--events-per-month N`.
-pub fn command_flags(input: &ServerlessInput) -> String {
-    let d = ServerlessInput::default();
-    let mut flags = format!("--events-per-month {}", input.events_per_month);
-    let mut add = |name: &str, value: String, default: String| {
-        if value != default {
-            flags.push_str(&format!(" --{name} {value}"));
-        }
-    };
-    add(
-        "payload-kb",
-        format::plain(input.payload_kb),
-        format::plain(d.payload_kb),
-    );
-    add("arch", input.arch.as_str().into(), d.arch.as_str().into());
-    add("api", input.api.as_str().into(), d.api.as_str().into());
-    add(
-        "queue",
-        input.queue.as_str().into(),
-        d.queue.as_str().into(),
-    );
-    add(
-        "memory-mb",
-        input.ingest_memory_mb.to_string(),
-        d.ingest_memory_mb.to_string(),
-    );
-    add(
-        "duration-ms",
-        format::plain(input.ingest_duration_ms),
-        format::plain(d.ingest_duration_ms),
-    );
-    add(
-        "processor-memory-mb",
-        input.processor_memory_mb.to_string(),
-        d.processor_memory_mb.to_string(),
-    );
-    add(
-        "processor-duration-ms",
-        format::plain(input.processor_duration_ms),
-        format::plain(d.processor_duration_ms),
-    );
-    add(
-        "batch-size",
-        input.batch_size.to_string(),
-        d.batch_size.to_string(),
-    );
-    add(
-        "write-units",
-        format::plain(input.write_units_per_event),
-        format::plain(d.write_units_per_event),
-    );
-    add(
-        "read-units",
-        format::plain(input.read_units_per_event),
-        format::plain(d.read_units_per_event),
-    );
-    add(
-        "log-kb-per-event",
-        format::plain(input.log_kb_per_event),
-        format::plain(d.log_kb_per_event),
-    );
-    add(
-        "tracing-sample",
-        format::plain(input.tracing_sample),
-        format::plain(d.tracing_sample),
-    );
-    flags
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Error;
+
+    #[test]
+    fn values_round_trip_and_name_every_input() {
+        let heavy = ServerlessInput::heavy(5_000_000);
+        assert_eq!(
+            ServerlessInput::from_values(&heavy.to_values()).unwrap(),
+            heavy
+        );
+        let values = heavy.to_values();
+        let names: Vec<&str> = values.iter().map(|(k, _)| k).collect();
+        let mut specs: Vec<&str> = INPUTS.iter().map(|s| s.name).collect();
+        specs.sort();
+        assert_eq!(names, specs);
+        let mut v = Values::new();
+        v.set("events_per_month", "2.5M");
+        v.set("ingest_memory_mb", 256);
+        v.set("tracing_sample", 0.05);
+        let input = ServerlessInput::from_values(&v).unwrap();
+        assert_eq!(input.events_per_month, 2_500_000);
+        assert_eq!(input.ingest_memory_mb, 256);
+        assert_eq!(input.batch_size, 10);
+        v.set("arch", "sparc");
+        let err = ServerlessInput::from_values(&v).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInput { field, .. } if field == "arch"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn refuses_out_of_range_inputs() {
