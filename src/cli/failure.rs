@@ -82,7 +82,7 @@ pub fn lib_message(e: &Error) -> String {
         Error::Conflicts { .. } => format!(
             "--force never overwrites, and {e}\nMove them away or choose another folder with -o DIR"
         ),
-        Error::InvalidInput { field, message } => match super::cost::flag_for(field) {
+        Error::InvalidInput { field, message } => match super::cost::flags::flag_for(field) {
             Some(flag) => format!("invalid {flag}: {message}"),
             None => e.to_string(),
         },

@@ -7,7 +7,9 @@ use crate::cost::{Prices, format};
 use crate::error::Result;
 
 pub use crate::cost::breakeven::break_even;
-pub use crate::cost::containers::{ContainerAssumptions, Platform, PlatformCost, platform_cost};
+pub use crate::cost::containers::{
+    ContainerAssumptions, INPUTS, Platform, PlatformCost, platform_cost,
+};
 
 /// The result of `scaffold cost compare`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

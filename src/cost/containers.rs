@@ -166,7 +166,7 @@ impl Platform {
     pub fn label(self) -> &'static str {
         match self {
             Platform::Fargate => "containers on Fargate",
-            Platform::Eks => "containers on EKS (k8s-platform)",
+            Platform::Eks => "containers on EKS",
         }
     }
 }

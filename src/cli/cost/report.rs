@@ -48,9 +48,10 @@ fn formulas(out: &mut String, items: &[LineItem]) {
     }
 }
 
-/// The report of `scaffold cost serverless-webhook`. `estimates` holds the requested volume first and the
+/// The report of `scaffold cost KIND` for a kind on the `serverless` model. `estimates` holds the requested volume first and the
 /// reference volumes after it.
 pub fn serverless_report(
+    kind: &str,
     prices: &Prices,
     main: &ServerlessEstimate,
     volumes: &[ServerlessEstimate],
@@ -60,7 +61,7 @@ pub fn serverless_report(
     let input = &main.input;
     let _ = writeln!(
         out,
-        "serverless-webhook at {} events per month ({}, {} API, {} Lambda, {} queue; prices: {})\n",
+        "{kind} at {} events per month ({}, {} API, {} Lambda, {} queue; prices: {})\n",
         thousands(input.events_per_month),
         prices.region,
         input.api.as_str().to_uppercase(),
@@ -137,13 +138,13 @@ pub fn short_label(key: &str) -> &'static str {
     }
 }
 
-/// The report of `scaffold cost k8s-platform`.
-pub fn k8s_report(prices: &Prices, e: &K8sEstimate, explain: bool) -> String {
+/// The report of `scaffold cost KIND` for a kind on the `kubernetes` model.
+pub fn k8s_report(kind: &str, prices: &Prices, e: &K8sEstimate, explain: bool) -> String {
     let mut out = String::new();
     let i = &e.input;
     let _ = writeln!(
         out,
-        "k8s-platform on EKS: {} replicas requesting {}m CPU / {} MiB each, {} nodes ({}; prices: {})\n",
+        "{kind} on EKS: {} replicas requesting {}m CPU / {} MiB each, {} nodes ({}; prices: {})\n",
         i.replicas,
         i.cpu_request_m,
         i.memory_request_mib,
@@ -215,13 +216,13 @@ pub fn k8s_report(prices: &Prices, e: &K8sEstimate, explain: bool) -> String {
     out
 }
 
-fn platform_block(out: &mut String, p: &PlatformCost) {
-    let _ = writeln!(out, "\n{}, {} {}:", p.platform, p.tasks, p.task_noun);
+fn platform_block(out: &mut String, label: &str, p: &PlatformCost) {
+    let _ = writeln!(out, "\n{label}, {} {}:", p.tasks, p.task_noun);
     items_table(out, &p.items, p.total_usd);
 }
 
-/// The report of `scaffold cost compare`.
-pub fn compare_report(prices: &Prices, c: &Comparison, explain: bool) -> String {
+/// The report of `scaffold cost compare`; `eks` is what the EKS side is called.
+pub fn compare_report(prices: &Prices, c: &Comparison, eks: &str, explain: bool) -> String {
     let mut out = String::new();
     let s = &c.serverless;
     let _ = writeln!(
@@ -235,12 +236,12 @@ pub fn compare_report(prices: &Prices, c: &Comparison, explain: bool) -> String 
         &[
             ("serverless (API Gateway + Lambda)", s.total_usd),
             (&c.fargate.platform, c.fargate.total_usd),
-            (&c.eks.platform, c.eks.total_usd),
+            (eks, c.eks.total_usd),
         ],
     );
     let cheapest = match c.cheapest.as_str() {
         "fargate" => c.fargate.platform.as_str(),
-        "eks" => c.eks.platform.as_str(),
+        "eks" => eks,
         _ => "serverless",
     };
     let _ = writeln!(out, "\nCheapest at this volume: {cheapest}.");
@@ -255,8 +256,8 @@ pub fn compare_report(prices: &Prices, c: &Comparison, explain: bool) -> String 
     out.push_str(&break_even_sentence("EKS", c.break_even_eks, hours));
     out.push_str("\nServerless line items:\n");
     items_table(&mut out, &s.items, s.total_usd);
-    platform_block(&mut out, &c.fargate);
-    platform_block(&mut out, &c.eks);
+    platform_block(&mut out, &c.fargate.platform, &c.fargate);
+    platform_block(&mut out, eks, &c.eks);
     out.push_str("\nAssumptions:\n");
     for a in &c.assumptions {
         let _ = writeln!(out, "  - {a}");
