@@ -381,3 +381,85 @@ fn reports_are_stable() {
         String::from_utf8(out.stderr).unwrap()
     );
 }
+
+fn fixtures() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates")
+}
+
+/// `tests/fixtures/templates/priced` declares the serverless model in its manifest and has no Rust of its own:
+/// `scaffold new` renders its figures and `scaffold cost priced` prices it, from the same bindings.
+#[test]
+fn a_kind_with_a_cost_model_needs_only_its_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = fixtures();
+    let templates = templates.to_str().unwrap();
+    let generate = |name: &str, sets: &[&str]| {
+        let mut cmd = scaffold();
+        cmd.current_dir(dir.path())
+            .args(["new", "--templates", templates, "--kind", "priced", name]);
+        cmd.arg("--no-input");
+        for set in sets {
+            cmd.args(["--set", set]);
+        }
+        cmd.assert().success();
+        std::fs::read_to_string(dir.path().join(name).join("README.md")).unwrap()
+    };
+    let price = |args: &[&str]| {
+        let mut all = vec!["cost", "priced", "--templates", templates, "--json"];
+        all.extend(args);
+        let v = json_of(&all);
+        let total = v["estimate"]["total_usd"].as_f64().unwrap();
+        (format!("${total:.2}"), v)
+    };
+
+    // The defaults: the command's are the kind's answers' defaults, settings and fixed values.
+    let readme = generate("x", &[]);
+    let (total, v) = price(&[]);
+    assert!(
+        readme.contains(&format!("about **{total} a month**")),
+        "{total}\n{readme}"
+    );
+    assert!(readme.contains("Both functions run with 512 MB on x86_64; a share of 0.1"));
+    assert!(readme.contains("with batches of 5"), "{readme}");
+    let input = &v["estimate"]["input"];
+    assert_eq!(input["events_per_month"], 2_500_000);
+    assert_eq!(input["arch"], "x86_64");
+    assert_eq!(input["ingest_memory_mb"], 512);
+    assert_eq!(input["tracing_sample"], 0.1);
+    assert_eq!(input["batch_size"], 5);
+    assert_eq!(v["kind"], "priced");
+
+    // Other answers, and the flags of the command the README shows, give the same figure again.
+    let readme = generate("y", &["deliveries=40000000", "runtime=arm64"]);
+    let (total, _) = price(&["--events-per-month", "40000000", "--arch", "arm64"]);
+    assert!(
+        readme.contains(&format!("about **{total} a month**")),
+        "{total}\n{readme}"
+    );
+    assert!(readme.contains(
+        "`scaffold cost priced --templates DIR --events-per-month 40000000 --arch arm64`"
+    ));
+
+    // The text report names the kind, and the built-in kinds are not offered from this folder.
+    scaffold()
+        .args(["cost", "priced", "--templates", templates])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "priced at 2,500,000 events per month",
+        ));
+    scaffold()
+        .args(["cost", "serverless-webhook", "--templates", templates])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_kind_without_a_cost_model_is_not_a_cost_command() {
+    let templates = fixtures();
+    scaffold()
+        .args(["cost", "demo", "--templates", templates.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unrecognized subcommand 'demo'"));
+}
