@@ -395,8 +395,14 @@ fn a_kind_with_a_cost_model_needs_only_its_manifest() {
     let templates = templates.to_str().unwrap();
     let generate = |name: &str, sets: &[&str]| {
         let mut cmd = scaffold();
-        cmd.current_dir(dir.path())
-            .args(["new", "--templates", templates, "--kind", "priced", name]);
+        cmd.current_dir(dir.path()).args([
+            "new",
+            "--templates",
+            templates,
+            "--kind",
+            "priced",
+            name,
+        ]);
         cmd.arg("--no-input");
         for set in sets {
             cmd.args(["--set", set]);

@@ -230,3 +230,29 @@ fn strict_mode_catches_a_missing_cost_field() {
         .unwrap_err();
     assert!(err.to_string().contains("no_such_field"), "{err}");
 }
+
+/// docs/templates.md lists every key of `cost` a template can use; a key added to the context without a line
+/// there fails here.
+#[test]
+fn every_cost_key_is_documented() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))
+            .unwrap();
+    let catalog = Catalog::load(&Source::Embedded).unwrap();
+    for kind in &catalog.kinds {
+        let given = Given {
+            file: None,
+            sets: vec![("name".into(), "demo".into())],
+        };
+        let answers = resolve(kind, &given, None).unwrap();
+        let derived = scaffold::derived_context(kind, &answers).unwrap();
+        let cost = derived["cost"].as_object().unwrap();
+        for key in cost.keys() {
+            assert!(
+                docs.contains(&format!("`cost.{key}")),
+                "{}: cost.{key} is not in docs/templates.md",
+                kind.name()
+            );
+        }
+    }
+}
