@@ -27,34 +27,76 @@ pub use plan::Plan;
 
 pub use plan::VERSION;
 
-/// Values computed from the answers that templates may use beside the answers themselves: for the built-in
-/// kinds, `cost` holds the cost engine's figures for these answers (a custom kind gets none).
+/// What the engine adds to a template context beside the answers, `name` and `kind`. docs/templates.md lists
+/// every key a template can use.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Derived {
+    /// The manifest's `[settings]`, as written: fixed values of the generated system (a function's memory, a
+    /// pod's CPU request), so the files that set them and the cost figures that read them share one source.
+    pub settings: std::collections::BTreeMap<String, toml::Value>,
+    /// The figures of the kind's cost model for these answers; absent for a kind without `[cost]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<cost::context::CostContext>,
+}
+
+/// The values templates may use beside the answers, read from the manifest: `settings` for every kind, and
+/// `cost` for a kind that declares a cost model.
 pub fn derived_context(
     kind: &Kind,
     answers: &Answers,
 ) -> Result<serde_json::Map<String, serde_json::Value>> {
-    let mut extra = serde_json::Map::new();
-    let cost = cost::template_context(kind.name(), &answers.to_json_map()).map_err(|e| {
-        if e.is_invalid_input() {
-            Error::InvalidAnswer {
-                key: "cost model".into(),
-                message: e.to_string(),
-            }
-        } else {
-            Error::Template {
-                kind: kind.name().to_string(),
-                message: format!("computing the cost figures: {e}"),
-            }
-        }
-    })?;
-    if let Some(value) = cost {
-        extra.insert("cost".into(), value);
+    let derived = Derived {
+        settings: kind.manifest.settings.clone(),
+        cost: cost::template_context(kind, answers)?,
+    };
+    match serde_json::to_value(&derived) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        _ => Err(Error::Template {
+            kind: kind.name().to_string(),
+            message: "its settings cannot be given to templates".into(),
+        }),
     }
-    Ok(extra)
 }
 
 /// Renders the whole project for `kind` and `answers` into memory, with `record` in its `.scaffold/` record.
 pub fn build_plan(kind: &Kind, answers: &Answers, record: &plan::Record) -> Result<Plan> {
     let extra = derived_context(kind, answers)?;
     plan::build(kind, answers, extra, record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use answers::{Given, resolve};
+
+    fn kind(extra: &str) -> Kind {
+        let text = format!("kind = \"k\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n{extra}");
+        Kind {
+            manifest: toml::from_str(&text).unwrap(),
+            files: Vec::new(),
+            presets: Vec::new(),
+        }
+    }
+
+    fn context_of(kind: &Kind) -> serde_json::Map<String, serde_json::Value> {
+        let given = Given {
+            file: None,
+            sets: vec![("name".into(), "x".into())],
+        };
+        derived_context(kind, &resolve(kind, &given, None).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_kind_gets_its_settings_and_only_a_priced_one_gets_cost() {
+        let plain = context_of(&kind("[settings]\nmemory_mb = 512\n"));
+        assert_eq!(plain["settings"]["memory_mb"], 512);
+        assert!(!plain.contains_key("cost"));
+        assert_eq!(context_of(&kind("")).len(), 1);
+        let priced = context_of(&kind(
+            "[settings]\nmemory_mb = 512\n[cost]\nmodel = \"serverless\"\n\
+             [cost.inputs]\ningest_memory_mb = { setting = \"memory_mb\" }\n",
+        ));
+        assert_eq!(priced["cost"]["workload"]["ingest_memory_mb"], 512);
+        assert_eq!(priced["cost"]["differs"]["ingest_memory_mb"], true);
+    }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::questions::{AdviseInput, Traffic};
 use crate::cost::Prices;
 use crate::cost::compare::{self, Comparison, ContainerAssumptions};
-use crate::cost::format;
+
 use crate::cost::serverless::ServerlessInput;
 use crate::error::Result;
 
@@ -20,13 +20,15 @@ pub struct CostSummary {
     pub break_even_fargate: Option<u64>,
     pub break_even_eks: Option<u64>,
     pub peak_factor: f64,
-    /// The cost command that shows the same comparison in detail.
-    pub command: String,
+    /// Hours in the price table's month, for the break-even sentences.
+    #[serde(skip)]
+    pub hours_per_month: f64,
 }
 
 impl CostSummary {
-    pub fn of(input: &AdviseInput, cmp: &Comparison) -> CostSummary {
+    pub fn of(input: &AdviseInput, cmp: &Comparison, hours_per_month: f64) -> CostSummary {
         CostSummary {
+            hours_per_month,
             events_per_month: input.events_per_month,
             serverless_usd: cmp.serverless.total_usd,
             fargate_usd: cmp.fargate.total_usd,
@@ -34,11 +36,6 @@ impl CostSummary {
             break_even_fargate: cmp.break_even_fargate,
             break_even_eks: cmp.break_even_eks,
             peak_factor: input.traffic.peak_factor(),
-            command: format!(
-                "scaffold cost compare --events-per-month {} --peak-factor {}",
-                input.events_per_month,
-                format::plain(input.traffic.peak_factor())
-            ),
         }
     }
 }
@@ -52,22 +49,22 @@ fn assumptions(traffic: Traffic) -> ContainerAssumptions {
 
 /// Serverless against containers for the default webhook workload at the input's volume and traffic shape.
 pub fn comparison(prices: &Prices, input: &AdviseInput) -> Result<Comparison> {
-    Ok(compare::compare(
+    compare::compare(
         prices,
         &ServerlessInput::default().at(input.events_per_month),
         &assumptions(input.traffic),
-    )?)
+    )
 }
 
 /// The volume from which containers on Fargate cost less than serverless for this traffic shape (`None`: not
 /// below the model's limit).
 pub fn break_even(prices: &Prices, traffic: Traffic) -> Result<Option<u64>> {
-    Ok(compare::break_even(
+    compare::break_even(
         prices,
         compare::Platform::Fargate,
         &ServerlessInput::default(),
         &assumptions(traffic),
-    )?)
+    )
 }
 
 #[cfg(test)]
@@ -86,10 +83,8 @@ mod tests {
         };
         let cmp = comparison(&p, &input).unwrap();
         assert_eq!(cmp.break_even_fargate, Some(steady), "the same model");
-        let c = CostSummary::of(&input, &cmp);
-        assert_eq!(
-            c.command,
-            "scaffold cost compare --events-per-month 1000000 --peak-factor 1.5"
-        );
+        let c = CostSummary::of(&input, &cmp, p.hours_per_month);
+        assert_eq!(c.events_per_month, 1_000_000);
+        assert_eq!(c.peak_factor, 1.5);
     }
 }

@@ -59,7 +59,7 @@ pub fn advise(prices: &Prices, catalog: &Catalog, input: &AdviseInput) -> Result
         rule: decision.rule,
         summary: explain::summary(input, &decision, &cmp),
         reasons: explain::reasons(input, &cmp),
-        cost: CostSummary::of(input, &cmp),
+        cost: CostSummary::of(input, &cmp, prices.hours_per_month),
         would_change: explain::would_change(
             prices,
             catalog,

@@ -110,11 +110,13 @@ pub fn run(args: &AdviseArgs) -> Outcome<String> {
     )
     .map_err(with_flag)?;
     let input = AdviseInput::from_answers(&answers).map_err(with_flag)?;
-    let prices = load_prices(&args.prices)?;
+    let prices = load_prices(args.prices.as_ref())?;
     let catalog = Catalog::load(&Source::Embedded)?;
     let advice = advise::advise(&prices, &catalog, &input).map_err(with_flag)?;
     if args.json {
-        return to_json(&advice);
+        let mut value = serde_json::to_value(&advice).expect("advice serialises to JSON");
+        value["cost"]["command"] = serde_json::Value::String(compare_command(&advice));
+        return to_json(&value);
     }
     Ok(report(&advice, &catalog))
 }
@@ -191,10 +193,15 @@ pub fn report(a: &Advice, catalog: &Catalog) -> String {
     out.push_str(&format::break_even_sentence(
         "Fargate",
         c.break_even_fargate,
+        c.hours_per_month,
     ));
     out.push_str("  ");
-    out.push_str(&format::break_even_sentence("EKS", c.break_even_eks));
-    let _ = writeln!(out, "  Details: {}", c.command);
+    out.push_str(&format::break_even_sentence(
+        "EKS",
+        c.break_even_eks,
+        c.hours_per_month,
+    ));
+    let _ = writeln!(out, "  Details: {}", compare_command(a));
     out.push_str("\nWhat would change the answer:\n");
     if a.would_change.is_empty() {
         out.push_str("  No single changed answer would.\n");
@@ -210,6 +217,15 @@ pub fn report(a: &Advice, catalog: &Catalog) -> String {
         );
     }
     out
+}
+
+/// The `scaffold cost compare` command that shows the advice's comparison in detail.
+fn compare_command(a: &Advice) -> String {
+    format!(
+        "scaffold cost compare --events-per-month {} --peak-factor {}",
+        a.cost.events_per_month,
+        format::plain(a.cost.peak_factor)
+    )
 }
 
 #[cfg(test)]

@@ -4,26 +4,42 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-const EXAMPLES: &str = "\
-Examples:
+/// The examples shown after `--help`, with kind names read from the catalog (kinds are data): `kinds` is every
+/// kind in catalog order, `priced` those `scaffold cost` can price.
+pub fn examples(kinds: &[String], priced: &[String]) -> String {
+    let first = kinds.first().map_or("KIND", String::as_str);
+    let mut out = format!(
+        "Examples:
   scaffold new                                        ask everything in a wizard (on a terminal)
-  scaffold new --kind k8s-platform shop --no-input     the recommended setup, no questions
-  scaffold new --kind serverless-webhook hooks --set signature=stripe --set ci=gitlab-ci
-  scaffold new --kind k8s-platform shop --dry-run      show the files without writing them
-  scaffold new --answers shop/.scaffold/answers.toml -o shop-copy   generate the same project again
+  scaffold new --kind {first} demo --no-input          the recommended setup, no questions
+  scaffold new --kind {first} demo --set KEY=VALUE     answer one question, take the defaults for the rest
+  scaffold new --kind {first} demo --dry-run           show the files without writing them
+  scaffold new --answers demo/.scaffold/answers.toml -o demo-copy   generate the same project again
   scaffold list                                       kinds and their questions
-  scaffold cost serverless-webhook --events-per-month 5M --explain
-  scaffold cost compare --events-per-month 50M        serverless against containers, with the break-even
+"
+    );
+    if let Some(kind) = priced.first() {
+        out.push_str(&format!(
+            "  scaffold cost {kind} --explain                  what it costs to run, line by line\n"
+        ));
+    }
+    out.push_str(
+        "  scaffold cost compare --events-per-month 50M        serverless against containers, with the break-even
   scaffold advise --traffic spiky --events-per-month 2M --team-size 4
-
-Exit codes: 0 ok, 1 error, 2 usage or invalid input, 130 interrupted.";
+",
+    );
+    if !kinds.is_empty() {
+        out.push_str(&format!("\nKinds: {}\n", kinds.join(", ")));
+    }
+    out.push_str("\nExit codes: 0 ok, 1 error, 2 usage or invalid input, 130 interrupted.");
+    out
+}
 
 #[derive(Debug, Parser)]
 #[command(
     name = "scaffold",
     version,
     about = "Generate complete, linted portfolio projects for platform and cloud-backend engineers",
-    after_help = EXAMPLES,
     propagate_version = true
 )]
 pub struct Cli {
@@ -34,7 +50,6 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Generate a new project
-    #[command(after_help = EXAMPLES)]
     New(NewArgs),
     /// List the kinds, what they generate and their questions
     List(ListArgs),
@@ -54,7 +69,7 @@ pub struct NewArgs {
     /// Project name: a DNS-1123 label starting with a letter, at most 40 characters
     pub name: Option<String>,
 
-    /// The kind of project: k8s-platform or serverless-webhook (see `scaffold list`)
+    /// The kind of project (see `scaffold list`)
     #[arg(short, long)]
     pub kind: Option<String>,
 

@@ -1,226 +1,188 @@
-//! Command-line side of `scaffold cost`: clap types and the functions that turn them into library calls.
-//! Each command returns the text (or JSON) to print; errors that are the user's input carry a [`CostError`]
-//! whose `is_invalid_input()` maps to exit code 2.
+//! Command-line side of `scaffold cost`: clap types and the functions that turn them into library calls. Each command returns the text (or JSON) to print.
+//!
+//! `scaffold cost` has one subcommand per kind whose manifest declares a cost model, built at run time from the
+//! catalog (the built-in kinds, or `--templates DIR`), with one flag per model input ([`flags`]) whose default is
+//! the kind's binding; and `compare`, serverless against containers. The library names a refused input by its
+//! model name (`events_per_month`); [`flags::flag_for`] gives the flag that sets it, for the message.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
 
 use super::failure::Outcome;
 
+pub mod flags;
+mod report;
+
 use scaffold::cost::compare::{self, ContainerAssumptions};
-use scaffold::cost::k8s::{self, K8sInput};
-use scaffold::cost::serverless::{self, ApiKind, Arch, QueueKind, ServerlessInput};
-use scaffold::cost::{CostError, Prices, format, parse_events};
+use scaffold::cost::kubernetes::{self, K8sInput};
+use scaffold::cost::model::{self, Bound};
+use scaffold::cost::serverless::{self, ServerlessInput};
+use scaffold::cost::{Model, Prices, Values};
+use scaffold::{Catalog, Error};
 
-/// `scaffold cost`: what a generated project costs to run per month, from a dated, sourced price table.
-#[derive(Debug, Args)]
+/// `scaffold cost`: what a generated project costs to run per month, from a dated, sourced price table. Its
+/// subcommands are added at run time by [`with_kinds`]; this holds what was parsed.
+#[derive(Debug)]
 pub struct CostArgs {
-    #[command(subcommand)]
-    pub command: CostCommand,
+    matches: ArgMatches,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum CostCommand {
-    /// Monthly cost of the webhook system, line by line, at your volume and at 10K, 1M and 100M events.
-    #[command(name = "serverless-webhook")]
-    ServerlessWebhook(ServerlessArgs),
-    /// Monthly cost of the workload on EKS: nodes, control plane, load balancer, and per team namespace.
-    #[command(name = "k8s-platform")]
-    K8sPlatform(K8sArgs),
-    /// Serverless against containers for the same workload, and the break-even volume.
-    Compare(CompareArgs),
+impl FromArgMatches for CostArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        Ok(CostArgs {
+            matches: matches.clone(),
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.matches = matches.clone();
+        Ok(())
+    }
 }
 
-/// Options every cost command shares.
-#[derive(Debug, Args, Clone)]
-pub struct CommonArgs {
-    /// Use this price table instead of the embedded one (same format as templates/pricing/aws-us-east-1.toml).
-    #[arg(long, value_name = "FILE")]
-    pub prices: Option<PathBuf>,
-    /// Print machine-readable JSON.
-    #[arg(long)]
-    pub json: bool,
-    /// Print how each figure is computed.
-    #[arg(long)]
-    pub explain: bool,
+impl Args for CostArgs {
+    fn augment_args(cmd: Command) -> Command {
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        cmd
+    }
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ArchArg {
-    Arm64,
-    #[value(name = "x86_64")]
-    X86_64,
+/// A kind `scaffold cost` can price.
+#[derive(Debug, Clone)]
+pub struct PricedKind {
+    pub name: String,
+    pub model: Model,
+    /// Every model input: the kind's bindings (questions' defaults, settings, fixed values) over the model's.
+    pub defaults: Values,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ApiArg {
-    Http,
-    Rest,
+/// The kinds that declare a cost model, from the catalog `scaffold cost` (or a completion script) would use: the
+/// built-in kinds, or those of `--templates DIR` when the command line gives one after `cost`. Other commands
+/// need none, so nothing is loaded for them.
+pub fn priced_kinds(argv: &[OsString]) -> Outcome<Vec<PricedKind>> {
+    let command = argv.get(1).and_then(|a| a.to_str());
+    if !matches!(command, Some("cost" | "completions")) {
+        return Ok(Vec::new());
+    }
+    let mut templates = None;
+    if command == Some("cost") {
+        let mut rest = argv[2..].iter();
+        while let Some(arg) = rest.next() {
+            let text = arg.to_string_lossy();
+            if text == "--templates" {
+                templates = rest.next().map(PathBuf::from);
+            } else if let Some(dir) = text.strip_prefix("--templates=") {
+                templates = Some(PathBuf::from(dir));
+            }
+        }
+    }
+    let catalog = Catalog::load(&super::source(&templates))?;
+    let mut priced = Vec::new();
+    for kind in &catalog.kinds {
+        if let Some(bound) = Bound::of(kind)? {
+            priced.push(PricedKind {
+                name: kind.name().to_string(),
+                model: bound.model,
+                defaults: bound.defaults(),
+            });
+        }
+    }
+    Ok(priced)
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum QueueArg {
-    Standard,
-    Fifo,
+fn common_args(cmd: Command) -> Command {
+    cmd.arg(
+        Arg::new("prices")
+            .long("prices")
+            .value_name("FILE")
+            .value_parser(clap::value_parser!(PathBuf))
+            .help("Use this price table instead of the embedded one (same format as templates/pricing/aws-us-east-1.toml)."),
+    )
+    .arg(
+        Arg::new("json")
+            .long("json")
+            .action(ArgAction::SetTrue)
+            .help("Print machine-readable JSON."),
+    )
+    .arg(
+        Arg::new("explain")
+            .long("explain")
+            .action(ArgAction::SetTrue)
+            .help("Print how each figure is computed."),
+    )
 }
 
-/// The webhook workload. Defaults are the lean example of docs/cost.md.
-#[derive(Debug, Args, Clone)]
-pub struct WorkloadArgs {
-    /// Webhook events per month: 1000000, 1_000_000, 1M, 2.5M, 1B (at most 10^12).
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub events_per_month: String,
-    /// Average payload size in KB.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
-    pub payload_kb: f64,
-    #[arg(long, value_enum, default_value = "arm64")]
-    pub arch: ArchArg,
-    #[arg(long, value_enum, default_value = "http")]
-    pub api: ApiArg,
-    #[arg(long, value_enum, default_value = "standard")]
-    pub queue: QueueArg,
-    /// Ingest function memory in MB.
-    #[arg(long, default_value_t = 128, allow_negative_numbers = true)]
-    pub memory_mb: i64,
-    /// Ingest function duration per event in ms.
-    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
-    pub duration_ms: f64,
-    /// Processor function memory in MB.
-    #[arg(long, default_value_t = 256, allow_negative_numbers = true)]
-    pub processor_memory_mb: i64,
-    /// Processor function duration per batch in ms.
-    #[arg(long, default_value_t = 250.0, allow_negative_numbers = true)]
-    pub processor_duration_ms: f64,
-    /// SQS messages per processor invocation.
-    #[arg(long, default_value_t = 10, allow_negative_numbers = true)]
-    pub batch_size: i64,
-    /// DynamoDB write request units per event (idempotency record plus the stored event).
-    #[arg(long, default_value_t = 3.0, allow_negative_numbers = true)]
-    pub write_units: f64,
-    /// DynamoDB read request units per event.
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
-    pub read_units: f64,
-    /// CloudWatch log KB written per event.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
-    pub log_kb_per_event: f64,
-    /// Share of invocations traced by X-Ray, 0 to 1.
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
-    pub tracing_sample: f64,
+fn about(model: Model) -> &'static str {
+    match model {
+        Model::Serverless => {
+            "Monthly cost of the system on API Gateway, Lambda, SQS and DynamoDB, line by line, at your volume and at \
+             10K, 1M and 100M events. Defaults are the kind's."
+        }
+        Model::Kubernetes => {
+            "Monthly cost of the workload on EKS: nodes, control plane, load balancer, and per team namespace. \
+             Defaults are the kind's."
+        }
+    }
 }
 
-#[derive(Debug, Args)]
-pub struct ServerlessArgs {
-    #[command(flatten)]
-    pub workload: WorkloadArgs,
-    #[command(flatten)]
-    pub common: CommonArgs,
+/// `cost` with a subcommand per priced kind, and `compare`.
+pub fn with_kinds(cli: Command, kinds: &[PricedKind]) -> Command {
+    cli.mut_subcommand("cost", |mut cost| {
+        for kind in kinds.iter().filter(|k| k.name != "compare") {
+            let sub = Command::new(kind.name.clone())
+                .about(about(kind.model))
+                .args(flags::args(
+                    kind.model.inputs(),
+                    flags::of(kind.model),
+                    &kind.defaults,
+                ))
+                .arg(
+                    Arg::new("templates")
+                        .long("templates")
+                        .value_name("DIR")
+                        .value_parser(clap::value_parser!(PathBuf))
+                        .help("Price the kind from this folder of kinds instead of the built-in templates."),
+                );
+            cost = cost.subcommand(common_args(sub));
+        }
+        let mut serverless = Model::Serverless.defaults();
+        serverless = serverless_without_volume(serverless);
+        let compare = Command::new("compare")
+            .about("Serverless against containers for the same workload, and the break-even volume.")
+            .args(flags::args(
+                Model::Serverless.inputs(),
+                &flags::SERVERLESS,
+                &serverless,
+            ))
+            .args(flags::args(
+                &compare::INPUTS,
+                &flags::CONTAINERS,
+                &model::container_defaults(),
+            ));
+        cost.subcommand(common_args(compare))
+            .subcommand_required(true)
+            .arg_required_else_help(true)
+    })
 }
 
-#[derive(Debug, Args)]
-pub struct K8sArgs {
-    /// Pod replicas of the service.
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
-    pub replicas: i64,
-    /// CPU request per pod (100m, 0.5, 2).
-    #[arg(long, default_value = "100m", allow_hyphen_values = true)]
-    pub cpu_request: String,
-    /// Memory request per pod (128Mi, 1Gi).
-    #[arg(long, default_value = "128Mi", allow_hyphen_values = true)]
-    pub memory_request: String,
-    /// Worker node size from the price table.
-    #[arg(long, default_value = k8s::DEFAULT_NODE_TYPE)]
-    pub node_type: String,
-    /// Share of node capacity kept free, 0 to 0.9.
-    #[arg(long, default_value_t = 0.2, allow_negative_numbers = true)]
-    pub headroom: f64,
-    /// Fewest nodes, for availability.
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
-    pub min_nodes: i64,
-    /// Average load balancer capacity units per hour.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
-    pub lcu: f64,
-    #[command(flatten)]
-    pub common: CommonArgs,
+/// `compare` asks for the volume: the model's default volume is an example, not an answer.
+fn serverless_without_volume(defaults: Values) -> Values {
+    let mut out = Values::new();
+    for (name, value) in defaults.iter().filter(|(n, _)| *n != "events_per_month") {
+        out.set(name, value.clone());
+    }
+    out
 }
 
-#[derive(Debug, Args)]
-pub struct CompareArgs {
-    #[command(flatten)]
-    pub workload: WorkloadArgs,
-    /// Peak over average traffic the container fleet is sized for (steady 1.5, spiky 3, bursty 10).
-    #[arg(long, default_value_t = 3.0, allow_negative_numbers = true)]
-    pub peak_factor: f64,
-    /// vCPUs per container task.
-    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
-    pub task_vcpu: f64,
-    /// Memory per container task in GB.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
-    pub task_memory_gb: f64,
-    /// Events per second one task sustains.
-    #[arg(long, default_value_t = 50.0, allow_negative_numbers = true)]
-    pub events_per_task_second: f64,
-    /// Fewest tasks, for availability.
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
-    pub min_tasks: i64,
-    /// Worker node size for the EKS side.
-    #[arg(long, default_value = k8s::DEFAULT_NODE_TYPE)]
-    pub node_type: String,
-    #[command(flatten)]
-    pub common: CommonArgs,
-}
-
-pub(crate) fn load_prices(path: &Option<PathBuf>) -> Result<Prices, CostError> {
+pub(crate) fn load_prices(path: Option<&PathBuf>) -> Result<Prices, Error> {
     match path {
         Some(p) => Prices::from_file(p),
         None => Prices::embedded(),
-    }
-}
-
-fn whole(field: &str, value: i64, min: i64, max: i64) -> Result<u32, CostError> {
-    if value < min || value > max {
-        return Err(CostError::InvalidInput {
-            field: field.into(),
-            message: format!("{value} is out of range: must be between {min} and {max}"),
-        });
-    }
-    Ok(value as u32)
-}
-
-impl WorkloadArgs {
-    pub fn to_input(&self) -> Result<ServerlessInput, CostError> {
-        let input = ServerlessInput {
-            events_per_month: parse_events("--events-per-month", &self.events_per_month)?,
-            payload_kb: self.payload_kb,
-            arch: match self.arch {
-                ArchArg::Arm64 => Arch::Arm64,
-                ArchArg::X86_64 => Arch::X86_64,
-            },
-            api: match self.api {
-                ApiArg::Http => ApiKind::Http,
-                ApiArg::Rest => ApiKind::Rest,
-            },
-            queue: match self.queue {
-                QueueArg::Standard => QueueKind::Standard,
-                QueueArg::Fifo => QueueKind::Fifo,
-            },
-            ingest_memory_mb: whole("--memory-mb", self.memory_mb, 128, 10240)?,
-            ingest_duration_ms: self.duration_ms,
-            processor_memory_mb: whole(
-                "--processor-memory-mb",
-                self.processor_memory_mb,
-                128,
-                10240,
-            )?,
-            processor_duration_ms: self.processor_duration_ms,
-            batch_size: whole("--batch-size", self.batch_size, 1, 10_000)?,
-            write_units_per_event: self.write_units,
-            read_units_per_event: self.read_units,
-            log_kb_per_event: self.log_kb_per_event,
-            tracing_sample: self.tracing_sample,
-        };
-        input.validate()?;
-        Ok(input)
     }
 }
 
@@ -228,66 +190,87 @@ pub(crate) fn to_json(value: &impl serde::Serialize) -> Outcome<String> {
     Ok(serde_json::to_string_pretty(value).expect("reports serialise to JSON") + "\n")
 }
 
+/// What the EKS side of a comparison is called: by the kinds that run on the `kubernetes` model, if any.
+fn eks_label(kinds: &[PricedKind]) -> String {
+    let names: Vec<&str> = kinds
+        .iter()
+        .filter(|k| k.model == Model::Kubernetes)
+        .map(|k| k.name.as_str())
+        .collect();
+    match names.is_empty() {
+        true => "containers on EKS".into(),
+        false => format!("containers on EKS ({})", names.join(", ")),
+    }
+}
+
 /// Run a `scaffold cost` subcommand and return what to print.
-pub fn run_cost(args: &CostArgs) -> Outcome<String> {
-    match &args.command {
-        CostCommand::ServerlessWebhook(a) => {
-            let prices = load_prices(&a.common.prices)?;
-            let input = a.workload.to_input()?;
+pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
+    let Some((name, sub)) = args.matches.subcommand() else {
+        unreachable!("clap requires a subcommand of cost");
+    };
+    let prices = load_prices(sub.get_one::<PathBuf>("prices"))?;
+    let json = sub.get_flag("json");
+    let explain = sub.get_flag("explain");
+    if name == "compare" {
+        let input = ServerlessInput::from_values(&flags::read(
+            sub,
+            Model::Serverless.inputs(),
+            &flags::SERVERLESS,
+        ))?;
+        let assumptions = ContainerAssumptions::from_values(&flags::read(
+            sub,
+            &compare::INPUTS,
+            &flags::CONTAINERS,
+        ))?;
+        prices.node(&assumptions.node_type)?;
+        let c = compare::compare(&prices, &input, &assumptions)?;
+        if json {
+            return to_json(&c);
+        }
+        return Ok(report::compare_report(
+            &prices,
+            &c,
+            &eks_label(kinds),
+            explain,
+        ));
+    }
+    let Some(kind) = kinds.iter().find(|k| k.name == name) else {
+        unreachable!("clap knows only the priced kinds");
+    };
+    let given = flags::read(sub, kind.model.inputs(), flags::of(kind.model));
+    let values = kind.defaults.clone().with(&given);
+    match kind.model {
+        Model::Serverless => {
+            let input = ServerlessInput::from_values(&values)?;
             let main = serverless::estimate(&prices, &input)?;
             let volumes = serverless::at_volumes(&prices, &input)?;
-            if a.common.json {
+            if json {
+                // Both sides as the model reads them, so `4` and `4.0` compare equal.
+                let defaults = ServerlessInput::from_values(&kind.defaults)
+                    .map(|d| d.to_values())
+                    .unwrap_or_default();
+                let line = flags::command_line(&flags::SERVERLESS, &input.to_values(), &defaults);
                 return to_json(&serde_json::json!({
-                    "kind": "serverless-webhook",
+                    "kind": kind.name,
                     "prices": prices.origin,
-                    "command": format!("scaffold cost serverless-webhook {}", serverless::command_flags(&input)),
+                    "command": format!("scaffold cost {} {line}", kind.name),
                     "estimate": main,
                     "volumes": volumes,
                 }));
             }
-            Ok(format::serverless_report(
-                &prices,
-                &main,
-                &volumes,
-                a.common.explain,
+            Ok(report::serverless_report(
+                &kind.name, &prices, &main, &volumes, explain,
             ))
         }
-        CostCommand::K8sPlatform(a) => {
-            let prices = load_prices(&a.common.prices)?;
-            let input = K8sInput {
-                replicas: whole("--replicas", a.replicas, 1, 10_000)?,
-                cpu_request_m: k8s::parse_cpu(&a.cpu_request)?,
-                memory_request_mib: k8s::parse_memory(&a.memory_request)?,
-                node_type: a.node_type.clone(),
-                headroom: a.headroom,
-                min_nodes: whole("--min-nodes", a.min_nodes, 1, 1000)?,
-                lcu_per_hour: a.lcu,
-            };
-            let e = k8s::estimate(&prices, &input)?;
-            if a.common.json {
+        Model::Kubernetes => {
+            let input = K8sInput::from_values(&values)?;
+            let e = kubernetes::estimate(&prices, &input)?;
+            if json {
                 return to_json(
-                    &serde_json::json!({ "kind": "k8s-platform", "prices": prices.origin, "estimate": e }),
+                    &serde_json::json!({ "kind": kind.name, "prices": prices.origin, "estimate": e }),
                 );
             }
-            Ok(format::k8s_report(&prices, &e, a.common.explain))
-        }
-        CostCommand::Compare(a) => {
-            let prices = load_prices(&a.common.prices)?;
-            let input = a.workload.to_input()?;
-            let assumptions = ContainerAssumptions {
-                task_vcpu: a.task_vcpu,
-                task_memory_gb: a.task_memory_gb,
-                min_tasks: whole("--min-tasks", a.min_tasks, 1, 1000)?,
-                events_per_task_second: a.events_per_task_second,
-                peak_factor: a.peak_factor,
-                node_type: a.node_type.clone(),
-            };
-            prices.node(&assumptions.node_type)?;
-            let c = compare::compare(&prices, &input, &assumptions)?;
-            if a.common.json {
-                return to_json(&c);
-            }
-            Ok(format::compare_report(&c, a.common.explain))
+            Ok(report::k8s_report(&kind.name, &prices, &e, explain))
         }
     }
 }

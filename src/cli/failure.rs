@@ -28,12 +28,6 @@ impl From<Error> for Failure {
     }
 }
 
-impl From<scaffold::cost::CostError> for Failure {
-    fn from(e: scaffold::cost::CostError) -> Self {
-        Failure::Lib(e.into())
-    }
-}
-
 pub type Outcome<T = ()> = Result<T, Failure>;
 
 impl Failure {
@@ -92,6 +86,10 @@ pub fn lib_message(e: &Error) -> String {
         Error::Conflicts { .. } => format!(
             "--force never overwrites, and {e}\nMove them away or choose another folder with -o DIR"
         ),
+        Error::InvalidInput { field, message } => match super::cost::flags::flag_for(field) {
+            Some(flag) => format!("invalid {flag}: {message}"),
+            None => e.to_string(),
+        },
         other => other.to_string(),
     }
 }
@@ -132,6 +130,10 @@ mod tests {
                 path: "a.toml".into(),
                 recorded: "k".into(),
                 asked: "j".into(),
+            },
+            Error::InvalidInput {
+                field: "write_units_per_event".into(),
+                message: "m".into(),
             },
         ];
         for e in &cases {

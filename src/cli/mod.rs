@@ -1,7 +1,7 @@
 //! The binary side: the clap types, one module per subcommand, the wizard, interrupt handling and every report.
 //! `run` parses the command line, runs one command and maps its result to an exit code.
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -23,15 +23,33 @@ use scaffold::error::exit;
 pub fn run() -> i32 {
     report::init_colour();
     interrupt::install_handler();
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `scaffold cost` has a subcommand per kind with a cost model, so the catalog comes before the parser.
+    let priced = match cost::priced_kinds(&argv) {
+        Ok(priced) => priced,
+        Err(failure) => {
+            report::error_text(&failure.message());
+            return failure.exit_code();
+        }
+    };
+    let kinds: Vec<String> = scaffold::Catalog::load(&Source::Embedded)
+        .map(|c| c.names().iter().map(|n| n.to_string()).collect())
+        .unwrap_or_default();
+    let priced_names: Vec<String> = priced.iter().map(|k| k.name.clone()).collect();
+    let examples = args::examples(&kinds, &priced_names);
+    let mut command = cost::with_kinds(Cli::command(), &priced)
+        .after_help(examples.clone())
+        .mut_subcommand("new", |new| new.after_help(examples));
+    let matches = command.clone().get_matches_from(&argv);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::New(args) => new::run(args),
         Command::List(args) => list::run(args),
-        Command::Cost(args) => cost::run_cost(&args).map(|text| report::emit(&text)),
+        Command::Cost(args) => cost::run_cost(&args, &priced).map(|text| report::emit(&text)),
         Command::Advise(args) => advise::run(&args).map(|text| report::emit(&text)),
         Command::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "scaffold", &mut script);
+            clap_complete::generate(shell, &mut command, "scaffold", &mut script);
             report::emit(&String::from_utf8_lossy(&script));
             Ok(())
         }

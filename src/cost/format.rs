@@ -1,14 +1,9 @@
-//! Number formatting and the plain-text reports of the cost commands.
+//! Number formatting for figures in documents and reports.
 //!
 //! Money is shown rounded to the cent; the values inside estimates stay unrounded, so a sum of rounded items may
 //! differ from the rounded total by a cent.
 
 use std::fmt::Write as _;
-
-use super::compare::{Comparison, PlatformCost};
-use super::k8s::K8sEstimate;
-use super::serverless::ServerlessEstimate;
-use super::{LineItem, Prices};
 
 fn trim_zeros(text: String) -> String {
     if text.contains('.') {
@@ -64,6 +59,12 @@ pub fn count(x: f64) -> String {
     trim_zeros(format!("{x:.2}"))
 }
 
+/// `x` with at most `places` decimals, trailing zeros dropped: `decimals(2.2160, 2)` is `2.22`, `decimals(13.0, 1)`
+/// is `13`.
+pub fn decimals(x: f64, places: usize) -> String {
+    trim_zeros(format!("{x:.places$}"))
+}
+
 /// A plain number without float noise: `0.2`, `128`, `1000000`, `0.000001`.
 pub fn plain(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -71,264 +72,6 @@ pub fn plain(x: f64) -> String {
     } else {
         trim_zeros(format!("{x:.6}"))
     }
-}
-
-fn percent(part: f64, whole: f64) -> String {
-    if whole <= 0.0 {
-        "0%".into()
-    } else {
-        format!("{:.0}%", part / whole * 100.0)
-    }
-}
-
-fn quantity(item: &LineItem) -> String {
-    format!("{} {}", count(item.quantity), item.unit)
-}
-
-fn items_table(out: &mut String, items: &[LineItem], total: f64) {
-    let _ = writeln!(
-        out,
-        "  {:<48} {:>22} {:>12}",
-        "item", "quantity", "per month"
-    );
-    for i in items {
-        let _ = writeln!(
-            out,
-            "  {:<48} {:>22} {:>12}",
-            i.label,
-            quantity(i),
-            money(i.usd)
-        );
-    }
-    let _ = writeln!(out, "  {:<48} {:>22} {:>12}", "total", "", money(total));
-}
-
-fn formulas(out: &mut String, items: &[LineItem]) {
-    let _ = writeln!(out, "\nHow each line is computed:");
-    for i in items {
-        let _ = writeln!(out, "  {}: {}", i.label, i.formula);
-    }
-}
-
-/// The report of `scaffold cost serverless-webhook`. `estimates` holds the requested volume first and the
-/// reference volumes after it.
-pub fn serverless_report(
-    prices: &Prices,
-    main: &ServerlessEstimate,
-    volumes: &[ServerlessEstimate],
-    explain: bool,
-) -> String {
-    let mut out = String::new();
-    let input = &main.input;
-    let _ = writeln!(
-        out,
-        "serverless-webhook at {} events per month ({}, {} API, {} Lambda, {} queue; prices: {})\n",
-        thousands(input.events_per_month),
-        prices.region,
-        input.api.as_str().to_uppercase(),
-        input.arch.as_str(),
-        input.queue.as_str(),
-        prices.origin
-    );
-    items_table(&mut out, &main.items, main.total_usd);
-    if let Some(largest) = main.largest_item() {
-        let _ = writeln!(
-            out,
-            "\nLargest line item: {} at {} ({} of the total).",
-            largest.label,
-            money(largest.usd),
-            percent(largest.usd, main.total_usd)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "Free tier, shown apart (always-free allowances, per account and shared with everything else in it): -{} -> {} a month.",
-        money(main.free_tier_usd),
-        money(main.after_free_tier_usd)
-    );
-    out.push_str("\nThe same workload at other volumes (per month, free tier not applied):\n");
-    let _ = write!(out, "  {:<32}", "events per month");
-    for v in volumes {
-        let _ = write!(out, " {:>12}", count(v.input.events_per_month as f64));
-    }
-    out.push('\n');
-    for (idx, item) in main.items.iter().enumerate() {
-        let _ = write!(out, "  {:<32}", item.label);
-        for v in volumes {
-            let _ = write!(out, " {:>12}", money(v.items[idx].usd));
-        }
-        out.push('\n');
-    }
-    let _ = write!(out, "  {:<32}", "total");
-    for v in volumes {
-        let _ = write!(out, " {:>12}", money(v.total_usd));
-    }
-    out.push('\n');
-    let _ = write!(out, "  {:<32}", "largest");
-    for v in volumes {
-        let label = v.largest_item().map(|i| short_label(&i.key)).unwrap_or("-");
-        let _ = write!(out, " {:>12}", label);
-    }
-    out.push('\n');
-    if explain {
-        formulas(&mut out, &main.items);
-        let _ = writeln!(out, "\nFree tier:");
-        for i in &main.free_tier {
-            let _ = writeln!(out, "  {}: {} = {}", i.label, i.formula, money(i.usd));
-        }
-    } else {
-        out.push_str("\nAdd --explain for the formulas, --json for machine-readable output.\n");
-    }
-    out
-}
-
-/// A short column label for a line item key.
-pub fn short_label(key: &str) -> &'static str {
-    match key {
-        "api" => "API",
-        "lambda_requests" => "Lambda req",
-        "lambda_duration" => "Lambda time",
-        "sqs" => "SQS",
-        "dynamodb" => "DynamoDB",
-        "logs" => "logs",
-        "tracing" => "X-Ray",
-        "nodes" => "nodes",
-        "control_plane" => "control",
-        "load_balancer" => "ALB",
-        _ => "other",
-    }
-}
-
-/// The report of `scaffold cost k8s-platform`.
-pub fn k8s_report(prices: &Prices, e: &K8sEstimate, explain: bool) -> String {
-    let mut out = String::new();
-    let i = &e.input;
-    let _ = writeln!(
-        out,
-        "k8s-platform on EKS: {} replicas requesting {}m CPU / {} MiB each, {} nodes ({}; prices: {})\n",
-        i.replicas,
-        i.cpu_request_m,
-        i.memory_request_mib,
-        i.node_type,
-        prices.region,
-        prices.origin
-    );
-    items_table(&mut out, &e.items, e.total_usd);
-    let cap = &e.capacity;
-    let _ = writeln!(
-        out,
-        "\nNodes: {} (bound by {}). Each {} offers {}m CPU and {} MiB allocatable after kubelet reservations and DaemonSets; {}% is kept as headroom.",
-        e.fit.nodes,
-        e.fit.bound_by,
-        cap.node_type,
-        plain(cap.allocatable_cpu_m),
-        plain(cap.allocatable_memory_mib),
-        plain(i.headroom * 100.0)
-    );
-    let _ = writeln!(
-        out,
-        "Requested: {}m CPU and {} MiB including cluster add-ons (CoreDNS, ingress controller).",
-        plain(e.fit.requested_cpu_m),
-        plain(e.fit.requested_memory_mib)
-    );
-    if let Some(largest) = e.item(&e.largest) {
-        let _ = writeln!(
-            out,
-            "Largest line item: {} at {}.",
-            largest.label,
-            money(largest.usd)
-        );
-    }
-    let ns = &e.namespace;
-    let _ = writeln!(
-        out,
-        "\nPer team namespace (ResourceQuota requests.cpu {}, requests.memory {}Gi; limits {} / {}Gi):",
-        plain(ns.quota_cpu_m as f64 / 1000.0),
-        ns.quota_memory_mib / 1024,
-        plain(ns.limit_cpu_m as f64 / 1000.0),
-        ns.limit_memory_mib / 1024
-    );
-    let _ = writeln!(
-        out,
-        "  a namespace using its whole requests quota: {} a month ({} node-equivalents)",
-        money(ns.quota_usd),
-        trim_zeros(format!("{:.2}", ns.quota_node_share))
-    );
-    let _ = writeln!(
-        out,
-        "  this workload's {} replicas: {} a month ({} per replica)",
-        i.replicas,
-        money(ns.workload_usd),
-        money(ns.per_replica_usd)
-    );
-    let _ = writeln!(
-        out,
-        "  limits allow {}x the CPU and {}x the memory the quota pays for: bursts past requests are unpaid, and unprotected.",
-        plain(ns.overcommit_cpu),
-        plain(ns.overcommit_memory)
-    );
-    out.push_str("  The control plane and load balancer are shared by every namespace; charge them as platform overhead.\n");
-    if explain {
-        formulas(&mut out, &e.items);
-        out.push_str("  Namespace share: max(requested CPU / allocatable CPU, requested memory / allocatable memory) x node price x hours.\n");
-    } else {
-        out.push_str("\nAdd --explain for the formulas, --json for machine-readable output.\n");
-    }
-    out
-}
-
-fn platform_block(out: &mut String, p: &PlatformCost) {
-    let _ = writeln!(out, "\n{}, {} {}:", p.platform, p.tasks, p.task_noun);
-    items_table(out, &p.items, p.total_usd);
-}
-
-/// The report of `scaffold cost compare`.
-pub fn compare_report(c: &Comparison, explain: bool) -> String {
-    let mut out = String::new();
-    let s = &c.serverless;
-    let _ = writeln!(
-        out,
-        "Serverless against containers at {} events per month\n",
-        thousands(c.events_per_month)
-    );
-    platform_totals(
-        &mut out,
-        (40, 14),
-        &[
-            ("serverless (API Gateway + Lambda)", s.total_usd),
-            (&c.fargate.platform, c.fargate.total_usd),
-            (&c.eks.platform, c.eks.total_usd),
-        ],
-    );
-    let cheapest = match c.cheapest.as_str() {
-        "fargate" => c.fargate.platform.as_str(),
-        "eks" => c.eks.platform.as_str(),
-        _ => "serverless",
-    };
-    let _ = writeln!(out, "\nCheapest at this volume: {cheapest}.");
-    let _ = writeln!(
-        out,
-        "Only API Gateway and Lambda change between the two: {} of the serverless bill here; the queue, table, logs and traces ({}) stay either way.",
-        money(s.moving_usd()),
-        money(s.shared_usd())
-    );
-    out.push_str(&break_even_sentence("Fargate", c.break_even_fargate));
-    out.push_str(&break_even_sentence("EKS", c.break_even_eks));
-    out.push_str("\nServerless line items:\n");
-    items_table(&mut out, &s.items, s.total_usd);
-    platform_block(&mut out, &c.fargate);
-    platform_block(&mut out, &c.eks);
-    out.push_str("\nAssumptions:\n");
-    for a in &c.assumptions {
-        let _ = writeln!(out, "  - {a}");
-    }
-    if explain {
-        formulas(&mut out, &s.items);
-        formulas(&mut out, &c.fargate.items);
-        formulas(&mut out, &c.eks.items);
-        out.push_str("\nBreak-even: the smallest monthly volume at which the serverless bill is at least the container bill.\n");
-    }
-    out
 }
 
 /// One indented `label  $amount` line per platform; `widths` are the label and amount columns.
@@ -343,13 +86,19 @@ pub fn platform_totals(out: &mut String, widths: (usize, usize), rows: &[(&str, 
     }
 }
 
-/// `Break-even against Fargate: 35,811,234 events per month (13.6 per second on average).`
-pub fn break_even_sentence(platform: &str, events: Option<u64>) -> String {
+/// Events a second on average, for `events_per_month` spread over a month of `hours_per_month` hours.
+pub fn per_second(events_per_month: u64, hours_per_month: f64) -> f64 {
+    events_per_month as f64 / (hours_per_month * 3600.0)
+}
+
+/// `Break-even against Fargate: 35,811,234 events per month (13.6 per second on average).`, the rate over the
+/// price table's month of `hours_per_month` hours.
+pub fn break_even_sentence(platform: &str, events: Option<u64>, hours_per_month: f64) -> String {
     match events {
         Some(n) => format!(
             "Break-even against {platform}: {} events per month ({} per second on average); above it containers cost less.\n",
             thousands(n),
-            trim_zeros(format!("{:.1}", n as f64 / (730.0 * 3600.0)))
+            decimals(per_second(n, hours_per_month), 1)
         ),
         None => format!(
             "Break-even against {platform}: none up to 10^12 events per month; serverless stays cheaper.\n"
@@ -360,6 +109,18 @@ pub fn break_even_sentence(platform: &str, events: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_break_even_rate_uses_the_month_it_is_given() {
+        // 36M events over 730 hours is 13.7 a second; over a 720-hour month, 13.9.
+        assert!(
+            break_even_sentence("Fargate", Some(36_000_000), 730.0).contains("(13.7 per second")
+        );
+        assert!(
+            break_even_sentence("Fargate", Some(36_000_000), 720.0).contains("(13.9 per second")
+        );
+        assert!(break_even_sentence("EKS", None, 720.0).contains("none up to 10^12"));
+    }
 
     #[test]
     fn money_rounds_to_cents_with_separators() {

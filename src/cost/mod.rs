@@ -1,19 +1,35 @@
-//! Cost model for the two project kinds.
-//!
-//! The numbers behind `scaffold cost`, `scaffold advise` and the cost pages of generated projects come from here
-//! and nowhere else, so a README and the command line never disagree. The library computes and returns values and
-//! strings; it never prints. Prices are data (`templates/pricing/aws-us-east-1.toml`, embedded at build time, or a
+//! The cost engine: the figures behind `scaffold cost`, `scaffold advise` and the cost pages of generated projects
+//! come from here and nowhere else, so a README and the command line never disagree. It computes and returns
+//! values; it never prints. Prices are data (`templates/pricing/aws-us-east-1.toml`, embedded at build time, or a
 //! user's own table with the same keys).
+//!
+//! A model is Rust code named for what it prices ([`MODELS`]); a kind picks one in its manifest and binds the
+//! model's inputs to answers, settings or fixed values (see [`model`]), so a kind stays data.
+//!
+//! Each module uses only those listed before it: [`format`] (number formatting) and [`prices`] (the table); the
+//! models [`serverless`] and [`kubernetes`]; the container side of a comparison ([`containers`]), the
+//! [`breakeven`] search and [`compare`]; [`model`], which resolves a kind's bindings; and [`context`], the `cost`
+//! value templates see. This module holds what they share: line items, model inputs and their parsing.
 
+pub mod breakeven;
 pub mod compare;
+pub mod containers;
 pub mod context;
 pub mod format;
-pub mod k8s;
+pub mod kubernetes;
+pub mod model;
 pub mod prices;
 pub mod serverless;
 
 pub use context::template_context;
+pub use model::{MODELS, Model};
 pub use prices::Prices;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
 
 /// Events per month above which the model refuses to answer: far beyond any webhook system, and past the point
 /// where f64 cents stop being exact.
@@ -22,56 +38,12 @@ pub const MAX_EVENTS_PER_MONTH: u64 = 1_000_000_000_000;
 /// The volumes every serverless estimate is also shown at.
 pub const REFERENCE_VOLUMES: [u64; 3] = [10_000, 1_000_000, 100_000_000];
 
-/// What can go wrong while estimating.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CostError {
-    /// A value the user gave is out of range or malformed (exit code 2).
-    #[error("invalid {field}: {message}")]
-    InvalidInput { field: String, message: String },
-    /// A price table is malformed or incomplete (exit code 2: the user's file needs fixing).
-    #[error("price table {origin}: {message}")]
-    PriceTable { origin: String, message: String },
-    /// The price table file could not be read.
-    #[error("cannot read price table {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-impl From<CostError> for crate::Error {
-    fn from(e: CostError) -> Self {
-        match e {
-            CostError::InvalidInput { field, message } => {
-                crate::Error::InvalidInput { field, message }
-            }
-            CostError::PriceTable { origin, message } => {
-                crate::Error::PriceTable { origin, message }
-            }
-            CostError::Io { path, source } => crate::Error::Io {
-                context: format!("cannot read price table {path}"),
-                source,
-            },
-        }
-    }
-}
-
-impl CostError {
-    /// True when the error is the user's input, not a failure of the tool: the binary exits with code 2.
-    pub fn is_invalid_input(&self) -> bool {
-        matches!(
-            self,
-            CostError::InvalidInput { .. } | CostError::PriceTable { .. }
-        )
-    }
-
-    pub(crate) fn input(field: &str, message: impl Into<String>) -> Self {
-        CostError::InvalidInput {
-            field: field.to_string(),
-            message: message.into(),
-        }
+/// A refused model input. `field` is the input's name (`events_per_month`), never a command-line flag: the binary
+/// names the flag, and `scaffold new` the answer or setting the input is bound to.
+pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Error {
+    Error::InvalidInput {
+        field: field.to_string(),
+        message: message.into(),
     }
 }
 
@@ -91,16 +63,172 @@ pub struct LineItem {
     pub formula: String,
 }
 
+/// What a model input takes, so a caller knows how to read it (the binary picks a flag's parser from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputType {
+    /// Events per month: a whole number, or text such as `5M` (see [`parse_events`]).
+    Events,
+    /// Any number; the model checks its range.
+    Number,
+    /// A whole number.
+    Whole,
+    /// One of these words.
+    Choice(&'static [&'static str]),
+    /// A Kubernetes CPU quantity: `100m`, `0.5`, `2`.
+    Cpu,
+    /// A Kubernetes memory quantity: `128Mi`, `1Gi`.
+    Memory,
+    /// A name, such as a node size of the price table.
+    Name,
+}
+
+/// One input a model reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputSpec {
+    /// The input's name, as `[cost.inputs]` and error messages use it.
+    pub name: &'static str,
+    pub kind: InputType,
+}
+
+/// A model's inputs by name, as given: JSON numbers, bools or text (`"5M"`, `"100m"`), from flags, answers,
+/// settings or a manifest. Each model reads them with [`Values`]' typed getters, which name the input in errors.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values(BTreeMap<String, Value>);
+
+impl Values {
+    pub fn new() -> Values {
+        Values::default()
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<Value>) {
+        self.0.insert(name.to_string(), value.into());
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// These values with `other`'s on top.
+    pub fn with(mut self, other: &Values) -> Values {
+        self.0
+            .extend(other.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self
+    }
+
+    /// The text of a value as a user would type it: `4`, `0.05`, `arm64`.
+    pub fn text_of(value: &Value) -> String {
+        match value {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => match n.as_f64() {
+                Some(x) if n.is_f64() => format::plain(x),
+                _ => n.to_string(),
+            },
+            other => other.to_string(),
+        }
+    }
+
+    /// Events per month.
+    pub(crate) fn events(&self, name: &str) -> Result<Option<u64>> {
+        self.get(name)
+            .map(|v| parse_events(name, &Values::text_of(v)))
+            .transpose()
+    }
+
+    /// A number, given as a number or as its text.
+    pub(crate) fn number(&self, name: &str) -> Result<Option<f64>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| invalid(name, format!("'{s}' is not a number"))),
+            Some(other) => Err(invalid(name, format!("{other} is not a number"))),
+        }
+    }
+
+    /// A whole number in `[min, max]`.
+    pub(crate) fn whole(&self, name: &str, min: i64, max: i64) -> Result<Option<u32>> {
+        let Some(given) = self.get(name) else {
+            return Ok(None);
+        };
+        let value = match given {
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|x| x.fract() == 0.0).map(|x| x as i64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            invalid(
+                name,
+                format!("{} is not a whole number", Values::text_of(given)),
+            )
+        })?;
+        if value < min || value > max {
+            return Err(invalid(
+                name,
+                format!("{value} is out of range: must be between {min} and {max}"),
+            ));
+        }
+        Ok(Some(value as u32))
+    }
+
+    /// A word or a quantity, given as text (a number is taken as its text: a CPU quantity of `2`).
+    pub(crate) fn text(&self, name: &str) -> Result<Option<String>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v @ (Value::String(_) | Value::Number(_))) => Ok(Some(Values::text_of(v))),
+            Some(other) => Err(invalid(name, format!("{other} is not text"))),
+        }
+    }
+}
+
+/// A line item.
+pub(crate) fn item(
+    key: &str,
+    label: &str,
+    quantity: f64,
+    unit: &str,
+    usd: f64,
+    formula: String,
+) -> LineItem {
+    LineItem {
+        key: key.into(),
+        label: label.into(),
+        quantity,
+        unit: unit.into(),
+        usd,
+        formula,
+    }
+}
+
+/// The key of the largest line item; ties keep the first in display order, so the answer is deterministic.
+pub(crate) fn largest_key(items: &[LineItem]) -> String {
+    let mut best: Option<&LineItem> = None;
+    for i in items {
+        if best.is_none_or(|b| i.usd > b.usd) {
+            best = Some(i);
+        }
+    }
+    best.map(|i| i.key.clone()).unwrap_or_default()
+}
+
 /// Parse a monthly event count: `1000000`, `1_000_000`, `1,000,000`, `10K`, `1M`, `2.5M`, `1B`, `1e6`.
 /// Refuses zero, negatives, fractions of an event and anything above [`MAX_EVENTS_PER_MONTH`].
-pub fn parse_events(field: &str, text: &str) -> Result<u64, CostError> {
+pub fn parse_events(field: &str, text: &str) -> Result<u64> {
     let cleaned: String = text
         .trim()
         .chars()
         .filter(|c| *c != '_' && *c != ',')
         .collect();
     if cleaned.is_empty() {
-        return Err(CostError::input(
+        return Err(invalid(
             field,
             "expected a number of events per month, e.g. 1000000 or 1M",
         ));
@@ -113,32 +241,29 @@ pub fn parse_events(field: &str, text: &str) -> Result<u64, CostError> {
         _ => (cleaned.as_str(), 1.0),
     };
     let value: f64 = digits.parse().map_err(|_| {
-        CostError::input(
+        invalid(
             field,
             format!("'{text}' is not a number (use e.g. 1000000, 1M or 2.5M)"),
         )
     })?;
     let events = value * scale;
     if !events.is_finite() {
-        return Err(CostError::input(
-            field,
-            format!("'{text}' is not a finite number"),
-        ));
+        return Err(invalid(field, format!("'{text}' is not a finite number")));
     }
     if events <= 0.0 {
-        return Err(CostError::input(
+        return Err(invalid(
             field,
             format!("'{text}' must be at least 1 event per month"),
         ));
     }
     if events > MAX_EVENTS_PER_MONTH as f64 {
-        return Err(CostError::input(
+        return Err(invalid(
             field,
             format!("'{text}' is above the model's limit of 10^12 events per month"),
         ));
     }
     if events.fract() != 0.0 {
-        return Err(CostError::input(
+        return Err(invalid(
             field,
             format!("'{text}' is not a whole number of events"),
         ));
@@ -147,15 +272,9 @@ pub fn parse_events(field: &str, text: &str) -> Result<u64, CostError> {
 }
 
 /// Check a number lies in `[min, max]` and is finite.
-pub(crate) fn check_range(
-    field: &str,
-    value: f64,
-    min: f64,
-    max: f64,
-    what: &str,
-) -> Result<(), CostError> {
+pub(crate) fn check_range(field: &str, value: f64, min: f64, max: f64, what: &str) -> Result<()> {
     if !value.is_finite() || value < min || value > max {
-        return Err(CostError::input(
+        return Err(invalid(
             field,
             format!(
                 "{} is out of range: {what} must be between {} and {}",
@@ -185,6 +304,28 @@ mod tests {
     }
 
     #[test]
+    fn values_read_numbers_given_as_text_and_name_the_input() {
+        let mut v = Values::new();
+        v.set("events", "2.5M");
+        v.set("kb", 4);
+        v.set("share", "0.05");
+        v.set("memory", -128);
+        v.set("cpu", 2);
+        assert_eq!(v.events("events").unwrap(), Some(2_500_000));
+        assert_eq!(v.number("kb").unwrap(), Some(4.0));
+        assert_eq!(v.number("share").unwrap(), Some(0.05));
+        assert_eq!(v.text("cpu").unwrap().as_deref(), Some("2"));
+        assert_eq!(v.number("absent").unwrap(), None);
+        let err = v.whole("memory", 128, 10240).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid memory: -128 is out of range: must be between 128 and 10240"
+        );
+        assert_eq!(Values::text_of(&serde_json::json!(0.05)), "0.05");
+        assert_eq!(Values::text_of(&serde_json::json!(4.0)), "4");
+    }
+
+    #[test]
     fn refuses_bad_counts() {
         for bad in [
             "0",
@@ -197,11 +338,10 @@ mod tests {
             "inf",
             "NaN",
         ] {
-            let err = parse_events("--events-per-month", bad).unwrap_err();
-            assert!(err.is_invalid_input(), "{bad}: {err}");
+            let err = parse_events("events_per_month", bad).unwrap_err();
             assert!(
-                err.to_string().starts_with("invalid --events-per-month"),
-                "{err}"
+                matches!(&err, Error::InvalidInput { field, .. } if field == "events_per_month"),
+                "{bad}: {err}"
             );
         }
     }

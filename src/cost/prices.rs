@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::CostError;
+use crate::error::{Error, Result};
 
 /// The table shipped with the binary.
 pub const EMBEDDED_TABLE: &str = include_str!("../../templates/pricing/aws-us-east-1.toml");
@@ -238,22 +238,35 @@ pub struct Prices {
 
 impl Prices {
     /// The table shipped with the binary.
-    pub fn embedded() -> Result<Prices, CostError> {
-        Prices::parse(EMBEDDED_TABLE, EMBEDDED_ORIGIN)
+    pub fn embedded() -> Result<Prices> {
+        Prices::built_in(EMBEDDED_TABLE)
+    }
+
+    /// A table built into the binary: a fault in it is scaffold's, not the user's.
+    fn built_in(text: &str) -> Result<Prices> {
+        Prices::parse(text, EMBEDDED_ORIGIN).map_err(|e| match e {
+            Error::PriceTable { message, .. } => Error::Embedded {
+                what: "price table".into(),
+                message,
+            },
+            other => other,
+        })
     }
 
     /// Read and validate a user's table.
-    pub fn from_file(path: &std::path::Path) -> Result<Prices, CostError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CostError::Io {
-            path: path.display().to_string(),
-            source,
+    pub fn from_file(path: &std::path::Path) -> Result<Prices> {
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            Error::io(
+                format!("cannot read price table {}", path.display()),
+                source,
+            )
         })?;
         Prices::parse(&text, &path.display().to_string())
     }
 
     /// Parse and validate a table; `origin` names it in errors.
-    pub fn parse(text: &str, origin: &str) -> Result<Prices, CostError> {
-        let fail = |message: String| CostError::PriceTable {
+    pub fn parse(text: &str, origin: &str) -> Result<Prices> {
+        let fail = |message: String| Error::PriceTable {
             origin: origin.to_string(),
             message,
         };
@@ -352,17 +365,22 @@ impl Prices {
         }
     }
 
+    /// Seconds in the table's billing month (`hours_per_month` x 3600).
+    pub fn seconds_per_month(&self) -> f64 {
+        self.hours_per_month * 3600.0
+    }
+
     /// An always-free allowance by key (0 when absent).
     pub fn free(&self, key: &str) -> f64 {
         self.free_tier.get(key).map(|a| a.amount).unwrap_or(0.0)
     }
 
     /// A node size, or an input error listing the known ones.
-    pub fn node(&self, name: &str) -> Result<&NodeType, CostError> {
+    pub fn node(&self, name: &str) -> Result<&NodeType> {
         self.nodes.get(name).ok_or_else(|| {
             let known: Vec<&str> = self.nodes.keys().map(String::as_str).collect();
-            CostError::input(
-                "--node-type",
+            super::invalid(
+                "node_type",
                 format!(
                     "'{name}' is not in the price table (known: {})",
                     known.join(", ")
@@ -447,8 +465,18 @@ mod tests {
 
     fn error_of(text: &str) -> String {
         let err = Prices::parse(text, "mine.toml").unwrap_err();
-        assert!(err.is_invalid_input());
+        assert!(matches!(err, Error::PriceTable { .. }), "{err}");
         err.to_string()
+    }
+
+    #[test]
+    fn a_broken_built_in_table_is_scaffold_s_fault() {
+        let err = Prices::built_in(&replace("[prices.alb_lcu]", "[prices.alb_lcus]")).unwrap_err();
+        assert!(
+            matches!(&err, Error::Embedded { what, .. } if what == "price table"),
+            "{err}"
+        );
+        assert_eq!(err.exit_code(), crate::error::exit::FAILURE);
     }
 
     #[test]

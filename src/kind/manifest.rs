@@ -70,7 +70,7 @@ impl Manifest {
                     q.key
                 ));
             }
-            if q.key == "name" || q.key == "kind" {
+            if RESERVED_KEYS.contains(&q.key.as_str()) {
                 out.push(format!(
                     "question key `{}` is reserved: the engine provides it",
                     q.key
@@ -133,8 +133,65 @@ impl Manifest {
                 }
             }
         }
+        for (key, value) in &self.settings {
+            if !key_re.is_match(key) {
+                out.push(format!(
+                    "setting `{key}` must be lowercase letters, digits and _"
+                ));
+            }
+            if !is_scalar(value) {
+                out.push(format!(
+                    "setting `{key}` must be a string, a number or a bool"
+                ));
+            }
+        }
+        if let Some(cost) = &self.cost {
+            out.extend(self.binding_problems(cost));
+        }
         out
     }
+
+    /// Each `[cost.inputs]` binding names a question or a setting this manifest has, or is a plain value. Whether
+    /// the model and its inputs exist is the cost engine's to say: the manifest does not know its models.
+    fn binding_problems(&self, cost: &CostSpec) -> Vec<String> {
+        let mut out = Vec::new();
+        for (input, binding) in &cost.inputs {
+            match binding {
+                Binding::Answer { answer } => {
+                    if !self.questions.iter().any(|q| &q.key == answer) {
+                        out.push(format!(
+                            "[cost.inputs] `{input}` is bound to the answer `{answer}`, which is not a question"
+                        ));
+                    }
+                }
+                Binding::Setting { setting } => {
+                    if !self.settings.contains_key(setting) {
+                        out.push(format!(
+                            "[cost.inputs] `{input}` is bound to the setting `{setting}`, which is not in [settings]"
+                        ));
+                    }
+                }
+                Binding::Value(value) if !is_scalar(value) => out.push(format!(
+                    "[cost.inputs] `{input}` must be {{ answer = \"KEY\" }}, {{ setting = \"KEY\" }} or a string, a number or a bool"
+                )),
+                Binding::Value(_) => {}
+            }
+        }
+        out
+    }
+}
+
+/// Context keys the engine fills itself, so no question may take them.
+pub const RESERVED_KEYS: [&str; 4] = ["name", "kind", "settings", "cost"];
+
+fn is_scalar(value: &toml::Value) -> bool {
+    matches!(
+        value,
+        toml::Value::String(_)
+            | toml::Value::Integer(_)
+            | toml::Value::Float(_)
+            | toml::Value::Boolean(_)
+    )
 }
 
 fn question_problems(q: &Question) -> Vec<String> {
@@ -233,6 +290,30 @@ mod tests {
             assert!(all.contains(needle), "{needle} not in:\n{all}");
         }
         assert_eq!(m.problems("k").len(), 4, "`a >= 1` is fine: {all}");
+    }
+
+    #[test]
+    fn settings_and_bindings_are_checked_at_load_time() {
+        let m = parse(&format!(
+            "{HEAD}[[questions]]\nkey = \"events\"\nprompt = \"p\"\ntype = \"int\"\n\
+             [[questions]]\nkey = \"settings\"\nprompt = \"p\"\ntype = \"int\"\n\
+             [settings]\nmemory_mb = 256\nBad = 1\nlist = [1, 2]\n\
+             [cost]\nmodel = \"serverless\"\n[cost.inputs]\nevents_per_month = {{ answer = \"events\" }}\n\
+             payload_kb = {{ answer = \"payload\" }}\ningest_memory_mb = {{ setting = \"memory_mb\" }}\n\
+             processor_memory_mb = {{ setting = \"memory\" }}\nbatch_size = 10\narch = {{ answr = \"x\" }}\n"
+        ));
+        let all = m.problems("k").join("\n");
+        for needle in [
+            "`settings` is reserved",
+            "setting `Bad` must be lowercase",
+            "setting `list` must be a string, a number or a bool",
+            "`payload_kb` is bound to the answer `payload`, which is not a question",
+            "`processor_memory_mb` is bound to the setting `memory`, which is not in [settings]",
+            "[cost.inputs] `arch` must be",
+        ] {
+            assert!(all.contains(needle), "{needle} not in:\n{all}");
+        }
+        assert_eq!(m.problems("k").len(), 6, "{all}");
     }
 
     #[test]

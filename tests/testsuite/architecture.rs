@@ -21,7 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("engine", &["kind", "error"]),
     ("answers", &["engine", "kind", "error"]),
     // The cost models read a kind's manifest and nothing above it.
-    ("cost", &["kind", "error"]),
+    ("cost", &["answers", "kind", "error"]),
     ("advise", &["cost", "answers", "engine", "kind", "error"]),
     (
         "plan",

@@ -7,6 +7,17 @@ fn scaffold() -> Command {
     Command::cargo_bin("scaffold").expect("binary builds")
 }
 
+/// The lean worked example of docs/cost.md, which the serverless-webhook kind's own stack (256 MB functions,
+/// traced) is not: `scaffold cost serverless-webhook` defaults to the kind's settings.
+const LEAN: [&str; 6] = [
+    "--payload-kb",
+    "1",
+    "--memory-mb",
+    "128",
+    "--tracing-sample",
+    "0",
+];
+
 fn json_of(args: &[&str]) -> serde_json::Value {
     let out = scaffold().args(args).output().expect("runs");
     assert!(
@@ -21,6 +32,7 @@ fn json_of(args: &[&str]) -> serde_json::Value {
 fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
     scaffold()
         .args(["cost", "serverless-webhook", "--events-per-month", "100M"])
+        .args(LEAN)
         .assert()
         .success()
         .stdout(predicate::str::contains("$420.83"))
@@ -34,13 +46,15 @@ fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
 
 #[test]
 fn serverless_json_reproduces_the_lean_example() {
-    let v = json_of(&[
+    let mut args = vec![
         "cost",
         "serverless-webhook",
         "--events-per-month",
         "1000000",
         "--json",
-    ]);
+    ];
+    args.extend(LEAN);
+    let v = json_of(&args);
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
     assert_eq!((total * 100.0).round(), 421.0);
     let volumes: Vec<u64> = v["volumes"]
@@ -52,9 +66,33 @@ fn serverless_json_reproduces_the_lean_example() {
     assert_eq!(volumes, vec![10_000, 1_000_000, 100_000_000]);
     assert_eq!(
         v["command"],
-        "scaffold cost serverless-webhook --events-per-month 1000000"
+        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0"
     );
     assert_eq!(v["estimate"]["largest"], "dynamodb");
+}
+
+#[test]
+fn a_kind_command_defaults_to_what_the_kind_generates() {
+    // The figures of a default serverless-webhook project's README: its 4 KB payloads, 256 MB functions and
+    // 5% tracing come from the kind's question defaults and settings.
+    let v = json_of(&["cost", "serverless-webhook", "--json"]);
+    let input = &v["estimate"]["input"];
+    assert_eq!(input["events_per_month"], 1_000_000);
+    assert_eq!(input["payload_kb"], 4.0);
+    assert_eq!(input["ingest_memory_mb"], 256);
+    assert_eq!(input["processor_memory_mb"], 256);
+    assert_eq!(input["tracing_sample"], 0.05);
+    let total = v["estimate"]["total_usd"].as_f64().unwrap();
+    assert_eq!((total * 100.0).round(), 453.0);
+    assert_eq!(
+        v["command"],
+        "scaffold cost serverless-webhook --events-per-month 1000000"
+    );
+    // The chart's requests and the team quota, from the k8s-platform kind's settings.
+    let v = json_of(&["cost", "k8s-platform", "--json"]);
+    assert_eq!(v["estimate"]["input"]["cpu_request_m"], 100);
+    assert_eq!(v["estimate"]["input"]["memory_request_mib"], 128);
+    assert_eq!(v["estimate"]["namespace"]["quota_cpu_m"], 4000);
 }
 
 #[test]
@@ -211,7 +249,7 @@ fn a_user_price_table_is_used_and_validated() {
     let table = scaffold::cost::prices::EMBEDDED_TABLE;
     let cheaper = dir.path().join("cheap.toml");
     std::fs::write(&cheaper, table.replace("[prices.dynamodb_write_units]\nunit = \"write request units (on-demand)\"\nper = 1_000_000\nusd = 0.625", "[prices.dynamodb_write_units]\nunit = \"write request units (on-demand)\"\nper = 1_000_000\nusd = 0.0")).unwrap();
-    let v = json_of(&[
+    let mut args = vec![
         "cost",
         "serverless-webhook",
         "--events-per-month",
@@ -219,7 +257,9 @@ fn a_user_price_table_is_used_and_validated() {
         "--json",
         "--prices",
         cheaper.to_str().unwrap(),
-    ]);
+    ];
+    args.extend(LEAN);
+    let v = json_of(&args);
     assert_eq!(
         (v["estimate"]["total_usd"].as_f64().unwrap() * 100.0).round(),
         23333.0
@@ -374,4 +414,92 @@ fn reports_are_stable() {
         "error_absurd_volume",
         String::from_utf8(out.stderr).unwrap()
     );
+}
+
+fn fixtures() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates")
+}
+
+/// `tests/fixtures/templates/priced` declares the serverless model in its manifest and has no Rust of its own:
+/// `scaffold new` renders its figures and `scaffold cost priced` prices it, from the same bindings.
+#[test]
+fn a_kind_with_a_cost_model_needs_only_its_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = fixtures();
+    let templates = templates.to_str().unwrap();
+    let generate = |name: &str, sets: &[&str]| {
+        let mut cmd = scaffold();
+        cmd.current_dir(dir.path()).args([
+            "new",
+            "--templates",
+            templates,
+            "--kind",
+            "priced",
+            name,
+        ]);
+        cmd.arg("--no-input");
+        for set in sets {
+            cmd.args(["--set", set]);
+        }
+        cmd.assert().success();
+        std::fs::read_to_string(dir.path().join(name).join("README.md")).unwrap()
+    };
+    let price = |args: &[&str]| {
+        let mut all = vec!["cost", "priced", "--templates", templates, "--json"];
+        all.extend(args);
+        let v = json_of(&all);
+        let total = v["estimate"]["total_usd"].as_f64().unwrap();
+        (format!("${total:.2}"), v)
+    };
+
+    // The defaults: the command's are the kind's answers' defaults, settings and fixed values.
+    let readme = generate("x", &[]);
+    let (total, v) = price(&[]);
+    assert!(
+        readme.contains(&format!("about **{total} a month**")),
+        "{total}\n{readme}"
+    );
+    assert!(readme.contains("Both functions run with 512 MB on x86_64; a share of 0.1"));
+    assert!(readme.contains("with batches of 5"), "{readme}");
+    let input = &v["estimate"]["input"];
+    assert_eq!(input["events_per_month"], 2_500_000);
+    assert_eq!(input["arch"], "x86_64");
+    assert_eq!(input["ingest_memory_mb"], 512);
+    assert_eq!(input["tracing_sample"], 0.1);
+    assert_eq!(input["batch_size"], 5);
+    assert_eq!(v["kind"], "priced");
+
+    // Other answers, and the flags of the command the README shows, give the same figure again.
+    let readme = generate("y", &["deliveries=40000000", "runtime=arm64"]);
+    let (total, _) = price(&["--events-per-month", "40000000", "--arch", "arm64"]);
+    assert!(
+        readme.contains(&format!("about **{total} a month**")),
+        "{total}\n{readme}"
+    );
+    assert!(readme.contains(
+        "`scaffold cost priced --templates DIR --events-per-month 40000000 --arch arm64`"
+    ));
+
+    // The text report names the kind, and the built-in kinds are not offered from this folder.
+    scaffold()
+        .args(["cost", "priced", "--templates", templates])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "priced at 2,500,000 events per month",
+        ));
+    scaffold()
+        .args(["cost", "serverless-webhook", "--templates", templates])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_kind_without_a_cost_model_is_not_a_cost_command() {
+    let templates = fixtures();
+    scaffold()
+        .args(["cost", "demo", "--templates", templates.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unrecognized subcommand 'demo'"));
 }

@@ -1,301 +1,11 @@
-//! Monthly cost of the `serverless-webhook` kind: HTTP API -> ingest function -> SQS -> processor function ->
-//! DynamoDB, with CloudWatch Logs and X-Ray.
-//!
-//! Every line item is quantity x price. The quantities follow the shape of the generated project: one API request
-//! and one ingest invocation per event, one processor invocation per batch, one SQS send per event plus one receive
-//! and one delete per batch (each billed per 64 KB chunk), a fixed number of DynamoDB request units per event, and
-//! log bytes per event. Free tiers are computed apart: they belong to the account, not to this project.
+//! A priced month of the workload: one line item per service, the largest named, the free tier apart.
 
 use serde::Serialize;
 
-use super::{CostError, LineItem, MAX_EVENTS_PER_MONTH, Prices, check_range, format};
-
-/// Lambda architecture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arch {
-    Arm64,
-    X86_64,
-}
-
-impl Arch {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Arch::Arm64 => "arm64",
-            Arch::X86_64 => "x86_64",
-        }
-    }
-    pub fn parse(text: &str) -> Result<Arch, CostError> {
-        match text {
-            "arm64" => Ok(Arch::Arm64),
-            "x86_64" => Ok(Arch::X86_64),
-            other => Err(CostError::input(
-                "arch",
-                format!("'{other}' is not arm64 or x86_64"),
-            )),
-        }
-    }
-}
-
-/// API Gateway flavour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApiKind {
-    Http,
-    Rest,
-}
-
-impl ApiKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiKind::Http => "http",
-            ApiKind::Rest => "rest",
-        }
-    }
-}
-
-/// SQS queue type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QueueKind {
-    Standard,
-    Fifo,
-}
-
-impl QueueKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QueueKind::Standard => "standard",
-            QueueKind::Fifo => "fifo",
-        }
-    }
-    pub fn parse(text: &str) -> Result<QueueKind, CostError> {
-        match text {
-            "standard" => Ok(QueueKind::Standard),
-            "fifo" => Ok(QueueKind::Fifo),
-            other => Err(CostError::input(
-                "queue",
-                format!("'{other}' is not standard or fifo"),
-            )),
-        }
-    }
-}
-
-/// The workload. `Default` is the lean worked example of the reference notes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ServerlessInput {
-    pub events_per_month: u64,
-    /// Average webhook body size in KB.
-    pub payload_kb: f64,
-    pub arch: Arch,
-    pub api: ApiKind,
-    pub queue: QueueKind,
-    pub ingest_memory_mb: u32,
-    pub ingest_duration_ms: f64,
-    pub processor_memory_mb: u32,
-    /// Processor duration per batch.
-    pub processor_duration_ms: f64,
-    pub batch_size: u32,
-    pub write_units_per_event: f64,
-    pub read_units_per_event: f64,
-    pub log_kb_per_event: f64,
-    /// Share of invocations traced by X-Ray, 0..=1.
-    pub tracing_sample: f64,
-}
-
-impl Default for ServerlessInput {
-    fn default() -> Self {
-        ServerlessInput {
-            events_per_month: 1_000_000,
-            payload_kb: 1.0,
-            arch: Arch::Arm64,
-            api: ApiKind::Http,
-            queue: QueueKind::Standard,
-            ingest_memory_mb: 128,
-            ingest_duration_ms: 30.0,
-            processor_memory_mb: 256,
-            processor_duration_ms: 250.0,
-            batch_size: 10,
-            write_units_per_event: 3.0,
-            read_units_per_event: 0.0,
-            log_kb_per_event: 1.0,
-            tracing_sample: 0.0,
-        }
-    }
-}
-
-impl ServerlessInput {
-    /// The heavy worked example: REST API, x86 512 MB 100 ms each, batch size 1, 4 WCU + 1 RCU, 5 KB logs,
-    /// every invocation traced.
-    pub fn heavy(events_per_month: u64) -> Self {
-        ServerlessInput {
-            events_per_month,
-            arch: Arch::X86_64,
-            api: ApiKind::Rest,
-            ingest_memory_mb: 512,
-            ingest_duration_ms: 100.0,
-            processor_memory_mb: 512,
-            processor_duration_ms: 100.0,
-            batch_size: 1,
-            write_units_per_event: 4.0,
-            read_units_per_event: 1.0,
-            log_kb_per_event: 5.0,
-            tracing_sample: 1.0,
-            ..ServerlessInput::default()
-        }
-    }
-
-    /// The same workload at another volume.
-    pub fn at(&self, events_per_month: u64) -> Self {
-        ServerlessInput {
-            events_per_month,
-            ..self.clone()
-        }
-    }
-
-    /// Refuse values outside what AWS allows or what the model can say anything sensible about.
-    pub fn validate(&self) -> Result<(), CostError> {
-        if self.events_per_month == 0 {
-            return Err(CostError::input(
-                "--events-per-month",
-                "must be at least 1 event per month",
-            ));
-        }
-        if self.events_per_month > MAX_EVENTS_PER_MONTH {
-            return Err(CostError::input(
-                "--events-per-month",
-                "is above the model's limit of 10^12 events per month",
-            ));
-        }
-        check_range(
-            "--payload-kb",
-            self.payload_kb,
-            0.001,
-            1024.0,
-            "a payload (SQS holds at most 1 MB)",
-        )?;
-        check_range(
-            "--memory-mb",
-            self.ingest_memory_mb as f64,
-            128.0,
-            10240.0,
-            "Lambda memory in MB",
-        )?;
-        check_range(
-            "--processor-memory-mb",
-            self.processor_memory_mb as f64,
-            128.0,
-            10240.0,
-            "Lambda memory in MB",
-        )?;
-        check_range(
-            "--duration-ms",
-            self.ingest_duration_ms,
-            1.0,
-            900_000.0,
-            "a Lambda duration in ms",
-        )?;
-        check_range(
-            "--processor-duration-ms",
-            self.processor_duration_ms,
-            1.0,
-            900_000.0,
-            "a Lambda duration in ms",
-        )?;
-        check_range(
-            "--batch-size",
-            self.batch_size as f64,
-            1.0,
-            10_000.0,
-            "an SQS batch size",
-        )?;
-        check_range(
-            "--write-units",
-            self.write_units_per_event,
-            0.0,
-            1000.0,
-            "write units per event",
-        )?;
-        check_range(
-            "--read-units",
-            self.read_units_per_event,
-            0.0,
-            1000.0,
-            "read units per event",
-        )?;
-        check_range(
-            "--log-kb-per-event",
-            self.log_kb_per_event,
-            0.0,
-            1024.0,
-            "log KB per event",
-        )?;
-        check_range(
-            "--tracing-sample",
-            self.tracing_sample,
-            0.0,
-            1.0,
-            "a sampling share",
-        )?;
-        Ok(())
-    }
-}
-
-/// Billed quantities per month.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Usage {
-    pub api_requests: f64,
-    pub ingest_invocations: f64,
-    pub processor_invocations: f64,
-    pub gb_seconds: f64,
-    pub sqs_requests: f64,
-    pub sqs_requests_per_event: f64,
-    pub write_units: f64,
-    pub read_units: f64,
-    pub log_gb: f64,
-    pub traces: f64,
-}
-
-fn chunks(kb: f64, chunk_kb: f64) -> f64 {
-    (kb / chunk_kb).ceil().max(1.0)
-}
-
-impl Usage {
-    pub fn of(input: &ServerlessInput) -> Usage {
-        let n = input.events_per_month as f64;
-        let batch = input.batch_size as f64;
-        let api_per_event = match input.api {
-            ApiKind::Http => chunks(input.payload_kb, 512.0),
-            ApiKind::Rest => 1.0,
-        };
-        let processor_invocations = n / batch;
-        let gb_seconds =
-            n * (input.ingest_memory_mb as f64 / 1024.0) * (input.ingest_duration_ms / 1000.0)
-                + processor_invocations
-                    * (input.processor_memory_mb as f64 / 1024.0)
-                    * (input.processor_duration_ms / 1000.0);
-        // send: one request per 64 KB chunk of the body; receive: one per 64 KB chunk of a whole batch; delete: one
-        // per batch.
-        let sqs_per_event =
-            chunks(input.payload_kb, 64.0) + (chunks(input.payload_kb * batch, 64.0) + 1.0) / batch;
-        Usage {
-            api_requests: n * api_per_event,
-            ingest_invocations: n,
-            processor_invocations,
-            gb_seconds,
-            sqs_requests: n * sqs_per_event,
-            sqs_requests_per_event: sqs_per_event,
-            write_units: n * input.write_units_per_event,
-            read_units: n * input.read_units_per_event,
-            log_gb: n * input.log_kb_per_event / 1_000_000.0,
-            traces: input.tracing_sample * (n + processor_invocations),
-        }
-    }
-
-    pub fn invocations(&self) -> f64 {
-        self.ingest_invocations + self.processor_invocations
-    }
-}
+use super::input::{ApiKind, Arch, QueueKind, ServerlessInput};
+use super::usage::Usage;
+use crate::cost::{LineItem, Prices, REFERENCE_VOLUMES, format, item, largest_key};
+use crate::error::Result;
 
 /// A monthly estimate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -339,75 +49,6 @@ impl ServerlessEstimate {
 /// Line items that exist only because the code runs on API Gateway and Lambda.
 pub const MOVING_KEYS: [&str; 3] = ["api", "lambda_requests", "lambda_duration"];
 
-/// The `scaffold cost` flags that reproduce this workload (defaults left out), after `--events-per-month N`.
-pub fn command_flags(input: &ServerlessInput) -> String {
-    let d = ServerlessInput::default();
-    let mut flags = format!("--events-per-month {}", input.events_per_month);
-    let mut add = |name: &str, value: String, default: String| {
-        if value != default {
-            flags.push_str(&format!(" --{name} {value}"));
-        }
-    };
-    add(
-        "payload-kb",
-        format::plain(input.payload_kb),
-        format::plain(d.payload_kb),
-    );
-    add("arch", input.arch.as_str().into(), d.arch.as_str().into());
-    add("api", input.api.as_str().into(), d.api.as_str().into());
-    add(
-        "queue",
-        input.queue.as_str().into(),
-        d.queue.as_str().into(),
-    );
-    add(
-        "memory-mb",
-        input.ingest_memory_mb.to_string(),
-        d.ingest_memory_mb.to_string(),
-    );
-    add(
-        "duration-ms",
-        format::plain(input.ingest_duration_ms),
-        format::plain(d.ingest_duration_ms),
-    );
-    add(
-        "processor-memory-mb",
-        input.processor_memory_mb.to_string(),
-        d.processor_memory_mb.to_string(),
-    );
-    add(
-        "processor-duration-ms",
-        format::plain(input.processor_duration_ms),
-        format::plain(d.processor_duration_ms),
-    );
-    add(
-        "batch-size",
-        input.batch_size.to_string(),
-        d.batch_size.to_string(),
-    );
-    add(
-        "write-units",
-        format::plain(input.write_units_per_event),
-        format::plain(d.write_units_per_event),
-    );
-    add(
-        "read-units",
-        format::plain(input.read_units_per_event),
-        format::plain(d.read_units_per_event),
-    );
-    add(
-        "log-kb-per-event",
-        format::plain(input.log_kb_per_event),
-        format::plain(d.log_kb_per_event),
-    );
-    add(
-        "tracing-sample",
-        format::plain(input.tracing_sample),
-        format::plain(d.tracing_sample),
-    );
-    flags
-}
-
 /// Price keys used by each line item (for documents and prices.json).
 pub fn price_keys(input: &ServerlessInput) -> [&'static str; 8] {
     [
@@ -440,7 +81,7 @@ fn sqs_key(queue: QueueKind) -> &'static str {
 }
 
 /// Estimate one month. Validates the input first.
-pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEstimate, CostError> {
+pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEstimate> {
     input.validate()?;
     let u = Usage::of(input);
     let n = input.events_per_month as f64;
@@ -669,11 +310,8 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
 
 /// The estimate at the reference volumes (10K, 1M, 100M) and at the input's own volume, in that order, without
 /// repeating a volume.
-pub fn at_volumes(
-    prices: &Prices,
-    input: &ServerlessInput,
-) -> Result<Vec<ServerlessEstimate>, CostError> {
-    let mut volumes: Vec<u64> = super::REFERENCE_VOLUMES.to_vec();
+pub fn at_volumes(prices: &Prices, input: &ServerlessInput) -> Result<Vec<ServerlessEstimate>> {
+    let mut volumes: Vec<u64> = REFERENCE_VOLUMES.to_vec();
     if !volumes.contains(&input.events_per_month) {
         volumes.push(input.events_per_month);
     }
@@ -683,43 +321,15 @@ pub fn at_volumes(
         .collect()
 }
 
-pub(crate) fn item(
-    key: &str,
-    label: &str,
-    quantity: f64,
-    unit: &str,
-    usd: f64,
-    formula: String,
-) -> LineItem {
-    LineItem {
-        key: key.into(),
-        label: label.into(),
-        quantity,
-        unit: unit.into(),
-        usd,
-        formula,
-    }
-}
-
 /// Remove float noise far below a cent (e.g. 13.333400000000001) so JSON stays readable.
 fn clean(usd: f64) -> f64 {
     (usd * 1e9).round() / 1e9
 }
 
-pub(crate) fn largest_key(items: &[LineItem]) -> String {
-    // Ties keep the first item in display order, so the answer is deterministic.
-    let mut best: Option<&LineItem> = None;
-    for i in items {
-        if best.is_none_or(|b| i.usd > b.usd) {
-            best = Some(i);
-        }
-    }
-    best.map(|i| i.key.clone()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cost::MAX_EVENTS_PER_MONTH;
 
     fn prices() -> Prices {
         Prices::embedded().unwrap()
@@ -784,77 +394,6 @@ mod tests {
             big.free_tier_usd
         );
         assert!((big.total_usd - big.after_free_tier_usd - capped).abs() < 1e-9);
-    }
-
-    #[test]
-    fn large_payloads_cost_more_sqs_and_api_requests() {
-        let p = prices();
-        let input = ServerlessInput {
-            payload_kb: 600.0,
-            ..ServerlessInput::default()
-        };
-        let u = Usage::of(&input);
-        // 600 KB: 10 chunks to send, 94 chunks per batch of 10 to receive, 1 delete per batch.
-        assert!((u.sqs_requests_per_event - (10.0 + 95.0 / 10.0)).abs() < 1e-12);
-        assert_eq!(u.api_requests, 2.0 * 1_000_000.0);
-        let rest = Usage::of(&ServerlessInput {
-            api: ApiKind::Rest,
-            ..input
-        });
-        assert_eq!(rest.api_requests, 1_000_000.0);
-        assert!(
-            estimate(
-                &p,
-                &ServerlessInput {
-                    payload_kb: 600.0,
-                    ..Default::default()
-                }
-            )
-            .is_ok()
-        );
-    }
-
-    #[test]
-    fn refuses_out_of_range_inputs() {
-        let p = prices();
-        let bad = [
-            ServerlessInput {
-                events_per_month: 0,
-                ..Default::default()
-            },
-            ServerlessInput {
-                events_per_month: MAX_EVENTS_PER_MONTH + 1,
-                ..Default::default()
-            },
-            ServerlessInput {
-                payload_kb: -1.0,
-                ..Default::default()
-            },
-            ServerlessInput {
-                payload_kb: 2048.0,
-                ..Default::default()
-            },
-            ServerlessInput {
-                ingest_memory_mb: 64,
-                ..Default::default()
-            },
-            ServerlessInput {
-                ingest_duration_ms: f64::NAN,
-                ..Default::default()
-            },
-            ServerlessInput {
-                tracing_sample: 1.5,
-                ..Default::default()
-            },
-            ServerlessInput {
-                batch_size: 0,
-                ..Default::default()
-            },
-        ];
-        for input in bad {
-            let err = estimate(&p, &input).unwrap_err();
-            assert!(err.is_invalid_input(), "{err}");
-        }
     }
 
     #[test]

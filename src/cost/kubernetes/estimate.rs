@@ -1,26 +1,12 @@
-//! Monthly cost of running the `k8s-platform` kind's workload on EKS: worker nodes sized to fit the pods'
-//! requests with headroom, the control plane, and one Application Load Balancer; plus what a team namespace's
-//! ResourceQuota allows a team to spend.
-//!
-//! Requests drive scheduling and therefore cost: the model fits requests, never limits. Allocatable capacity per
-//! node follows the EKS optimized AMI's kubelet reservations (CPU: 6% of the first core, 1% of the second, 0.5% of
-//! the next two, 0.25% of the rest; memory: 255 MiB + 11 MiB per pod the node can hold, plus a 100 MiB eviction
-//! threshold) minus the per-node DaemonSets (kube-proxy 100m and aws-node 25m CPU).
+//! How many nodes a workload needs and what a month of them, the control plane and the load balancer costs; and
+//! what a team namespace costs by its share of a node.
 
 use serde::Serialize;
 
-use super::{CostError, LineItem, Prices, format, serverless::item};
+use super::input::K8sInput;
+use crate::cost::{LineItem, Prices, format, item, largest_key};
+use crate::error::Result;
 
-/// The generated team namespace's ResourceQuota.
-pub const TEAM_QUOTA_CPU_M: u32 = 4_000;
-pub const TEAM_QUOTA_MEMORY_MIB: u32 = 8 * 1024;
-pub const TEAM_LIMIT_CPU_M: u32 = 8_000;
-pub const TEAM_LIMIT_MEMORY_MIB: u32 = 16 * 1024;
-/// The generated chart's per-pod resources.
-pub const CHART_CPU_REQUEST_M: u32 = 100;
-pub const CHART_MEMORY_REQUEST_MIB: u32 = 128;
-pub const CHART_MEMORY_LIMIT_MIB: u32 = 256;
-pub const CHART_CPU_LIMIT_M: u32 = 500;
 /// Per-node DaemonSets on EKS: kube-proxy (100m CPU) and the VPC CNI aws-node (25m CPU).
 pub const DAEMONSET_CPU_M: u32 = 125;
 pub const DAEMONSET_PODS: u32 = 2;
@@ -28,73 +14,6 @@ pub const DAEMONSET_PODS: u32 = 2;
 pub const ADDON_CPU_M: u32 = 300;
 pub const ADDON_MEMORY_MIB: u32 = 230;
 pub const ADDON_PODS: u32 = 3;
-/// The default node size.
-pub const DEFAULT_NODE_TYPE: &str = "m7g.large";
-
-/// The workload.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct K8sInput {
-    pub replicas: u32,
-    pub cpu_request_m: u32,
-    pub memory_request_mib: u32,
-    pub node_type: String,
-    /// Share of each node's allocatable capacity kept free for rollouts, spikes and failover, 0..0.9.
-    pub headroom: f64,
-    /// Fewest nodes to run, for availability across zones.
-    pub min_nodes: u32,
-    /// Average load balancer capacity units in use per hour.
-    pub lcu_per_hour: f64,
-}
-
-impl Default for K8sInput {
-    fn default() -> Self {
-        K8sInput {
-            replicas: 2,
-            cpu_request_m: CHART_CPU_REQUEST_M,
-            memory_request_mib: CHART_MEMORY_REQUEST_MIB,
-            node_type: DEFAULT_NODE_TYPE.into(),
-            headroom: 0.2,
-            min_nodes: 2,
-            lcu_per_hour: 1.0,
-        }
-    }
-}
-
-impl K8sInput {
-    pub fn validate(&self) -> Result<(), CostError> {
-        super::check_range(
-            "--replicas",
-            self.replicas as f64,
-            1.0,
-            10_000.0,
-            "replicas",
-        )?;
-        super::check_range(
-            "--cpu-request",
-            self.cpu_request_m as f64,
-            1.0,
-            512_000.0,
-            "a CPU request in millicores",
-        )?;
-        super::check_range(
-            "--memory-request",
-            self.memory_request_mib as f64,
-            1.0,
-            33_554_432.0,
-            "a memory request in MiB",
-        )?;
-        super::check_range("--headroom", self.headroom, 0.0, 0.9, "a headroom share")?;
-        super::check_range(
-            "--min-nodes",
-            self.min_nodes as f64,
-            1.0,
-            1000.0,
-            "a node count",
-        )?;
-        super::check_range("--lcu", self.lcu_per_hour, 0.0, 100_000.0, "LCUs per hour")?;
-        Ok(())
-    }
-}
 
 /// Capacity of one node after kubelet reservations and DaemonSets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -117,7 +36,7 @@ pub fn reserved_cpu_m(vcpu: f64) -> f64 {
     first + second + third_fourth + rest
 }
 
-pub fn capacity(prices: &Prices, node_type: &str) -> Result<NodeCapacity, CostError> {
+pub fn capacity(prices: &Prices, node_type: &str) -> Result<NodeCapacity> {
     let node = prices.node(node_type)?;
     let allocatable_cpu_m = node.vcpu * 1000.0 - reserved_cpu_m(node.vcpu) - DAEMONSET_CPU_M as f64;
     let allocatable_memory_mib =
@@ -247,7 +166,7 @@ pub(crate) fn platform_items(prices: &Prices, lcu_per_hour: f64) -> Vec<LineItem
     ]
 }
 
-pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostError> {
+pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
     input.validate()?;
     let cap = capacity(prices, &input.node_type)?;
     let f = fit(
@@ -284,25 +203,30 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostEr
     )];
     items.extend(platform_items(prices, input.lcu_per_hour));
     let total_usd = items.iter().map(|i| i.usd).sum();
-    let largest = super::serverless::largest_key(&items);
+    let largest = largest_key(&items);
 
-    let quota_share = node_share(&cap, TEAM_QUOTA_CPU_M as f64, TEAM_QUOTA_MEMORY_MIB as f64);
+    let quota = &input.quota;
+    let quota_share = node_share(
+        &cap,
+        quota.requests_cpu_m as f64,
+        quota.requests_memory_mib as f64,
+    );
     let replica_share = node_share(
         &cap,
         input.cpu_request_m as f64,
         input.memory_request_mib as f64,
     );
     let namespace = NamespaceCost {
-        quota_cpu_m: TEAM_QUOTA_CPU_M,
-        quota_memory_mib: TEAM_QUOTA_MEMORY_MIB,
-        limit_cpu_m: TEAM_LIMIT_CPU_M,
-        limit_memory_mib: TEAM_LIMIT_MEMORY_MIB,
+        quota_cpu_m: quota.requests_cpu_m,
+        quota_memory_mib: quota.requests_memory_mib,
+        limit_cpu_m: quota.limits_cpu_m,
+        limit_memory_mib: quota.limits_memory_mib,
         quota_node_share: quota_share,
         quota_usd: quota_share * node_month,
         workload_usd: replica_share * input.replicas as f64 * node_month,
         per_replica_usd: replica_share * node_month,
-        overcommit_cpu: TEAM_LIMIT_CPU_M as f64 / TEAM_QUOTA_CPU_M as f64,
-        overcommit_memory: TEAM_LIMIT_MEMORY_MIB as f64 / TEAM_QUOTA_MEMORY_MIB as f64,
+        overcommit_cpu: quota.limits_cpu_m as f64 / quota.requests_cpu_m as f64,
+        overcommit_memory: quota.limits_memory_mib as f64 / quota.requests_memory_mib as f64,
     };
     Ok(K8sEstimate {
         input: input.clone(),
@@ -313,67 +237,6 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate, CostEr
         largest,
         namespace,
     })
-}
-
-/// Parse a Kubernetes CPU quantity (`100m`, `0.5`, `2`) into millicores.
-pub fn parse_cpu(text: &str) -> Result<u32, CostError> {
-    let field = "--cpu-request";
-    let t = text.trim();
-    let (num, scale) = match t.strip_suffix('m') {
-        Some(n) => (n, 1.0),
-        None => (t, 1000.0),
-    };
-    let value: f64 = num.parse().map_err(|_| {
-        CostError::input(
-            field,
-            format!("'{text}' is not a CPU quantity (e.g. 100m, 0.5 or 2)"),
-        )
-    })?;
-    let milli = value * scale;
-    if !(1.0..=512_000.0).contains(&milli) || milli.fract() != 0.0 {
-        return Err(CostError::input(
-            field,
-            format!("'{text}' must be between 1m and 512 CPUs, in whole millicores"),
-        ));
-    }
-    Ok(milli as u32)
-}
-
-/// Parse a Kubernetes memory quantity (`128Mi`, `1Gi`, `512M`, `1G`) into MiB.
-pub fn parse_memory(text: &str) -> Result<u32, CostError> {
-    let field = "--memory-request";
-    let t = text.trim();
-    let units: [(&str, f64); 6] = [
-        ("Ki", 1.0 / 1024.0),
-        ("Mi", 1.0),
-        ("Gi", 1024.0),
-        ("k", 1000.0 / 1_048_576.0),
-        ("M", 1_000_000.0 / 1_048_576.0),
-        ("G", 1_000_000_000.0 / 1_048_576.0),
-    ];
-    let (num, scale) = units
-        .iter()
-        .find_map(|(suffix, scale)| t.strip_suffix(suffix).map(|n| (n, *scale)))
-        .ok_or_else(|| {
-            CostError::input(
-                field,
-                format!("'{text}' needs a unit: Mi or Gi (e.g. 128Mi, 1Gi)"),
-            )
-        })?;
-    let value: f64 = num.parse().map_err(|_| {
-        CostError::input(
-            field,
-            format!("'{text}' is not a memory quantity (e.g. 128Mi or 1Gi)"),
-        )
-    })?;
-    let mib = (value * scale).ceil();
-    if !mib.is_finite() || value <= 0.0 || mib > 33_554_432.0 {
-        return Err(CostError::input(
-            field,
-            format!("'{text}' must be more than 0 and at most 32Ti"),
-        ));
-    }
-    Ok(mib.max(1.0) as u32)
 }
 
 #[cfg(test)]
@@ -434,19 +297,7 @@ mod tests {
     }
 
     #[test]
-    fn quantities_parse_and_bad_ones_are_refused() {
-        assert_eq!(parse_cpu("100m").unwrap(), 100);
-        assert_eq!(parse_cpu("0.5").unwrap(), 500);
-        assert_eq!(parse_cpu("2").unwrap(), 2000);
-        assert_eq!(parse_memory("128Mi").unwrap(), 128);
-        assert_eq!(parse_memory("1Gi").unwrap(), 1024);
-        assert_eq!(parse_memory("1G").unwrap(), 954);
-        for bad in ["0", "-1", "abc", "0.0001", "1000000"] {
-            assert!(parse_cpu(bad).unwrap_err().is_invalid_input(), "{bad}");
-        }
-        for bad in ["128", "-1Gi", "xMi", "0Mi", "64Ti"] {
-            assert!(parse_memory(bad).unwrap_err().is_invalid_input(), "{bad}");
-        }
+    fn an_unknown_node_or_no_replicas_is_refused() {
         let e = estimate(
             &prices(),
             &K8sInput {

@@ -1,0 +1,274 @@
+//! The flags of `scaffold cost`: one per model input, named by the binary (the library names inputs only), with
+//! the parser its input type needs and the default a kind's bindings give it.
+
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgMatches, value_parser};
+
+use scaffold::cost::{InputSpec, InputType, Model, Values};
+
+/// The flag of a model input.
+pub struct Flag {
+    pub input: &'static str,
+    /// The long flag, without its dashes.
+    pub long: &'static str,
+    pub help: &'static str,
+}
+
+const fn flag(input: &'static str, long: &'static str, help: &'static str) -> Flag {
+    Flag { input, long, help }
+}
+
+/// The flags of the model `serverless`, in the order a command line reproducing a workload lists them.
+pub const SERVERLESS: [Flag; 14] = [
+    flag(
+        "events_per_month",
+        "events-per-month",
+        "Webhook events per month: 1000000, 1_000_000, 1M, 2.5M, 1B (at most 10^12).",
+    ),
+    flag("payload_kb", "payload-kb", "Average payload size in KB."),
+    flag("arch", "arch", "Lambda architecture."),
+    flag("api", "api", "API Gateway flavour."),
+    flag("queue", "queue", "SQS queue type."),
+    flag(
+        "ingest_memory_mb",
+        "memory-mb",
+        "Ingest function memory in MB.",
+    ),
+    flag(
+        "ingest_duration_ms",
+        "duration-ms",
+        "Ingest function duration per event in ms.",
+    ),
+    flag(
+        "processor_memory_mb",
+        "processor-memory-mb",
+        "Processor function memory in MB.",
+    ),
+    flag(
+        "processor_duration_ms",
+        "processor-duration-ms",
+        "Processor function duration per batch in ms.",
+    ),
+    flag(
+        "batch_size",
+        "batch-size",
+        "SQS messages per processor invocation.",
+    ),
+    flag(
+        "write_units_per_event",
+        "write-units",
+        "DynamoDB write request units per event (idempotency record plus the stored event).",
+    ),
+    flag(
+        "read_units_per_event",
+        "read-units",
+        "DynamoDB read request units per event.",
+    ),
+    flag(
+        "log_kb_per_event",
+        "log-kb-per-event",
+        "CloudWatch log KB written per event.",
+    ),
+    flag(
+        "tracing_sample",
+        "tracing-sample",
+        "Share of invocations traced by X-Ray, 0 to 1.",
+    ),
+];
+
+/// The flags of the model `kubernetes`. Its other inputs (the autoscaler's ceiling, the limits, the team quota)
+/// shape a project's documents, not this command's figures, and keep the kind's values.
+pub const KUBERNETES: [Flag; 7] = [
+    flag("replicas", "replicas", "Pod replicas of the service."),
+    flag(
+        "cpu_request",
+        "cpu-request",
+        "CPU request per pod (100m, 0.5, 2).",
+    ),
+    flag(
+        "memory_request",
+        "memory-request",
+        "Memory request per pod (128Mi, 1Gi).",
+    ),
+    flag(
+        "node_type",
+        "node-type",
+        "Worker node size from the price table.",
+    ),
+    flag(
+        "headroom",
+        "headroom",
+        "Share of node capacity kept free, 0 to 0.9.",
+    ),
+    flag("min_nodes", "min-nodes", "Fewest nodes, for availability."),
+    flag(
+        "lcu_per_hour",
+        "lcu",
+        "Average load balancer capacity units per hour.",
+    ),
+];
+
+/// The flags of the container side of `scaffold cost compare`.
+pub const CONTAINERS: [Flag; 8] = [
+    flag(
+        "peak_factor",
+        "peak-factor",
+        "Peak over average traffic the container fleet is sized for (steady 1.5, spiky 3, bursty 10).",
+    ),
+    flag("task_vcpu", "task-vcpu", "vCPUs per container task."),
+    flag(
+        "task_memory_gb",
+        "task-memory-gb",
+        "Memory per container task in GB.",
+    ),
+    flag(
+        "events_per_task_second",
+        "events-per-task-second",
+        "Events per second one task sustains.",
+    ),
+    flag("min_tasks", "min-tasks", "Fewest tasks, for availability."),
+    flag(
+        "node_type",
+        "node-type",
+        "Worker node size for the EKS side.",
+    ),
+    flag(
+        "headroom",
+        "headroom",
+        "Share of EKS node capacity kept free, 0 to 0.9.",
+    ),
+    flag(
+        "min_nodes",
+        "min-nodes",
+        "Fewest EKS nodes, for availability.",
+    ),
+];
+
+/// The flags of a model's command.
+pub fn of(model: Model) -> &'static [Flag] {
+    match model {
+        Model::Serverless => &SERVERLESS,
+        Model::Kubernetes => &KUBERNETES,
+    }
+}
+
+/// The flag that sets a model input (`write_units_per_event` -> `--write-units`), if a cost command has one.
+pub fn flag_for(input: &str) -> Option<String> {
+    SERVERLESS
+        .iter()
+        .chain(&KUBERNETES)
+        .chain(&CONTAINERS)
+        .find(|f| f.input == input)
+        .map(|f| format!("--{}", f.long))
+}
+
+/// One argument per flag of `flags`, parsed as its input's type wants, defaulting to `defaults` (a flag whose
+/// input has no default there is required).
+pub fn args(inputs: &[InputSpec], flags: &[Flag], defaults: &Values) -> Vec<Arg> {
+    flags
+        .iter()
+        .filter_map(|f| inputs.iter().find(|i| i.name == f.input).map(|i| (f, i)))
+        .map(|(f, input)| {
+            let arg = Arg::new(f.input)
+                .long(f.long)
+                .help(f.help)
+                .value_name(f.long.to_uppercase().replace('-', "_"));
+            let arg = match input.kind {
+                InputType::Number => arg
+                    .value_parser(value_parser!(f64))
+                    .allow_negative_numbers(true),
+                InputType::Whole => arg
+                    .value_parser(value_parser!(i64))
+                    .allow_negative_numbers(true),
+                InputType::Choice(words) => {
+                    arg.value_parser(PossibleValuesParser::new(words.iter().copied()))
+                }
+                InputType::Events => arg.value_name("N").allow_hyphen_values(true),
+                InputType::Cpu | InputType::Memory | InputType::Name => {
+                    arg.allow_hyphen_values(true)
+                }
+            };
+            match defaults.get(f.input) {
+                Some(value) => arg.default_value(Values::text_of(value)),
+                None => arg.required(true),
+            }
+        })
+        .collect()
+}
+
+/// The values the flags of `flags` hold, by input name.
+pub fn read(matches: &ArgMatches, inputs: &[InputSpec], flags: &[Flag]) -> Values {
+    let mut values = Values::new();
+    for f in flags {
+        let Some(input) = inputs.iter().find(|i| i.name == f.input) else {
+            continue;
+        };
+        match input.kind {
+            InputType::Number => {
+                if let Some(x) = matches.get_one::<f64>(f.input) {
+                    values.set(f.input, *x);
+                }
+            }
+            InputType::Whole => {
+                if let Some(n) = matches.get_one::<i64>(f.input) {
+                    values.set(f.input, *n);
+                }
+            }
+            _ => {
+                if let Some(text) = matches.get_one::<String>(f.input) {
+                    values.set(f.input, text.as_str());
+                }
+            }
+        }
+    }
+    values
+}
+
+/// The flags that reproduce `values` where they differ from `defaults`, after the first flag (always given).
+pub fn command_line(flags: &[Flag], values: &Values, defaults: &Values) -> String {
+    let mut out = Vec::new();
+    for (i, f) in flags.iter().enumerate() {
+        let Some(value) = values.get(f.input) else {
+            continue;
+        };
+        if i == 0 || defaults.get(f.input) != Some(value) {
+            out.push(format!("--{} {}", f.long, Values::text_of(value)));
+        }
+    }
+    out.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scaffold::cost::model;
+
+    #[test]
+    fn every_flag_sets_an_input_of_its_model() {
+        for model in Model::ALL {
+            for f in of(model) {
+                assert!(
+                    model.inputs().iter().any(|i| i.name == f.input),
+                    "{}: {}",
+                    model.name(),
+                    f.input
+                );
+            }
+        }
+        let containers = model::container_defaults();
+        for f in &CONTAINERS {
+            assert!(containers.get(f.input).is_some(), "{}", f.input);
+        }
+    }
+
+    #[test]
+    fn irregular_flags_are_named_by_their_input() {
+        assert_eq!(
+            flag_for("write_units_per_event").as_deref(),
+            Some("--write-units")
+        );
+        assert_eq!(flag_for("ingest_memory_mb").as_deref(), Some("--memory-mb"));
+        assert_eq!(flag_for("lcu_per_hour").as_deref(), Some("--lcu"));
+        assert_eq!(flag_for("team_requests_cpu"), None);
+    }
+}

@@ -1,0 +1,100 @@
+//! The `cost` value of a template context: the figures a project's documents show, computed by the same code as
+//! `scaffold cost` with the embedded prices.
+//!
+//! Rust supplies numbers, already formatted the way documents print them (`$4.21`, `2,500,000`, `0.05`), and
+//! keys; every word around them, and every command a document shows, is the template's. There is one shape per
+//! model ([`ServerlessContext`], [`KubernetesContext`]); docs/templates.md lists every key.
+
+mod kubernetes;
+mod serverless;
+
+pub use kubernetes::{KubernetesContext, Scenario};
+pub use serverless::{ServerlessContext, Workload};
+
+use serde::Serialize;
+
+use crate::answers::Answers;
+use crate::cost::model::{Bound, Model};
+use crate::cost::prices::{Prices, Tier};
+use crate::cost::{LineItem, format};
+use crate::error::Result;
+use crate::kind::Kind;
+
+/// The `cost` key of a template context: the shape of the kind's model.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum CostContext {
+    Serverless(Box<ServerlessContext>),
+    Kubernetes(Box<KubernetesContext>),
+}
+
+/// The figures of `kind`'s cost model for `answers`, or `None` for a kind without `[cost]`. A value the model
+/// refuses is reported against the answer (or setting) it is bound to.
+pub fn template_context(kind: &Kind, answers: &Answers) -> Result<Option<CostContext>> {
+    let Some(bound) = Bound::of(kind)? else {
+        return Ok(None);
+    };
+    let prices = Prices::embedded()?;
+    let values = bound.values(answers);
+    let context = match bound.model {
+        Model::Serverless => {
+            serverless::context(&prices, &values).map(|c| CostContext::Serverless(Box::new(c)))
+        }
+        Model::Kubernetes => {
+            kubernetes::context(&prices, &values).map(|c| CostContext::Kubernetes(Box::new(c)))
+        }
+    };
+    context.map(Some).map_err(|e| bound.blame(e))
+}
+
+/// A price as a document lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriceEntry {
+    /// The price table's key (`lambda_requests`).
+    pub key: String,
+    /// `$0.20 per 1M invocations`, with its tiers.
+    pub describe: String,
+    pub unit: String,
+    /// Units one price step buys (1,000,000 for a price per million).
+    pub per: f64,
+    /// Every tier; a flat price is one tier without `up_to`.
+    pub tiers: Vec<Tier>,
+    pub as_of: String,
+    pub source: String,
+}
+
+pub(crate) fn price_entry(prices: &Prices, key: &str) -> PriceEntry {
+    let p = prices.get(key);
+    PriceEntry {
+        key: key.to_string(),
+        describe: p.describe(),
+        unit: p.unit.clone(),
+        per: p.per,
+        tiers: p.tier_list(),
+        as_of: p.as_of.clone(),
+        source: p.source.clone(),
+    }
+}
+
+/// One priced line, as a list of a document shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub key: String,
+    pub label: String,
+    /// Per month, to the cent: `$73.00`.
+    pub usd: String,
+    /// How the figure is computed, with the numbers filled in.
+    pub formula: String,
+}
+
+pub(crate) fn lines(items: &[LineItem]) -> Vec<Line> {
+    items
+        .iter()
+        .map(|i| Line {
+            key: i.key.clone(),
+            label: i.label.clone(),
+            usd: format::money(i.usd),
+            formula: i.formula.clone(),
+        })
+        .collect()
+}

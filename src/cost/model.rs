@@ -1,0 +1,299 @@
+//! The cost models, and a kind's bindings to one of them.
+//!
+//! A model is Rust code named for what it prices. A kind picks one in `template.toml` and says where each input
+//! it cares about comes from; every other input keeps the model's default:
+//!
+//! ```toml
+//! [cost]
+//! model = "serverless"
+//!
+//! [cost.inputs]
+//! events_per_month = { answer = "events_per_month" }   # the answer to a question
+//! ingest_memory_mb = { setting = "function_memory_mb" } # a value of [settings]
+//! api = "http"                                          # a fixed value
+//! ```
+//!
+//! So a new kind with a cost model needs no Rust: the engine resolves the bindings for `scaffold new` (against the
+//! answers) and for `scaffold cost KIND` (against the questions' defaults, as the command's defaults).
+
+use crate::answers::Answers;
+use crate::cost::containers::ContainerAssumptions;
+use crate::cost::kubernetes::{self, Project};
+use crate::cost::serverless::{self, ServerlessInput};
+use crate::cost::{InputSpec, Values};
+use crate::error::{Error, Result};
+use crate::kind::{Binding, CostSpec, Kind};
+
+/// The names of the models a kind can declare with `[cost] model = "..."`.
+pub const MODELS: [&str; 2] = ["serverless", "kubernetes"];
+
+/// A cost model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// API Gateway, Lambda, SQS, DynamoDB, CloudWatch Logs and X-Ray for a webhook stream.
+    Serverless,
+    /// Pods on EKS nodes, the control plane, a load balancer and a team namespace's quota.
+    Kubernetes,
+}
+
+impl Model {
+    pub const ALL: [Model; 2] = [Model::Serverless, Model::Kubernetes];
+
+    pub fn named(name: &str) -> Option<Model> {
+        Model::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Serverless => MODELS[0],
+            Model::Kubernetes => MODELS[1],
+        }
+    }
+
+    /// Every input the model reads.
+    pub fn inputs(self) -> &'static [InputSpec] {
+        match self {
+            Model::Serverless => &serverless::INPUTS,
+            Model::Kubernetes => &kubernetes::INPUTS,
+        }
+    }
+
+    /// The model's own value for every input.
+    pub fn defaults(self) -> Values {
+        match self {
+            Model::Serverless => ServerlessInput::default().to_values(),
+            Model::Kubernetes => Project::default().to_values(),
+        }
+    }
+}
+
+/// The inputs of the container side of `scaffold cost compare`, which is not a kind's model but reads its inputs
+/// the same way.
+pub fn container_defaults() -> Values {
+    ContainerAssumptions::default().to_values()
+}
+
+/// A kind's `[cost]`, checked against the model it names.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound<'k> {
+    pub model: Model,
+    kind: &'k Kind,
+    spec: &'k CostSpec,
+}
+
+impl<'k> Bound<'k> {
+    /// The kind's model and bindings; `None` for a kind without `[cost]`. A model the engine does not have, or an
+    /// input the model does not read, is a broken kind.
+    pub fn of(kind: &'k Kind) -> Result<Option<Bound<'k>>> {
+        let Some(spec) = &kind.manifest.cost else {
+            return Ok(None);
+        };
+        let broken = |message: String| Error::Template {
+            kind: kind.name().to_string(),
+            message,
+        };
+        let model = Model::named(&spec.model).ok_or_else(|| {
+            broken(format!(
+                "[cost] model `{}` is not one of the engine's models: {}",
+                spec.model,
+                MODELS.join(", ")
+            ))
+        })?;
+        for input in spec.inputs.keys() {
+            if !model.inputs().iter().any(|i| i.name == input) {
+                let known: Vec<&str> = model.inputs().iter().map(|i| i.name).collect();
+                return Err(broken(format!(
+                    "[cost.inputs] `{input}` is not an input of the model `{}`; its inputs are: {}",
+                    model.name(),
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(Some(Bound { model, kind, spec }))
+    }
+
+    /// Where an input comes from, if the kind binds it.
+    pub fn binding(&self, input: &str) -> Option<&'k Binding> {
+        self.spec.inputs.get(input)
+    }
+
+    /// The inputs for these answers: each binding resolved, the model's defaults for the rest.
+    pub fn values(&self, answers: &Answers) -> Values {
+        self.resolve(|key| answers.get(key).map(|a| a.to_json()))
+    }
+
+    /// The inputs before anything is answered: the questions' defaults, the settings and the fixed values over the
+    /// model's defaults. These are the defaults of `scaffold cost KIND`.
+    pub fn defaults(&self) -> Values {
+        self.resolve(|key| {
+            self.kind
+                .manifest
+                .questions
+                .iter()
+                .find(|q| q.key == key)
+                .and_then(|q| q.default.as_ref())
+                .map(|a| a.to_json())
+        })
+    }
+
+    fn resolve(&self, answer: impl Fn(&str) -> Option<serde_json::Value>) -> Values {
+        let mut bound = Values::new();
+        for (input, binding) in &self.spec.inputs {
+            let value = match binding {
+                Binding::Answer { answer: key } => answer(key),
+                Binding::Setting { setting } => self.kind.manifest.settings.get(setting).map(json),
+                Binding::Value(value) => Some(json(value)),
+            };
+            if let Some(value) = value {
+                bound.set(input, value);
+            }
+        }
+        self.model.defaults().with(&bound)
+    }
+
+    /// A refusal of the model during `scaffold new`, said of what the input is bound to: an answer the user can
+    /// change, or the kind itself when the value comes from its settings or manifest.
+    pub fn blame(&self, error: Error) -> Error {
+        let kind = self.kind.name().to_string();
+        match error {
+            Error::InvalidInput { field, message } => match self.binding(&field) {
+                Some(Binding::Answer { answer }) => Error::InvalidAnswer {
+                    key: answer.clone(),
+                    message,
+                },
+                Some(Binding::Setting { setting }) => Error::Template {
+                    kind,
+                    message: format!(
+                        "setting `{setting}`, the cost input `{field}`, is refused by the model: {message}"
+                    ),
+                },
+                _ => Error::Template {
+                    kind,
+                    message: format!("the cost input `{field}` is refused by the model: {message}"),
+                },
+            },
+            e @ Error::Embedded { .. } => e,
+            other => Error::Template {
+                kind,
+                message: format!("computing the cost figures: {other}"),
+            },
+        }
+    }
+}
+
+fn json(value: &toml::Value) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::{Given, resolve};
+
+    fn kind(extra: &str) -> Kind {
+        let text = format!(
+            "kind = \"k\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n\
+             [[questions]]\nkey = \"memory\"\nprompt = \"p\"\ntype = \"int\"\ndefault = 512\nmin = 1\nmax = 100000\n\
+             [settings]\nshare = 0.5\n{extra}"
+        );
+        Kind {
+            manifest: toml::from_str(&text).unwrap(),
+            files: Vec::new(),
+            presets: Vec::new(),
+        }
+    }
+
+    fn answers(kind: &Kind, memory: &str) -> Answers {
+        let given = Given {
+            file: None,
+            sets: vec![
+                ("name".into(), "x".into()),
+                ("memory".into(), memory.into()),
+            ],
+        };
+        resolve(kind, &given, None).unwrap()
+    }
+
+    const BINDINGS: &str = "[cost]\nmodel = \"serverless\"\n[cost.inputs]\n\
+        ingest_memory_mb = { answer = \"memory\" }\ntracing_sample = { setting = \"share\" }\nbatch_size = 5\n";
+
+    #[test]
+    fn every_model_has_a_default_for_each_of_its_inputs() {
+        for model in Model::ALL {
+            let defaults = model.defaults();
+            let names: Vec<&str> = defaults.iter().map(|(k, _)| k).collect();
+            let mut inputs: Vec<&str> = model.inputs().iter().map(|i| i.name).collect();
+            inputs.sort();
+            assert_eq!(names, inputs, "{}", model.name());
+            assert_eq!(Model::named(model.name()), Some(model));
+        }
+    }
+
+    #[test]
+    fn bindings_resolve_to_answers_settings_and_fixed_values() {
+        let k = kind(BINDINGS);
+        let bound = Bound::of(&k).unwrap().unwrap();
+        assert_eq!(bound.model, Model::Serverless);
+        let defaults = bound.defaults();
+        assert_eq!(
+            defaults.get("ingest_memory_mb"),
+            Some(&serde_json::json!(512))
+        );
+        assert_eq!(
+            defaults.get("tracing_sample"),
+            Some(&serde_json::json!(0.5))
+        );
+        assert_eq!(defaults.get("batch_size"), Some(&serde_json::json!(5)));
+        assert_eq!(defaults.get("payload_kb"), Some(&serde_json::json!(1.0)));
+        let input = ServerlessInput::from_values(&bound.values(&answers(&k, "1024"))).unwrap();
+        assert_eq!(
+            (
+                input.ingest_memory_mb,
+                input.batch_size,
+                input.tracing_sample
+            ),
+            (1024, 5, 0.5)
+        );
+    }
+
+    #[test]
+    fn a_refusal_names_the_answer_or_the_setting_it_comes_from() {
+        let k = kind(BINDINGS);
+        let bound = Bound::of(&k).unwrap().unwrap();
+        let err = ServerlessInput::from_values(&bound.values(&answers(&k, "64"))).unwrap_err();
+        match bound.blame(err) {
+            Error::InvalidAnswer { key, message } => {
+                assert_eq!(key, "memory");
+                assert!(message.contains("between 128 and 10240"), "{message}");
+            }
+            other => panic!("{other}"),
+        }
+        let mut k = kind(
+            "[cost]\nmodel = \"serverless\"\n[cost.inputs]\ntracing_sample = { setting = \"share\" }\n",
+        );
+        k.manifest
+            .settings
+            .insert("share".into(), toml::Value::Float(2.0));
+        let bound = Bound::of(&k).unwrap().unwrap();
+        let err = ServerlessInput::from_values(&bound.values(&answers(&k, "1"))).unwrap_err();
+        let err = bound.blame(err);
+        assert!(matches!(err, Error::Template { .. }), "{err}");
+        assert!(err.to_string().contains("setting `share`"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_model_or_input_is_a_broken_kind() {
+        let err = Bound::of(&kind("[cost]\nmodel = \"mainframe\"\n")).unwrap_err();
+        assert!(err.to_string().contains("serverless, kubernetes"), "{err}");
+        let err = Bound::of(&kind(
+            "[cost]\nmodel = \"kubernetes\"\n[cost.inputs]\nevents_per_month = 1\n",
+        ))
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`events_per_month` is not an input of the model `kubernetes`"),
+            "{err}"
+        );
+        assert!(Bound::of(&kind("")).unwrap().is_none());
+    }
+}

@@ -1,0 +1,411 @@
+//! What the serverless model reads: the workload, with the limits AWS and the model put on each value.
+
+use serde::Serialize;
+
+use crate::cost::{InputSpec, InputType, MAX_EVENTS_PER_MONTH, Values, check_range, invalid};
+use crate::error::Result;
+
+/// Lambda architecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arch {
+    Arm64,
+    X86_64,
+}
+
+impl Arch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arch::Arm64 => "arm64",
+            Arch::X86_64 => "x86_64",
+        }
+    }
+    pub fn parse(text: &str) -> Result<Arch> {
+        match text {
+            "arm64" => Ok(Arch::Arm64),
+            "x86_64" => Ok(Arch::X86_64),
+            other => Err(invalid("arch", format!("'{other}' is not arm64 or x86_64"))),
+        }
+    }
+}
+
+/// API Gateway flavour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKind {
+    Http,
+    Rest,
+}
+
+impl ApiKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiKind::Http => "http",
+            ApiKind::Rest => "rest",
+        }
+    }
+    pub fn parse(text: &str) -> Result<ApiKind> {
+        match text {
+            "http" => Ok(ApiKind::Http),
+            "rest" => Ok(ApiKind::Rest),
+            other => Err(invalid("api", format!("'{other}' is not http or rest"))),
+        }
+    }
+}
+
+/// SQS queue type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueKind {
+    Standard,
+    Fifo,
+}
+
+impl QueueKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueKind::Standard => "standard",
+            QueueKind::Fifo => "fifo",
+        }
+    }
+    pub fn parse(text: &str) -> Result<QueueKind> {
+        match text {
+            "standard" => Ok(QueueKind::Standard),
+            "fifo" => Ok(QueueKind::Fifo),
+            other => Err(invalid(
+                "queue",
+                format!("'{other}' is not standard or fifo"),
+            )),
+        }
+    }
+}
+
+/// Every input of the model `serverless`, in the order of [`ServerlessInput`]'s fields.
+pub const INPUTS: [InputSpec; 14] = [
+    spec("events_per_month", InputType::Events),
+    spec("payload_kb", InputType::Number),
+    spec("arch", InputType::Choice(&["arm64", "x86_64"])),
+    spec("api", InputType::Choice(&["http", "rest"])),
+    spec("queue", InputType::Choice(&["standard", "fifo"])),
+    spec("ingest_memory_mb", InputType::Whole),
+    spec("ingest_duration_ms", InputType::Number),
+    spec("processor_memory_mb", InputType::Whole),
+    spec("processor_duration_ms", InputType::Number),
+    spec("batch_size", InputType::Whole),
+    spec("write_units_per_event", InputType::Number),
+    spec("read_units_per_event", InputType::Number),
+    spec("log_kb_per_event", InputType::Number),
+    spec("tracing_sample", InputType::Number),
+];
+
+const fn spec(name: &'static str, kind: InputType) -> InputSpec {
+    InputSpec { name, kind }
+}
+
+/// The workload. `Default` is the lean worked example of the reference notes; the input names of [`INPUTS`] are
+/// its field names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerlessInput {
+    pub events_per_month: u64,
+    /// Average webhook body size in KB.
+    pub payload_kb: f64,
+    pub arch: Arch,
+    pub api: ApiKind,
+    pub queue: QueueKind,
+    pub ingest_memory_mb: u32,
+    pub ingest_duration_ms: f64,
+    pub processor_memory_mb: u32,
+    /// Processor duration per batch.
+    pub processor_duration_ms: f64,
+    pub batch_size: u32,
+    pub write_units_per_event: f64,
+    pub read_units_per_event: f64,
+    pub log_kb_per_event: f64,
+    /// Share of invocations traced by X-Ray, 0..=1.
+    pub tracing_sample: f64,
+}
+
+impl Default for ServerlessInput {
+    fn default() -> Self {
+        ServerlessInput {
+            events_per_month: 1_000_000,
+            payload_kb: 1.0,
+            arch: Arch::Arm64,
+            api: ApiKind::Http,
+            queue: QueueKind::Standard,
+            ingest_memory_mb: 128,
+            ingest_duration_ms: 30.0,
+            processor_memory_mb: 256,
+            processor_duration_ms: 250.0,
+            batch_size: 10,
+            write_units_per_event: 3.0,
+            read_units_per_event: 0.0,
+            log_kb_per_event: 1.0,
+            tracing_sample: 0.0,
+        }
+    }
+}
+
+impl ServerlessInput {
+    /// The heavy worked example: REST API, x86 512 MB 100 ms each, batch size 1, 4 WCU + 1 RCU, 5 KB logs,
+    /// every invocation traced.
+    pub fn heavy(events_per_month: u64) -> Self {
+        ServerlessInput {
+            events_per_month,
+            arch: Arch::X86_64,
+            api: ApiKind::Rest,
+            ingest_memory_mb: 512,
+            ingest_duration_ms: 100.0,
+            processor_memory_mb: 512,
+            processor_duration_ms: 100.0,
+            batch_size: 1,
+            write_units_per_event: 4.0,
+            read_units_per_event: 1.0,
+            log_kb_per_event: 5.0,
+            tracing_sample: 1.0,
+            ..ServerlessInput::default()
+        }
+    }
+
+    /// The workload `values` describe, the model's defaults for what they leave out. Validated.
+    pub fn from_values(values: &Values) -> Result<ServerlessInput> {
+        let d = ServerlessInput::default();
+        let choice = |name: &str| values.text(name);
+        let input = ServerlessInput {
+            events_per_month: values
+                .events("events_per_month")?
+                .unwrap_or(d.events_per_month),
+            payload_kb: values.number("payload_kb")?.unwrap_or(d.payload_kb),
+            arch: match choice("arch")? {
+                Some(t) => Arch::parse(&t)?,
+                None => d.arch,
+            },
+            api: match choice("api")? {
+                Some(t) => ApiKind::parse(&t)?,
+                None => d.api,
+            },
+            queue: match choice("queue")? {
+                Some(t) => QueueKind::parse(&t)?,
+                None => d.queue,
+            },
+            ingest_memory_mb: values
+                .whole("ingest_memory_mb", 128, 10240)?
+                .unwrap_or(d.ingest_memory_mb),
+            ingest_duration_ms: values
+                .number("ingest_duration_ms")?
+                .unwrap_or(d.ingest_duration_ms),
+            processor_memory_mb: values
+                .whole("processor_memory_mb", 128, 10240)?
+                .unwrap_or(d.processor_memory_mb),
+            processor_duration_ms: values
+                .number("processor_duration_ms")?
+                .unwrap_or(d.processor_duration_ms),
+            batch_size: values
+                .whole("batch_size", 1, 10_000)?
+                .unwrap_or(d.batch_size),
+            write_units_per_event: values
+                .number("write_units_per_event")?
+                .unwrap_or(d.write_units_per_event),
+            read_units_per_event: values
+                .number("read_units_per_event")?
+                .unwrap_or(d.read_units_per_event),
+            log_kb_per_event: values
+                .number("log_kb_per_event")?
+                .unwrap_or(d.log_kb_per_event),
+            tracing_sample: values.number("tracing_sample")?.unwrap_or(d.tracing_sample),
+        };
+        input.validate()?;
+        Ok(input)
+    }
+
+    /// Every input as a value, the inverse of [`ServerlessInput::from_values`].
+    pub fn to_values(&self) -> Values {
+        let mut v = Values::new();
+        v.set("events_per_month", self.events_per_month);
+        v.set("payload_kb", self.payload_kb);
+        v.set("arch", self.arch.as_str());
+        v.set("api", self.api.as_str());
+        v.set("queue", self.queue.as_str());
+        v.set("ingest_memory_mb", self.ingest_memory_mb);
+        v.set("ingest_duration_ms", self.ingest_duration_ms);
+        v.set("processor_memory_mb", self.processor_memory_mb);
+        v.set("processor_duration_ms", self.processor_duration_ms);
+        v.set("batch_size", self.batch_size);
+        v.set("write_units_per_event", self.write_units_per_event);
+        v.set("read_units_per_event", self.read_units_per_event);
+        v.set("log_kb_per_event", self.log_kb_per_event);
+        v.set("tracing_sample", self.tracing_sample);
+        v
+    }
+
+    /// The same workload at another volume.
+    pub fn at(&self, events_per_month: u64) -> Self {
+        ServerlessInput {
+            events_per_month,
+            ..self.clone()
+        }
+    }
+
+    /// Refuse values outside what AWS allows or what the model can say anything sensible about.
+    pub fn validate(&self) -> Result<()> {
+        if self.events_per_month == 0 {
+            return Err(invalid(
+                "events_per_month",
+                "must be at least 1 event per month",
+            ));
+        }
+        if self.events_per_month > MAX_EVENTS_PER_MONTH {
+            return Err(invalid(
+                "events_per_month",
+                "is above the model's limit of 10^12 events per month",
+            ));
+        }
+        check_range(
+            "payload_kb",
+            self.payload_kb,
+            0.001,
+            1024.0,
+            "a payload (SQS holds at most 1 MB)",
+        )?;
+        check_range(
+            "ingest_memory_mb",
+            self.ingest_memory_mb as f64,
+            128.0,
+            10240.0,
+            "Lambda memory in MB",
+        )?;
+        check_range(
+            "processor_memory_mb",
+            self.processor_memory_mb as f64,
+            128.0,
+            10240.0,
+            "Lambda memory in MB",
+        )?;
+        check_range(
+            "ingest_duration_ms",
+            self.ingest_duration_ms,
+            1.0,
+            900_000.0,
+            "a Lambda duration in ms",
+        )?;
+        check_range(
+            "processor_duration_ms",
+            self.processor_duration_ms,
+            1.0,
+            900_000.0,
+            "a Lambda duration in ms",
+        )?;
+        check_range(
+            "batch_size",
+            self.batch_size as f64,
+            1.0,
+            10_000.0,
+            "an SQS batch size",
+        )?;
+        check_range(
+            "write_units_per_event",
+            self.write_units_per_event,
+            0.0,
+            1000.0,
+            "write units per event",
+        )?;
+        check_range(
+            "read_units_per_event",
+            self.read_units_per_event,
+            0.0,
+            1000.0,
+            "read units per event",
+        )?;
+        check_range(
+            "log_kb_per_event",
+            self.log_kb_per_event,
+            0.0,
+            1024.0,
+            "log KB per event",
+        )?;
+        check_range(
+            "tracing_sample",
+            self.tracing_sample,
+            0.0,
+            1.0,
+            "a sampling share",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    #[test]
+    fn values_round_trip_and_name_every_input() {
+        let heavy = ServerlessInput::heavy(5_000_000);
+        assert_eq!(
+            ServerlessInput::from_values(&heavy.to_values()).unwrap(),
+            heavy
+        );
+        let values = heavy.to_values();
+        let names: Vec<&str> = values.iter().map(|(k, _)| k).collect();
+        let mut specs: Vec<&str> = INPUTS.iter().map(|s| s.name).collect();
+        specs.sort();
+        assert_eq!(names, specs);
+        let mut v = Values::new();
+        v.set("events_per_month", "2.5M");
+        v.set("ingest_memory_mb", 256);
+        v.set("tracing_sample", 0.05);
+        let input = ServerlessInput::from_values(&v).unwrap();
+        assert_eq!(input.events_per_month, 2_500_000);
+        assert_eq!(input.ingest_memory_mb, 256);
+        assert_eq!(input.batch_size, 10);
+        v.set("arch", "sparc");
+        let err = ServerlessInput::from_values(&v).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInput { field, .. } if field == "arch"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn refuses_out_of_range_inputs() {
+        let bad = [
+            ServerlessInput {
+                events_per_month: 0,
+                ..Default::default()
+            },
+            ServerlessInput {
+                events_per_month: MAX_EVENTS_PER_MONTH + 1,
+                ..Default::default()
+            },
+            ServerlessInput {
+                payload_kb: -1.0,
+                ..Default::default()
+            },
+            ServerlessInput {
+                payload_kb: 2048.0,
+                ..Default::default()
+            },
+            ServerlessInput {
+                ingest_memory_mb: 64,
+                ..Default::default()
+            },
+            ServerlessInput {
+                ingest_duration_ms: f64::NAN,
+                ..Default::default()
+            },
+            ServerlessInput {
+                tracing_sample: 1.5,
+                ..Default::default()
+            },
+            ServerlessInput {
+                batch_size: 0,
+                ..Default::default()
+            },
+        ];
+        for input in bad {
+            let err = input.validate().unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+        }
+    }
+}
