@@ -8,7 +8,7 @@ use scaffold::kind::Question;
 
 /// Room a prompt line leaves around the label: the theme's "? " before it and " › " plus a little typing
 /// space after it.
-const PROMPT_FRAME: usize = 2 + 3 + 12;
+const PROMPT_FRAME: usize = 2 + 3 + 4;
 
 /// The terminal's width: the terminal's own size, else `COLUMNS`, else 80.
 pub fn width() -> usize {
@@ -160,7 +160,7 @@ pub fn summary<'a>(
         plan.files.len(),
         crate::cli::report::human_size(plan.total_bytes())
     ));
-    for line in wrap(&parts.join(",  "), width.saturating_sub(3)) {
+    for line in wrap(&parts.join(", "), width.saturating_sub(3)) {
         out.push_str(&format!("  {line}\n"));
     }
     out
@@ -245,10 +245,7 @@ mod tests {
             ("email", String::new()),
         ];
         let text = summary(answers.into_iter(), &plan, "./shop", 80);
-        assert!(
-            text.contains("charts/ 60,  docs/ 1,  1 at the top"),
-            "{text}"
-        );
+        assert!(text.contains("charts/ 60, docs/ 1, 1 at the top"), "{text}");
         assert!(text.contains("62 files in ./shop"), "{text}");
         assert!(text.contains("  email        (none)"), "{text}");
         assert!(text.lines().all(|l| l.chars().count() < 80), "{text}");
