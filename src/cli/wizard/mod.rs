@@ -203,7 +203,7 @@ impl Wizard {
     pub fn review(&self, answers: &Answers, plan: &Plan, output: &str) -> Result<Review> {
         let width = layout::width();
         let shown = answers.iter().map(|(k, v)| (k, v.to_string()));
-        eprintln!("\n{}", layout::summary(shown, plan, output, width));
+        eprint!("{}", layout::summary(shown, plan, output, width));
         let write = format!("Write {} files to {output}", plan.files.len());
         let items = [
             write.as_str(),
