@@ -577,3 +577,28 @@ fn neither_fits_stops_with_the_advice_and_exit_0() {
     assert_eq!(exit_code(&mut p), 0);
     assert!(sb.entries().is_empty());
 }
+
+#[test]
+fn every_line_of_a_whole_run_fits_80_columns() {
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &["new", "--kind", "k8s-platform"], true);
+    p.exp_string("Project name").unwrap();
+    keys(&mut p, "shop\r");
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "n");
+    let mut seen = String::new();
+    for n in 2..=13 {
+        seen.push_str(&p.exp_string(&format!("[{n}/13] ")).unwrap());
+        keys(&mut p, "\r");
+    }
+    seen.push_str(&p.exp_string("Ready?").unwrap());
+    keys(&mut p, "\x03");
+    let _ = p.exp_eof();
+    let lines = screen_lines(&seen);
+    assert!(lines.len() > 30, "{lines:#?}");
+    for line in &lines {
+        assert!(line.chars().count() <= 80, "wraps at 80 columns: {line:?}");
+    }
+}

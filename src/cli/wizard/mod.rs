@@ -189,10 +189,16 @@ impl Wizard {
         }
         let i = Select::with_theme(&self.theme)
             .with_prompt("What do you want to build?")
+            .report(false)
             .items(&items)
             .default(start)
             .interact()
             .map_err(prompt_error)?;
+        let picked = catalog.kinds.get(i).map(|k| k.name());
+        done(
+            "What do you want to build?",
+            picked.unwrap_or(items[i].split(' ').next().unwrap_or_default()),
+        );
         Ok(match catalog.kinds.get(i) {
             Some(k) => Pick::Kind(k.name().to_string()),
             None => extra.remove(i - catalog.kinds.len()),
@@ -449,11 +455,13 @@ impl Wizard {
                     })
                     .unwrap_or(0);
                 let i = Select::with_theme(&self.theme)
-                    .with_prompt(label)
+                    .with_prompt(&label)
+                    .report(false)
                     .items(&items)
                     .default(start)
                     .interact()
                     .map_err(prompt_error)?;
+                done(&label, &q.choices[i].value);
                 Ok(Answer::Str(q.choices[i].value.clone()))
             }
             QuestionType::Bool => {
@@ -467,11 +475,14 @@ impl Wizard {
             QuestionType::String | QuestionType::Int => {
                 let mut input = Input::<String>::with_theme(&self.theme).allow_empty(!q.required);
                 // The theme would show the whole default; the hint shows it cut to fit the line.
-                input = input.show_default(false).with_prompt(if hint.is_empty() {
-                    label
-                } else {
-                    format!("{label} {hint}")
-                });
+                input = input
+                    .show_default(false)
+                    .report(false)
+                    .with_prompt(if hint.is_empty() {
+                        label.clone()
+                    } else {
+                        format!("{label} {hint}")
+                    });
                 if let Some(d) = default_text.filter(|d| !d.is_empty()) {
                     input = input.default(d);
                 }
@@ -483,6 +494,7 @@ impl Wizard {
                     })
                     .interact_text()
                     .map_err(prompt_error)?;
+                done(&label, if typed.is_empty() { "(none)" } else { &typed });
                 parse_answer(q, &typed).map_err(|message| Error::InvalidAnswer {
                     key: q.key.clone(),
                     message,
@@ -510,6 +522,16 @@ impl Prompter for Wizard {
         }
         Ok(answer)
     }
+}
+
+/// The line left after an answer: the label and the answer, cut to the width (the theme's own line repeats a
+/// picker's whole item, which wraps).
+fn done(label: &str, value: &str) {
+    let text = layout::clip(
+        &format!("{label} · {value}"),
+        layout::width().saturating_sub(3),
+    );
+    eprintln!("{} {text}", style("✔").green().for_stderr());
 }
 
 /// A validation message for a person at a prompt: a message that shows the question's pattern becomes one
