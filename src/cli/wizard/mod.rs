@@ -570,6 +570,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_broken_rule_names_the_other_answer_and_an_edit_mends_it() {
+        let int = |key: &str| Question {
+            key: key.into(),
+            kind: QuestionType::Int,
+            pattern: None,
+            path: false,
+            max_len: None,
+            ..scaffold::kind::name_question()
+        };
+        let (min, max) = (int("min_replicas"), int("max_replicas"));
+        let mut w = Wizard::new();
+        let check: Check = toml::from_str("rule = \"min_replicas <= max_replicas\"").unwrap();
+        w.begin(vec![min.clone(), max.clone()], vec![check], 2);
+        let known = scaffold::answers::settle(
+            std::slice::from_ref(&min),
+            &[],
+            [("min_replicas".to_string(), Answer::Int(15))].into(),
+            None,
+        )
+        .unwrap();
+        let (message, other) = w.broken(&max, &Answer::Int(6), &known).unwrap();
+        assert_eq!(message, "min_replicas (15) must be <= max_replicas (6)");
+        assert_eq!(other.as_deref(), Some("min_replicas"));
+        assert!(w.broken(&max, &Answer::Int(15), &known).is_none());
+        w.edits.insert("min_replicas".into(), Answer::Int(3));
+        assert!(
+            w.broken(&max, &Answer::Int(6), &known).is_none(),
+            "the edit counts"
+        );
+    }
+
+    #[test]
     fn a_pattern_in_a_message_becomes_an_example() {
         let mut q = scaffold::kind::name_question();
         q.key = "team".into();
