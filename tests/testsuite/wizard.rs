@@ -602,3 +602,40 @@ fn every_line_of_a_whole_run_fits_80_columns() {
         assert!(line.chars().count() <= 80, "wraps at 80 columns: {line:?}");
     }
 }
+
+#[test]
+fn a_taken_folder_given_with_o_is_refused_before_the_questions_and_another_is_asked() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path().join("taken")).unwrap();
+    std::fs::write(sb.path().join("taken/keep.txt"), "x").unwrap();
+    let templates = fixtures().display().to_string();
+    let mut p = spawn(
+        &sb,
+        &[
+            "new",
+            "--templates",
+            &templates,
+            "--kind",
+            "other",
+            "x",
+            "-o",
+            "taken",
+        ],
+        true,
+    );
+    p.exp_string("taken").unwrap();
+    p.exp_string("is not empty; choose another folder").unwrap();
+    let before = p.exp_string("Output folder").unwrap();
+    assert!(
+        !before.contains("Flavour"),
+        "asked before the folder: {before}"
+    );
+    keys(&mut p, "\x7f\x7f\x7f\x7f\x7f\x7f\x7ffresh\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "y");
+    p.exp_string("Ready?").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Created x other project in fresh").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(sb.files("taken"), vec!["keep.txt"]);
+}
