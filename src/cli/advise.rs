@@ -121,9 +121,19 @@ pub fn run(args: &AdviseArgs) -> Outcome<String> {
     Ok(report(&advice, &catalog))
 }
 
-/// The wizard's "not sure?" entry: asks every advisor question, prints the advice on standard error and returns
-/// the kind of `catalog` it recommends, if it recommends one.
-pub fn in_wizard(wizard: &mut Wizard, catalog: &Catalog) -> Outcome<Option<String>> {
+/// What the wizard's "not sure?" entry found: the kind of the catalog it recommends (if one fits), the answers
+/// (carried into that kind's questions) and the report's first line.
+pub struct WizardAdvice {
+    pub kind: Option<String>,
+    pub answers: scaffold::Answers,
+    pub recommendation: String,
+}
+
+/// The wizard's "not sure?" entry: asks every advisor question (with the count), prints the advice on standard
+/// error and returns what it recommends.
+pub fn in_wizard(wizard: &mut Wizard, catalog: &Catalog) -> Outcome<WizardAdvice> {
+    let questions = advise::questions();
+    wizard.begin(questions.clone(), Vec::new(), questions.len());
     let answers = advise::answers(&[], Some(wizard as &mut dyn Prompter))?;
     let input = AdviseInput::from_answers(&answers)?;
     let prices = Prices::embedded().map_err(|e| Error::Embedded {
@@ -131,8 +141,13 @@ pub fn in_wizard(wizard: &mut Wizard, catalog: &Catalog) -> Outcome<Option<Strin
         message: e.to_string(),
     })?;
     let advice = advise::advise(&prices, catalog, &input)?;
-    eprintln!("\n{}", report(&advice, catalog));
-    Ok(advice.recommendation.kind)
+    let text = report(&advice, catalog);
+    eprintln!("\n{text}");
+    Ok(WizardAdvice {
+        kind: advice.recommendation.kind.clone(),
+        answers,
+        recommendation: text.lines().next().unwrap_or_default().to_string(),
+    })
 }
 
 /// What a recommendation means, after `Recommendation:`: the kind to generate (or that no kind fits) and the

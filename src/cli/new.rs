@@ -26,7 +26,10 @@ pub fn run(args: NewArgs) -> Outcome {
     ) {
         (Some(k), _, _) => k.clone(),
         (None, Some(k), _) => k,
-        (None, None, Some(w)) => choose_kind(w, &catalog, args.templates.is_none())?,
+        (None, None, Some(w)) => match choose_kind(w, &catalog, args.templates.is_none())? {
+            Some(k) => k,
+            None => return Ok(()),
+        },
         (None, None, None) => {
             return Err(Failure::NoKind {
                 example: catalog
@@ -40,9 +43,6 @@ pub fn run(args: NewArgs) -> Outcome {
         }
     };
     let kind = catalog.get(&kind_name)?;
-    if let Some(w) = wiz.as_mut() {
-        w.set_checks(kind.manifest.checks.clone());
-    }
 
     let mut sets = Vec::new();
     if let Some(name) = &args.name {
@@ -62,18 +62,21 @@ pub fn run(args: NewArgs) -> Outcome {
         sets.push((k, v));
     }
     let given = Given { file, sets };
-    let answers =
-        scaffold::answers::resolve(kind, &given, wiz.as_mut().map(|w| w as &mut dyn Prompter))
-            .map_err(|e| match e {
-                Error::MissingAnswer { key } if key == "name" => Failure::NoName {
-                    kind: kind.name().to_string(),
-                },
-                other => Failure::Lib(other),
-            })?;
+    let answers = match wiz.as_mut() {
+        Some(w) => wizard_answers(w, kind, &given, &args),
+        None => scaffold::answers::resolve(kind, &given, None).map_err(Failure::from),
+    }
+    .map_err(|e| match e {
+        Failure::Lib(Error::MissingAnswer { key }) if key == "name" => Failure::NoName {
+            kind: kind.name().to_string(),
+        },
+        other => other,
+    })?;
 
-    let output = args
-        .output
-        .clone()
+    let output = wiz
+        .as_ref()
+        .and_then(|w| w.folder().map(PathBuf::from))
+        .or_else(|| args.output.clone())
         .unwrap_or_else(|| PathBuf::from(answers.name()));
     let shown = output.display().to_string();
     let plan = scaffold::build_plan(kind, &answers, &record(&args))?;
@@ -87,31 +90,150 @@ pub fn run(args: NewArgs) -> Outcome {
         report::emit(&text);
         return Ok(());
     }
-    if let Some(w) = &wiz
-        && !w.confirm(&answers, &plan, &shown)?
-    {
-        return Err(Error::Declined.into());
+    if let Some(w) = wiz.as_mut() {
+        return review_and_write(w, kind, &given, &args, answers);
     }
     interrupt::write_plan(&plan, &output, args.force)?;
     report::emit(&report::written(&plan, &shown));
     Ok(())
 }
 
-/// The kind picker. Its "not sure?" entry (offered with `offer_advice`) runs the advisor, prints the advice and
-/// shows the picker again with the recommended kind preselected.
-fn choose_kind(w: &mut wizard::Wizard, catalog: &Catalog, offer_advice: bool) -> Outcome<String> {
-    let (mut offer, mut start) = (offer_advice, 0);
-    loop {
-        if let Some(name) = w.choose_kind(catalog, offer, start)? {
-            return Ok(name);
+/// The wizard's answers: asked in order (the output folder right after the name), then settled again from
+/// what was chosen, so an earlier answer changed to keep a rule counts.
+fn wizard_answers(
+    w: &mut wizard::Wizard,
+    kind: &scaffold::Kind,
+    given: &Given,
+    args: &NewArgs,
+) -> Outcome<scaffold::Answers> {
+    let questions = kind.all_questions();
+    let open = questions
+        .iter()
+        .filter(|q| {
+            !given.sets.iter().any(|(k, _)| k == &q.key)
+                && !given
+                    .file
+                    .as_ref()
+                    .is_some_and(|(_, f)| f.answers.contains_key(&q.key))
+        })
+        .count();
+    w.begin(questions, kind.manifest.checks.clone(), open);
+    w.ask_folder(args.output.clone(), args.force);
+    match scaffold::answers::resolve(kind, given, Some(w as &mut dyn Prompter)) {
+        Ok(_) | Err(Error::InvalidAnswer { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let answers = settle_again(w, kind, given)?;
+    w.settle_folder(answers.name())?;
+    Ok(answers)
+}
+
+fn settle_again(
+    w: &mut wizard::Wizard,
+    kind: &scaffold::Kind,
+    given: &Given,
+) -> Outcome<scaffold::Answers> {
+    let mut again = given.clone();
+    again.sets.extend(w.recorded());
+    let answers = scaffold::answers::resolve(kind, &again, None)?;
+    w.settled();
+    Ok(answers)
+}
+
+/// The summary (edit any answer, see every file, change the folder, or write), then the write. When it ends
+/// without a project, the answers are saved to a file and the command that resumes is printed.
+fn review_and_write(
+    w: &mut wizard::Wizard,
+    kind: &scaffold::Kind,
+    given: &Given,
+    args: &NewArgs,
+    mut answers: scaffold::Answers,
+) -> Outcome {
+    let mut output = PathBuf::new();
+    let result = (|| -> Outcome {
+        loop {
+            output = w
+                .folder()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(answers.name()));
+            let shown = output.display().to_string();
+            let plan = scaffold::build_plan(kind, &answers, &record(args))?;
+            match w.review(&answers, &plan, &shown)? {
+                wizard::Review::Write => {
+                    interrupt::write_plan(&plan, &output, args.force)?;
+                    report::emit(&report::written(&plan, &shown));
+                    return Ok(());
+                }
+                wizard::Review::Edit(key) => {
+                    w.edit(&key, &answers)?;
+                    answers = settle_again(w, kind, given)?;
+                }
+                wizard::Review::Folder => w.change_folder(answers.name())?,
+                wizard::Review::Quit => return Err(Error::Declined.into()),
+            }
         }
-        let recommended = advise::in_wizard(w, catalog)?;
-        start = catalog
-            .kinds
-            .iter()
-            .position(|k| Some(k.name()) == recommended.as_deref())
-            .unwrap_or(0);
-        offer = false;
+    })();
+    if let Err(failure) = &result {
+        let taken = matches!(
+            failure,
+            Failure::Lib(
+                Error::TargetNotEmpty { .. } | Error::TargetNotDir { .. } | Error::Conflicts { .. }
+            )
+        );
+        let folder = if taken {
+            "OTHER_FOLDER".to_string()
+        } else {
+            output.display().to_string()
+        };
+        let templates = args
+            .templates
+            .as_ref()
+            .map(|t| format!(" --templates {}", t.display()))
+            .unwrap_or_default();
+        let resume = |file: &str| format!("scaffold new --answers {file}{templates} -o {folder}");
+        match wizard::save_answers(&answers, kind.name(), &resume("FILE")) {
+            Ok(path) => eprintln!(
+                "Your answers are saved in {}; continue with:\n  {}",
+                path.display(),
+                resume(&path.display().to_string())
+            ),
+            Err(e) => eprintln!("Your answers could not be saved: {e}"),
+        }
+    }
+    result
+}
+
+/// The kind picker. Its "not sure?" entry (offered with `offer_advice`) runs the advisor, prints the advice and
+/// shows the picker again with the recommendation marked and preselected; the advisor's answers become the
+/// defaults of the chosen kind's questions. `None`: "neither fits: stop here".
+fn choose_kind(
+    w: &mut wizard::Wizard,
+    catalog: &Catalog,
+    offer_advice: bool,
+) -> Outcome<Option<String>> {
+    let mut advised: Option<advise::WizardAdvice> = None;
+    loop {
+        let recommended = advised.as_ref().map(|a| a.kind.clone());
+        match w.choose_kind(
+            catalog,
+            offer_advice && advised.is_none(),
+            recommended.as_ref(),
+        )? {
+            wizard::Pick::Kind(name) => {
+                if let Some(a) = &advised {
+                    w.carry(wizard::carried(catalog.get(&name)?, &a.answers));
+                }
+                return Ok(Some(name));
+            }
+            wizard::Pick::Advise => advised = Some(advise::in_wizard(w, catalog)?),
+            wizard::Pick::Stop => {
+                let line = advised.map(|a| a.recommendation).unwrap_or_default();
+                report::emit(&format!(
+                    "{line}\nStopped at the advice; nothing was written.\n"
+                ));
+                return Ok(None);
+            }
+        }
     }
 }
 

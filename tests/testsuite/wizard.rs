@@ -7,9 +7,18 @@ use std::process::Command;
 
 const DOWN: &str = "\x1b[B";
 
+/// The binary in a pseudo-terminal of 80 columns and 24 lines (set with `stty` inside the terminal, and in
+/// `COLUMNS`/`LINES`).
 fn spawn(sb: &Sandbox, args: &[&str], no_color: bool) -> PtySession {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scaffold"));
-    cmd.current_dir(sb.path()).args(args).env("TERM", "xterm");
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(sb.path())
+        .arg("-c")
+        .arg("stty cols 80 rows 24; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_scaffold"))
+        .args(args)
+        .env("TERM", "xterm")
+        .env("COLUMNS", "80")
+        .env("LINES", "24");
     if no_color {
         cmd.env("NO_COLOR", "1");
     } else {
@@ -43,11 +52,17 @@ fn wizard_picks_a_kind_reasks_a_bad_answer_and_writes_after_confirming() {
     keys(&mut p, DOWN); // the second kind, `other`
     keys(&mut p, "\x1b[A"); // and back up to `demo`
     keys(&mut p, "\r");
-    p.exp_string("Project name").unwrap();
+    p.exp_string("[1/9] Project name").unwrap();
     keys(&mut p, "Bad_Name\r");
     p.exp_string("is not a valid name").unwrap();
     keys(&mut p, "shop\r");
-    p.exp_string("One-line description").unwrap();
+    p.exp_string("Output folder").unwrap();
+    p.exp_string("./shop").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Use the recommended setup for the other 8 questions?")
+        .unwrap();
+    keys(&mut p, "n");
+    p.exp_string("[2/9] One-line description").unwrap();
     keys(&mut p, "\r");
     p.exp_string("Owner team").unwrap();
     keys(&mut p, "payments\r");
@@ -62,17 +77,20 @@ fn wizard_picks_a_kind_reasks_a_bad_answer_and_writes_after_confirming() {
     p.exp_string("Ingress").unwrap();
     keys(&mut p, DOWN);
     keys(&mut p, "\r");
-    p.exp_string("Alert email").unwrap();
+    p.exp_string("Alert email (none)").unwrap();
     keys(&mut p, "\r");
-    p.exp_string("Maximum replicas").unwrap();
+    p.exp_string("[9/9] Maximum replicas").unwrap();
     keys(&mut p, "2\r");
     p.exp_string("replicas (3) must be <= max_replicas (2)")
         .unwrap();
-    keys(&mut p, "\x7f4\r");
-    p.exp_string("shop/  (").unwrap();
+    p.exp_string("Which answer do you want to change?").unwrap();
+    keys(&mut p, "\r"); // this one
+    p.exp_string("Maximum replicas").unwrap();
+    keys(&mut p, "4\r");
+    p.exp_string("files in ./shop").unwrap();
     p.exp_string("Write ").unwrap();
-    keys(&mut p, "y");
-    p.exp_string("Created shop demo project in shop").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Created shop demo project in ./shop").unwrap();
     assert_eq!(exit_code(&mut p), 0);
 
     let answers = std::fs::read_to_string(sb.path().join("shop/.scaffold/answers.toml")).unwrap();
@@ -99,6 +117,8 @@ fn ctrl_c_at_the_kind_picker_writes_nothing_and_exits_130() {
     let mut p = spawn(&sb, &["new", "--templates", &templates], true);
     p.exp_string("What do you want to build?").unwrap();
     keys(&mut p, "\x03");
+    let rest = p.exp_eof().unwrap();
+    assert_eq!(rest.matches("interrupted").count(), 1, "{rest:?}");
     assert_eq!(exit_code(&mut p), 130);
     assert!(sb.entries().is_empty(), "{:?}", sb.entries());
 }
@@ -112,6 +132,10 @@ fn ctrl_c_while_typing_an_answer_writes_nothing_and_exits_130() {
         &["new", "--templates", &templates, "--kind", "demo", "shop"],
         true,
     );
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "n");
     p.exp_string("One-line description").unwrap();
     keys(&mut p, "half an ans");
     keys(&mut p, "\x03");
@@ -128,13 +152,23 @@ fn declining_at_the_summary_writes_nothing() {
         &["new", "--templates", &templates, "--kind", "other", "x"],
         true,
     );
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "n");
     p.exp_string("Flavour").unwrap();
     keys(&mut p, "\r");
     p.exp_string("Write ").unwrap();
-    keys(&mut p, "n");
-    p.exp_string("nothing was written").unwrap();
+    keys(&mut p, &DOWN.repeat(4));
+    keys(&mut p, "\r");
+    let rest = p.exp_eof().unwrap();
+    assert!(
+        rest.contains("Your answers are saved in x.answers.toml"),
+        "{rest}"
+    );
+    assert!(rest.contains("nothing was written"), "{rest}");
     assert_eq!(exit_code(&mut p), 1);
-    assert!(sb.entries().is_empty());
+    assert_eq!(sb.entries(), vec!["x.answers.toml"]);
 }
 
 #[test]
@@ -220,6 +254,10 @@ fn not_sure_runs_the_advisor_then_preselects_the_recommended_kind() {
     keys(&mut p, "\r"); // the preselected recommendation
     p.exp_string("Project name").unwrap();
     keys(&mut p, "hooks\r");
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "n");
     p.exp_string("One-line description").unwrap();
     keys(&mut p, "\r");
     p.exp_string("Owning team or GitHub handle").unwrap();
@@ -228,4 +266,376 @@ fn not_sure_runs_the_advisor_then_preselects_the_recommended_kind() {
     keys(&mut p, "\x03");
     assert_eq!(exit_code(&mut p), 130);
     assert!(sb.entries().is_empty());
+}
+
+/// What a person sees: the output with escape sequences removed, line by line.
+fn screen_lines(raw: &str) -> Vec<String> {
+    let re = regex_lite(raw);
+    re.split(['\n', '\r'])
+        .map(|l| l.to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Runs of white space as one space.
+fn squash(text: &str) -> String {
+    format!(
+        " {} ",
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    )
+}
+
+/// The text the terminal shows: the bytes rexpect read (one char per byte) decoded as UTF-8, without CSI
+/// escape sequences (`ESC [ ... letter`).
+fn regex_lite(raw: &str) -> String {
+    let text = if raw.chars().all(|c| (c as u32) < 256) {
+        let bytes: Vec<u8> = raw.chars().map(|c| c as u8).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        raw.to_string()
+    };
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn a_taken_folder_is_refused_at_once_and_the_recommended_setup_takes_the_rest() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path().join("shop")).unwrap();
+    std::fs::write(sb.path().join("shop/mine.txt"), "a user's file").unwrap();
+    let templates = fixtures().display().to_string();
+    let mut p = spawn(
+        &sb,
+        &["new", "--templates", &templates, "--kind", "demo"],
+        true,
+    );
+    p.exp_string("[1/9] Project name").unwrap();
+    keys(&mut p, "shop\r");
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("is not empty; choose another folder").unwrap();
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\x7f\x7f\x7f\x7f\x7f\x7felsewhere\r");
+    p.exp_string("Use the recommended setup for the other 8 questions?")
+        .unwrap();
+    keys(&mut p, "y");
+    // Straight to the summary: no other question is asked.
+    let before = p.exp_string("Ready?").unwrap();
+    assert!(!before.contains("Owner team"), "{before}");
+    assert!(squash(&before).contains(" team platform "), "{before}");
+    keys(&mut p, "\r");
+    p.exp_string("Created shop demo project in elsewhere")
+        .unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(sb.path().join("elsewhere/.scaffold/answers.toml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(sb.path().join("shop/mine.txt")).unwrap(),
+        "a user's file"
+    );
+}
+
+/// Every k8s-platform question but the two replica bounds, as `--set` flags.
+const K8S_SETS: &[&str] = &[
+    "--set",
+    "owner_team=payments",
+    "--set",
+    "github_org=acme",
+    "--set",
+    "ingress=ingress-nginx",
+    "--set",
+    "target_cpu=70",
+];
+
+#[test]
+fn a_rule_between_answers_offers_to_change_the_earlier_one_and_quitting_saves_the_answers() {
+    let sb = Sandbox::new();
+    let mut args = vec!["new", "--kind", "k8s-platform", "shop"];
+    args.extend_from_slice(K8S_SETS);
+    let mut p = spawn(&sb, &args, true);
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "n");
+    for _ in 0..5 {
+        // description, cost center, secrets, gitops, monitoring: the defaults
+        p.exp_string("] ").unwrap();
+        keys(&mut p, "\r");
+    }
+    p.exp_string("Minimum replicas").unwrap();
+    keys(&mut p, "15\r");
+    p.exp_string("Maximum replicas").unwrap();
+    keys(&mut p, "\r"); // 6
+    p.exp_string("min_replicas (15) must be <= max_replicas (6)")
+        .unwrap();
+    p.exp_string("Change min_replicas (now 15)").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, "\r");
+    p.exp_string("Minimum replicas").unwrap();
+    keys(&mut p, "\x7f\x7f3\r");
+    p.exp_string("Host name").unwrap();
+    keys(&mut p, "\r");
+    let summary = p.exp_string("Ready?").unwrap();
+    let summary = regex_lite(&summary);
+    let shown = &summary[summary.rfind("Answers:").expect("the summary")..];
+    let lines: Vec<&str> = shown.lines().collect();
+    // With the prompt and its five choices after it, the whole summary fits 24 lines.
+    assert!(
+        lines.len() + 6 <= 24,
+        "the summary fits one screen:\n{shown}"
+    );
+    assert!(lines.iter().all(|l| l.chars().count() <= 80), "{shown}");
+    assert!(squash(shown).contains(" min_replicas 3 "), "{shown}");
+    assert!(
+        shown.contains("charts/ "),
+        "top folders with counts: {shown}"
+    );
+    keys(&mut p, &DOWN.repeat(4));
+    keys(&mut p, "\r");
+    p.exp_string("Your answers are saved in shop.answers.toml; continue with:")
+        .unwrap();
+    p.exp_string("scaffold new --answers shop.answers.toml -o ./shop")
+        .unwrap();
+    assert_eq!(exit_code(&mut p), 1);
+    assert_eq!(sb.entries(), vec!["shop.answers.toml"]);
+    let saved = std::fs::read_to_string(sb.path().join("shop.answers.toml")).unwrap();
+    assert!(saved.contains("min_replicas = 3\n"), "{saved}");
+    assert!(saved.contains("max_replicas = 6\n"), "{saved}");
+    // The saved file resumes: the same answers, written without a question.
+    sb.cmd(&["new", "--answers", "shop.answers.toml", "--no-input"])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(sb.path().join("shop/.scaffold/answers.toml")).unwrap();
+    assert!(written.contains("min_replicas = 3\n"), "{written}");
+    assert!(written.contains("owner_team = \"payments\"\n"), "{written}");
+}
+
+#[test]
+fn a_saved_answers_file_never_overwrites_a_users_file_and_a_refused_target_saves_too() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.path().join("x.answers.toml"), "mine").unwrap();
+    let templates = fixtures().display().to_string();
+    let mut p = spawn(
+        &sb,
+        &["new", "--templates", &templates, "--kind", "other", "x"],
+        true,
+    );
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "y");
+    p.exp_string("Ready?").unwrap();
+    // The folder is taken between the check and the write.
+    std::fs::create_dir(sb.path().join("x")).unwrap();
+    std::fs::write(sb.path().join("x/late.txt"), "x").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Your answers are saved in x.answers-2.toml")
+        .unwrap();
+    p.exp_string("-o OTHER_FOLDER").unwrap();
+    assert_eq!(exit_code(&mut p), 2);
+    assert_eq!(
+        std::fs::read_to_string(sb.path().join("x.answers.toml")).unwrap(),
+        "mine"
+    );
+    assert!(sb.path().join("x.answers-2.toml").is_file());
+}
+
+#[test]
+fn the_summary_edits_any_answer_and_shows_every_file_on_request() {
+    let sb = Sandbox::new();
+    let templates = fixtures().display().to_string();
+    let mut p = spawn(
+        &sb,
+        &["new", "--templates", &templates, "--kind", "demo", "shop"],
+        true,
+    );
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "y");
+    p.exp_string("Ready?").unwrap();
+    keys(&mut p, &DOWN.repeat(2)); // show every file
+    keys(&mut p, "\r");
+    p.exp_string("shop-chart/").unwrap();
+    p.exp_string("Ready?").unwrap();
+    keys(&mut p, &DOWN.repeat(3)); // change the output folder
+    keys(&mut p, "\r");
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\x7f\x7f\x7f\x7f\x7f\x7fstore\r");
+    p.exp_string("files in store").unwrap();
+    p.exp_string("Ready?").unwrap();
+    keys(&mut p, DOWN); // edit an answer
+    keys(&mut p, "\r");
+    p.exp_string("Which answer?").unwrap();
+    keys(&mut p, &DOWN.repeat(2)); // team
+    keys(&mut p, "\r");
+    p.exp_string("Owner team").unwrap();
+    keys(&mut p, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7fBad!\r");
+    let shown = p.exp_string("e.g. `payments`").unwrap();
+    assert!(
+        !shown.contains("^[a-z]"),
+        "a regex shown to a person: {shown}"
+    );
+    keys(&mut p, "\x7f\x7f\x7f\x7fsearch\r");
+    let summary = p.exp_string("Ready?").unwrap();
+    assert!(squash(&summary).contains(" team search "), "{summary}");
+    keys(&mut p, "\r");
+    p.exp_string("Created shop demo project in store").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let answers = std::fs::read_to_string(sb.path().join("store/.scaffold/answers.toml")).unwrap();
+    assert!(answers.contains("team = \"search\""), "{answers}");
+}
+
+#[test]
+fn the_recommendation_is_marked_and_its_answers_become_defaults_and_ctrl_c_says_so_once() {
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &["new"], true);
+    let picker = p.exp_string("not sure?").unwrap();
+    keys(&mut p, "\x1b[A");
+    keys(&mut p, "\r");
+    p.exp_string("[1/9] How does traffic arrive?").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("[2/9] Events (requests) per month").unwrap();
+    keys(&mut p, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f5M\r");
+    for _ in 3..=9 {
+        p.exp_string("/9] ").unwrap();
+        keys(&mut p, "\r");
+    }
+    p.exp_string("Recommendation: serverless-webhook").unwrap();
+    let after = p.exp_string("neither fits").unwrap();
+    let marked = screen_lines(&after)
+        .into_iter()
+        .rev()
+        .find(|l| l.contains("serverless-webhook") && l.contains("(recommended)"));
+    assert!(marked.is_some(), "{after}");
+    keys(&mut p, "\r"); // preselected
+    p.exp_string("Project name").unwrap();
+    keys(&mut p, "hooks\r");
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "n");
+    for _ in 0..6 {
+        p.exp_string("/11] ").unwrap();
+        keys(&mut p, "\r");
+    }
+    p.exp_string("Expected webhook deliveries per month (5000000)")
+        .unwrap();
+    keys(&mut p, "\x03");
+    let rest = p.exp_eof().unwrap();
+    assert_eq!(
+        rest.matches("interrupted").count(),
+        1,
+        "the message once: {rest:?}"
+    );
+    assert_eq!(exit_code(&mut p), 130);
+    assert!(sb.entries().is_empty());
+    // The picker fits 80 columns: no line wraps.
+    for line in screen_lines(&picker) {
+        assert!(line.chars().count() <= 80, "{line:?}");
+    }
+}
+
+#[test]
+fn neither_fits_stops_with_the_advice_and_exit_0() {
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &["new"], true);
+    p.exp_string("not sure?").unwrap();
+    keys(&mut p, "\x1b[A");
+    keys(&mut p, "\r");
+    p.exp_string("How does traffic arrive?").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Events").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("long-lived connections").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("GPUs").unwrap();
+    keys(&mut p, "y");
+    for _ in 5..=9 {
+        p.exp_string("/9] ").unwrap();
+        keys(&mut p, "\r");
+    }
+    p.exp_string("Recommendation: neither kind").unwrap();
+    p.exp_string("(recommended) Stop here").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Stopped at the advice; nothing was written.")
+        .unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(sb.entries().is_empty());
+}
+
+#[test]
+fn every_line_of_a_whole_run_fits_80_columns() {
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &["new", "--kind", "k8s-platform"], true);
+    p.exp_string("Project name").unwrap();
+    keys(&mut p, "shop\r");
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "n");
+    let mut seen = String::new();
+    for n in 2..=13 {
+        seen.push_str(&p.exp_string(&format!("[{n}/13] ")).unwrap());
+        keys(&mut p, "\r");
+    }
+    seen.push_str(&p.exp_string("Ready?").unwrap());
+    keys(&mut p, "\x03");
+    let _ = p.exp_eof();
+    let lines = screen_lines(&seen);
+    assert!(lines.len() > 30, "{lines:#?}");
+    for line in &lines {
+        assert!(line.chars().count() <= 80, "wraps at 80 columns: {line:?}");
+    }
+}
+
+#[test]
+fn a_taken_folder_given_with_o_is_refused_before_the_questions_and_another_is_asked() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path().join("taken")).unwrap();
+    std::fs::write(sb.path().join("taken/keep.txt"), "x").unwrap();
+    let templates = fixtures().display().to_string();
+    let mut p = spawn(
+        &sb,
+        &[
+            "new",
+            "--templates",
+            &templates,
+            "--kind",
+            "other",
+            "x",
+            "-o",
+            "taken",
+        ],
+        true,
+    );
+    p.exp_string("taken").unwrap();
+    p.exp_string("is not empty; choose another folder").unwrap();
+    let before = p.exp_string("Output folder").unwrap();
+    assert!(
+        !before.contains("Flavour"),
+        "asked before the folder: {before}"
+    );
+    keys(&mut p, "\x7f\x7f\x7f\x7f\x7f\x7f\x7ffresh\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "y");
+    p.exp_string("Ready?").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Created x other project in fresh").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(sb.files("taken"), vec!["keep.txt"]);
 }

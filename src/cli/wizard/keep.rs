@@ -1,0 +1,115 @@
+//! What keeps the wizard from losing work: the output folder is checked as soon as it is known (with the
+//! writer's own rules), and answers are saved to a file whenever a run ends without writing after they are in.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use scaffold::{Answers, Error};
+
+fn io(context: String, source: std::io::Error) -> Error {
+    Error::Io { context, source }
+}
+
+/// Checks that `target` is a folder the writer accepts: absent, or an empty folder (or, with `force`, any
+/// folder; the conflicts are listed before writing). The same rules `scaffold::write::write` applies first, so a
+/// taken name is refused before any question is asked; keep the two in step.
+pub fn check_target(target: &Path, force: bool) -> Result<(), Error> {
+    match std::fs::symlink_metadata(target) {
+        Ok(m) if m.is_dir() => {
+            let mut entries = std::fs::read_dir(target)
+                .map_err(|e| io(format!("reading {}", target.display()), e))?;
+            if force || entries.next().is_none() {
+                Ok(())
+            } else {
+                Err(Error::TargetNotEmpty {
+                    path: target.to_path_buf(),
+                })
+            }
+        }
+        Ok(_) => Err(Error::TargetNotDir {
+            path: target.to_path_buf(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(format!("checking {}", target.display()), e)),
+    }
+}
+
+/// Saves `answers` for `kind` to `NAME.answers.toml` in the current folder (`NAME.answers-2.toml`, ... when that
+/// name is taken: a user's file is never overwritten), or in the temp folder when the current one refuses it.
+/// Returns the path written.
+pub fn save_answers(answers: &Answers, kind: &str, resume: &str) -> std::io::Result<PathBuf> {
+    let text = answers.to_file(
+        kind,
+        scaffold::VERSION,
+        &[
+            "Answers typed into the wizard, saved because nothing was written. Resume with:".into(),
+            format!("  {resume}"),
+        ],
+    );
+    let stem = if answers.name().is_empty() {
+        "scaffold"
+    } else {
+        answers.name()
+    };
+    let mut last = None;
+    for dir in [PathBuf::from("."), std::env::temp_dir()] {
+        for n in 1..=20 {
+            let file = if n == 1 {
+                format!("{stem}.answers.toml")
+            } else {
+                format!("{stem}.answers-{n}.toml")
+            };
+            let path = if dir == Path::new(".") {
+                PathBuf::from(&file)
+            } else {
+                dir.join(&file)
+            };
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    f.write_all(text.as_bytes())?;
+                    return Ok(path);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    last = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("every answers file name is taken")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_check_follows_the_writers_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = dir.path().join("new");
+        assert!(check_target(&absent, false).is_ok());
+        std::fs::create_dir(&absent).unwrap();
+        assert!(check_target(&absent, false).is_ok(), "an empty folder");
+        std::fs::write(absent.join("f"), "x").unwrap();
+        assert!(matches!(
+            check_target(&absent, false),
+            Err(Error::TargetNotEmpty { .. })
+        ));
+        assert!(check_target(&absent, true).is_ok(), "--force");
+        assert!(matches!(
+            check_target(&absent.join("f"), false),
+            Err(Error::TargetNotDir { .. })
+        ));
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("link")).unwrap();
+        assert!(matches!(
+            check_target(&dir.path().join("link"), true),
+            Err(Error::TargetNotDir { .. })
+        ));
+        assert!(check_target(&absent.join("f/sub"), false).is_err());
+    }
+}

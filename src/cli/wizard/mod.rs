@@ -1,0 +1,544 @@
+//! Every prompt `scaffold` shows lives here. The wizard asks what flags and answers files left open: the kind,
+//! the name, then the output folder (checked at once), an offer to take the recommended setup for the rest,
+//! then each question with its place in the count. Each answer is validated as it is typed; an answer that
+//! breaks a rule with an earlier one offers to change either. The summary lets any answer be edited.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use console::style;
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, Input, Select};
+use scaffold::answers::parse_answer;
+use scaffold::kind::{Catalog, Check, Operand, Question, QuestionType};
+use scaffold::kind::{check_answer, check_relations};
+use scaffold::{Answer, Answers, Error, Prompter, Result};
+
+mod carry;
+mod keep;
+pub mod layout;
+mod summary;
+
+pub use carry::carried;
+pub use keep::{check_target, save_answers};
+pub use summary::Review;
+
+/// What the kind picker returned.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Pick {
+    Kind(String),
+    /// "not sure?": run the advisor.
+    Advise,
+    /// "neither fits: stop here".
+    Stop,
+}
+
+/// The output folder step: asked (or checked, when `-o` gave it) right after the name.
+#[derive(Debug, Default)]
+struct Folder {
+    enabled: bool,
+    given: Option<PathBuf>,
+    force: bool,
+    chosen: Option<PathBuf>,
+    done: bool,
+}
+
+pub struct Wizard {
+    theme: ColorfulTheme,
+    /// The questions being asked, to ask one again when a rule between two answers breaks.
+    questions: Vec<Question>,
+    /// The rules between answers, checked as each answer is typed.
+    checks: Vec<Check>,
+    /// Defaults that replace the questions' own (the advisor's answers carried into the kind's questions).
+    carried: BTreeMap<String, Answer>,
+    /// Answers chosen here that are not the default the library offered: settling again with these as given
+    /// answers gives the same result, with derived defaults derived again.
+    recorded: BTreeMap<String, Answer>,
+    /// Earlier answers changed to keep a rule; they win over the answers settled before them.
+    edits: BTreeMap<String, Answer>,
+    asked: usize,
+    total: usize,
+    rest_default: bool,
+    offer_rest: bool,
+    folder: Folder,
+}
+
+impl Wizard {
+    pub fn new() -> Self {
+        Wizard {
+            theme: ColorfulTheme::default(),
+            questions: Vec::new(),
+            checks: Vec::new(),
+            carried: BTreeMap::new(),
+            recorded: BTreeMap::new(),
+            edits: BTreeMap::new(),
+            asked: 0,
+            total: 0,
+            rest_default: false,
+            offer_rest: false,
+            folder: Folder::default(),
+        }
+    }
+
+    /// Starts a round of questions: `total` of them will be asked (for the "3/12" count).
+    pub fn begin(&mut self, questions: Vec<Question>, checks: Vec<Check>, total: usize) {
+        self.questions = questions;
+        self.checks = checks;
+        self.total = total;
+        self.asked = 0;
+        self.recorded.clear();
+        self.edits.clear();
+        self.rest_default = false;
+    }
+
+    /// Asks for the output folder after the name (or checks `given`, from `-o`), and then offers the
+    /// recommended setup for the rest.
+    pub fn ask_folder(&mut self, given: Option<PathBuf>, force: bool) {
+        self.folder = Folder {
+            enabled: true,
+            given,
+            force,
+            ..Folder::default()
+        };
+        self.offer_rest = true;
+    }
+
+    pub fn carry(&mut self, carried: BTreeMap<String, Answer>) {
+        self.carried = carried;
+    }
+
+    /// The answers chosen in the wizard, as `KEY=VALUE` text the library's parsers read back.
+    pub fn recorded(&self) -> Vec<(String, String)> {
+        self.recorded
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect()
+    }
+
+    /// The answers were settled again from [`Wizard::recorded`]: earlier edits are part of them now.
+    pub fn settled(&mut self) {
+        self.edits.clear();
+    }
+
+    pub fn folder(&self) -> Option<&Path> {
+        self.folder.chosen.as_deref()
+    }
+
+    /// Asks which kind to generate, with one line on when each fits. With `offer_advice`, a last entry "not
+    /// sure?" runs the advisor; after advice (`advised`: the kind it recommends, if any), the recommendation is
+    /// marked and preselected and "neither fits: stop here" ends the wizard.
+    pub fn choose_kind(
+        &self,
+        catalog: &Catalog,
+        offer_advice: bool,
+        advised: Option<&Option<String>>,
+    ) -> Result<Pick> {
+        let width = layout::width();
+        let mark = |yes: bool, text: &str| {
+            if yes {
+                format!("(recommended) {text}")
+            } else {
+                text.to_string()
+            }
+        };
+        let mut items: Vec<String> = catalog
+            .kinds
+            .iter()
+            .map(|k| {
+                let recommended = advised.is_some_and(|a| a.as_deref() == Some(k.name()));
+                layout::choice_line(
+                    k.name(),
+                    &mark(recommended, &k.manifest.when_to_use),
+                    20,
+                    width,
+                )
+            })
+            .collect();
+        let mut start = advised
+            .and_then(|a| a.as_deref())
+            .and_then(|name| catalog.kinds.iter().position(|k| k.name() == name))
+            .unwrap_or(0);
+        let mut extra = Vec::new();
+        if offer_advice {
+            extra.push(Pick::Advise);
+            items.push(layout::choice_line(
+                "not sure?",
+                "Answer a few questions about the workload and get a recommendation",
+                20,
+                width,
+            ));
+        }
+        if let Some(advice) = advised {
+            if advice.is_none() {
+                start = items.len();
+            }
+            extra.push(Pick::Stop);
+            items.push(layout::choice_line(
+                "neither fits",
+                &mark(advice.is_none(), "Stop here with the advice above"),
+                20,
+                width,
+            ));
+        }
+        let i = Select::with_theme(&self.theme)
+            .with_prompt("What do you want to build?")
+            .report(false)
+            .items(&items)
+            .default(start)
+            .interact()
+            .map_err(prompt_error)?;
+        let picked = catalog.kinds.get(i).map(|k| k.name());
+        done(
+            "What do you want to build?",
+            picked.unwrap_or(items[i].split(' ').next().unwrap_or_default()),
+        );
+        Ok(match catalog.kinds.get(i) {
+            Some(k) => Pick::Kind(k.name().to_string()),
+            None => extra.remove(i - catalog.kinds.len()),
+        })
+    }
+
+    /// The folder step, once: after the name, or before the first question when the name was given.
+    pub fn settle_folder(&mut self, name: &str) -> Result<()> {
+        if !self.folder.enabled || self.folder.done {
+            return Ok(());
+        }
+        self.folder.done = true;
+        let mut candidate = self.folder.given.take();
+        loop {
+            let path = match candidate.take() {
+                Some(p) => p,
+                None => {
+                    let typed = Input::<String>::with_theme(&self.theme)
+                        .with_prompt("Output folder")
+                        .default(format!("./{name}"))
+                        .interact_text()
+                        .map_err(prompt_error)?;
+                    PathBuf::from(typed.trim())
+                }
+            };
+            match check_target(&path, self.folder.force) {
+                Ok(()) => {
+                    self.folder.chosen = Some(path);
+                    break;
+                }
+                Err(e) => eprintln!("{} {e}; choose another folder", style("✘").red()),
+            }
+        }
+        let remaining = self.total.saturating_sub(self.asked);
+        if self.offer_rest && remaining > 0 {
+            self.offer_rest = false;
+            self.rest_default = Confirm::with_theme(&self.theme)
+                .with_prompt(if remaining == 1 {
+                    "Use the recommended setup for the last question?".to_string()
+                } else {
+                    format!("Use the recommended setup for the other {remaining} questions?")
+                })
+                .default(false)
+                .interact()
+                .map_err(prompt_error)?;
+        }
+        Ok(())
+    }
+
+    /// Asks `q` until its answer passes its own checks and the rules with the answers in `known`; a broken rule
+    /// offers to change this answer or the other one. `counted` questions show their place in the count and
+    /// take their default when the recommended setup was chosen.
+    fn ask_checked(
+        &mut self,
+        q: &Question,
+        default: Option<&Answer>,
+        known: &Answers,
+        counted: bool,
+    ) -> Result<Answer> {
+        if counted {
+            self.asked += 1;
+            let empty =
+                (!q.required && q.kind == QuestionType::String).then(|| Answer::Str(String::new()));
+            if self.rest_default
+                && let Some(d) = default.or(empty.as_ref())
+                && check_answer(q, d).is_ok()
+                && self.broken(q, d, known).is_none()
+            {
+                return Ok(d.clone());
+            }
+        }
+        loop {
+            let answer = self.prompt(q, default, counted)?;
+            let Some((message, other)) = self.broken(q, &answer, known) else {
+                return Ok(answer);
+            };
+            eprintln!("{} {message}", style("✘").red());
+            let other_q = other
+                .as_ref()
+                .and_then(|o| self.questions.iter().find(|x| &x.key == o))
+                .cloned();
+            let Some(other_q) = other_q else { continue };
+            let now = self.current(&other_q.key, known);
+            let items = [
+                format!("Change {} (you answered {answer})", q.key),
+                format!(
+                    "Change {} (now {})",
+                    other_q.key,
+                    now.as_ref().map(|a| a.to_string()).unwrap_or_default()
+                ),
+            ];
+            let pick = Select::with_theme(&self.theme)
+                .with_prompt("Which answer do you want to change?")
+                .items(&items)
+                .default(0)
+                .interact()
+                .map_err(prompt_error)?;
+            if pick == 0 {
+                continue;
+            }
+            let changed = self.prompt(&other_q, now.as_ref(), false)?;
+            self.edits.insert(other_q.key.clone(), changed.clone());
+            self.recorded.insert(other_q.key.clone(), changed);
+            if self.broken(q, &answer, known).is_none() {
+                return Ok(answer);
+            }
+        }
+    }
+
+    /// The current answer to `key`: an edit made here, else the settled one.
+    fn current(&self, key: &str, known: &Answers) -> Option<Answer> {
+        self.edits.get(key).or_else(|| known.get(key)).cloned()
+    }
+
+    /// The first rule `answer` to `q` breaks with the answers known, as its message and the other question's
+    /// key (none when the rule compares with a number).
+    fn broken(
+        &self,
+        q: &Question,
+        answer: &Answer,
+        known: &Answers,
+    ) -> Option<(String, Option<String>)> {
+        for check in &self.checks {
+            let Ok(rel) = check.parse() else { continue };
+            let other = if rel.left == q.key {
+                match &rel.right {
+                    Operand::Key(k) => Some(k.clone()),
+                    Operand::Int(_) => None,
+                }
+            } else if rel.right == Operand::Key(q.key.clone()) {
+                Some(rel.left.clone())
+            } else {
+                continue;
+            };
+            if let Err((_, message)) = check_relations(
+                std::slice::from_ref(check),
+                &|k| self.current(k, known),
+                Some((&q.key, answer)),
+            ) {
+                return Some((message, other));
+            }
+        }
+        None
+    }
+
+    /// One prompt for `q`, fitted to one line, its help dimmed above it.
+    fn prompt(&self, q: &Question, default: Option<&Answer>, counted: bool) -> Result<Answer> {
+        let width = layout::width();
+        let progress = if counted && self.total > 0 {
+            format!("{}/{}", self.asked, self.total)
+        } else {
+            String::new()
+        };
+        let default_text = default.map(|d| d.to_string());
+        let hint = match q.kind {
+            QuestionType::Choice => String::new(),
+            QuestionType::Bool => "(y/n)".into(),
+            _ if default_text.as_deref().is_some_and(|d| !d.is_empty()) || !q.required => {
+                layout::default_hint(
+                    default_text
+                        .as_deref()
+                        .map(|d| layout::clip(d, 24))
+                        .as_deref(),
+                )
+            }
+            _ => String::new(),
+        };
+        let (label, help) = layout::label(q, &progress, &hint, width);
+        for line in layout::wrap(&help, width.saturating_sub(1)) {
+            eprintln!("{}", style(line).dim().for_stderr());
+        }
+        match q.kind {
+            QuestionType::Choice => {
+                let pad = q
+                    .choices
+                    .iter()
+                    .map(|c| c.value.len())
+                    .max()
+                    .unwrap_or(0)
+                    .min(20);
+                let items: Vec<String> = q
+                    .choices
+                    .iter()
+                    .map(|c| layout::choice_line(&c.value, &c.label, pad, width))
+                    .collect();
+                let start = default
+                    .and_then(|d| {
+                        q.choices
+                            .iter()
+                            .position(|c| Answer::Str(c.value.clone()) == *d)
+                    })
+                    .unwrap_or(0);
+                let i = Select::with_theme(&self.theme)
+                    .with_prompt(&label)
+                    .report(false)
+                    .items(&items)
+                    .default(start)
+                    .interact()
+                    .map_err(prompt_error)?;
+                done(&label, &q.choices[i].value);
+                Ok(Answer::Str(q.choices[i].value.clone()))
+            }
+            QuestionType::Bool => {
+                let b = Confirm::with_theme(&self.theme)
+                    .with_prompt(label)
+                    .default(matches!(default, Some(Answer::Bool(true))))
+                    .interact()
+                    .map_err(prompt_error)?;
+                Ok(Answer::Bool(b))
+            }
+            QuestionType::String | QuestionType::Int => {
+                let mut input = Input::<String>::with_theme(&self.theme).allow_empty(!q.required);
+                // The theme would show the whole default; the hint shows it cut to fit the line.
+                input = input
+                    .show_default(false)
+                    .report(false)
+                    .with_prompt(if hint.is_empty() {
+                        label.clone()
+                    } else {
+                        format!("{label} {hint}")
+                    });
+                if let Some(d) = default_text.filter(|d| !d.is_empty()) {
+                    input = input.default(d);
+                }
+                let typed = input
+                    .validate_with(|s: &String| {
+                        parse_answer(q, s)
+                            .map(|_| ())
+                            .map_err(|m| friendly(q, s, m))
+                    })
+                    .interact_text()
+                    .map_err(prompt_error)?;
+                done(&label, if typed.is_empty() { "(none)" } else { &typed });
+                parse_answer(q, &typed).map_err(|message| Error::InvalidAnswer {
+                    key: q.key.clone(),
+                    message,
+                })
+            }
+        }
+    }
+}
+
+impl Prompter for Wizard {
+    fn ask(&mut self, q: &Question, default: Option<&Answer>, so_far: &Answers) -> Result<Answer> {
+        let offered = default.cloned();
+        let default = self.carried.get(&q.key).cloned().or(offered.clone());
+        if q.key != "name" {
+            self.settle_folder(so_far.name())?;
+        }
+        let answer = self.ask_checked(q, default.as_ref(), so_far, true)?;
+        if q.key == "name"
+            && let Answer::Str(name) = &answer
+        {
+            self.settle_folder(name)?;
+        }
+        if Some(&answer) != offered.as_ref() {
+            self.recorded.insert(q.key.clone(), answer.clone());
+        }
+        Ok(answer)
+    }
+}
+
+/// The line left after an answer: the label and the answer, cut to the width (the theme's own line repeats a
+/// picker's whole item, which wraps).
+fn done(label: &str, value: &str) {
+    let text = layout::clip(
+        &format!("{label} · {value}"),
+        layout::width().saturating_sub(3),
+    );
+    eprintln!("{} {text}", style("✔").green().for_stderr());
+}
+
+/// A validation message for a person at a prompt: a message that shows the question's pattern becomes one
+/// with its example.
+fn friendly(q: &Question, typed: &str, message: String) -> String {
+    match &q.pattern {
+        Some(p) if message.contains(p.as_str()) => {
+            let example = q
+                .example
+                .as_deref()
+                .map(|e| format!("; e.g. `{e}`"))
+                .unwrap_or_default();
+            format!(
+                "`{}` is not in the expected form{example}",
+                layout::clip(typed, 30)
+            )
+        }
+        _ => message,
+    }
+}
+
+fn prompt_error(e: dialoguer::Error) -> Error {
+    match e {
+        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+            Error::Interrupted
+        }
+        dialoguer::Error::IO(io) => Error::Io {
+            context: "reading an answer from the terminal".into(),
+            source: io,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_rule_names_the_other_answer_and_an_edit_mends_it() {
+        let int = |key: &str| Question {
+            key: key.into(),
+            kind: QuestionType::Int,
+            pattern: None,
+            path: false,
+            max_len: None,
+            ..scaffold::kind::name_question()
+        };
+        let (min, max) = (int("min_replicas"), int("max_replicas"));
+        let mut w = Wizard::new();
+        let check: Check = toml::from_str("rule = \"min_replicas <= max_replicas\"").unwrap();
+        w.begin(vec![min.clone(), max.clone()], vec![check], 2);
+        let known = scaffold::answers::settle(
+            std::slice::from_ref(&min),
+            &[],
+            [("min_replicas".to_string(), Answer::Int(15))].into(),
+            None,
+        )
+        .unwrap();
+        let (message, other) = w.broken(&max, &Answer::Int(6), &known).unwrap();
+        assert_eq!(message, "min_replicas (15) must be <= max_replicas (6)");
+        assert_eq!(other.as_deref(), Some("min_replicas"));
+        assert!(w.broken(&max, &Answer::Int(15), &known).is_none());
+        w.edits.insert("min_replicas".into(), Answer::Int(3));
+        assert!(
+            w.broken(&max, &Answer::Int(6), &known).is_none(),
+            "the edit counts"
+        );
+    }
+
+    #[test]
+    fn a_pattern_in_a_message_becomes_an_example() {
+        let mut q = scaffold::kind::name_question();
+        q.key = "team".into();
+        q.pattern = Some("^[a-z]+$".into());
+        q.example = Some("payments".into());
+        let m = friendly(&q, "Bad", "`Bad` does not match ^[a-z]+$".into());
+        assert_eq!(m, "`Bad` is not in the expected form; e.g. `payments`");
+        assert_eq!(friendly(&q, "x", "other".into()), "other");
+    }
+}

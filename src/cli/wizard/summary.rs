@@ -1,0 +1,81 @@
+//! The summary before writing: the answers and the top-level folders on one screen, then write, edit any
+//! answer, see every file, change the folder, or quit (the caller saves the answers then).
+
+use dialoguer::Select;
+use scaffold::{Answers, Plan, Result};
+
+use super::{Wizard, layout, prompt_error};
+
+/// What the summary returned.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Review {
+    Write,
+    Edit(String),
+    Folder,
+    Quit,
+}
+
+impl Wizard {
+    /// Shows the answers and the top-level folders (one screen), then asks what to do.
+    pub fn review(&self, answers: &Answers, plan: &Plan, output: &str) -> Result<Review> {
+        let width = layout::width();
+        let shown = answers.iter().map(|(k, v)| (k, v.to_string()));
+        eprint!("{}", layout::summary(shown, plan, output, width));
+        let write = format!("Write {} files to {output}", plan.files.len());
+        let items = [
+            write.as_str(),
+            "Edit an answer",
+            "Show every file",
+            "Change the output folder",
+            "Quit without writing (the answers are saved)",
+        ];
+        loop {
+            let i = Select::with_theme(&self.theme)
+                .with_prompt("Ready?")
+                .items(items)
+                .default(0)
+                .interact()
+                .map_err(prompt_error)?;
+            match i {
+                0 => return Ok(Review::Write),
+                1 => {
+                    let keys: Vec<&str> = answers.iter().map(|(k, _)| k).collect();
+                    let lines: Vec<String> = answers
+                        .iter()
+                        .map(|(k, v)| layout::choice_line(k, &v.to_string(), 20, width))
+                        .collect();
+                    let j = Select::with_theme(&self.theme)
+                        .with_prompt("Which answer?")
+                        .items(&lines)
+                        .default(0)
+                        .interact()
+                        .map_err(prompt_error)?;
+                    return Ok(Review::Edit(keys[j].to_string()));
+                }
+                2 => eprintln!("\n{}", crate::cli::report::tree(plan, output)),
+                3 => return Ok(Review::Folder),
+                _ => return Ok(Review::Quit),
+            }
+        }
+    }
+
+    /// Asks `key` again at the summary, with its current answer as the default.
+    pub fn edit(&mut self, key: &str, answers: &Answers) -> Result<()> {
+        let Some(q) = self.questions.iter().find(|q| q.key == key).cloned() else {
+            return Ok(());
+        };
+        let answer = self.ask_checked(&q, answers.get(key), answers, false)?;
+        self.recorded.insert(q.key.clone(), answer);
+        Ok(())
+    }
+
+    /// Asks for another output folder (at the summary).
+    pub fn change_folder(&mut self, name: &str) -> Result<()> {
+        self.folder.done = false;
+        self.folder.given = None;
+        let offer = std::mem::replace(&mut self.offer_rest, false);
+        let result = self.settle_folder(name);
+        self.offer_rest = offer;
+        result
+    }
+}
