@@ -94,6 +94,26 @@ fn on_signal(sig: i32) {
     }
 }
 
+/// Ends a run whose prompt was interrupted (a prompt reads Ctrl-C as a key and raises SIGINT as well): whichever
+/// of this thread and the signal thread comes first prints the message, once, and exits 130.
+pub fn end_interrupted() -> ! {
+    loop {
+        let phase = PHASE.load(Ordering::SeqCst);
+        if phase == EXITING {
+            // The signal thread is ending the process.
+            loop {
+                std::thread::park();
+            }
+        }
+        if PHASE
+            .compare_exchange(phase, EXITING, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            stop(SIGINT);
+        }
+    }
+}
+
 /// Says once that nothing was written and ends the process with 128 + `sig`.
 fn stop(sig: i32) -> ! {
     let stderr = std::io::stderr();
@@ -128,6 +148,12 @@ pub fn check_plan(plan: &Plan, output: &Path, force: bool) -> Result<()> {
 /// Writes the plan, after removing staging folders that runs killed earlier left where this one stages.
 pub fn write_plan(plan: &Plan, output: &Path, force: bool) -> Result<()> {
     let found = write::sweep(output);
+    for path in &found.removed {
+        note(&format!(
+            "note: removed {}, left by an earlier run that was killed",
+            path.display()
+        ));
+    }
     for (path, pid) in &found.in_use {
         note(&format!(
             "note: {} belongs to another scaffold run that is still going (process {pid}); left alone",

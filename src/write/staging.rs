@@ -55,10 +55,16 @@ pub struct Sweep {
 /// (ids repeat, e.g. in containers).
 pub fn sweep(target: &Path) -> Sweep {
     let mut out = Sweep::default();
-    let mut dirs = vec![super::parent_of(target)];
-    if fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) && !same_dir(&dirs[0], target) {
-        dirs.push(target.to_path_buf());
-    }
+    // An existing target (`-o .` too) stages in its real parent or in itself; a new one in its parent.
+    let dirs = match fs::symlink_metadata(target) {
+        Ok(m) if m.is_dir() => {
+            let real = fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
+            let mut dirs: Vec<PathBuf> = real.parent().map(Path::to_path_buf).into_iter().collect();
+            dirs.push(real);
+            dirs
+        }
+        _ => vec![super::parent_of(target)],
+    };
     for dir in dirs {
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
@@ -87,13 +93,6 @@ pub fn sweep(target: &Path) -> Sweep {
         }
     }
     out
-}
-
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (fs::canonicalize(a), fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
 }
 
 #[cfg(test)]

@@ -152,3 +152,28 @@ fn the_message_is_printed_once_and_plain_off_a_terminal() {
     assert_eq!(shell_code(out.status), Some(130), "{stderr}");
     assert_eq!(stderr, "interrupted; nothing was written\n");
 }
+
+/// Ctrl-C at the kind picker: the prompt reads it as a key and raises SIGINT too; the message still comes once.
+#[test]
+fn ctrl_c_at_a_prompt_prints_its_message_once() {
+    let sb = Sandbox::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scaffold"));
+    cmd.current_dir(sb.path())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .arg("new")
+        .arg("--templates")
+        .arg(crate::support::fixtures());
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
+    p.exp_string("What do you want to build?").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    p.send("\x03").unwrap();
+    p.flush().unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert_eq!(rest.matches("nothing was written").count(), 1, "{rest:?}");
+    match p.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => assert_eq!(code, 130),
+        other => panic!("{other:?}"),
+    }
+    assert!(sb.entries().is_empty());
+}

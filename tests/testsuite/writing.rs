@@ -42,7 +42,13 @@ fn a_staging_folder_of_a_killed_run_is_removed_by_the_next_run() {
     fs::create_dir(sb.path().join("empty")).unwrap();
     let inside = plant_staging(&sb.path().join("empty"), dead_pid());
     // The planted folder makes `empty` non-empty; a run into a fresh folder beside it sweeps the parent.
-    k8s(&sb, "demo").assert().code(0);
+    k8s(&sb, "demo")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(format!(
+            "note: removed ./{}, left by an earlier run that was killed",
+            beside.file_name().unwrap().to_string_lossy()
+        )));
     assert!(
         !beside.exists(),
         "stale staging beside the target is removed"
