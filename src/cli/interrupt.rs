@@ -162,7 +162,8 @@ pub fn write_plan(plan: &Plan, output: &Path, force: bool) -> Result<()> {
     }
     for path in &found.left {
         note(&format!(
-            "note: {} was left by an earlier run and could not be removed; delete it yourself",
+            "note: {} looks left by an earlier run but could not be removed or checked; delete it once no \
+             scaffold run is going",
             path.display()
         ));
     }

@@ -92,29 +92,46 @@ fn an_empty_folder_in_a_read_only_parent_is_written() {
     let target = parent.join("mine");
     fs::create_dir_all(&target).unwrap();
     let root = rustix::process::geteuid().is_root();
-    let mut cmd = if root {
-        use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::PermissionsExt;
+    if root {
         fs::set_permissions(sb.path(), fs::Permissions::from_mode(0o755)).unwrap();
         fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
         std::os::unix::fs::chown(&target, Some(65534), Some(65534)).unwrap();
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_scaffold"));
-        c
     } else {
-        use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
-        Command::new(env!("CARGO_BIN_EXE_scaffold"))
+    }
+    let run = |out: &str, dry: bool| {
+        let mut cmd = if root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_scaffold"));
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_scaffold"))
+        };
+        cmd.current_dir(sb.path()).env("NO_COLOR", "1").args([
+            "new",
+            "--kind",
+            "k8s-platform",
+            "demo",
+            "--no-input",
+            "-o",
+            out,
+        ]);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        cmd.output().unwrap()
     };
-    let out = cmd
-        .current_dir(sb.path())
-        .env("NO_COLOR", "1")
-        .args(["new", "--kind", "k8s-platform", "demo", "--no-input", "-o"])
-        .arg("locked/mine")
-        .output()
-        .unwrap();
+    // A new folder in the locked parent is refused up front, in a dry run as in a real one.
+    for dry in [true, false] {
+        let refused = run("locked/new", dry);
+        let text = stderr_of(&refused, &sb);
+        assert_eq!(refused.status.code(), Some(2), "{text}");
+        assert!(text.contains("locked cannot be written"), "{text}");
+    }
+    let out = run("locked/mine", false);
     if !root {
-        use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
     }
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out, &sb));
