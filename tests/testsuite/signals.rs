@@ -177,3 +177,50 @@ fn ctrl_c_at_a_prompt_prints_its_message_once() {
     }
     assert!(sb.entries().is_empty());
 }
+
+/// `--force` into a folder of the user's, stopped by SIGTERM at moments spread over the run: the folder holds
+/// the user's file and either the whole project or nothing of it, and no staging folder, inside or beside.
+#[test]
+fn a_signal_during_a_forced_merge_leaves_the_folder_as_it_was_or_complete() {
+    let sb = Sandbox::new();
+    let started = Instant::now();
+    assert!(
+        scaffold(&sb, "timed")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let whole = started.elapsed();
+    let mut outcomes = std::collections::BTreeSet::new();
+    for i in 0..12u32 {
+        let out = format!("mine{i}");
+        std::fs::create_dir(sb.path().join(&out)).unwrap();
+        std::fs::write(sb.path().join(&out).join("notes.txt"), "mine").unwrap();
+        let mut child = scaffold(&sb, &out)
+            .arg("--force")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole * i / 8);
+        send("TERM", child.id());
+        let status = shell_code(child.wait().unwrap());
+        let files = sb.files(&out);
+        assert!(files.contains(&"notes.txt".to_string()));
+        if files.len() == 1 {
+            assert_eq!(status, Some(143));
+            outcomes.insert("nothing");
+        } else {
+            assert_eq!(status, Some(0));
+            assert!(files.len() > 60, "partial project: {files:?}");
+            outcomes.insert("whole");
+        }
+        assert!(
+            !files.iter().any(|f| f.contains(".scaffold-staging")),
+            "{files:?}"
+        );
+        assert!(staging_in(&sb).is_empty(), "staging left beside the target");
+    }
+    assert!(outcomes.contains("nothing"), "{outcomes:?}");
+}
