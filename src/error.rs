@@ -10,6 +10,7 @@ pub mod exit {
     pub const OK: i32 = 0;
     pub const FAILURE: i32 = 1;
     pub const USAGE: i32 = 2;
+    /// 128 + SIGINT; a run stopped by SIGTERM exits 143 and by SIGHUP 129 (128 + the signal's number).
     pub const INTERRUPTED: i32 = 130;
 }
 
@@ -68,6 +69,14 @@ pub enum Error {
     #[error("{} exists and is not a folder", path.display())]
     TargetNotDir { path: PathBuf },
 
+    /// The target, or the folder it would be created in, cannot be written by this user.
+    #[error("{} cannot be written (no permission)", path.display())]
+    TargetNotWritable { path: PathBuf },
+
+    /// A generated path that cannot be written or listed safely (e.g. a control character in a file name).
+    #[error("template path {file}: {message}")]
+    UnusablePath { file: String, message: String },
+
     /// Adding to an existing folder would overwrite these files.
     #[error("these files already exist in {}:\n{}", target.display(), list_paths(conflicts))]
     Conflicts {
@@ -87,7 +96,7 @@ pub enum Error {
     #[error("built-in {what} is broken: {message}")]
     Embedded { what: String, message: String },
 
-    /// Stopped by a signal; nothing was written.
+    /// Stopped by a signal (SIGINT, SIGTERM or SIGHUP); nothing was written.
     #[error("interrupted; nothing was written")]
     Interrupted,
 
@@ -125,6 +134,8 @@ impl Error {
             | Error::TemplateFolder { .. }
             | Error::TargetNotEmpty { .. }
             | Error::TargetNotDir { .. }
+            | Error::TargetNotWritable { .. }
+            | Error::UnusablePath { .. }
             | Error::Conflicts { .. }
             | Error::InvalidInput { .. }
             | Error::PriceTable { .. } => exit::USAGE,

@@ -31,7 +31,10 @@ pub fn examples(kinds: &[String], priced: &[String]) -> String {
     if !kinds.is_empty() {
         out.push_str(&format!("\nKinds: {}\n", kinds.join(", ")));
     }
-    out.push_str("\nExit codes: 0 ok, 1 error, 2 usage or invalid input, 130 interrupted.");
+    out.push_str(
+        "\nExit codes: 0 ok, 1 error, 2 usage or invalid input,\n  \
+         130 SIGINT, 143 SIGTERM, 129 SIGHUP: stopped, nothing was written.",
+    );
     out
 }
 

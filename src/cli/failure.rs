@@ -82,7 +82,9 @@ pub fn lib_message(e: &Error) -> String {
             "{e}; choose a new folder with -o DIR, or pass --force to add the project to it (allowed only when \
              no existing file would be overwritten)"
         ),
-        Error::TargetNotDir { .. } => format!("{e}; choose another output with -o DIR"),
+        Error::TargetNotDir { .. } | Error::TargetNotWritable { .. } => {
+            format!("{e}; choose another output with -o DIR")
+        }
         Error::Conflicts { .. } => format!(
             "--force never overwrites, and {e}\nMove them away or choose another folder with -o DIR"
         ),
@@ -122,6 +124,7 @@ mod tests {
             Error::MissingAnswer { key: "host".into() },
             Error::TargetNotEmpty { path: "x".into() },
             Error::TargetNotDir { path: "x".into() },
+            Error::TargetNotWritable { path: "x".into() },
             Error::Conflicts {
                 target: "x".into(),
                 conflicts: vec!["a".into()],

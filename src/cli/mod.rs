@@ -56,6 +56,7 @@ pub fn run() -> i32 {
     };
     match result {
         Ok(()) => exit::OK,
+        Err(failure::Failure::Lib(scaffold::Error::Interrupted)) => interrupt::end_interrupted(),
         Err(failure) => {
             report::error_text(&failure.message());
             failure.exit_code()

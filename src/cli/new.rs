@@ -79,9 +79,11 @@ pub fn run(args: NewArgs) -> Outcome {
         .or_else(|| args.output.clone())
         .unwrap_or_else(|| PathBuf::from(answers.name()));
     let shown = output.display().to_string();
+    interrupt::check_target(&output, args.force)?;
     let plan = scaffold::build_plan(kind, &answers, &record(&args))?;
 
     if args.dry_run {
+        interrupt::check_plan(&plan, &output, args.force)?;
         let text = if args.json {
             report::plan_json(&plan, &shown, &answers)
         } else {

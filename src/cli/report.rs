@@ -6,11 +6,28 @@ use scaffold::Plan;
 use scaffold::kind::{Catalog, QuestionType};
 use std::io::IsTerminal;
 
-/// Decides once whether our own output may use colour.
+/// Decides once whether our own output may use colour: on a terminal that is not `TERM=dumb`, and never with
+/// `NO_COLOR` set (to anything but the empty string).
 pub fn init_colour() {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    console::set_colors_enabled(!no_color && std::io::stdout().is_terminal());
-    console::set_colors_enabled_stderr(!no_color && std::io::stderr().is_terminal());
+    let (out, err) = colour_allowed(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+        std::io::stdout().is_terminal(),
+        std::io::stderr().is_terminal(),
+    );
+    console::set_colors_enabled(out);
+    console::set_colors_enabled_stderr(err);
+}
+
+/// Whether colour is allowed on (stdout, stderr), from the environment and whether each is a terminal.
+fn colour_allowed(
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+    stdout_tty: bool,
+    stderr_tty: bool,
+) -> (bool, bool) {
+    let refused = no_color.is_some_and(|v| !v.is_empty()) || term.is_some_and(|t| t == "dumb");
+    (!refused && stdout_tty, !refused && stderr_tty)
 }
 
 /// Writes to standard output. A reader that went away (`scaffold list | head -1`) is not an error: there is
@@ -25,8 +42,14 @@ pub fn emit(text: &str) {
     }
 }
 
+/// Writes an error to standard error. A closed or broken stderr is ignored: the exit code still tells.
 pub fn error_text(text: &str) {
-    eprintln!("{} {text}", style("error:").red().bold().for_stderr());
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{} {text}",
+        style("error:").red().bold().for_stderr()
+    );
 }
 
 pub fn plan_text(plan: &Plan, output: &str) -> String {
@@ -184,6 +207,27 @@ pub fn human_size(bytes: usize) -> String {
 mod tests {
     use super::*;
     use scaffold::plan::PlannedFile;
+
+    #[test]
+    fn colour_needs_a_terminal_and_yields_to_no_color_and_dumb_terminals() {
+        use std::ffi::OsStr;
+        let xterm = Some(OsStr::new("xterm-256color"));
+        assert_eq!(colour_allowed(None, xterm, true, true), (true, true));
+        assert_eq!(colour_allowed(None, None, true, false), (true, false));
+        assert_eq!(colour_allowed(None, xterm, false, true), (false, true));
+        assert_eq!(
+            colour_allowed(None, Some(OsStr::new("dumb")), true, true),
+            (false, false)
+        );
+        assert_eq!(
+            colour_allowed(Some(OsStr::new("1")), xterm, true, true),
+            (false, false)
+        );
+        assert_eq!(
+            colour_allowed(Some(OsStr::new("")), xterm, true, true),
+            (true, true)
+        );
+    }
 
     #[test]
     fn tree_lists_folders_once_and_marks_executables() {

@@ -76,13 +76,30 @@ fn render_path(
         } else {
             seg.to_string()
         };
-        check_path_segment(&out).map_err(|m| Error::Render {
-            file: source.to_string(),
-            message: format!("the path part `{seg}` gives an unusable name: {m}"),
-        })?;
+        check_path_segment(&out)
+            .and_then(|()| check_listable(&out))
+            .map_err(|m| Error::UnusablePath {
+                file: source.to_string(),
+                message: format!("the path part `{seg}` gives an unusable name: {m}"),
+            })?;
         parts.push(out);
     }
     Ok(parts.join("/"))
+}
+
+/// A name the manifest can list one per line, so that `sha256sum -c .scaffold/manifest` reads it back: no
+/// newline or other control character (C0, DEL, C1) and no Unicode line or paragraph separator.
+fn check_listable(s: &str) -> Result<(), String> {
+    match s
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        Some(c) => Err(format!(
+            "it holds the control character U+{:04X}; use letters, digits, `-`, `_` or `.`",
+            c as u32
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Builds the plan: every file rendered or copied, the record files added, left-out files with reasons.
@@ -301,5 +318,22 @@ mod tests {
     #[test]
     fn next_steps_are_rendered() {
         assert_eq!(plan_with(&[]).next_steps, ["make check", "echo shop"]);
+    }
+
+    #[test]
+    fn names_the_manifest_could_not_list_are_refused() {
+        for bad in [
+            "a\nb",
+            "a\rb",
+            "tab\t",
+            "del\u{7f}",
+            "c1\u{85}",
+            "ls\u{2028}",
+        ] {
+            assert!(check_listable(bad).is_err(), "{bad:?}");
+        }
+        for good in ["README.md", "café", "日本", "a b"] {
+            assert!(check_listable(good).is_ok(), "{good:?}");
+        }
     }
 }

@@ -270,7 +270,7 @@ fn a_path_segment_that_renders_to_nothing_is_refused() {
     std::fs::write(root.join("demo/files/{{email}}/x.txt"), "x").unwrap();
     let mut cmd = sb.cmd(&["new", "--kind", "demo", "shop", "-o", "out", "--templates"]);
     cmd.arg(&root);
-    insta::assert_snapshot!(fails(&sb, cmd, 1));
+    insta::assert_snapshot!(fails(&sb, cmd, 2));
 }
 
 #[test]

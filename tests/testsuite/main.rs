@@ -8,6 +8,8 @@ mod cost_templates;
 mod errors;
 mod new;
 mod render;
+mod signals;
 mod support;
 mod trees;
 mod wizard;
+mod writing;

@@ -1,0 +1,226 @@
+//! Terminating signals: SIGINT, SIGTERM and SIGHUP at any moment leave the whole project or nothing, and the
+//! exit code says which (128 + the signal, or 0 when the project was complete).
+
+use crate::support::Sandbox;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn scaffold(sb: &Sandbox, out: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scaffold"));
+    cmd.current_dir(sb.path()).env("NO_COLOR", "1").args([
+        "new",
+        "--kind",
+        "k8s-platform",
+        "demo",
+        "--no-input",
+        "-o",
+        out,
+    ]);
+    cmd
+}
+
+fn send(signal: &str, pid: u32) {
+    // The process may have ended already; that is one of the moments being tested.
+    let _ = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status();
+}
+
+/// The exit code as a shell shows it: 128 + the signal for a process the signal ended.
+fn shell_code(status: std::process::ExitStatus) -> Option<i32> {
+    std::os::unix::process::ExitStatusExt::signal(&status)
+        .map(|sig| 128 + sig)
+        .or(status.code())
+}
+
+fn staging_in(sb: &Sandbox) -> Vec<String> {
+    sb.entries()
+        .into_iter()
+        .filter(|e| e.starts_with(".scaffold-staging"))
+        .collect()
+}
+
+/// Each signal at 24 moments spread from start-up to well past the end of a run, including the middle of
+/// writing: never part of a project, never a staging folder, and 128 + the signal only when nothing was written.
+#[test]
+fn every_terminating_signal_at_any_moment_leaves_all_or_nothing() {
+    let sb = Sandbox::new();
+    let started = Instant::now();
+    assert!(
+        scaffold(&sb, "timed")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let whole = started.elapsed();
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        let mut outcomes = std::collections::BTreeSet::new();
+        for i in 0..24u32 {
+            let out = format!("{signal}{i}");
+            let mut child = scaffold(&sb, &out)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(whole * i / 12);
+            send(signal, child.id());
+            let status = shell_code(child.wait().unwrap());
+            let files = sb.files(&out);
+            if files.is_empty() {
+                assert_eq!(status, Some(code), "SIG{signal}: no project, so {code}");
+                outcomes.insert("nothing");
+            } else {
+                assert_eq!(status, Some(0), "SIG{signal}: a project, so 0");
+                assert!(
+                    files.contains(&".scaffold/manifest".to_string()) && files.len() > 60,
+                    "SIG{signal}: partial project: {files:?}"
+                );
+                outcomes.insert("whole");
+            }
+            assert!(
+                staging_in(&sb).is_empty(),
+                "SIG{signal}: staging left behind"
+            );
+        }
+        assert!(
+            outcomes.contains("nothing"),
+            "SIG{signal}: no signal landed before the end: {outcomes:?}"
+        );
+    }
+}
+
+/// SIGTERM while the run writes its summary to a stdout nobody reads: the project is complete, so the run ends
+/// with 0 and says so, instead of claiming that nothing was written.
+#[test]
+fn a_signal_after_the_project_is_complete_exits_0() {
+    use std::io::Write;
+    let sb = Sandbox::new();
+    let (reader, mut writer) = std::io::pipe().unwrap();
+    // Fill the pipe so that the run's first write to stdout blocks.
+    rustix::fs::fcntl_setfl(&writer, rustix::fs::OFlags::NONBLOCK).unwrap();
+    while writer.write(&[b'x'; 4096]).is_ok() {}
+    rustix::fs::fcntl_setfl(&writer, rustix::fs::OFlags::empty()).unwrap();
+    let child = scaffold(&sb, "demo")
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !sb.path().join("demo/.scaffold/manifest").exists() {
+        assert!(Instant::now() < deadline, "the project never appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    send("TERM", child.id());
+    let out = child.wait_with_output().unwrap();
+    drop(reader);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(shell_code(out.status), Some(0), "{stderr}");
+    assert!(stderr.contains("written in full"), "{stderr}");
+    assert!(!stderr.contains("nothing was written"), "{stderr}");
+    assert!(sb.files("demo").len() > 60);
+}
+
+/// Before writing, a signal ends the run at once with its message printed once and no escape codes into a
+/// stderr that is not a terminal.
+#[test]
+fn the_message_is_printed_once_and_plain_off_a_terminal() {
+    let sb = Sandbox::new();
+    // An answers file that is a FIFO nobody writes keeps the run waiting before anything is rendered.
+    let fifo = sb.path().join("answers.toml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_scaffold"))
+        .current_dir(sb.path())
+        .args(["new", "--answers", "answers.toml", "--no-input"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    send("INT", child.id());
+    std::thread::sleep(Duration::from_millis(100));
+    send("INT", child.id());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(shell_code(out.status), Some(130), "{stderr}");
+    assert_eq!(stderr, "interrupted; nothing was written\n");
+}
+
+/// Ctrl-C at the kind picker: the prompt reads it as a key and raises SIGINT too; the message still comes once.
+#[test]
+fn ctrl_c_at_a_prompt_prints_its_message_once() {
+    let sb = Sandbox::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scaffold"));
+    cmd.current_dir(sb.path())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .arg("new")
+        .arg("--templates")
+        .arg(crate::support::fixtures());
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
+    p.exp_string("What do you want to build?").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    p.send("\x03").unwrap();
+    p.flush().unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert_eq!(rest.matches("nothing was written").count(), 1, "{rest:?}");
+    match p.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => assert_eq!(code, 130),
+        other => panic!("{other:?}"),
+    }
+    assert!(sb.entries().is_empty());
+}
+
+/// `--force` into a folder of the user's, stopped by SIGTERM at moments spread over the run: the folder holds
+/// the user's file and either the whole project or nothing of it, and no staging folder, inside or beside.
+#[test]
+fn a_signal_during_a_forced_merge_leaves_the_folder_as_it_was_or_complete() {
+    let sb = Sandbox::new();
+    let started = Instant::now();
+    assert!(
+        scaffold(&sb, "timed")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let whole = started.elapsed();
+    let mut outcomes = std::collections::BTreeSet::new();
+    for i in 0..12u32 {
+        let out = format!("mine{i}");
+        std::fs::create_dir(sb.path().join(&out)).unwrap();
+        std::fs::write(sb.path().join(&out).join("notes.txt"), "mine").unwrap();
+        let mut child = scaffold(&sb, &out)
+            .arg("--force")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole * i / 8);
+        send("TERM", child.id());
+        let status = shell_code(child.wait().unwrap());
+        let files = sb.files(&out);
+        assert!(files.contains(&"notes.txt".to_string()));
+        if files.len() == 1 {
+            assert_eq!(status, Some(143));
+            outcomes.insert("nothing");
+        } else {
+            assert_eq!(status, Some(0));
+            assert!(files.len() > 60, "partial project: {files:?}");
+            outcomes.insert("whole");
+        }
+        assert!(
+            !files.iter().any(|f| f.contains(".scaffold-staging")),
+            "{files:?}"
+        );
+        assert!(staging_in(&sb).is_empty(), "staging left beside the target");
+    }
+    assert!(outcomes.contains("nothing"), "{outcomes:?}");
+}
