@@ -6,32 +6,10 @@ use std::path::{Path, PathBuf};
 
 use scaffold::{Answers, Error};
 
-fn io(context: String, source: std::io::Error) -> Error {
-    Error::Io { context, source }
-}
-
-/// Checks that `target` is a folder the writer accepts: absent, or an empty folder (or, with `force`, any
-/// folder; the conflicts are listed before writing). The same rules `scaffold::write::write` applies first, so a
-/// taken name is refused before any question is asked; keep the two in step.
+/// The writer's own check of the output folder (absent, empty, or any folder with `--force`), asked as soon as
+/// the folder is known so a taken name loses no answers.
 pub fn check_target(target: &Path, force: bool) -> Result<(), Error> {
-    match std::fs::symlink_metadata(target) {
-        Ok(m) if m.is_dir() => {
-            let mut entries = std::fs::read_dir(target)
-                .map_err(|e| io(format!("reading {}", target.display()), e))?;
-            if force || entries.next().is_none() {
-                Ok(())
-            } else {
-                Err(Error::TargetNotEmpty {
-                    path: target.to_path_buf(),
-                })
-            }
-        }
-        Ok(_) => Err(Error::TargetNotDir {
-            path: target.to_path_buf(),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io(format!("checking {}", target.display()), e)),
-    }
+    scaffold::write::check_target(target, force).map(|_| ())
 }
 
 /// Saves `answers` for `kind` to `NAME.answers.toml` in the current folder (`NAME.answers-2.toml`, ... when that
