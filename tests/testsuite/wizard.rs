@@ -9,7 +9,10 @@ const DOWN: &str = "\x1b[B";
 
 fn spawn(sb: &Sandbox, args: &[&str], no_color: bool) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_scaffold"));
-    cmd.current_dir(sb.path()).args(args).env("TERM", "xterm");
+    cmd.current_dir(sb.path())
+        .args(args)
+        .env("TERM", "xterm")
+        .env("SCAFFOLD_CONFIG", sb.no_config());
     if no_color {
         cmd.env("NO_COLOR", "1");
     } else {
