@@ -112,12 +112,22 @@ pub fn run(args: UpdateArgs) -> Outcome {
             kind_name,
             scaffold::VERSION
         ),
-        merge_message: format!(
-            "Update {} to scaffold {} ({} kind)",
-            plan.name,
-            scaffold::VERSION,
-            kind_name
-        ),
+        merge_message: if args.sets.is_empty() {
+            format!(
+                "Update {} to scaffold {} ({} kind)",
+                plan.name,
+                scaffold::VERSION,
+                kind_name
+            )
+        } else {
+            format!(
+                "Update {} to scaffold {} ({} kind) with {}",
+                plan.name,
+                scaffold::VERSION,
+                kind_name,
+                args.sets.join(", ")
+            )
+        },
     };
     let result = update::update(&dir, &plan, &opts)?;
     if args.json {
@@ -188,16 +198,16 @@ fn text(r: &Report, plan: &Plan, dir: &Path, from: &str, dropped: &[String]) -> 
     }
     if r.nothing_to_do {
         out.push_str(&format!(
-            "Nothing to do: {shown} ({} kind) already is what scaffold {to} renders for its answers.\n\
-             Checked by {how}.\n",
-            plan.kind
+            "Nothing to do: {} ({} kind, in {shown}) already is what scaffold {to} renders for its \
+             answers.\nChecked by {how}.\n",
+            plan.name, plan.kind
         ));
         return out;
     }
     let verb = if r.dry_run { "Would update" } else { "Updated" };
     out.push_str(&format!(
-        "{verb} {shown} ({} kind) from scaffold {from} to {to} by {how}.\n",
-        plan.kind
+        "{verb} {} ({} kind, in {shown}) from scaffold {from} to {to} by {how}.\n",
+        plan.name, plan.kind
     ));
     let rows: [(&str, &Vec<String>, &str); 6] = [
         ("added", &r.added, ""),

@@ -515,3 +515,28 @@ fn projects_from_the_previous_release_update_to_the_current_templates() {
         );
     }
 }
+
+#[test]
+fn a_project_in_a_folder_of_a_larger_repository_is_merged_there() {
+    let sb = Sandbox::new();
+    git(sb.path(), &["init", "-q"]);
+    std::fs::write(sb.path().join("other.txt"), "not the project's\n").unwrap();
+    let dir = project(&sb, &[]);
+    git(sb.path(), &["add", "-A"]);
+    git(sb.path(), &["commit", "-qm", "monorepo with demo"]);
+    edit_and_commit(&dir);
+    let out = update(&sb, &dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(read(&dir, "README.md").contains("ask them first"));
+    assert!(read(&dir, "README.md").contains("Our own note."));
+    assert!(dir.join("CONTRIBUTING.md").is_file());
+    assert!(!sb.path().join("CONTRIBUTING.md").exists());
+    assert_eq!(read(sb.path(), "other.txt"), "not the project's\n");
+    assert!(stdout(&update(&sb, &dir, &[])).starts_with("Nothing to do"));
+}
