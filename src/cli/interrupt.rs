@@ -47,3 +47,21 @@ pub fn write_plan(plan: &Plan, output: &Path, force: bool) -> Result<()> {
     PHASE.store(IDLE, Ordering::SeqCst);
     result.map(|_| ())
 }
+
+/// Runs `f` (git after the project is written, an update) with Ctrl-C deferred: the process does not end in the
+/// middle, so it cannot claim that nothing was written. The child processes see the interrupt themselves and
+/// stop in their own safe way; `f` then reports what happened.
+pub fn deferred<T>(f: impl FnOnce() -> T) -> T {
+    if PHASE
+        .compare_exchange(IDLE, WRITING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        loop {
+            std::thread::park();
+        }
+    }
+    let out = f();
+    CANCEL.store(false, Ordering::SeqCst);
+    PHASE.store(IDLE, Ordering::SeqCst);
+    out
+}

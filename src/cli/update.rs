@@ -25,7 +25,7 @@ pub fn start_history(plan: &Plan, output: &Path, no_git: bool) {
         plan.kind,
         scaffold::VERSION
     );
-    match git::start_history(output, &paths, &message) {
+    match super::interrupt::deferred(|| git::start_history(output, &paths, &message)) {
         Ok(git::History::Started { commit, files }) => eprintln!(
             "Started a git repository: commit {} holds the {files} generated files.",
             short(&commit)
@@ -129,7 +129,7 @@ pub fn run(args: UpdateArgs) -> Outcome {
             )
         },
     };
-    let result = update::update(&dir, &plan, &opts)?;
+    let result = super::interrupt::deferred(|| update::update(&dir, &plan, &opts))?;
     if args.json {
         let value = serde_json::json!({
             "kind": kind_name,
