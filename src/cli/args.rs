@@ -118,6 +118,16 @@ pub struct NewArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  scaffold update                            merge the current templates into the project here
+  scaffold update shop --set KEY=VALUE       change an answer, re-render and merge
+  scaffold update --dry-run                  what would change; nothing is written
+
+The base of the merge is the commit holding the project as last generated (its files match
+.scaffold/manifest); without one, the manifest decides and the update says so. See docs/update.md.
+
+Exit codes: 0 merged or nothing to do, 1 conflicts left to resolve (`git merge --abort` undoes the
+update), 2 not a scaffold project, uncommitted changes, or invalid input.")]
 pub struct UpdateArgs {
     /// The project to update
     #[arg(default_value = ".", value_name = "DIR")]

@@ -540,3 +540,24 @@ fn a_project_in_a_folder_of_a_larger_repository_is_merged_there() {
     assert_eq!(read(sb.path(), "other.txt"), "not the project's\n");
     assert!(stdout(&update(&sb, &dir, &[])).starts_with("Nothing to do"));
 }
+
+#[test]
+fn an_ignored_file_where_the_templates_add_one_is_refused_not_replaced() {
+    let sb = Sandbox::new();
+    let dir = project(&sb, &[]);
+    std::fs::write(dir.join(".gitignore"), "CONTRIBUTING.md\n").unwrap();
+    git(&dir, &["add", ".gitignore"]);
+    git(&dir, &["commit", "-qm", "ignore my notes"]);
+    std::fs::write(dir.join("CONTRIBUTING.md"), "my private notes\n").unwrap();
+    let out = update(&sb, &dir, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("CONTRIBUTING.md"), "{}", stderr(&out));
+    assert_eq!(read(&dir, "CONTRIBUTING.md"), "my private notes\n");
+}
+
+#[test]
+fn update_help_documents_its_exit_codes() {
+    let sb = Sandbox::new();
+    let out = sb.cmd(&["update", "--help"]).output().unwrap();
+    assert!(stdout(&out).contains("Exit codes: 0 merged or nothing to do, 1 conflicts left"));
+}

@@ -148,6 +148,25 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
         });
     }
     let prefix = prefix_in(&top, dir)?;
+    // Git's merge replaces ignored files without a word; a file of the new rendering that exists here
+    // untracked is the user's, so it is refused like any other uncommitted change.
+    let tracked = repo.ok(&["ls-files", "-z"], None)?;
+    let tracked: std::collections::BTreeSet<&str> = tracked.split('\0').collect();
+    let in_the_way: Vec<PathBuf> = plan
+        .files
+        .iter()
+        .filter(|f| {
+            !tracked.contains(format!("{prefix}{}", f.path).as_str())
+                && std::fs::symlink_metadata(dir.join(&f.path)).is_ok()
+        })
+        .map(|f| PathBuf::from(&f.path))
+        .collect();
+    if !in_the_way.is_empty() {
+        return Err(Error::DirtyWorkTree {
+            path: dir.to_path_buf(),
+            files: in_the_way,
+        });
+    }
     let has_head = repo.run(&["rev-parse", "-q", "--verify", "HEAD"], None)?.ok;
     if !has_head {
         return fallback::run(dir, plan, &recorded, NoHistory::NoCommits, same, opts);
