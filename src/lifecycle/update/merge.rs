@@ -220,7 +220,7 @@ fn classify(repo: &Git, prefix: &str, base: &str, new: &str, dry_run: bool) -> R
     if !matches!(out.code, Some(0 | 1)) {
         return Err(Error::Git {
             action: "git merge-tree".into(),
-            message: out.stderr.trim().to_string(),
+            message: format!("{} (an update needs git 2.38 or newer)", out.stderr.trim()),
         });
     }
     let mut lines = out.stdout.lines();
