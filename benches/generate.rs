@@ -183,7 +183,7 @@ fn measure_all(
 fn generate(binary: &Path, kind: &str, out: &Path) -> Result<Duration, String> {
     let mut command = Command::new(binary);
     command
-        .args(["new", "--kind", kind, "--no-input", "-o"])
+        .args(["new", "--kind", kind, "--no-input", "--no-git", "-o"])
         .arg(out)
         .arg(PROJECT_NAME);
     timed(command, &format!("scaffold new --kind {kind}"))

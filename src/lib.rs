@@ -17,6 +17,7 @@ pub mod cost;
 pub mod engine;
 pub mod error;
 pub mod kind;
+pub mod lifecycle;
 pub mod plan;
 pub mod write;
 

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::kind::{Answer, Check, Kind, Question, QuestionType, check_answer, check_relations};
 
+pub mod config;
 pub mod file;
 pub mod parse;
 

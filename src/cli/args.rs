@@ -15,6 +15,8 @@ pub fn examples(kinds: &[String], priced: &[String]) -> String {
   scaffold new --kind {first} demo --set KEY=VALUE     answer one question, take the defaults for the rest
   scaffold new --kind {first} demo --dry-run           show the files without writing them
   scaffold new --answers demo/.scaffold/answers.toml -o demo-copy   generate the same project again
+  scaffold update                                     bring this project to the current templates (three-way merge)
+  scaffold update --set KEY=VALUE --dry-run           what changing an answer would change
   scaffold list                                       kinds and their questions
 "
     );
@@ -33,7 +35,9 @@ pub fn examples(kinds: &[String], priced: &[String]) -> String {
     }
     out.push_str(
         "\nExit codes: 0 ok, 1 error, 2 usage or invalid input,\n  \
-         130 SIGINT, 143 SIGTERM, 129 SIGHUP: stopped, nothing was written.",
+         130 SIGINT, 143 SIGTERM, 129 SIGHUP: stopped, nothing was written.\n  \
+         `scaffold update`: 1 when conflicts are left to resolve, 2 when the folder is not a project or has \
+         uncommitted changes.",
     );
     out
 }
@@ -54,6 +58,8 @@ pub struct Cli {
 pub enum Command {
     /// Generate a new project
     New(NewArgs),
+    /// Bring a generated project to the current templates or to other answers, merged three ways with git
+    Update(UpdateArgs),
     /// List the kinds, what they generate and their questions
     List(ListArgs),
     /// What a project costs to run per month, and where serverless and containers break even
@@ -107,6 +113,47 @@ pub struct NewArgs {
     /// Write into an existing folder, as long as no existing file would be overwritten
     #[arg(long)]
     pub force: bool,
+
+    /// Do not start a git repository with a first commit of the generated files
+    #[arg(long)]
+    pub no_git: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  scaffold update                            merge the current templates into the project here
+  scaffold update shop --set KEY=VALUE       change an answer, re-render and merge
+  scaffold update --dry-run                  what would change; nothing is written
+
+The base of the merge is the commit holding the project as last generated (its files match
+.scaffold/manifest); without one, the manifest decides and the update says so. See docs/update.md.
+
+Exit codes: 0 merged or nothing to do, 1 conflicts left to resolve (`git merge --abort` undoes the
+update), 2 not a scaffold project, uncommitted changes, or invalid input.")]
+pub struct UpdateArgs {
+    /// The project to update
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Render with the kinds in this folder instead of the built-in templates
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// Change an answer, e.g. --set ingress=gateway-api (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+
+    /// Take answers from this TOML file over the project's recorded ones
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// List what would be added, changed, merged, left in conflict and removed; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// With --dry-run: print the result as JSON
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,8 @@ pub enum Failure {
     BadSet { text: String },
     /// A flag that answers a question (`scaffold advise --team-size 0`) with an answer the question refuses.
     InvalidFlag { flag: String, message: String },
+    /// `scaffold update` left files with conflict markers.
+    UpdateConflicts { count: usize, merge: bool },
 }
 
 impl From<Error> for Failure {
@@ -39,6 +41,7 @@ impl Failure {
             | Failure::NameTwice { .. }
             | Failure::BadSet { .. }
             | Failure::InvalidFlag { .. } => exit::USAGE,
+            Failure::UpdateConflicts { .. } => exit::FAILURE,
         }
     }
 
@@ -61,6 +64,14 @@ impl Failure {
                 format!("--set takes KEY=VALUE, e.g. --set monitoring=none; got `{text}`")
             }
             Failure::InvalidFlag { flag, message } => format!("invalid {flag}: {message}"),
+            Failure::UpdateConflicts { count, merge } => format!(
+                "{count} file(s) left with conflict markers; resolve them{}",
+                if *merge {
+                    ", `git add` them and `git commit` (or undo with `git merge --abort`)"
+                } else {
+                    " and commit"
+                }
+            ),
         }
     }
 }
@@ -92,6 +103,17 @@ pub fn lib_message(e: &Error) -> String {
             Some(flag) => format!("invalid {flag}: {message}"),
             None => e.to_string(),
         },
+        Error::NotAProject { .. } => format!(
+            "{e}; run `scaffold update` in a folder `scaffold new` made, or pass that folder: scaffold update DIR"
+        ),
+        Error::DirtyWorkTree { .. } => format!(
+            "{e}\nCommit or stash them first (`git stash -u`), so the update's changes stay apart from yours"
+        ),
+        Error::Config { .. } => {
+            format!(
+                "{e}\n(the file comes from SCAFFOLD_CONFIG, or $XDG_CONFIG_HOME/scaffold/config.toml)"
+            )
+        }
         other => other.to_string(),
     }
 }

@@ -201,6 +201,34 @@ pub fn write_plan(plan: &Plan, output: &Path, force: bool) -> Result<()> {
     }
 }
 
+/// Runs `f` (git after the project is written, an update) with signals deferred: the process does not end in
+/// the middle, so it can neither claim that nothing was written nor leave git half done. The child processes see
+/// the signal themselves and stop in their own safe way; `f` then reports what happened. After a write, a signal
+/// that came meanwhile ends the run as one in the written phase does (exit 0, the project is complete).
+pub fn deferred<T>(f: impl FnOnce() -> T) -> T {
+    let before = loop {
+        let phase = PHASE.load(Ordering::SeqCst);
+        if !matches!(phase, IDLE | WRITTEN) {
+            // The signal thread is already ending the process; start nothing.
+            loop {
+                std::thread::park();
+            }
+        }
+        if PHASE
+            .compare_exchange(phase, WRITING, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            break phase;
+        }
+    };
+    let out = f();
+    PHASE.store(before, Ordering::SeqCst);
+    if CANCEL.swap(false, Ordering::SeqCst) && before == WRITTEN {
+        on_signal(SIGNAL.load(Ordering::SeqCst));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

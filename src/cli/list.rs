@@ -1,14 +1,12 @@
 //! `scaffold list`: the kinds, what they generate and their questions.
 
-use scaffold::Catalog;
-
 use super::failure::Outcome;
 
 use super::args::ListArgs;
-use super::{report, source};
+use super::report;
 
 pub fn run(args: ListArgs) -> Outcome {
-    let catalog = Catalog::load(&source(&args.templates))?;
+    let catalog = super::catalog(&args.templates)?;
     let text = if args.json {
         report::list_json(&catalog)
     } else {

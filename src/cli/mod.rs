@@ -13,6 +13,7 @@ mod interrupt;
 mod list;
 mod new;
 mod report;
+mod update;
 mod wizard;
 
 use args::{Cli, Command};
@@ -44,6 +45,7 @@ pub fn run() -> i32 {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::New(args) => new::run(args),
+        Command::Update(args) => update::run(args),
         Command::List(args) => list::run(args),
         Command::Cost(args) => cost::run_cost(&args, &priced).map(|text| report::emit(&text)),
         Command::Advise(args) => advise::run(&args).map(|text| report::emit(&text)),
@@ -69,6 +71,28 @@ pub(crate) fn source(templates: &Option<PathBuf>) -> Source {
         Some(dir) => Source::Dir(dir.clone()),
         None => Source::Embedded,
     }
+}
+
+/// The catalog with the user's defaults from their configuration file (`SCAFFOLD_CONFIG`, else
+/// `$XDG_CONFIG_HOME/scaffold/config.toml`, else `~/.config/scaffold/config.toml`) applied to every kind.
+pub(crate) fn catalog(templates: &Option<PathBuf>) -> Result<scaffold::Catalog, failure::Failure> {
+    let mut catalog = scaffold::Catalog::load(&source(templates))?;
+    let path = match std::env::var_os("SCAFFOLD_CONFIG").filter(|v| !v.is_empty()) {
+        Some(p) => Some(PathBuf::from(p)),
+        None => std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+            .map(|d| d.join("scaffold/config.toml")),
+    };
+    if let Some(path) = path
+        && let Some(config) = scaffold::answers::config::Config::read(&path)?
+    {
+        for kind in &mut catalog.kinds {
+            config.apply(kind)?;
+        }
+    }
+    Ok(catalog)
 }
 
 pub(crate) fn interactive(no_input: bool) -> bool {

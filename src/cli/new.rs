@@ -8,10 +8,10 @@ use scaffold::{AnswersFile, Catalog, Error, Given, Prompter};
 use super::failure::{Failure, Outcome, parse_set};
 
 use super::args::NewArgs;
-use super::{advise, interactive, interrupt, report, source, wizard};
+use super::{advise, interactive, interrupt, report, update, wizard};
 
 pub fn run(args: NewArgs) -> Outcome {
-    let catalog = Catalog::load(&source(&args.templates))?;
+    let catalog = super::catalog(&args.templates)?;
     let asking = interactive(args.no_input);
     let mut wiz = asking.then(wizard::Wizard::new);
 
@@ -97,6 +97,7 @@ pub fn run(args: NewArgs) -> Outcome {
     }
     interrupt::write_plan(&plan, &output, args.force)?;
     report::emit(&report::written(&plan, &shown));
+    update::start_history(&plan, &output, args.no_git);
     Ok(())
 }
 

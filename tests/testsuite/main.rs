@@ -11,5 +11,6 @@ mod render;
 mod signals;
 mod support;
 mod trees;
+mod update;
 mod wizard;
 mod writing;

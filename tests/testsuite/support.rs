@@ -22,11 +22,20 @@ impl Sandbox {
         self.dir.path()
     }
 
-    /// `scaffold ARGS` run in the sandbox, with no terminal and no colour.
+    /// `scaffold ARGS` run in the sandbox, with no terminal and no colour, and a configuration file that does
+    /// not exist (so the user's own defaults are never read).
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("scaffold").expect("binary");
-        cmd.current_dir(self.path()).env("NO_COLOR", "1").args(args);
+        cmd.current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .env("SCAFFOLD_CONFIG", self.no_config())
+            .args(args);
         cmd
+    }
+
+    /// A configuration path that is never created.
+    pub fn no_config(&self) -> PathBuf {
+        self.path().join("no-such-scaffold-config.toml")
     }
 
     /// `scaffold new ... --templates <fixtures>`.
@@ -36,11 +45,13 @@ impl Sandbox {
         cmd
     }
 
-    /// Every file under `rel`, as sorted relative paths.
+    /// Every file under `rel`, as sorted relative paths; the repository `scaffold new` starts (`rel/.git`) is
+    /// not the project's files and is left out.
     pub fn files(&self, rel: &str) -> Vec<String> {
         let root = self.path().join(rel);
         let mut out = Vec::new();
         walk(&root, &root, &mut out);
+        out.retain(|f| !f.starts_with(".git/"));
         out.sort();
         out
     }

@@ -18,7 +18,8 @@ fn spawn(sb: &Sandbox, args: &[&str], no_color: bool) -> PtySession {
         .args(args)
         .env("TERM", "xterm")
         .env("COLUMNS", "80")
-        .env("LINES", "24");
+        .env("LINES", "24")
+        .env("SCAFFOLD_CONFIG", sb.no_config());
     if no_color {
         cmd.env("NO_COLOR", "1");
     } else {

@@ -109,15 +109,18 @@ fn an_empty_folder_in_a_read_only_parent_is_written() {
         } else {
             Command::new(env!("CARGO_BIN_EXE_scaffold"))
         };
-        cmd.current_dir(sb.path()).env("NO_COLOR", "1").args([
-            "new",
-            "--kind",
-            "k8s-platform",
-            "demo",
-            "--no-input",
-            "-o",
-            out,
-        ]);
+        cmd.current_dir(sb.path())
+            .env("NO_COLOR", "1")
+            .env("SCAFFOLD_CONFIG", sb.no_config())
+            .args([
+                "new",
+                "--kind",
+                "k8s-platform",
+                "demo",
+                "--no-input",
+                "-o",
+                out,
+            ]);
         if dry {
             cmd.arg("--dry-run");
         }

@@ -1,0 +1,67 @@
+//! The user's defaults: answers a person gives to every project (team, organisation, e-mail, ...), read from
+//! their configuration file's `[defaults]` table. They replace the questions' own defaults, so an answers file,
+//! a `KEY=VALUE` answer and the prompter still win over them, and the prompter offers them as defaults. A key a
+//! kind does not ask is ignored for that kind.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::kind::Kind;
+
+use super::from_toml;
+
+/// The configuration file's contents.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(skip)]
+    pub path: PathBuf,
+    #[serde(default)]
+    pub defaults: BTreeMap<String, toml::Value>,
+}
+
+impl Config {
+    /// Reads `path`; a missing file is no configuration, a malformed one an error naming it.
+    pub fn read(path: &Path) -> Result<Option<Config>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!("cannot read it: {e}"),
+                });
+            }
+        };
+        let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!(
+                "{}; expected a [defaults] table, e.g.\n  [defaults]\n  owner_team = \"payments\"",
+                e.message().trim_end()
+            ),
+        })?;
+        config.path = path.to_path_buf();
+        Ok(Some(config))
+    }
+
+    /// Makes each default the default of the question of that key in `kind`. The project name is never
+    /// defaulted. A value of the wrong type for its question is an error naming the file.
+    pub fn apply(&self, kind: &mut Kind) -> Result<()> {
+        for q in kind.manifest.questions.iter_mut() {
+            if let Some(value) = self.defaults.get(&q.key) {
+                let answer = from_toml(q, value).map_err(|message| Error::Config {
+                    path: self.path.clone(),
+                    message: format!("`{}` under [defaults]: {message}", q.key),
+                })?;
+                crate::kind::check_answer(q, &answer).map_err(|message| Error::Config {
+                    path: self.path.clone(),
+                    message: format!("`{}` under [defaults]: {message}", q.key),
+                })?;
+                q.default = Some(answer);
+            }
+        }
+        Ok(())
+    }
+}

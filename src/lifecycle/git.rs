@@ -1,0 +1,220 @@
+//! Running `git` for a project's history: starting it when a project is generated, and the plumbing an update
+//! merges with. Every call runs the `git` on the search path with `std::process::Command`; nothing here prints,
+//! and nothing changes the user's git configuration: when no identity is configured, commits are made as
+//! `scaffold` through the environment of that one command.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::error::{Error, Result};
+
+/// The identity a commit is made with when the user has none configured.
+pub const FALLBACK_NAME: &str = "scaffold";
+pub const FALLBACK_EMAIL: &str = "scaffold@invalid";
+
+/// What one `git` run returned.
+#[derive(Debug)]
+pub struct Output {
+    pub ok: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    /// The standard output as bytes, for file contents.
+    pub raw: Vec<u8>,
+    pub stderr: String,
+}
+
+/// `git` run in one folder, optionally with its own index file and the fallback identity.
+#[derive(Debug, Clone)]
+pub struct Git {
+    pub dir: PathBuf,
+    index: Option<PathBuf>,
+    /// Objects are written here, with the repository's own objects readable as alternates.
+    objects: Option<(PathBuf, PathBuf)>,
+    fallback_identity: bool,
+}
+
+impl Git {
+    pub fn new(dir: &Path) -> Self {
+        Git {
+            dir: dir.to_path_buf(),
+            index: None,
+            objects: None,
+            fallback_identity: false,
+        }
+    }
+
+    /// The same repository with a separate index file (the user's index is left alone).
+    pub fn with_index(&self, index: &Path) -> Self {
+        Git {
+            index: Some(index.to_path_buf()),
+            ..self.clone()
+        }
+    }
+
+    /// The same repository writing new objects into `dir` instead of its own object store, which it still
+    /// reads: a dry run leaves the repository exactly as it was.
+    pub fn with_scratch_objects(&self, dir: &Path) -> Result<Self> {
+        let own = self.ok(&["rev-parse", "--git-path", "objects"], None)?;
+        let own = self.dir.join(own.trim());
+        Ok(Git {
+            objects: Some((dir.to_path_buf(), own)),
+            ..self.clone()
+        })
+    }
+
+    /// Commits made by this runner use the fallback identity unless the user has one configured.
+    pub fn with_identity(mut self) -> Self {
+        let has = |key: &str| {
+            self.run(&["config", "--get", key], None)
+                .map(|o| o.ok && !o.stdout.trim().is_empty())
+                .unwrap_or(false)
+        };
+        self.fallback_identity = !(has("user.name") && has("user.email"));
+        self
+    }
+
+    pub fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<Output> {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(&self.dir)
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C")
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(index) = &self.index {
+            cmd.env("GIT_INDEX_FILE", index);
+        }
+        if let Some((scratch, own)) = &self.objects {
+            cmd.env("GIT_OBJECT_DIRECTORY", scratch)
+                .env("GIT_ALTERNATE_OBJECT_DIRECTORIES", own);
+        }
+        if self.fallback_identity {
+            for (k, v) in [
+                ("GIT_AUTHOR_NAME", FALLBACK_NAME),
+                ("GIT_COMMITTER_NAME", FALLBACK_NAME),
+                ("GIT_AUTHOR_EMAIL", FALLBACK_EMAIL),
+                ("GIT_COMMITTER_EMAIL", FALLBACK_EMAIL),
+            ] {
+                cmd.env(k, v);
+            }
+        }
+        let action = format!("git {}", args.first().copied().unwrap_or(""));
+        let mut child = cmd.spawn().map_err(|e| Error::Git {
+            action: action.clone(),
+            message: format!("cannot run git: {e}"),
+        })?;
+        if let Some(input) = stdin {
+            use std::io::Write;
+            let mut pipe = child.stdin.take().expect("piped stdin");
+            let data = input.to_vec();
+            // Written from a thread so a large input cannot deadlock against a full output pipe.
+            let writer = std::thread::spawn(move || pipe.write_all(&data));
+            let out = child.wait_with_output();
+            let _ = writer.join();
+            return finish(action, out);
+        }
+        finish(action, child.wait_with_output())
+    }
+
+    /// Runs and requires success; the error carries git's own words.
+    pub fn ok(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<String> {
+        let out = self.run(args, stdin)?;
+        if out.ok {
+            Ok(out.stdout)
+        } else {
+            Err(Error::Git {
+                action: format!("git {}", args.join(" ")),
+                message: out.stderr.trim().to_string(),
+            })
+        }
+    }
+}
+
+fn finish(action: String, out: std::io::Result<std::process::Output>) -> Result<Output> {
+    let out = out.map_err(|e| Error::Git {
+        action,
+        message: e.to_string(),
+    })?;
+    Ok(Output {
+        ok: out.status.success(),
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        raw: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
+/// True when a `git` can be run.
+pub fn available() -> bool {
+    Command::new("git")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// The top of the work tree holding `dir`, or `None` when `dir` is in none.
+pub fn work_tree(dir: &Path) -> Option<PathBuf> {
+    let out = Git::new(dir)
+        .run(&["rev-parse", "--show-toplevel"], None)
+        .ok()?;
+    (out.ok && !out.stdout.trim().is_empty()).then(|| PathBuf::from(out.stdout.trim()))
+}
+
+/// What [`start_history`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum History {
+    /// A new repository with one commit of the generated files.
+    Started { commit: String, files: usize },
+    /// The project is inside this existing work tree, whose history is the user's to keep.
+    InsideWorkTree(PathBuf),
+    /// No `git` on the search path.
+    NoGit,
+}
+
+/// Starts the history of a freshly written project: `git init` and one commit of exactly `paths`. On a
+/// failure the repository it created is removed again, so the project is left as written.
+pub fn start_history(dir: &Path, paths: &[String], message: &str) -> Result<History> {
+    if !available() {
+        return Ok(History::NoGit);
+    }
+    if let Some(top) = work_tree(dir) {
+        return Ok(History::InsideWorkTree(top));
+    }
+    let git = Git::new(dir);
+    git.ok(&["init", "-q"], None)?;
+    let result = (|| {
+        let git = git.clone().with_identity();
+        let list: Vec<u8> = paths
+            .iter()
+            .flat_map(|p| p.bytes().chain(std::iter::once(0)))
+            .collect();
+        git.ok(
+            &[
+                "--literal-pathspecs",
+                "add",
+                "--force",
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+            ],
+            Some(&list),
+        )?;
+        git.ok(&["commit", "-q", "--no-verify", "-m", message], None)?;
+        let commit = git.ok(&["rev-parse", "HEAD"], None)?.trim().to_string();
+        Ok(History::Started {
+            commit,
+            files: paths.len(),
+        })
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(dir.join(".git"));
+    }
+    result
+}
