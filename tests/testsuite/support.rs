@@ -51,7 +51,7 @@ impl Sandbox {
         let root = self.path().join(rel);
         let mut out = Vec::new();
         walk(&root, &root, &mut out);
-        out.retain(|f| !f.starts_with(".git/"));
+        out.retain(|f| !f.split('/').any(|part| part == ".git"));
         out.sort();
         out
     }
