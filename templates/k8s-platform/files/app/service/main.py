@@ -224,7 +224,13 @@ class Handler(BaseHTTPRequestHandler):
         return hmac.compare_digest(given.encode("utf-8"), f"Bearer {token}".encode())
 
     def _echo(self) -> int:
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isdigit():
+            # The body's end is unknown, so the connection cannot be reused after the answer.
+            self.close_connection = True
+            self._json(400, {"error": "Content-Length is not a non-negative integer"})
+            return 400
+        length = int(declared)
         if length > 64 * 1024:
             self._json(413, {"error": "body larger than 64 KiB"})
             return 413

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 import urllib.error
@@ -115,6 +116,24 @@ def test_echo_without_token_file_is_open(running: Running) -> None:
 
 def test_echo_rejects_bad_json(running: Running) -> None:
     assert fetch(running.base + "/api/echo", data=b"not json")[0] == 400
+
+
+def test_malformed_content_length_gets_a_400_and_one_json_log_line(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    host, port = running.server.server_address[:2]
+    request = b"POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n"
+    with caplog.at_level(logging.INFO, logger="service"), socket.create_connection((host, port), timeout=5) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line.split()[1] == b"400"
+    assert json.loads(rest.partition(b"\r\n\r\n")[2])["error"].startswith("Content-Length")
+    lines = [r for r in caplog.records if r.getMessage() == "request"]
+    assert len(lines) == 1
+    assert lines[0].fields["code"] == 400  # type: ignore[attr-defined]
 
 
 def test_echo_requires_the_mounted_token(tmp_path: Path) -> None:
