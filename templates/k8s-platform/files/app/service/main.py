@@ -59,7 +59,11 @@ class Settings:
     service_name: str = "service"
     version: str = "dev"
     drain_seconds: float = 5.0
-    token_file: str = "/var/run/secrets/app/api-token"  # noqa: S105 - a file path, not a secret
+    # Empty: no token is configured and /api/echo is open. Set: /api/echo requires it, and the service is not ready
+    # (and answers /api/echo with 503) until the file holds a token.
+    token_file: str = ""
+    # How often the token file is read again, so a rotated Secret is picked up without a restart.
+    token_reload_seconds: float = 10.0
     log_level: str = "info"
 
     @classmethod
@@ -70,7 +74,8 @@ class Settings:
             service_name=source.get("SERVICE_NAME", "service"),
             version=source.get("SERVICE_VERSION", "dev"),
             drain_seconds=float(source.get("DRAIN_SECONDS", "5")),
-            token_file=source.get("API_TOKEN_FILE", "/var/run/secrets/app/api-token"),
+            token_file=source.get("API_TOKEN_FILE", ""),
+            token_reload_seconds=float(source.get("TOKEN_RELOAD_SECONDS", "10")),
             log_level=source.get("LOG_LEVEL", "info"),
         )
 
@@ -111,15 +116,28 @@ class App:
         self._ready = threading.Event()
         self._draining = threading.Event()
         self._last_loop = time.monotonic()
-        self.token = self._read_token(settings.token_file)
+        self.token_required = bool(settings.token_file)
+        self.token: str | None = None
+        self._token_checked = 0.0
+        self.reload_token()
 
-    @staticmethod
-    def _read_token(path: str) -> str | None:
-        token_path = Path(path)
-        if not token_path.is_file():
-            return None
-        token = token_path.read_text(encoding="utf-8").strip()
-        return token or None
+    def reload_token(self) -> None:
+        """Read the token file again (a Secret volume swaps it atomically on rotation)."""
+        self._token_checked = time.monotonic()
+        if not self.token_required:
+            return
+        token_path = Path(self.settings.token_file)
+        try:
+            token = token_path.read_text(encoding="utf-8").strip() or None
+        except OSError:
+            token = None
+        if token != self.token:
+            LOG.info("token", extra={"fields": {"state": "loaded" if token else "missing"}})
+        self.token = token
+
+    def reload_token_if_due(self) -> None:
+        if time.monotonic() - self._token_checked >= self.settings.token_reload_seconds:
+            self.reload_token()
 
     def mark_ready(self) -> None:
         if not self._draining.is_set():
@@ -134,7 +152,11 @@ class App:
 
     @property
     def ready(self) -> bool:
-        return self._ready.is_set()
+        return self._ready.is_set() and self.has_token
+
+    @property
+    def has_token(self) -> bool:
+        return not self.token_required or self.token is not None
 
     @property
     def draining(self) -> bool:
@@ -191,6 +213,8 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/readyz":
             code = 200 if app.ready else 503
             state = "ready" if app.ready else ("draining" if app.draining else "starting")
+            if not app.has_token and not app.draining:
+                state = "waiting for the API token"
             self._json(code, {"status": state})
         elif path == "/metrics":
             code = 200
@@ -209,6 +233,10 @@ class Handler(BaseHTTPRequestHandler):
         if path != "/api/echo":
             code = 404
             self._json(code, {"error": "not found"})
+        elif not self.app.has_token:
+            # A token is configured but not loaded yet: fail closed, never serve without auth.
+            code = 503
+            self._json(code, {"error": "API token not loaded yet"})
         elif not self._authorised():
             code = 401
             self._json(code, {"error": "missing or wrong bearer token"})
@@ -217,14 +245,22 @@ class Handler(BaseHTTPRequestHandler):
         self._observe("POST", code, started)
 
     def _authorised(self) -> bool:
+        if not self.app.token_required:
+            return True
         token = self.app.token
         if token is None:
-            return True
+            return False
         given = self.headers.get("Authorization", "")
         return hmac.compare_digest(given.encode("utf-8"), f"Bearer {token}".encode())
 
     def _echo(self) -> int:
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isdigit():
+            # The body's end is unknown, so the connection cannot be reused after the answer.
+            self.close_connection = True
+            self._json(400, {"error": "Content-Length is not a non-negative integer"})
+            return 400
+        length = int(declared)
         if length > 64 * 1024:
             self._json(413, {"error": "body larger than 64 KiB"})
             return 413
@@ -251,9 +287,10 @@ def serve(app: App, server: ThreadingHTTPServer, stop: threading.Event) -> None:
     worker.start()
     app.mark_ready()
     LOG.info("listening", extra={"fields": {"port": server.server_address[1], "version": app.settings.version}})
-    while not stop.wait(1.0):
+    while not stop.wait(min(1.0, app.settings.token_reload_seconds)):
         if worker.is_alive():
             app.heartbeat()
+        app.reload_token_if_due()
     app.start_drain()
     LOG.info("draining", extra={"fields": {"seconds": app.settings.drain_seconds}})
     time.sleep(app.settings.drain_seconds)

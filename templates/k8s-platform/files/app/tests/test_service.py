@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,9 @@ class Running:
         self.thread = threading.Thread(target=serve, args=(self.app, self.server, self.stop), daemon=True)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def start(self) -> Running:
+    def start(self, until_ready: bool = True) -> Running:
         self.thread.start()
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + (5 if until_ready else 0.3)
         while not self.app.ready and time.monotonic() < deadline:
             time.sleep(0.01)
         return self
@@ -43,7 +44,7 @@ class Running:
 
 @pytest.fixture
 def running(tmp_path: Path) -> Iterator[Running]:
-    settings = Settings(service_name="demo", version="1.2.3", drain_seconds=0.3, token_file=str(tmp_path / "none"))
+    settings = Settings(service_name="demo", version="1.2.3", drain_seconds=0.3, token_file="")
     instance = Running(settings).start()
     yield instance
     instance.stop.set()
@@ -68,7 +69,7 @@ def test_liveness_and_readiness_are_separate(running: Running) -> None:
 
 
 def test_readiness_fails_before_start(tmp_path: Path) -> None:
-    app = App(Settings(token_file=str(tmp_path / "none")))
+    app = App(Settings(token_file=""))
     server = build_server(app, host="127.0.0.1", port=0)
     worker = threading.Thread(target=server.serve_forever, daemon=True)
     worker.start()
@@ -107,7 +108,7 @@ def test_metrics_count_requests_by_route(running: Running) -> None:
     assert 'service_build_info{version="1.2.3"} 1.0' in text
 
 
-def test_echo_without_token_file_is_open(running: Running) -> None:
+def test_echo_without_a_configured_token_is_open(running: Running) -> None:
     code, body = fetch(running.base + "/api/echo", data=b'{"a": 1}', headers={"Content-Type": "application/json"})
     assert code == 200
     assert json.loads(body) == {"echo": {"a": 1}}
@@ -115,6 +116,24 @@ def test_echo_without_token_file_is_open(running: Running) -> None:
 
 def test_echo_rejects_bad_json(running: Running) -> None:
     assert fetch(running.base + "/api/echo", data=b"not json")[0] == 400
+
+
+def test_malformed_content_length_gets_a_400_and_one_json_log_line(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    host, port = running.server.server_address[:2]
+    request = b"POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n"
+    with caplog.at_level(logging.INFO, logger="service"), socket.create_connection((host, port), timeout=5) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line.split()[1] == b"400"
+    assert json.loads(rest.partition(b"\r\n\r\n")[2])["error"].startswith("Content-Length")
+    lines = [r for r in caplog.records if r.getMessage() == "request"]
+    assert len(lines) == 1
+    assert lines[0].fields["code"] == 400  # type: ignore[attr-defined]
 
 
 def test_echo_requires_the_mounted_token(tmp_path: Path) -> None:
@@ -127,6 +146,65 @@ def test_echo_requires_the_mounted_token(tmp_path: Path) -> None:
         assert fetch(instance.base + "/api/echo", data=b"{}", headers=wrong)[0] == 401
         right = {"Authorization": "Bearer s3cret"}
         assert fetch(instance.base + "/api/echo", data=b"{}", headers=right)[0] == 200
+    finally:
+        instance.stop.set()
+        instance.thread.join(timeout=5)
+
+
+def wait_for(predicate: Callable[[], bool], seconds: float = 3.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def token_settings(token_file: Path) -> Settings:
+    return Settings(drain_seconds=0.1, token_file=str(token_file), token_reload_seconds=0.1)
+
+
+def test_a_configured_but_missing_token_fails_closed(tmp_path: Path) -> None:
+    instance = Running(token_settings(tmp_path / "api-token")).start(until_ready=False)
+    try:
+        code, body = fetch(instance.base + "/readyz")
+        assert code == 503
+        assert json.loads(body)["status"] == "waiting for the API token"
+        right = {"Authorization": "Bearer anything"}
+        assert fetch(instance.base + "/api/echo", data=b"{}")[0] == 503
+        assert fetch(instance.base + "/api/echo", data=b"{}", headers=right)[0] == 503
+    finally:
+        instance.stop.set()
+        instance.thread.join(timeout=5)
+
+
+def test_a_token_that_appears_after_start_is_picked_up(tmp_path: Path) -> None:
+    token_file = tmp_path / "api-token"
+    instance = Running(token_settings(token_file)).start(until_ready=False)
+    try:
+        assert fetch(instance.base + "/readyz")[0] == 503
+        token_file.write_text("late\n", encoding="utf-8")
+        assert wait_for(lambda: fetch(instance.base + "/readyz")[0] == 200)
+        assert fetch(instance.base + "/api/echo", data=b"{}")[0] == 401
+        assert fetch(instance.base + "/api/echo", data=b"{}", headers={"Authorization": "Bearer late"})[0] == 200
+    finally:
+        instance.stop.set()
+        instance.thread.join(timeout=5)
+
+
+def test_a_rotated_token_replaces_the_old_one_without_a_restart(tmp_path: Path) -> None:
+    token_file = tmp_path / "api-token"
+    token_file.write_text("old", encoding="utf-8")
+    instance = Running(token_settings(token_file)).start()
+    old, new = {"Authorization": "Bearer old"}, {"Authorization": "Bearer new"}
+    try:
+        assert fetch(instance.base + "/api/echo", data=b"{}", headers=old)[0] == 200
+        # A Secret volume swaps a symlink; writing a new file and renaming it over the old one does the same.
+        staged = tmp_path / "staged"
+        staged.write_text("new", encoding="utf-8")
+        staged.replace(token_file)
+        assert wait_for(lambda: fetch(instance.base + "/api/echo", data=b"{}", headers=new)[0] == 200)
+        assert fetch(instance.base + "/api/echo", data=b"{}", headers=old)[0] == 401
     finally:
         instance.stop.set()
         instance.thread.join(timeout=5)
