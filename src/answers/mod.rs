@@ -64,9 +64,18 @@ impl Answers {
             toml::Value::String(version.into())
         ));
         for (k, v) in &self.entries {
-            out.push_str(&format!("{k} = {}\n", v.to_toml()));
+            out.push_str(&format!("{k} = {}\n", record_value(v)));
         }
         out
+    }
+}
+
+/// An answer as the answers file records it: strings through the `toml` helper, so the record holds only
+/// printable characters, like every file the templates write.
+fn record_value(v: &Answer) -> String {
+    match v {
+        Answer::Str(s) => crate::engine::helpers::toml(s),
+        other => other.to_toml(),
     }
 }
 
