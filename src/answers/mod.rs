@@ -344,7 +344,7 @@ mod tests {
             sets: vec![
                 ("name".into(), "x".into()),
                 ("team".into(), "t".into()),
-                ("description".into(), "a \"q\"\nb".into()),
+                ("description".into(), "a \"q\" \\ b \u{fffe}".into()),
             ],
         };
         let a = resolve(&demo(), &given, None).unwrap();

@@ -10,4 +10,5 @@ mod new;
 mod render;
 mod support;
 mod trees;
+mod validation;
 mod wizard;
