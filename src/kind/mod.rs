@@ -4,6 +4,7 @@
 
 mod format;
 mod manifest;
+mod partials;
 mod question;
 mod rules;
 mod source;

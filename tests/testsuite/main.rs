@@ -10,5 +10,6 @@ mod new;
 mod render;
 mod support;
 mod trees;
+mod untrusted;
 mod validation;
 mod wizard;
