@@ -70,6 +70,10 @@ pub fn run(args: NewArgs) -> Outcome {
                 },
                 other => Failure::Lib(other),
             })?;
+    for note in answers.notes() {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "warning: {note}");
+    }
 
     let output = args
         .output

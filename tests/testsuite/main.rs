@@ -7,6 +7,7 @@ mod cost_cli;
 mod cost_templates;
 mod errors;
 mod new;
+mod record;
 mod render;
 mod support;
 mod trees;
