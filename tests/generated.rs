@@ -64,22 +64,42 @@ fn yamllint_hostile(kind: &str, preset: &Path) -> Result<(), Failed> {
         )
         .into());
     }
-    let description = format!("description={HOSTILE_DESCRIPTION}");
-    let (_tmp, project) = generate(preset, &["--set", &description])?;
-    let out = Command::new(&yamllint)
-        .args(["-s", "-f", "parsable", "."])
-        .current_dir(&project)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "yamllint -s failed ({}) with a hostile description:\n{}{}",
-            out.status,
-            tail(&String::from_utf8_lossy(&out.stdout), 40),
-            tail(&String::from_utf8_lossy(&out.stderr), 20)
-        )
-        .into());
+    for description in [HOSTILE_DESCRIPTION.to_string(), longest_description(kind)?] {
+        let (_tmp, project) = generate(preset, &["--set", &format!("description={description}")])?;
+        let out = Command::new(&yamllint)
+            .args(["-s", "-f", "parsable", "."])
+            .current_dir(&project)
+            .output()?;
+        if !out.status.success() {
+            return Err(format!(
+                "yamllint -s failed ({}) with the description {description:?}:\n{}{}",
+                out.status,
+                tail(&String::from_utf8_lossy(&out.stdout), 40),
+                tail(&String::from_utf8_lossy(&out.stderr), 20)
+            )
+            .into());
+        }
     }
     Ok(())
+}
+
+/// Plain words as long as the kind's description question allows (its `max_len`): the longest line a user can
+/// put where the description lands must still fit the project's line-length rule.
+fn longest_description(kind: &str) -> Result<String, Failed> {
+    let text = std::fs::read_to_string(repo().join(format!("templates/{kind}/template.toml")))?;
+    let manifest: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
+    let max = manifest["questions"]
+        .as_array()
+        .and_then(|qs| qs.iter().find(|q| q["key"].as_str() == Some("description")))
+        .and_then(|q| q.get("max_len"))
+        .and_then(|m| m.as_integer())
+        .ok_or_else(|| format!("templates/{kind}: the description question has no max_len"))?;
+    Ok("word "
+        .repeat(max as usize)
+        .chars()
+        .take(max as usize - 1)
+        .collect::<String>()
+        + "x")
 }
 
 fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
