@@ -24,6 +24,84 @@ fn tail(text: &str, n: usize) -> String {
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
+/// A description that breaks naive quoting: quotes, a comment sign, `: `, template braces, YAML indicators and
+/// characters strict YAML readers refuse unless escaped (a byte-order mark, noncharacters), with non-ASCII text.
+/// It passes the one-line rule, so it is an answer a user can give.
+const HOSTILE_DESCRIPTION: &str = "He said \"ship it\": it's #1 — {{x}} ${{ y }} & *alias, [a, b] ünï 日本語 \\ %TAG \u{feff}\u{fffe}\u{ffff} ✓";
+
+/// Generates `preset` into a temp folder, with `extra` arguments, and returns the folder.
+fn generate(preset: &Path, extra: &[&str]) -> Result<(tempfile::TempDir, PathBuf), Failed> {
+    let tmp = tempfile::Builder::new()
+        .prefix("scaffold-harness-")
+        .tempdir()?;
+    let project = tmp.path().join("project");
+    let out = Command::new(env!("CARGO_BIN_EXE_scaffold"))
+        .args(["new", "--no-input", "--answers"])
+        .arg(preset)
+        .arg("-o")
+        .arg(&project)
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "scaffold new failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok((tmp, project))
+}
+
+/// Every YAML file of the preset, generated with [`HOSTILE_DESCRIPTION`], passes `yamllint -s` with the
+/// project's own configuration: the quoting helpers hold where PyYAML-based readers look.
+fn yamllint_hostile(kind: &str, preset: &Path) -> Result<(), Failed> {
+    let yamllint = tools_dir().join(format!("py-{kind}/bin/yamllint"));
+    if !yamllint.exists() {
+        return Err(format!(
+            "{} is missing: run scripts/install-tools (yamllint is in templates/{kind}/check-requirements.txt)",
+            yamllint.display()
+        )
+        .into());
+    }
+    for description in [HOSTILE_DESCRIPTION.to_string(), longest_description(kind)?] {
+        let (_tmp, project) = generate(preset, &["--set", &format!("description={description}")])?;
+        let out = Command::new(&yamllint)
+            .args(["-s", "-f", "parsable", "."])
+            .current_dir(&project)
+            .output()?;
+        if !out.status.success() {
+            return Err(format!(
+                "yamllint -s failed ({}) with the description {description:?}:\n{}{}",
+                out.status,
+                tail(&String::from_utf8_lossy(&out.stdout), 40),
+                tail(&String::from_utf8_lossy(&out.stderr), 20)
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Plain words as long as the kind's description question allows (its `max_len`): the longest line a user can
+/// put where the description lands must still fit the project's line-length rule.
+fn longest_description(kind: &str) -> Result<String, Failed> {
+    let text = std::fs::read_to_string(repo().join(format!("templates/{kind}/template.toml")))?;
+    let manifest: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
+    let max = manifest["questions"]
+        .as_array()
+        .and_then(|qs| qs.iter().find(|q| q["key"].as_str() == Some("description")))
+        .and_then(|q| q.get("max_len"))
+        .and_then(|m| m.as_integer())
+        .ok_or_else(|| format!("templates/{kind}: the description question has no max_len"))?;
+    Ok("word "
+        .repeat(max as usize)
+        .chars()
+        .take(max as usize - 1)
+        .collect::<String>()
+        + "x")
+}
+
 fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
     let tools = tools_dir();
     let venv = tools.join(format!("py-{kind}/bin"));
@@ -41,24 +119,7 @@ fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
             .into());
         }
     }
-    let tmp = tempfile::Builder::new()
-        .prefix("scaffold-harness-")
-        .tempdir()?;
-    let project = tmp.path().join("project");
-    let out = Command::new(env!("CARGO_BIN_EXE_scaffold"))
-        .args(["new", "--no-input", "--answers"])
-        .arg(preset)
-        .arg("-o")
-        .arg(&project)
-        .env("NO_COLOR", "1")
-        .output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "scaffold new failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
+    let (tmp, project) = generate(preset, &[])?;
     let path = format!(
         "{}:{}:{}",
         venv.display(),
@@ -112,6 +173,10 @@ fn main() {
         );
         for preset in presets {
             let name = format!("{kind}/{}", preset.file_stem().unwrap().to_string_lossy());
+            let (k, p) = (kind.clone(), preset.clone());
+            trials.push(Trial::test(format!("{name}/yamllint-hostile"), move || {
+                yamllint_hostile(&k, &p)
+            }));
             let kind = kind.clone();
             trials.push(Trial::test(name, move || check(&kind, &preset)));
         }

@@ -15,6 +15,10 @@ pub struct AnswersFile {
     pub scaffold_version: Option<String>,
     #[serde(default)]
     pub answers: BTreeMap<String, toml::Value>,
+    /// Answers derived from the others when the file was written (see `Answers::to_file`): informational,
+    /// never read back as given.
+    #[serde(default)]
+    pub derived: BTreeMap<String, toml::Value>,
 }
 
 impl AnswersFile {

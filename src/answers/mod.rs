@@ -1,7 +1,7 @@
 //! Answers: the values a project is generated from, where they come from, and the answers file that records
 //! them. Layers, lowest first: question defaults, the answers file, `--set`, then whatever a prompter asks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
@@ -14,11 +14,29 @@ pub mod parse;
 pub use file::AnswersFile;
 pub use parse::{from_toml, parse_answer};
 
+/// The version of scaffold that reads and writes answers files.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Validated answers in question order (for a kind, `name` first).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Answers {
     entries: Vec<(String, Answer)>,
+    /// Keys whose answer is a templated default rendered from other answers (`{{name}}.127.0.0.1.nip.io`), not
+    /// given: the record lists them apart, so generating again derives them again.
+    derived: BTreeSet<String>,
+    /// What the binary should tell the user about how the answers were settled (an answers file from another
+    /// scaffold version, ...). The library does not print them.
+    notes: Vec<String>,
 }
+
+/// The same answers, derived from the same places; notes are about how they were read, not what they are.
+impl PartialEq for Answers {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries && self.derived == other.derived
+    }
+}
+
+impl Eq for Answers {}
 
 impl Answers {
     pub fn get(&self, key: &str) -> Option<&Answer> {
@@ -34,6 +52,16 @@ impl Answers {
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Answer)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Whether `key`'s answer was derived from other answers (a templated default) rather than given.
+    pub fn is_derived(&self, key: &str) -> bool {
+        self.derived.contains(key)
+    }
+
+    /// Warnings about how the answers were settled, for the binary to print.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     pub(crate) fn insert(&mut self, key: &str, value: Answer) {
@@ -52,7 +80,9 @@ impl Answers {
     }
 
     /// The text of `.scaffold/answers.toml`: enough to generate the same project again. `comment` lines open
-    /// the file as TOML comments (the binary says there how to use the file).
+    /// the file as TOML comments (the binary says there how to use the file). Given answers go under
+    /// `[answers]`; derived ones under `[derived]`, which is informational: reading the file derives them again
+    /// from the given answers, so the same file gives the same project and a changed name a changed host.
     pub fn to_file(&self, kind: &str, version: &str, comment: &[String]) -> String {
         let mut out = String::new();
         for line in comment {
@@ -64,10 +94,28 @@ impl Answers {
             "scaffold_version = {}\n\n[answers]\n",
             toml::Value::String(version.into())
         ));
-        for (k, v) in &self.entries {
-            out.push_str(&format!("{k} = {}\n", v.to_toml()));
+        for (k, v) in self.entries.iter().filter(|(k, _)| !self.is_derived(k)) {
+            out.push_str(&format!("{k} = {}\n", record_value(v)));
+        }
+        if !self.derived.is_empty() {
+            out.push_str(
+                "\n# Derived from the answers above by each question's default. Informational: reading this file\n\
+                 # derives them again; to fix one, move it under [answers].\n[derived]\n",
+            );
+            for (k, v) in self.entries.iter().filter(|(k, _)| self.is_derived(k)) {
+                out.push_str(&format!("{k} = {}\n", record_value(v)));
+            }
         }
         out
+    }
+}
+
+/// An answer as the answers file records it: strings through the `toml` helper, so the record holds only
+/// printable characters, like every file the templates write.
+fn record_value(v: &Answer) -> String {
+    match v {
+        Answer::Str(s) => crate::engine::helpers::toml(s),
+        other => other.to_toml(),
     }
 }
 
@@ -95,6 +143,7 @@ pub trait Prompter {
 pub fn resolve(kind: &Kind, given: &Given, prompter: Option<&mut dyn Prompter>) -> Result<Answers> {
     let questions = kind.all_questions();
     let mut explicit: BTreeMap<String, Answer> = BTreeMap::new();
+    let mut notes = Vec::new();
     if let Some((path, file)) = &given.file {
         if let Some(k) = &file.kind
             && k != &kind.manifest.kind
@@ -105,27 +154,65 @@ pub fn resolve(kind: &Kind, given: &Given, prompter: Option<&mut dyn Prompter>) 
                 asked: kind.manifest.kind.clone(),
             });
         }
+        let other_version = file.scaffold_version.as_deref().filter(|v| *v != VERSION);
+        let mut changed = Vec::new();
         for (key, value) in &file.answers {
-            let q = questions
-                .iter()
-                .find(|q| &q.key == key)
-                .ok_or_else(|| Error::AnswersFile {
+            let read = match questions.iter().find(|q| &q.key == key) {
+                None => Err(format!(
+                    "`{key}` is not a question of kind {}; its questions are: {}",
+                    kind.manifest.kind,
+                    known(&questions)
+                )),
+                Some(q) => from_toml(q, value).map_err(|message| format!("`{key}`: {message}")),
+            };
+            match read {
+                Ok(answer) => {
+                    explicit.insert(key.clone(), answer);
+                }
+                Err(message) if other_version.is_none() => {
+                    return Err(Error::AnswersFile {
+                        path: path.clone(),
+                        message,
+                    });
+                }
+                Err(message) => changed.push(message),
+            }
+        }
+        if let Some(v) = other_version {
+            if !changed.is_empty() {
+                return Err(Error::AnswersFile {
                     path: path.clone(),
                     message: format!(
-                        "`{key}` is not a question of kind {}; its questions are: {}",
+                        "it was written by scaffold {v}, and kind {}'s questions have changed since (this is \
+                         {VERSION}); fix or remove these answers:\n  {}",
                         kind.manifest.kind,
-                        known(&questions)
+                        changed.join("\n  ")
                     ),
-                })?;
-            let answer = from_toml(q, value).map_err(|message| Error::AnswersFile {
-                path: path.clone(),
-                message: format!("`{key}`: {message}"),
-            })?;
-            explicit.insert(key.clone(), answer);
+                });
+            }
+            let new: Vec<&str> = questions
+                .iter()
+                .map(|q| q.key.as_str())
+                .filter(|k| !file.answers.contains_key(*k) && !file.derived.contains_key(*k))
+                .collect();
+            let unanswered = if new.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; it does not answer {}, which take their defaults unless given",
+                    new.join(", ")
+                )
+            };
+            notes.push(format!(
+                "answers file {}: written by scaffold {v}, read by {VERSION}{unanswered}. Check the result",
+                path.display()
+            ));
         }
     }
     explicit.extend(parse_given(&questions, kind.name(), &given.sets)?);
-    settle(&questions, &kind.manifest.checks, explicit, prompter)
+    let mut answers = settle(&questions, &kind.manifest.checks, explicit, prompter)?;
+    answers.notes = notes;
+    Ok(answers)
 }
 
 fn known(questions: &[Question]) -> String {
@@ -184,11 +271,20 @@ pub fn settle(
             }
             other => other.clone(),
         };
+        let templated = matches!(&q.default, Some(Answer::Str(s)) if s.contains("{{"));
         let answer = if let Some(a) = explicit.remove(&q.key) {
             a
         } else if let Some(p) = prompter.as_deref_mut() {
-            p.ask(q, default.as_ref(), &answers)?
+            let a = p.ask(q, default.as_ref(), &answers)?;
+            // Accepting a derived default at a prompt leaves it derived.
+            if templated && Some(&a) == default.as_ref() {
+                answers.derived.insert(q.key.clone());
+            }
+            a
         } else if let Some(d) = default {
+            if templated {
+                answers.derived.insert(q.key.clone());
+            }
             d
         } else if !q.required && q.kind == QuestionType::String {
             Answer::Str(String::new())
@@ -336,7 +432,7 @@ mod tests {
             sets: vec![
                 ("name".into(), "x".into()),
                 ("team".into(), "t".into()),
-                ("description".into(), "a \"q\"\nb".into()),
+                ("description".into(), "a \"q\" \\ b \u{fffe}".into()),
             ],
         };
         let a = resolve(&demo(), &given, None).unwrap();
@@ -383,6 +479,70 @@ mod tests {
         let err =
             parse_given(&questions, "the test", &[("colour".into(), "x".into())]).unwrap_err();
         assert!(matches!(err, Error::UnknownKey { .. }), "{err}");
+    }
+
+    #[test]
+    fn templated_defaults_are_recorded_as_derived_and_derived_again() {
+        let given = Given {
+            file: None,
+            sets: vec![("name".into(), "shop".into())],
+        };
+        let a = resolve(&demo(), &given, None).unwrap();
+        assert!(a.is_derived("host") && !a.is_derived("team") && !a.is_derived("name"));
+        let text = a.to_file("demo", VERSION, &[]);
+        let (given_part, derived) = text.split_once("[derived]\n").unwrap();
+        assert!(!given_part.contains("host"), "{text}");
+        assert_eq!(derived, "host = \"shop.127.0.0.1.nip.io\"\n");
+        // Read back under another name, the host follows the name; [derived] is not read as given.
+        let back = Given {
+            file: file(&text),
+            sets: vec![("name".into(), "other".into())],
+        };
+        let b = resolve(&demo(), &back, None).unwrap();
+        assert_eq!(
+            b.get("host"),
+            Some(&Answer::Str("other.127.0.0.1.nip.io".into()))
+        );
+        assert!(b.is_derived("host") && b.notes().is_empty());
+        // A derived default accepted at a prompt stays derived; another answer is given.
+        let mut p = Scripted(vec![], vec![]);
+        assert!(
+            resolve(&demo(), &given, Some(&mut p))
+                .unwrap()
+                .is_derived("host")
+        );
+        let mut p = Scripted(vec![("host", Answer::Str("x.example.com".into()))], vec![]);
+        assert!(
+            !resolve(&demo(), &given, Some(&mut p))
+                .unwrap()
+                .is_derived("host")
+        );
+    }
+
+    #[test]
+    fn a_file_from_another_version_is_noted_or_refused_naming_every_changed_key() {
+        let given = Given {
+            file: file("scaffold_version = \"0.0.1\"\n[answers]\nname = \"x\"\n"),
+            sets: vec![],
+        };
+        let a = resolve(&demo(), &given, None).unwrap();
+        assert_eq!(a.notes().len(), 1, "{:?}", a.notes());
+        assert!(
+            a.notes()[0].contains("written by scaffold 0.0.1"),
+            "{:?}",
+            a.notes()
+        );
+        let given = Given {
+            file: file(
+                "scaffold_version = \"0.0.1\"\n[answers]\nname = \"x\"\nold = 1\nreplicas = 99\n",
+            ),
+            sets: vec![],
+        };
+        let err = resolve(&demo(), &given, None).unwrap_err().to_string();
+        assert!(
+            err.contains("`old` is not a question") && err.contains("`replicas`: 99"),
+            "{err}"
+        );
     }
 
     #[test]

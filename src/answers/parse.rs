@@ -2,7 +2,7 @@
 //! Each question type has exactly one parser here, so a prompt, `--set`, an answers file and the advisor's
 //! questions accept the same forms.
 
-use crate::kind::{Answer, Question, QuestionType, check_answer, int_example};
+use crate::kind::{Answer, Question, QuestionType, check_answer, int_example, quoted};
 
 /// Parses text typed at a prompt or given to `--set` into an answer of the question's type, and checks it.
 pub fn parse_answer(q: &Question, raw: &str) -> Result<Answer, String> {
@@ -11,16 +11,26 @@ pub fn parse_answer(q: &Question, raw: &str) -> Result<Answer, String> {
         QuestionType::Bool => match raw.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "y" | "on" | "1" => Answer::Bool(true),
             "false" | "no" | "n" | "off" | "0" => Answer::Bool(false),
-            _ => return Err(format!("`{raw}` is not a yes/no answer; use true or false")),
+            _ => {
+                return Err(format!(
+                    "{} is not a yes/no answer; use true or false",
+                    quoted(raw)
+                ));
+            }
         },
         QuestionType::Int => match parse_whole(raw) {
             Ok(i) => Answer::Int(i),
             Err(Whole::TooLarge) => {
-                return Err(format!("`{raw}` is too large; e.g. {}", int_example(q)));
+                return Err(format!(
+                    "{} is too large; e.g. {}",
+                    quoted(raw),
+                    int_example(q)
+                ));
             }
             Err(Whole::NotOne) => {
                 return Err(format!(
-                    "`{raw}` is not a whole number; e.g. {}",
+                    "{} is not a whole number; e.g. {}",
+                    quoted(raw),
                     int_example(q)
                 ));
             }

@@ -72,6 +72,10 @@ pub fn run(args: NewArgs) -> Outcome {
         },
         other => other,
     })?;
+    for note in answers.notes() {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "warning: {note}");
+    }
 
     let output = wiz
         .as_ref()

@@ -94,6 +94,8 @@ pub fn run(args: UpdateArgs) -> Outcome {
                 kind: Some(kind_name.clone()),
                 scaffold_version: recorded.scaffold_version.clone(),
                 answers,
+                // Derived answers are derived again from the others, as `scaffold new` does.
+                derived: Default::default(),
             },
         )),
         sets,

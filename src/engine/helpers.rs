@@ -51,8 +51,24 @@ pub fn title(s: &str) -> String {
         .join(" ")
 }
 
+/// Whether `c` may appear as itself in every output the quoting helpers write: YAML 1.2's printable set
+/// (`#x20-#x7E | #xA0-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF`, which PyYAML, yamllint and go-yaml enforce),
+/// less the characters some readers take for a line break (U+2028, U+2029) or a byte-order mark (U+FEFF). JSON
+/// and TOML accept all of these as they are. Everything else is written as an escape.
+pub fn is_plain(c: char) -> bool {
+    matches!(c as u32, 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+/// `\uXXXX`: every character [`is_plain`] refuses is in the Basic Multilingual Plane, so no wider escape is needed.
+fn push_unicode_escape(out: &mut String, c: char) {
+    debug_assert!((c as u32) <= 0xFFFF);
+    out.push_str(&format!("\\u{:04X}", c as u32));
+}
+
 /// A YAML double-quoted scalar. Double quotes are the one YAML style that can hold any text: escapes cover
-/// quotes, backslashes, control characters and line breaks, so `:`, `#`, `{{`, `%`, `&` stay plain text.
+/// quotes, backslashes, control characters and line breaks, so `:`, `#`, `{{`, `%`, `&` stay plain text. Only
+/// printable characters (see [`is_plain`]) are written as themselves, so the strictest readers accept the file.
 pub fn yaml(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -67,25 +83,52 @@ pub fn yaml(s: &str) -> String {
             '\u{85}' => out.push_str("\\N"),
             '\u{2028}' => out.push_str("\\L"),
             '\u{2029}' => out.push_str("\\P"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{feff}' => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
-            c => out.push(c),
+            c if is_plain(c) => out.push(c),
+            c => push_unicode_escape(&mut out, c),
         }
     }
     out.push('"');
     out
 }
 
-/// A JSON string literal (also a valid Python string literal).
+/// A JSON string literal, also a valid Python string literal: quotes, backslashes and every character that is
+/// not printable (see [`is_plain`]) are escaped, so JavaScript before ES2019 and Python read it as well.
 pub fn json(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_plain(c) => out.push(c),
+            c => push_unicode_escape(&mut out, c),
+        }
+    }
+    out.push('"');
+    out
 }
 
-/// A TOML string, written by the toml crate (as `.scaffold/answers.toml` is): basic, literal or multi-line,
-/// whichever holds the text.
+/// A TOML basic string on one line: quotes, backslashes and every character that is not printable (see
+/// [`is_plain`]) are escaped, so TOML 1.0 readers (Python's tomllib, the toml crate) accept it.
 pub fn toml(s: &str) -> String {
-    ::toml::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_plain(c) => out.push(c),
+            c => push_unicode_escape(&mut out, c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 handlebars_helper!(kebab_helper: |s: str| kebab(s));
@@ -141,5 +184,41 @@ mod tests {
             let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
             assert_eq!(docs[0]["v"].as_str(), Some(hostile), "{text}");
         }
+    }
+
+    /// YAML 1.2's printable set, the rule PyYAML applies to a whole stream ("unacceptable character").
+    fn yaml_printable(c: char) -> bool {
+        matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+    }
+
+    #[test]
+    fn every_unicode_scalar_is_quoted_into_printable_text_that_reads_back() {
+        let all: Vec<char> = (0..=0x10FFFFu32).filter_map(char::from_u32).collect();
+        for chunk in all.chunks(8192) {
+            let text: String = chunk.iter().collect();
+            for (format, quoted) in [
+                ("yaml", yaml(&text)),
+                ("json", json(&text)),
+                ("toml", toml(&text)),
+            ] {
+                if let Some(bad) = quoted.chars().find(|&c| !is_plain(c)) {
+                    panic!("{format} writes U+{:04X} as itself", bad as u32);
+                }
+                assert!(quoted.chars().all(yaml_printable));
+            }
+            let docs =
+                yaml_rust2::YamlLoader::load_from_str(&format!("v: {}", yaml(&text))).unwrap();
+            assert_eq!(docs[0]["v"].as_str(), Some(text.as_str()));
+            let back: String = serde_json::from_str(&json(&text)).unwrap();
+            assert_eq!(back, text);
+            let doc: ::toml::Table = ::toml::from_str(&format!("v = {}", toml(&text))).unwrap();
+            assert_eq!(doc["v"].as_str(), Some(text.as_str()));
+        }
+        assert_eq!(
+            yaml("\u{85}\u{9f}\u{fffe}\u{ffff}\u{2028}"),
+            r#""\N\u009F\uFFFE\uFFFF\L""#
+        );
+        assert_eq!(json("\u{7f}\u{2029}"), r#""\u007F\u2029""#);
+        assert_eq!(toml("\u{80}\u{feff}"), r#""\u0080\uFEFF""#);
     }
 }

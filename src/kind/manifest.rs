@@ -205,6 +205,28 @@ fn question_problems(q: &Question) -> Vec<String> {
             out.push(format!("question `{k}`: `pattern` applies to strings only"));
         }
     }
+    if q.kind != QuestionType::String {
+        for (set, field) in [
+            (q.format.is_some(), "format"),
+            (q.multiline, "multiline"),
+            (q.pattern_help.is_some(), "pattern_help"),
+        ] {
+            if set {
+                out.push(format!("question `{k}`: `{field}` applies to strings only"));
+            }
+        }
+    }
+    if q.pattern.is_some() && q.example.is_none() {
+        out.push(format!(
+            "question `{k}`: a `pattern` needs an `example`, a valid answer that messages show"
+        ));
+    }
+    if let Some(e) = &q.example
+        && q.kind == QuestionType::String
+        && let Err(why) = check_answer(q, &Answer::Str(e.clone()))
+    {
+        out.push(format!("question `{k}`: the example is invalid: {why}"));
+    }
     match q.kind {
         QuestionType::Choice if q.choices.is_empty() => {
             out.push(format!("question `{k}`: a choice needs `choices`"))
@@ -314,6 +336,32 @@ mod tests {
             assert!(all.contains(needle), "{needle} not in:\n{all}");
         }
         assert_eq!(m.problems("k").len(), 6, "{all}");
+    }
+
+    #[test]
+    fn formats_patterns_and_examples_are_checked_at_load_time() {
+        let m = parse(&format!(
+            "{HEAD}[[questions]]\nkey = \"n\"\nprompt = \"p\"\ntype = \"int\"\nformat = \"dns-label\"\nmultiline = true\n\
+             [[questions]]\nkey = \"team\"\nprompt = \"p\"\ntype = \"string\"\npattern = \"^[a-z]+$\"\n\
+             [[questions]]\nkey = \"host\"\nprompt = \"p\"\ntype = \"string\"\nformat = \"hostname\"\nexample = \"localhost\"\n\
+             [[questions]]\nkey = \"ok\"\nprompt = \"p\"\ntype = \"string\"\nformat = \"email\"\nrequired = false\n"
+        ));
+        let all = m.problems("k").join("\n");
+        for needle in [
+            "question `n`: `format` applies to strings only",
+            "question `n`: `multiline` applies to strings only",
+            "question `team`: a `pattern` needs an `example`",
+            "question `host`: the example is invalid: `localhost` has no '.'",
+        ] {
+            assert!(all.contains(needle), "{needle} not in:\n{all}");
+        }
+        assert_eq!(m.problems("k").len(), 4, "{all}");
+        let err = toml::from_str::<Manifest>(&format!(
+            "{HEAD}[[questions]]\nkey = \"n\"\nprompt = \"p\"\ntype = \"string\"\nformat = \"dns\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("dns-label"), "the formats are listed: {err}");
     }
 
     #[test]

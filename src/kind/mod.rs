@@ -2,16 +2,19 @@
 //! `presets/`. The same loader reads the templates embedded in the binary and a folder given with
 //! `--templates`, so a kind behaves the same from either.
 
+mod format;
 mod manifest;
+mod partials;
 mod question;
 mod rules;
 mod source;
 mod value;
 
+pub use format::Format;
 pub use manifest::{Binding, CostSpec, Manifest};
 pub use question::{
-    Choice, NAME_MAX_LEN, NAME_PATTERN, Question, QuestionType, check_answer, check_path_segment,
-    check_type, int_example, name_question,
+    Choice, NAME_MAX_LEN, NAME_PATTERN, QUOTE_CHARS, Question, QuestionType, check_answer,
+    check_path_segment, check_type, example_of, int_example, name_question, quoted,
 };
 pub use rules::{
     Check, Condition, FileRule, OneOrMany, Operand, Relation, check_relations, rule_glob,

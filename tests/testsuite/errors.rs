@@ -3,7 +3,7 @@
 use crate::support::{Sandbox, fixtures, stderr_of};
 
 /// Runs, checks the exit code and that the sandbox is untouched, and returns stderr for a snapshot.
-fn fails(sb: &Sandbox, mut cmd: assert_cmd::Command, code: i32) -> String {
+pub(crate) fn fails(sb: &Sandbox, mut cmd: assert_cmd::Command, code: i32) -> String {
     let before = sb.entries();
     let out = cmd.output().unwrap();
     assert_eq!(
@@ -211,14 +211,14 @@ fn answers_file_for_another_kind() {
 }
 
 /// A copy of the demo kind with one file replaced, to reach template errors.
-fn broken_kind(sb: &Sandbox, file: &str, text: &str) -> std::path::PathBuf {
+pub(crate) fn broken_kind(sb: &Sandbox, file: &str, text: &str) -> std::path::PathBuf {
     let root = sb.path().join("kinds");
     copy_dir(&fixtures().join("demo"), &root.join("demo"));
     std::fs::write(root.join("demo").join(file), text).unwrap();
     root
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();

@@ -249,7 +249,8 @@ fn a_dumb_terminal_gets_no_colour() {
 }
 
 /// A path that a newline or another control character would split in `.scaffold/manifest` is refused at
-/// render time with exit 2, naming the template path.
+/// render time with exit 2, naming the template path. The question is declared multi-line, so the answer itself
+/// passes validation and the render-time check is what refuses it.
 #[test]
 fn a_control_character_in_a_generated_path_is_refused() {
     let sb = Sandbox::new();
@@ -258,7 +259,7 @@ fn a_control_character_in_a_generated_path_is_refused() {
     fs::write(
         kind.join("template.toml"),
         "kind = \"team\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n\n[[questions]]\nkey = \"team\"\n\
-         prompt = \"Team\"\ntype = \"string\"\ndefault = \"core\"\n",
+         prompt = \"Team\"\ntype = \"string\"\ndefault = \"core\"\nmultiline = true\n",
     )
     .unwrap();
     fs::write(kind.join("files/{{team}}/notes.txt"), "x").unwrap();
