@@ -192,3 +192,11 @@ def test_tests_the_docs_cite_exist():
         cited = set(re.findall(r"`(test_\w+)`", (ROOT / doc).read_text()))
         assert cited, doc
         assert cited <= defined, f"{doc} cites tests that do not exist: {sorted(cited - defined)}"
+
+
+def test_generated_signing_secret_is_the_json_document_ingest_reads():
+    generated = props("SigningSecret")["GenerateSecretString"]
+    assert generated["SecretStringTemplate"] == "{}"
+    assert generated["GenerateStringKey"] == "current"
+    # What Secrets Manager stores: the template with a random "current" filled in.
+    assert signatures.parse_secrets('{"current": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"}')
