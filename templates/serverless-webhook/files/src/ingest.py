@@ -153,7 +153,9 @@ def handle(event: dict, now: int | None = None) -> dict:
             tolerance=settings["tolerance"],
         )
     except signatures.SignatureError as exc:
-        metrics.add_metric(name="SignatureRejected", unit=MetricUnit.Count, value=1)
+        # A Stripe body is read for its event id after its signature matched: a bad one is a payload reject.
+        name = "PayloadRejected" if isinstance(exc, signatures.MalformedPayload) else "SignatureRejected"
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
         logger.warning("delivery refused", extra={"reason": exc.reason, "detail": str(exc)})
         return _answer(exc.status, {"error": exc.reason})
     except signatures.SecretConfigError as exc:

@@ -56,14 +56,14 @@ class MalformedPayload(SignatureError):
     reason = "malformed_payload"
 
 
-class NotAnObject(SignatureError):
+class NotAnObject(MalformedPayload):
     """Correctly signed, but not the JSON object the processor needs: it could only fail later, so refuse it now."""
 
     status = 400
     reason = "body_not_json_object"
 
 
-class UnsupportedMediaType(SignatureError):
+class UnsupportedMediaType(MalformedPayload):
     status = 415
     reason = "unsupported_media_type"
 
@@ -224,6 +224,12 @@ def _verify_stripe(headers, body, secrets, now, tolerance) -> Delivery:
     expected = [stripe_sign(s, timestamp, body).rpartition("v1=")[2].encode() for s in secrets]
     if not _any_matches(expected, offered):
         raise BadSignature("no v1 entry of Stripe-Signature matches")
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        document = None
+    if not isinstance(document, dict):
+        raise NotAnObject("a Stripe event body must be a JSON object")
     event_id = _json_field(body, "id")
     if not event_id:
         raise MalformedPayload("a Stripe event body must be a JSON object with an id")
