@@ -23,6 +23,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+import signatures  # noqa: E402
+
+# HTTP APIs pass these content types to Lambda as text and base64-encode every other one
+# (form-encoded, multipart, octet-stream, none at all), with isBase64Encoded set.
+TEXT_CONTENT_TYPES = ("application/json", "application/xml", "application/javascript")
+
 LOCAL_SECRET = "whsec_" + base64.b64encode(b"local-development-secret-32bytes").decode()
 
 
@@ -133,9 +139,9 @@ class LocalEnv:
                 KeySchema=props["KeySchema"],
             )
             self.urls[logical_id] = name
-        secret_arn = self.secrets.create_secret(Name=f"{self.stack}/webhook-signing-secret", SecretString=self.secret)[
-            "ARN"
-        ]
+        secret_arn = self.secrets.create_secret(
+            Name=f"{self.stack}/webhook-signing-secret", SecretString=signatures.secret_document(self.secret)
+        )["ARN"]
         self.urls.update(
             Queue=queue_url, QueueArn=queue_arn, DeadLetterQueue=dlq_url, DeadLetterQueueArn=dlq_arn, Secret=secret_arn
         )
@@ -185,15 +191,18 @@ class LocalEnv:
         """Call the ingest handler with an HTTP API (payload 2.0) event, as API Gateway would."""
         import ingest
 
+        lowered = {k.lower(): v for k, v in headers.items()}
+        content_type = lowered.get("content-type", "").split(";")[0].strip().lower()
+        as_text = content_type.startswith("text/") or content_type in TEXT_CONTENT_TYPES
         try:
-            text, encoded = body.decode("utf-8"), False
+            text, encoded = (body.decode("utf-8"), False) if as_text else (base64.b64encode(body).decode(), True)
         except UnicodeDecodeError:
             text, encoded = base64.b64encode(body).decode(), True
         event = {
             "version": "2.0",
             "routeKey": "POST /webhooks",
             "rawPath": "/webhooks",
-            "headers": {k.lower(): v for k, v in headers.items()},
+            "headers": lowered,
             "body": text,
             "isBase64Encoded": encoded,
             "requestContext": {"http": {"method": "POST", "path": "/webhooks"}, "requestId": str(uuid.uuid4())},

@@ -6,9 +6,12 @@ the sender gets its answer well inside its timeout (GitHub waits 10 seconds).
 
 Answers:
   202 queued (also for a repeat of a delivery already seen: the processor dedupes)
-  400 missing or malformed signature headers, body not UTF-8, Stripe body without an id
+  400 missing or malformed signature headers, Stripe body without an id
+      (after a valid signature) a body that is not a JSON object: body_not_json_object
   401 signature mismatch, stale or future timestamp
   413 body larger than MAX_BODY_BYTES
+  415 a form-encoded body from a sender other than GitHub
+  500 the stored signing secret is not a valid document (logged at ERROR): fix the secret
   503 the queue refused the message: the sender should retry
 """
 
@@ -19,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import time
 
 import boto3
@@ -61,6 +65,7 @@ def reset_clients() -> None:
 
 
 def _secrets(secret_id: str) -> list[str]:
+    # Raises signatures.SecretConfigError when the value is not {"current": ..., "previous": ...}.
     value = parameters.get_secret(secret_id, max_age=SECRET_CACHE_SECONDS)
     return signatures.parse_secrets(value)
 
@@ -80,8 +85,23 @@ def _raw_body(event: dict) -> bytes:
     return body.encode("utf-8")
 
 
+# MessageGroupId: 1-128 characters, alphanumerics and ASCII punctuation (no spaces, nothing outside ASCII).
+_SAFE_GROUP = re.compile(r"[!-~]{1,128}")
+
+
+def safe_group_id(value: str) -> str:
+    """A valid MessageGroupId for any text: kept when SQS accepts it, else a SHA-256 of it (same text, same group)."""
+    if _SAFE_GROUP.fullmatch(value):
+        return value
+    return "sha256-" + hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
 def _group_id(delivery: signatures.Delivery, text: str) -> str:
     """FIFO message group: deliveries about the same object stay in order, others run in parallel."""
+    return safe_group_id(_group_source(delivery, text))
+
+
+def _group_source(delivery: signatures.Delivery, text: str) -> str:
     try:
         document = json.loads(text)
     except ValueError:
@@ -92,8 +112,8 @@ def _group_id(delivery: signatures.Delivery, text: str) -> str:
             for part in path:
                 node = node.get(part) if isinstance(node, dict) else None
             if isinstance(node, str) and node:
-                return node[:128]
-    return delivery.event_type[:128] or "default"
+                return node
+    return delivery.event_type or "default"
 
 
 def enqueue(settings: dict, delivery: signatures.Delivery, text: str, received_ms: int) -> None:
@@ -133,13 +153,22 @@ def handle(event: dict, now: int | None = None) -> dict:
             tolerance=settings["tolerance"],
         )
     except signatures.SignatureError as exc:
-        metrics.add_metric(name="SignatureRejected", unit=MetricUnit.Count, value=1)
+        # A Stripe body is read for its event id after its signature matched: a bad one is a payload reject.
+        name = "PayloadRejected" if isinstance(exc, signatures.MalformedPayload) else "SignatureRejected"
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
         logger.warning("delivery refused", extra={"reason": exc.reason, "detail": str(exc)})
         return _answer(exc.status, {"error": exc.reason})
+    except signatures.SecretConfigError as exc:
+        # Every delivery fails until the secret is fixed; a 5xx lets senders that retry try again later.
+        metrics.add_metric(name="SecretMisconfigured", unit=MetricUnit.Count, value=1)
+        logger.error("signing secret misconfigured", extra={"detail": str(exc)})
+        return _answer(500, {"error": "signing_secret_misconfigured"})
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return _answer(400, {"error": "body is not UTF-8"})
+        text = signatures.json_document(settings["scheme"], event.get("headers"), body)
+    except signatures.SignatureError as exc:
+        metrics.add_metric(name="PayloadRejected", unit=MetricUnit.Count, value=1)
+        logger.warning("delivery refused", extra={"reason": exc.reason, "detail": str(exc)})
+        return _answer(exc.status, {"error": exc.reason})
     logger.append_keys(delivery_id=delivery.delivery_id)
     try:
         enqueue(settings, delivery, text, received_ms=now * 1000)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import time
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -103,10 +104,19 @@ def store(item: dict) -> bool:
     return True
 
 
+# Counts calls of apply_delivery, so record_handler can tell a delivery the idempotency
+# layer answered from its store (a duplicate inside the window) from one it applied.
+_applied = {"calls": 0}
+
+
 def apply_delivery(delivery: dict) -> dict:
+    _applied["calls"] += 1
     written = store(apply_business_rules(delivery))
     if written:
         metrics.add_metric(name="DeliveryApplied", unit=MetricUnit.Count, value=1)
+        # From the sender's first attempt reaching ingest to the write, across retries and replays.
+        age_ms = max(0, int(time.time() * 1000) - int(delivery["first_received_at"]))
+        metrics.add_metric(name="EndToEndAge", unit=MetricUnit.Milliseconds, value=age_ms)
     else:
         metrics.add_metric(name="DuplicateSkipped", unit=MetricUnit.Count, value=1)
     return {"delivery_id": delivery["delivery_id"], "written": written}
@@ -150,10 +160,25 @@ def delivery_from_record(record: SQSRecord) -> dict:
 
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> dict:
-    delivery = delivery_from_record(record)
+    try:
+        delivery = delivery_from_record(record)
+    except Exception:
+        metrics.add_metric(name="RecordFailed", unit=MetricUnit.Count, value=1)
+        logger.exception("record failed", extra={"message_id": record.message_id})
+        raise
     logger.append_keys(delivery_id=delivery["delivery_id"])
     try:
-        return _idempotent_apply()(delivery=delivery)
+        calls = _applied["calls"]
+        result = _idempotent_apply()(delivery=delivery)
+        if _applied["calls"] == calls:
+            metrics.add_metric(name="DuplicateSkipped", unit=MetricUnit.Count, value=1)
+        return result
+    except Exception:
+        # The batch processor logs failures at DEBUG only; this line is what the runbook searches for.
+        metrics.add_metric(name="RecordFailed", unit=MetricUnit.Count, value=1)
+        extra = {"delivery_id": delivery["delivery_id"], "message_id": record.message_id}
+        logger.exception("record failed", extra=extra)
+        raise
     finally:
         logger.remove_keys(["delivery_id"])
 

@@ -25,6 +25,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,22 @@ class MalformedHeader(SignatureError):
 class MalformedPayload(SignatureError):
     status = 400
     reason = "malformed_payload"
+
+
+class NotAnObject(MalformedPayload):
+    """Correctly signed, but not the JSON object the processor needs: it could only fail later, so refuse it now."""
+
+    status = 400
+    reason = "body_not_json_object"
+
+
+class UnsupportedMediaType(MalformedPayload):
+    status = 415
+    reason = "unsupported_media_type"
+
+
+class SecretConfigError(ValueError):
+    """The stored signing secret is not a document this module can use: a deployment fault, not the sender's."""
 
 
 class StaleTimestamp(SignatureError):
@@ -128,12 +145,15 @@ def _any_matches(expected: Sequence[bytes], offered: Sequence[bytes]) -> bool:
 
 
 def standard_key(secret: str) -> bytes:
-    """Key bytes of a Standard Webhooks secret ("whsec_" + base64)."""
-    encoded = secret.removeprefix("whsec_")
+    """Key bytes of a Standard Webhooks secret ("whsec_" + base64, padding optional as in the reference library)."""
+    encoded = secret.strip().removeprefix("whsec_")
     try:
-        return base64.b64decode(encoded, validate=True)
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
     except binascii.Error as exc:
-        raise ValueError("a Standard Webhooks secret must be base64, optionally prefixed whsec_") from exc
+        raise SecretConfigError("a Standard Webhooks secret must be base64, optionally prefixed whsec_") from exc
+    if not key:
+        raise SecretConfigError("the Standard Webhooks secret is empty")
+    return key
 
 
 def standard_sign(secret: str, delivery_id: str, timestamp: int, body: bytes) -> str:
@@ -204,6 +224,12 @@ def _verify_stripe(headers, body, secrets, now, tolerance) -> Delivery:
     expected = [stripe_sign(s, timestamp, body).rpartition("v1=")[2].encode() for s in secrets]
     if not _any_matches(expected, offered):
         raise BadSignature("no v1 entry of Stripe-Signature matches")
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        document = None
+    if not isinstance(document, dict):
+        raise NotAnObject("a Stripe event body must be a JSON object")
     event_id = _json_field(body, "id")
     if not event_id:
         raise MalformedPayload("a Stripe event body must be a JSON object with an id")
@@ -271,6 +297,77 @@ def sign_headers(
     raise ValueError(f"unknown signature scheme {scheme!r}")
 
 
+SECRET_FORMAT = '{"current": "<secret>", "previous": "<old secret, only while rotating>"}'  # noqa: S105 - a shape
+
+
 def parse_secrets(secret_string: str) -> list[str]:
-    """Secrets Manager value -> accepted secrets. Separate several with whitespace to rotate."""
-    return secret_string.split()
+    """Secrets Manager value -> accepted secrets, current first.
+
+    The value is a JSON document, so any text (spaces, quotes, newlines) is one
+    secret: {"current": "...", "previous": "..."}, "previous" optional.
+    """
+    try:
+        document = json.loads(secret_string)
+    except ValueError as exc:
+        raise SecretConfigError(f"the signing secret must be a JSON document {SECRET_FORMAT}") from exc
+    if not isinstance(document, dict):
+        raise SecretConfigError(f"the signing secret must be a JSON object {SECRET_FORMAT}")
+    unknown = sorted(set(document) - {"current", "previous"})
+    if unknown:
+        raise SecretConfigError(f"unknown keys {unknown} in the signing secret; expected {SECRET_FORMAT}")
+    current = document.get("current")
+    if not isinstance(current, str) or not current:
+        raise SecretConfigError(f'the signing secret needs a non-empty "current": {SECRET_FORMAT}')
+    secrets = [current]
+    previous = document.get("previous")
+    if previous is not None and not isinstance(previous, str):
+        raise SecretConfigError('"previous" must be a string (or absent)')
+    if previous and previous != current:
+        secrets.append(previous)
+    return secrets
+
+
+def secret_document(current: str, previous: str | None = None) -> str:
+    """The Secrets Manager value for `current` (and `previous` while rotating)."""
+    document = {"current": current}
+    if previous:
+        document["previous"] = previous
+    return json.dumps(document)
+
+
+# --- the body the processor needs -------------------------------------------------
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def json_document(scheme: str, headers: Mapping[str, str] | None, body: bytes) -> str:
+    """The JSON object text to queue; call only after `verify` has checked the raw bytes.
+
+    GitHub's default content type is form-encoded (`payload=<url-encoded JSON>`):
+    its signature covers the raw form bytes, so the form is decoded here, after
+    the check. Anything that is not a JSON object is refused (400) because the
+    processor could only fail on it, retry after retry.
+    """
+    content_type = _lower(headers).get("content-type", "").split(";")[0].strip().lower()
+    if content_type == FORM_TYPE:
+        if scheme != "github":
+            raise UnsupportedMediaType("form-encoded bodies are accepted only from GitHub; send application/json")
+        try:
+            fields = urllib.parse.parse_qs(body.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise NotAnObject("form body is not url-encoded") from exc
+        if list(fields) != ["payload"] or len(fields["payload"]) != 1:
+            raise NotAnObject("a GitHub form body holds exactly one payload= field")
+        text = fields["payload"][0]
+    else:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise NotAnObject("body is not UTF-8") from exc
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise NotAnObject("body is not JSON") from exc
+    if not isinstance(document, dict):
+        raise NotAnObject(f"body is a JSON {type(document).__name__}, not an object")
+    return text

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from conftest import NOW, make_delivery
 
 import processor
@@ -98,36 +97,6 @@ def test_poison_message_reaches_dlq_then_replay_applies_it_exactly_once(env, del
     env.post(headers, body, now=NOW)
     env.drain()
     assert sorted(item["delivery_id"] for item in env.stored()) == ["evt_healthy", "evt_poison"]
-
-
-def test_fifo_poison_parks_its_group_and_replay_restores_it_in_order(env, deliver, monkeypatch):
-    if not env.fifo:
-        pytest.skip("standard queues do not order; covered by the poison test above")
-    real_rules = processor.apply_business_rules
-    applied: list[str] = []
-
-    def broken(delivery: dict) -> dict:
-        if delivery["delivery_id"] == "evt_first":
-            raise RuntimeError("downstream bug")
-        applied.append(delivery["delivery_id"])
-        return real_rules(delivery)
-
-    monkeypatch.setattr(processor, "apply_business_rules", broken)
-    deliver("evt_first", document=about("obj_same"))
-    deliver("evt_second", document=about("obj_same"))
-    env.drain()
-    # The follower is never applied ahead of the failing delivery: it is parked with it.
-    assert applied == []
-    assert env.depth("DeadLetterQueue") == 2
-
-    def fixed(delivery: dict) -> dict:
-        applied.append(delivery["delivery_id"])
-        return real_rules(delivery)
-
-    monkeypatch.setattr(processor, "apply_business_rules", fixed)
-    replay_dlq.manual_move(env.sqs, env.urls["DeadLetterQueue"], env.urls["Queue"], rate=500, sleep=lambda s: 0)
-    env.drain()
-    assert applied == ["evt_first", "evt_second"]
 
 
 def test_replayed_delivery_keeps_its_first_receive_time(env, deliver, monkeypatch):

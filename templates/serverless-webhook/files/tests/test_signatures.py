@@ -198,5 +198,157 @@ def test_unknown_scheme_is_refused():
         signatures.verify("md5", {}, b"", ["s"], now=NOW)
 
 
-def test_secret_value_splits_on_whitespace_for_rotation():
-    assert signatures.parse_secrets("new-secret  old-secret\n") == ["new-secret", "old-secret"]
+# --- the stored secret document -------------------------------------------------------
+
+SPACED_NEW = "correct horse battery staple"
+SPACED_OLD = "It's a Secret to Everybody"
+
+
+def test_secret_document_holds_any_text_as_one_secret():
+    value = signatures.secret_document(SPACED_NEW, previous=SPACED_OLD)
+    assert signatures.parse_secrets(value) == [SPACED_NEW, SPACED_OLD]
+    assert signatures.parse_secrets(signatures.secret_document("  spaced  out\n")) == ["  spaced  out\n"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "new-secret old-secret",  # the old whitespace-separated format is refused, not split
+        '["a", "b"]',
+        "{}",
+        '{"current": ""}',
+        '{"current": 7}',
+        '{"current": "a", "previous": 7}',
+        '{"current": "a", "next": "b"}',
+    ],
+)
+def test_a_secret_that_is_not_the_document_is_a_configuration_error(value):
+    with pytest.raises(signatures.SecretConfigError):
+        signatures.parse_secrets(value)
+
+
+@pytest.mark.parametrize("scheme", ["github", "stripe"])
+def test_a_word_of_a_spaced_secret_is_not_a_key(scheme):
+    accepted = signatures.parse_secrets(signatures.secret_document(SPACED_NEW))
+    headers, body = make_delivery(scheme, "evt_1", secret=SPACED_NEW)
+    assert signatures.verify(scheme, headers, body, accepted, now=NOW).delivery_id == "evt_1"
+    for word in SPACED_NEW.split():
+        headers, body = make_delivery(scheme, "evt_1", secret=word)
+        with pytest.raises(signatures.BadSignature):
+            signatures.verify(scheme, headers, body, accepted, now=NOW)
+
+
+@pytest.mark.parametrize("scheme", ["github", "stripe"])
+def test_rotation_with_spaced_secrets_has_no_gap(scheme):
+    # 1. only the old secret; 2. both (sender switches meanwhile); 3. only the new one.
+    steps = [
+        (signatures.secret_document(SPACED_OLD), {SPACED_OLD}),
+        (signatures.secret_document(SPACED_NEW, previous=SPACED_OLD), {SPACED_OLD, SPACED_NEW}),
+        (signatures.secret_document(SPACED_NEW), {SPACED_NEW}),
+    ]
+    for value, should_pass in steps:
+        accepted = signatures.parse_secrets(value)
+        for signing_secret in (SPACED_OLD, SPACED_NEW):
+            headers, body = make_delivery(scheme, "evt_1", secret=signing_secret)
+            if signing_secret in should_pass:
+                assert signatures.verify(scheme, headers, body, accepted, now=NOW).delivery_id == "evt_1"
+            else:
+                with pytest.raises(signatures.BadSignature):
+                    signatures.verify(scheme, headers, body, accepted, now=NOW)
+
+
+def test_unpadded_whsec_secret_is_the_same_key():
+    unpadded = "whsec_" + base64.b64encode(b"twenty-five-bytes-secret!").decode().rstrip("=")
+    assert not unpadded.endswith("=")
+    padded = unpadded + "=" * (-len(unpadded.removeprefix("whsec_")) % 4)
+    assert signatures.standard_key(unpadded) == signatures.standard_key(padded) == b"twenty-five-bytes-secret!"
+
+
+def test_unpadded_whsec_secret_verifies_what_the_reference_library_signs():
+    from datetime import UTC, datetime
+
+    from standardwebhooks.webhooks import Webhook
+
+    unpadded = "whsec_" + base64.b64encode(b"twenty-five-bytes-secret!").decode().rstrip("=")
+    body = b'{"type": "invoice.paid", "data": {"amount": 4200}}'
+    signature = Webhook(unpadded).sign("msg_1", datetime.fromtimestamp(NOW, tz=UTC), body.decode())
+    headers = {"webhook-id": "msg_1", "webhook-timestamp": str(NOW), "webhook-signature": signature}
+    assert signatures.verify("standard-webhooks", headers, body, [unpadded], now=NOW).delivery_id == "msg_1"
+
+
+def test_stripe_library_signature_verifies():
+    import stripe
+
+    secret = "whsec_test secret with spaces"
+    body = b'{"id": "evt_lib", "type": "invoice.paid", "object": "event"}'
+    header = stripe.WebhookSignature.generate_signature_header(body.decode(), secret, timestamp=NOW)
+    headers = {"Stripe-Signature": header}
+    assert signatures.verify("stripe", headers, body, [secret], now=NOW).delivery_id == "evt_lib"
+
+
+def test_bad_base64_secret_is_a_configuration_error():
+    with pytest.raises(signatures.SecretConfigError):
+        signatures.standard_key("whsec_not base64!")
+
+
+# --- the body the processor needs ---------------------------------------------------------
+
+# GitHub's documented example: secret "It's a Secret to Everybody", body "Hello, World!".
+GITHUB_DOC_SECRET = "It's a Secret to Everybody"
+GITHUB_DOC_BODY = b"Hello, World!"
+GITHUB_DOC_SIGNATURE = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+
+
+def test_github_documented_vector():
+    assert signatures.github_sign(GITHUB_DOC_SECRET, GITHUB_DOC_BODY) == GITHUB_DOC_SIGNATURE
+    headers = {"X-Hub-Signature-256": GITHUB_DOC_SIGNATURE, "X-GitHub-Delivery": "d-doc"}
+    assert signatures.verify("github", headers, GITHUB_DOC_BODY, [GITHUB_DOC_SECRET], now=NOW).delivery_id == "d-doc"
+    # Correctly signed, but plain text: refused at the door rather than failing in the processor.
+    with pytest.raises(signatures.NotAnObject) as caught:
+        signatures.json_document("github", {"content-type": "text/plain"}, GITHUB_DOC_BODY)
+    assert caught.value.status == 400
+
+
+def test_github_form_body_is_verified_raw_then_decoded():
+    from urllib.parse import urlencode
+
+    payload = '{"action": "opened", "repository": {"full_name": "octo/repo"}}'
+    body = urlencode({"payload": payload}).encode()
+    headers = {
+        "X-Hub-Signature-256": signatures.github_sign(GITHUB_DOC_SECRET, body),
+        "X-GitHub-Delivery": "d-form",
+        "content-type": "application/x-www-form-urlencoded",
+    }
+    assert signatures.verify("github", headers, body, [GITHUB_DOC_SECRET], now=NOW).delivery_id == "d-form"
+    assert signatures.json_document("github", headers, body) == payload
+    # The signature covers the form bytes, not the decoded JSON.
+    with pytest.raises(signatures.BadSignature):
+        signatures.verify("github", headers, payload.encode(), [GITHUB_DOC_SECRET], now=NOW)
+
+
+@pytest.mark.parametrize("body", [b"payload=%5B1%5D", b"other=1", b"payload=%7B%7D&payload=%7B%7D", b"%%%"])
+def test_github_form_body_that_is_not_one_json_object_is_refused(body):
+    with pytest.raises(signatures.NotAnObject):
+        signatures.json_document("github", {"Content-Type": "application/x-www-form-urlencoded"}, body)
+
+
+@pytest.mark.parametrize("scheme", ["standard-webhooks", "stripe"])
+def test_form_bodies_from_other_senders_are_415(scheme):
+    with pytest.raises(signatures.UnsupportedMediaType) as caught:
+        signatures.json_document(scheme, {"content-type": "application/x-www-form-urlencoded"}, b"payload=%7B%7D")
+    assert caught.value.status == 415
+
+
+@ALL
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"text"', b"42", b"null", b"plain text", b"", b"\xff\xfe"])
+def test_body_that_is_not_a_json_object_is_refused(scheme, body):
+    with pytest.raises(signatures.NotAnObject) as caught:
+        signatures.json_document(scheme, {"content-type": "application/json"}, body)
+    assert caught.value.status == 400
+    assert caught.value.reason == "body_not_json_object"
+
+
+@ALL
+def test_json_object_body_is_kept_byte_for_byte(scheme):
+    body = b'{"b": 1,\n  "a": [ ]}'
+    assert signatures.json_document(scheme, {"Content-Type": "application/json; charset=utf-8"}, body) == body.decode()

@@ -192,3 +192,24 @@ def test_tests_the_docs_cite_exist():
         cited = set(re.findall(r"`(test_\w+)`", (ROOT / doc).read_text()))
         assert cited, doc
         assert cited <= defined, f"{doc} cites tests that do not exist: {sorted(cited - defined)}"
+
+
+def test_generated_signing_secret_is_the_json_document_ingest_reads():
+    generated = props("SigningSecret")["GenerateSecretString"]
+    assert generated["SecretStringTemplate"] == "{}"
+    assert generated["GenerateStringKey"] == "current"
+    # What Secrets Manager stores: the template with a random "current" filled in.
+    assert signatures.parse_secrets('{"current": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"}')
+
+
+def test_api_throttle_is_set_by_stack_parameters():
+    route = props("HttpApi")["DefaultRouteSettings"]
+    assert route["ThrottlingRateLimit"] == {"Ref": "ApiThrottleRateLimit"}
+    assert route["ThrottlingBurstLimit"] == {"Ref": "ApiThrottleBurstLimit"}
+    assert PARAMETERS["ApiThrottleRateLimit"]["MaxValue"] <= 10000  # the account-wide limit per Region
+
+
+def test_docs_suggest_no_waf_on_the_http_api():
+    runbook = (ROOT / "docs" / "runbook.md").read_text()
+    assert "consider a WAF" not in runbook
+    assert "cannot" in runbook.split("Traffic from unexpected sources", 1)[1][:300]
