@@ -36,7 +36,7 @@ CURRENT: dict[str, str] = {
     "ServiceMonitor": "monitoring.coreos.com/v1",
     "PrometheusRule": "monitoring.coreos.com/v1",
     "ExternalSecret": "external-secrets.io/v1",
-    "ClusterSecretStore": "external-secrets.io/v1",
+    "SecretStore": "external-secrets.io/v1",
     "SealedSecret": "bitnami.com/v1alpha1",
     "Application": "argoproj.io/v1alpha1",
     "AppProject": "argoproj.io/v1alpha1",
