@@ -503,3 +503,29 @@ fn a_kind_without_a_cost_model_is_not_a_cost_command() {
         .code(2)
         .stderr(predicate::str::contains("unrecognized subcommand 'demo'"));
 }
+
+/// The ingest function answers 413 above MaxBodyBytes (262,144 bytes = 256 KB) in the kind's template.yaml, so a
+/// larger typical payload describes a stack that would refuse its own traffic: generation refuses it.
+#[test]
+fn serverless_payload_above_the_ingest_limit_is_refused() {
+    let new = |kb: &str| {
+        let mut cmd = scaffold();
+        cmd.args([
+            "new",
+            "--kind",
+            "serverless-webhook",
+            "hooks",
+            "--no-input",
+            "--dry-run",
+            "--set",
+            &format!("payload_kb={kb}"),
+        ]);
+        cmd.assert()
+    };
+    new("257")
+        .code(2)
+        .stderr(predicate::str::contains("payload_kb").and(predicate::str::contains("256")));
+    new("256").success();
+    let template = include_str!("../../templates/serverless-webhook/files/template.yaml.hbs");
+    assert!(template.contains("Default: 262144\n    MinValue: 1024\n    MaxValue: 262144"));
+}

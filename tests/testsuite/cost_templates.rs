@@ -61,7 +61,7 @@ fn serverless_cost_page_passes_its_own_recompute_test() {
     for (events, payload, arch, queue) in [
         (2_500_000, 4, "arm64", "standard"),
         (1_000_000, 1, "x86_64", "fifo"),
-        (750_000_000, 300, "arm64", "standard"),
+        (750_000_000, 200, "arm64", "standard"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         render_serverless(
