@@ -66,10 +66,10 @@ fn push_unicode_escape(out: &mut String, c: char) {
     out.push_str(&format!("\\u{:04X}", c as u32));
 }
 
-/// A YAML double-quoted scalar. Double quotes are the one YAML style that can hold any text: escapes cover
-/// quotes, backslashes, control characters and line breaks, so `:`, `#`, `{{`, `%`, `&` stay plain text. Only
-/// printable characters (see [`is_plain`]) are written as themselves, so the strictest readers accept the file.
-pub fn yaml(s: &str) -> String {
+/// A double-quoted string: quotes, backslashes, `\n`, `\r` and `\t` escaped the way YAML, JSON and TOML all read
+/// them, and every character that is not printable (see [`is_plain`]) as `\uXXXX`. `yaml_breaks` also writes
+/// YAML's own escapes for the characters YAML treats as line breaks, so the value stays on one line.
+fn quoted(s: &str, yaml_breaks: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for ch in s.chars() {
@@ -79,56 +79,34 @@ pub fn yaml(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // YAML treats these as line breaks; escape them so the value stays on one line.
-            '\u{85}' => out.push_str("\\N"),
-            '\u{2028}' => out.push_str("\\L"),
-            '\u{2029}' => out.push_str("\\P"),
+            '\u{85}' if yaml_breaks => out.push_str("\\N"),
+            '\u{2028}' if yaml_breaks => out.push_str("\\L"),
+            '\u{2029}' if yaml_breaks => out.push_str("\\P"),
             c if is_plain(c) => out.push(c),
             c => push_unicode_escape(&mut out, c),
         }
     }
     out.push('"');
     out
+}
+
+/// A YAML double-quoted scalar. Double quotes are the one YAML style that can hold any text: escapes cover
+/// quotes, backslashes, control characters and line breaks, so `:`, `#`, `{{`, `%`, `&` stay plain text. Only
+/// printable characters (see [`is_plain`]) are written as themselves, so the strictest readers accept the file.
+pub fn yaml(s: &str) -> String {
+    quoted(s, true)
 }
 
 /// A JSON string literal, also a valid Python string literal: quotes, backslashes and every character that is
 /// not printable (see [`is_plain`]) are escaped, so JavaScript before ES2019 and Python read it as well.
 pub fn json(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if is_plain(c) => out.push(c),
-            c => push_unicode_escape(&mut out, c),
-        }
-    }
-    out.push('"');
-    out
+    quoted(s, false)
 }
 
 /// A TOML basic string on one line: quotes, backslashes and every character that is not printable (see
 /// [`is_plain`]) are escaped, so TOML 1.0 readers (Python's tomllib, the toml crate) accept it.
 pub fn toml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if is_plain(c) => out.push(c),
-            c => push_unicode_escape(&mut out, c),
-        }
-    }
-    out.push('"');
-    out
+    quoted(s, false)
 }
 
 handlebars_helper!(kebab_helper: |s: str| kebab(s));
