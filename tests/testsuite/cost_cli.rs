@@ -35,12 +35,12 @@ fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
         .args(LEAN)
         .assert()
         .success()
-        .stdout(predicate::str::contains("$420.83"))
+        .stdout(predicate::str::contains("$483.33"))
         .stdout(predicate::str::contains(
-            "Largest line item: DynamoDB on-demand at $187.50",
+            "Largest line item: DynamoDB on-demand at $250.00",
         ))
-        .stdout(predicate::str::contains("$0.04"))
-        .stdout(predicate::str::contains("$4.21"))
+        .stdout(predicate::str::contains("$0.05"))
+        .stdout(predicate::str::contains("$4.83"))
         .stdout(predicate::str::contains("Free tier, shown apart"));
 }
 
@@ -56,7 +56,10 @@ fn serverless_json_reproduces_the_lean_example() {
     args.extend(LEAN);
     let v = json_of(&args);
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 421.0);
+    // By hand at 1M: API $1.00 + Lambda requests 1.1M x $0.20/M = $0.22 + duration 10,000 GB-s x $0.0000133334
+    // = $0.1333 + SQS 1.2M x $0.40/M = $0.48 + DynamoDB 4 WRU (2 for the 1.3 KB event item, 1 idempotency put,
+    // 1 update) x 1M x $0.625/M = $2.50 + logs 1 GB x $0.50 = $4.8333.
+    assert_eq!((total * 100.0).round(), 483.0);
     let volumes: Vec<u64> = v["volumes"]
         .as_array()
         .unwrap()
@@ -83,7 +86,10 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     assert_eq!(input["processor_memory_mb"], 256);
     assert_eq!(input["tracing_sample"], 0.05);
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 453.0);
+    // The old flat 3 write units gave $4.53; a 4 KB payload derives 7 (5 for the 4.3 KB event item, 1 idempotency
+    // put, 1 update), 4 more x 1M x $0.625/M = $2.50 more: $7.03.
+    assert_eq!(input["write_units_per_event"], 7.0);
+    assert_eq!((total * 100.0).round(), 703.0);
     assert_eq!(
         v["command"],
         "scaffold cost serverless-webhook --events-per-month 1000000"

@@ -91,16 +91,16 @@ fn the_recompute_test_catches_a_stale_figure() {
     );
     let doc_path = dir.path().join("docs/cost-model.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap();
-    // The DynamoDB cell at 1M events: $1.88 in the table row.
+    // The DynamoDB cell at 1M events: 4 write units (2 + 1 + 1 for a 1 KB payload) x 1M x $0.625/M = $2.50.
     let row = doc
         .lines()
         .find(|l| l.starts_with("| `dynamodb`"))
         .unwrap()
         .to_string();
-    assert!(row.contains("$1.88"), "{row}");
+    assert!(row.contains("$2.50"), "{row}");
     std::fs::write(
         &doc_path,
-        doc.replace(&row, &row.replacen("$1.88", "$1.98", 1)),
+        doc.replace(&row, &row.replacen("$2.50", "$2.60", 1)),
     )
     .unwrap();
     let out = run_cost_test(dir.path());

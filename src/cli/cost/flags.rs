@@ -57,7 +57,7 @@ pub const SERVERLESS: [Flag; 14] = [
     flag(
         "write_units_per_event",
         "write-units",
-        "DynamoDB write request units per event (idempotency record plus the stored event).",
+        "DynamoDB write request units per event; left out: 1 per KB of the event item (payload + 0.3 KB), rounded up, + 2 for the idempotency record (put, then update).",
     ),
     flag(
         "read_units_per_event",
@@ -190,6 +190,8 @@ pub fn args(inputs: &[InputSpec], flags: &[Flag], defaults: &Values) -> Vec<Arg>
             };
             match defaults.get(f.input) {
                 Some(value) => arg.default_value(Values::text_of(value)),
+                // An input the model derives from others when it is left out (write units from the payload).
+                None if scaffold::cost::serverless::DERIVED_INPUTS.contains(&f.input) => arg,
                 None => arg.required(true),
             }
         })

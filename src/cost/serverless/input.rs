@@ -98,6 +98,9 @@ pub const INPUTS: [InputSpec; 14] = [
     spec("tracing_sample", InputType::Number),
 ];
 
+/// Inputs that have no fixed default: left out, the model derives them from the others.
+pub const DERIVED_INPUTS: [&str; 1] = ["write_units_per_event"];
+
 const fn spec(name: &'static str, kind: InputType) -> InputSpec {
     InputSpec { name, kind }
 }
@@ -118,6 +121,8 @@ pub struct ServerlessInput {
     /// Processor duration per batch.
     pub processor_duration_ms: f64,
     pub batch_size: u32,
+    /// DynamoDB write units per event. Read from the input when given, otherwise
+    /// [`ServerlessInput::derived_write_units`] of the payload.
     pub write_units_per_event: f64,
     pub read_units_per_event: f64,
     pub log_kb_per_event: f64,
@@ -138,7 +143,8 @@ impl Default for ServerlessInput {
             processor_memory_mb: 256,
             processor_duration_ms: 250.0,
             batch_size: 10,
-            write_units_per_event: 3.0,
+            // 1 KB payload: derived_write_units(1.0) = 2 + 1 + 1.
+            write_units_per_event: 4.0,
             read_units_per_event: 0.0,
             log_kb_per_event: 1.0,
             tracing_sample: 0.0,
@@ -165,6 +171,27 @@ impl ServerlessInput {
             tracing_sample: 1.0,
             ..ServerlessInput::default()
         }
+    }
+
+    /// KB of attributes the events table item holds besides the payload (delivery id, source, event type,
+    /// timestamps, status): an assumption, about 0.3 KB.
+    pub const EVENT_ATTRIBUTES_KB: f64 = 0.3;
+
+    /// DynamoDB write units per event when the input does not give them. On-demand tables bill 1 write unit per
+    /// 1 KB of item size, rounded up. Each event writes:
+    /// - the event item (payload plus [`Self::EVENT_ATTRIBUTES_KB`]): `ceil(payload_kb + 0.3)` units;
+    /// - the idempotency record, put when processing starts (status INPROGRESS): 1 unit;
+    /// - the same record updated when processing completes (status COMPLETED, with the small result): 1 unit.
+    ///
+    /// The idempotency record holds a hashed key, a status, expiry times and the handler's short result, so it is
+    /// assumed to stay under 1 KB.
+    pub fn derived_write_units(payload_kb: f64) -> f64 {
+        // The small epsilon keeps an item of exactly N KB at N units despite float sums (0.7 + 0.3).
+        ((payload_kb + Self::EVENT_ATTRIBUTES_KB - 1e-9)
+            .ceil()
+            .max(1.0))
+            + 1.0
+            + 1.0
     }
 
     /// The workload `values` describe, the model's defaults for what they leave out. Validated.
@@ -203,9 +230,12 @@ impl ServerlessInput {
             batch_size: values
                 .whole("batch_size", 1, 10_000)?
                 .unwrap_or(d.batch_size),
-            write_units_per_event: values
-                .number("write_units_per_event")?
-                .unwrap_or(d.write_units_per_event),
+            write_units_per_event: match values.number("write_units_per_event")? {
+                Some(units) => units,
+                None => ServerlessInput::derived_write_units(
+                    values.number("payload_kb")?.unwrap_or(d.payload_kb),
+                ),
+            },
             read_units_per_event: values
                 .number("read_units_per_event")?
                 .unwrap_or(d.read_units_per_event),
@@ -231,7 +261,10 @@ impl ServerlessInput {
         v.set("processor_memory_mb", self.processor_memory_mb);
         v.set("processor_duration_ms", self.processor_duration_ms);
         v.set("batch_size", self.batch_size);
-        v.set("write_units_per_event", self.write_units_per_event);
+        // Left out when it is what the payload implies, so a default set of values keeps deriving it.
+        if self.write_units_per_event != ServerlessInput::derived_write_units(self.payload_kb) {
+            v.set("write_units_per_event", self.write_units_per_event);
+        }
         v.set("read_units_per_event", self.read_units_per_event);
         v.set("log_kb_per_event", self.log_kb_per_event);
         v.set("tracing_sample", self.tracing_sample);
@@ -336,6 +369,36 @@ impl ServerlessInput {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn write_units_follow_the_item_sizes_worked_by_hand() {
+        // 1 KB payload: event item 1 + 0.3 = 1.3 KB -> 2 units; idempotency put 1; update 1 -> 4.
+        assert_eq!(ServerlessInput::derived_write_units(1.0), 4.0);
+        // 4 KB (the kind's default answer): 4.3 KB -> 5 units; + 1 + 1 -> 7.
+        assert_eq!(ServerlessInput::derived_write_units(4.0), 7.0);
+        // 0.7 KB: 0.7 + 0.3 = exactly 1 KB -> 1 unit; + 1 + 1 -> 3.
+        assert_eq!(ServerlessInput::derived_write_units(0.7), 3.0);
+        // 256 KB (the stack's body limit): 256.3 KB -> 257 units; + 1 + 1 -> 259.
+        assert_eq!(ServerlessInput::derived_write_units(256.0), 259.0);
+        // From values: no write units given, so the payload decides (4 KB -> 7); given, the input wins.
+        let mut v = Values::new();
+        v.set("payload_kb", 4.0);
+        assert_eq!(
+            ServerlessInput::from_values(&v)
+                .unwrap()
+                .write_units_per_event,
+            7.0
+        );
+        v.set("write_units_per_event", 3.0);
+        assert_eq!(
+            ServerlessInput::from_values(&v)
+                .unwrap()
+                .write_units_per_event,
+            3.0
+        );
+        // The default workload (1 KB) agrees with its own derivation.
+        assert_eq!(ServerlessInput::default().write_units_per_event, 4.0);
+    }
     use super::*;
     use crate::Error;
 
@@ -348,9 +411,24 @@ mod tests {
         );
         let values = heavy.to_values();
         let names: Vec<&str> = values.iter().map(|(k, _)| k).collect();
-        let mut specs: Vec<&str> = INPUTS.iter().map(|s| s.name).collect();
+        // Every input but the write units, which the heavy example's 1 KB payload implies (2 + 1 + 1 = 4) and
+        // which are therefore left to be derived again.
+        let mut specs: Vec<&str> = INPUTS
+            .iter()
+            .map(|s| s.name)
+            .filter(|n| *n != "write_units_per_event")
+            .collect();
         specs.sort();
         assert_eq!(names, specs);
+        let own = ServerlessInput {
+            write_units_per_event: 9.0,
+            ..heavy.clone()
+        };
+        assert_eq!(
+            own.to_values().number("write_units_per_event").unwrap(),
+            Some(9.0)
+        );
+        assert_eq!(ServerlessInput::from_values(&own.to_values()).unwrap(), own);
         let mut v = Values::new();
         v.set("events_per_month", "2.5M");
         v.set("ingest_memory_mb", 256);

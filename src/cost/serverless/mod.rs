@@ -13,5 +13,5 @@ pub mod input;
 pub mod usage;
 
 pub use estimate::{MOVING_KEYS, ServerlessEstimate, at_volumes, estimate, price_keys};
-pub use input::{ApiKind, Arch, INPUTS, QueueKind, ServerlessInput};
+pub use input::{ApiKind, Arch, DERIVED_INPUTS, INPUTS, QueueKind, ServerlessInput};
 pub use usage::Usage;
