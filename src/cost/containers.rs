@@ -149,7 +149,7 @@ pub struct PlatformCost {
     /// What a task is called on this platform: "tasks" or "pods".
     pub task_noun: String,
     pub items: Vec<LineItem>,
-    /// Queue, table, logs and traces: the same as on the serverless side.
+    /// Queue, tables, logs, traces and the fixed items: the same as on the serverless side.
     pub shared_usd: f64,
     pub total_usd: f64,
 }
@@ -269,11 +269,11 @@ pub fn platform_cost(
     let shared_usd = serverless.shared_usd();
     items.push(item(
         "shared",
-        "Queue, table, logs, traces (same as serverless)",
+        "Queue, tables, logs, traces, key, secrets, alarms (same as serverless)",
         1.0,
         "set",
         shared_usd,
-        "SQS + DynamoDB + CloudWatch Logs + X-Ray, as computed for the serverless side".into(),
+        "SQS + DynamoDB (requests, storage, recovery) + CloudWatch Logs + X-Ray + KMS + Secrets Manager + alarms and dashboards, as computed for the serverless side".into(),
     ));
     let total_usd = items.iter().map(|i| i.usd).sum();
     Ok(PlatformCost {

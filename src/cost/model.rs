@@ -11,6 +11,7 @@
 //! events_per_month = { answer = "events_per_month" }   # the answer to a question
 //! ingest_memory_mb = { setting = "function_memory_mb" } # a value of [settings]
 //! api = "http"                                          # a fixed value
+//! secrets = { answer = "sender", values = { a = 2, b = 1 } } # one value per choice of a question
 //! ```
 //!
 //! So a new kind with a cost model needs no Rust: the engine resolves the bindings for `scaffold new` (against the
@@ -141,6 +142,10 @@ impl<'k> Bound<'k> {
         for (input, binding) in &self.spec.inputs {
             let value = match binding {
                 Binding::Answer { answer: key } => answer(key),
+                Binding::Pick {
+                    answer: key,
+                    values,
+                } => answer(key).and_then(|a| a.as_str().and_then(|t| values.get(t)).map(json)),
                 Binding::Setting { setting } => self.kind.manifest.settings.get(setting).map(json),
                 Binding::Value(value) => Some(json(value)),
             };

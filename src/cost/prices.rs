@@ -186,7 +186,7 @@ struct RawTable {
 }
 
 /// Every price key a table must hold, with what it prices.
-pub const PRICE_KEYS: [(&str, &str); 19] = [
+pub const PRICE_KEYS: [(&str, &str); 28] = [
     ("api_http_requests", "API Gateway HTTP API requests"),
     ("api_rest_requests", "API Gateway REST API requests"),
     ("lambda_requests", "Lambda invocations"),
@@ -205,6 +205,15 @@ pub const PRICE_KEYS: [(&str, &str); 19] = [
     ("logs_ingest", "CloudWatch Logs ingestion"),
     ("logs_storage", "CloudWatch Logs storage"),
     ("xray_traces_recorded", "X-Ray traces recorded"),
+    ("dynamodb_storage", "DynamoDB table storage"),
+    ("dynamodb_pitr", "DynamoDB point-in-time recovery"),
+    ("kms_key", "KMS customer managed keys"),
+    ("kms_requests", "KMS requests"),
+    ("secrets_manager_secret", "Secrets Manager secrets"),
+    ("secrets_manager_api", "Secrets Manager API calls"),
+    ("cloudwatch_alarm", "CloudWatch standard alarm metrics"),
+    ("cloudwatch_composite_alarm", "CloudWatch composite alarms"),
+    ("cloudwatch_dashboard", "CloudWatch dashboards"),
     ("fargate_arm64_vcpu", "Fargate vCPU, ARM"),
     ("fargate_arm64_memory", "Fargate memory, ARM"),
     ("fargate_x86_64_vcpu", "Fargate vCPU, x86"),
@@ -215,12 +224,16 @@ pub const PRICE_KEYS: [(&str, &str); 19] = [
 ];
 
 /// Every always-free allowance a table must hold.
-pub const FREE_TIER_KEYS: [&str; 5] = [
+pub const FREE_TIER_KEYS: [&str; 9] = [
     "lambda_requests",
     "lambda_gb_seconds",
     "sqs_requests",
     "xray_traces_recorded",
     "logs_ingest",
+    "dynamodb_storage",
+    "kms_requests",
+    "cloudwatch_alarms",
+    "cloudwatch_dashboards",
 ];
 
 /// A validated price table.
@@ -491,7 +504,7 @@ mod tests {
         let msg = error_of(&replace("usd = 0.20", "usd = -0.20"));
         assert!(msg.contains("prices.lambda_requests.usd"), "{msg}");
         let msg = error_of(&replace(
-            "source = \"aws.amazon.com/xray/pricing\"",
+            "source = \"aws.amazon.com/xray/pricing (de and cn copies)\"",
             "source = \"\"",
         ));
         assert!(msg.contains("prices.xray_traces_recorded.source"), "{msg}");

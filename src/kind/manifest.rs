@@ -42,12 +42,22 @@ pub struct CostSpec {
     pub inputs: BTreeMap<String, Binding>,
 }
 
-/// Where a cost-model input comes from: an answer, a setting, or a fixed value.
+/// Where a cost-model input comes from: an answer, a value picked by a choice answer, a setting, or a fixed value.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum Binding {
-    Answer { answer: String },
-    Setting { setting: String },
+    /// `{ answer = "signature", values = { github = 2, stripe = 1 } }`: one value per choice of the question.
+    /// First, so an `answer` with `values` is not read as a plain answer.
+    Pick {
+        answer: String,
+        values: BTreeMap<String, toml::Value>,
+    },
+    Answer {
+        answer: String,
+    },
+    Setting {
+        setting: String,
+    },
     Value(toml::Value),
 }
 
@@ -162,6 +172,35 @@ impl Manifest {
                         out.push(format!(
                             "[cost.inputs] `{input}` is bound to the answer `{answer}`, which is not a question"
                         ));
+                    }
+                }
+                Binding::Pick { answer, values } => {
+                    match self.questions.iter().find(|q| &q.key == answer) {
+                        None => out.push(format!(
+                            "[cost.inputs] `{input}` is bound to the answer `{answer}`, which is not a question"
+                        )),
+                        Some(q) => {
+                            for c in &q.choices {
+                                if !values.contains_key(&c.value) {
+                                    out.push(format!(
+                                        "[cost.inputs] `{input}` has no value for `{answer} = \"{}\"`",
+                                        c.value
+                                    ));
+                                }
+                            }
+                            for (v, value) in values {
+                                if !q.choices.iter().any(|c| &c.value == v) {
+                                    out.push(format!(
+                                        "[cost.inputs] `{input}`: `{v}` is not a choice of `{answer}`"
+                                    ));
+                                }
+                                if !is_scalar(value) {
+                                    out.push(format!(
+                                        "[cost.inputs] `{input}`: the value for `{v}` must be a string, a number or a bool"
+                                    ));
+                                }
+                            }
+                        }
                     }
                 }
                 Binding::Setting { setting } => {

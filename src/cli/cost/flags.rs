@@ -19,7 +19,7 @@ const fn flag(input: &'static str, long: &'static str, help: &'static str) -> Fl
 }
 
 /// The flags of the model `serverless`, in the order a command line reproducing a workload lists them.
-pub const SERVERLESS: [Flag; 14] = [
+pub const SERVERLESS: [Flag; 24] = [
     flag(
         "events_per_month",
         "events-per-month",
@@ -72,7 +72,45 @@ pub const SERVERLESS: [Flag; 14] = [
     flag(
         "tracing_sample",
         "tracing-sample",
-        "Share of invocations traced by X-Ray, 0 to 1.",
+        "Share of a traced function's invocations X-Ray records beyond the first each second, 0 to 1 (Lambda's default: 0.05).",
+    ),
+    flag(
+        "traced_functions",
+        "traced-functions",
+        "Functions with active X-Ray tracing: 0, 1 (ingest) or 2 (ingest and processor).",
+    ),
+    flag("kms_keys", "kms-keys", "Customer managed KMS keys."),
+    flag("secrets", "secrets", "Secrets Manager secrets."),
+    flag(
+        "alarms",
+        "alarms",
+        "Standard CloudWatch alarm metrics (one per single-metric alarm).",
+    ),
+    flag(
+        "composite_alarms",
+        "composite-alarms",
+        "CloudWatch composite alarms.",
+    ),
+    flag("dashboards", "dashboards", "CloudWatch dashboards."),
+    flag(
+        "stored_months",
+        "stored-months",
+        "Months of events the events table holds when its storage is priced (it never expires them).",
+    ),
+    flag(
+        "idempotency_ttl_days",
+        "idempotency-ttl-days",
+        "Days an idempotency record lives before it expires.",
+    ),
+    flag(
+        "events_pitr",
+        "events-pitr",
+        "Point-in-time recovery on the events table.",
+    ),
+    flag(
+        "idempotency_pitr",
+        "idempotency-pitr",
+        "Point-in-time recovery on the idempotency table.",
     ),
 ];
 

@@ -8,7 +8,7 @@ use scaffold::cost::format::{
     break_even_sentence, count, decimals, money, plain, platform_totals, thousands,
 };
 use scaffold::cost::kubernetes::K8sEstimate;
-use scaffold::cost::serverless::ServerlessEstimate;
+use scaffold::cost::serverless::{NOT_MODELLED, ServerlessEstimate};
 use scaffold::cost::{LineItem, Prices};
 
 fn percent(part: f64, whole: f64) -> String {
@@ -118,6 +118,10 @@ pub fn serverless_report(
     } else {
         out.push_str("\nAdd --explain for the formulas, --json for machine-readable output.\n");
     }
+    out.push_str("\nNot modelled:\n");
+    for line in NOT_MODELLED {
+        let _ = writeln!(out, "  - {line}");
+    }
     out
 }
 
@@ -131,6 +135,12 @@ pub fn short_label(key: &str) -> &'static str {
         "dynamodb" => "DynamoDB",
         "logs" => "logs",
         "tracing" => "X-Ray",
+        "storage" => "storage",
+        "backups" => "PITR",
+        "kms" => "KMS",
+        "secrets" => "secrets",
+        "alarms" => "alarms",
+        "dashboards" => "dashboards",
         "nodes" => "nodes",
         "control_plane" => "control",
         "load_balancer" => "ALB",

@@ -7,7 +7,10 @@ use serde::Serialize;
 use super::{Line, PriceEntry, lines, price_entry};
 use crate::cost::compare::{self, ContainerAssumptions, Platform};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
-use crate::cost::serverless::{self, Arch, QueueKind, ServerlessEstimate, ServerlessInput};
+use crate::cost::serverless::usage::KB_PER_GB;
+use crate::cost::serverless::{
+    self, Arch, Limits, NOT_MODELLED, QueueKind, ServerlessEstimate, ServerlessInput,
+};
 use crate::cost::{REFERENCE_VOLUMES, Values, format};
 use crate::error::Result;
 
@@ -71,6 +74,14 @@ pub struct ServerlessContext {
     pub free_tier: Vec<Allowance>,
     /// The prices, allowances, workload and container sizing as a JSON document, for `cost/prices.json`.
     pub prices_json: String,
+    /// The throttle, concurrency and budget sized from the workload: the stack's parameter defaults.
+    pub limits: Limits,
+    /// GB the events table grows by each month, and what it holds when priced.
+    pub events_gb_per_month: String,
+    pub events_table_gb: String,
+    pub idempotency_table_gb: String,
+    /// What the model leaves out, one sentence each.
+    pub not_modelled: Vec<String>,
 }
 
 /// Every input of the workload, numbers as documents print them (`4`, `0.05`).
@@ -90,6 +101,16 @@ pub struct Workload {
     pub read_units_per_event: String,
     pub log_kb_per_event: String,
     pub tracing_sample: String,
+    pub traced_functions: u32,
+    pub kms_keys: u32,
+    pub secrets: u32,
+    pub alarms: u32,
+    pub composite_alarms: u32,
+    pub dashboards: u32,
+    pub stored_months: String,
+    pub idempotency_ttl_days: String,
+    pub events_pitr: bool,
+    pub idempotency_pitr: bool,
 }
 
 impl Workload {
@@ -110,6 +131,16 @@ impl Workload {
             read_units_per_event: p(input.read_units_per_event),
             log_kb_per_event: p(input.log_kb_per_event),
             tracing_sample: p(input.tracing_sample),
+            traced_functions: input.traced_functions,
+            kms_keys: input.kms_keys,
+            secrets: input.secrets,
+            alarms: input.alarms,
+            composite_alarms: input.composite_alarms,
+            dashboards: input.dashboards,
+            stored_months: p(input.stored_months),
+            idempotency_ttl_days: p(input.idempotency_ttl_days),
+            events_pitr: input.events_pitr,
+            idempotency_pitr: input.idempotency_pitr,
         }
     }
 }
@@ -243,7 +274,7 @@ struct ContainersFile<'a> {
 }
 
 /// Every price the page's figures can use, including the alternatives its levers switch to.
-const PRICE_KEYS: [&str; 18] = [
+const PRICE_KEYS: [&str; 27] = [
     "api_http_requests",
     "api_rest_requests",
     "lambda_requests",
@@ -255,6 +286,15 @@ const PRICE_KEYS: [&str; 18] = [
     "dynamodb_read_units",
     "logs_ingest",
     "xray_traces_recorded",
+    "dynamodb_storage",
+    "dynamodb_pitr",
+    "kms_key",
+    "kms_requests",
+    "secrets_manager_secret",
+    "secrets_manager_api",
+    "cloudwatch_alarm",
+    "cloudwatch_composite_alarm",
+    "cloudwatch_dashboard",
     "fargate_arm64_vcpu",
     "fargate_arm64_memory",
     "fargate_x86_64_vcpu",
@@ -447,7 +487,21 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
         prices: price_list,
         free_tier: free_list,
         prices_json,
+        limits: Limits::of(prices, &main),
+        events_gb_per_month: gb(input.events_per_month as f64
+            * (input.payload_kb
+                + ServerlessInput::EVENT_ATTRIBUTES_KB
+                + ServerlessInput::ITEM_OVERHEAD_KB)
+            / KB_PER_GB),
+        events_table_gb: gb(main.usage.events_table_gb),
+        idempotency_table_gb: gb(main.usage.idempotency_table_gb),
+        not_modelled: NOT_MODELLED.iter().map(|s| s.to_string()).collect(),
     })
+}
+
+/// GB to two decimals: `50.35`.
+fn gb(x: f64) -> String {
+    format!("{x:.2}")
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::fixed;
 use super::input::{ApiKind, Arch, QueueKind, ServerlessInput};
 use super::usage::Usage;
 use crate::cost::{LineItem, Prices, REFERENCE_VOLUMES, format, item, largest_key};
@@ -83,7 +84,8 @@ fn sqs_key(queue: QueueKind) -> &'static str {
 /// Estimate one month. Validates the input first.
 pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEstimate> {
     input.validate()?;
-    let u = Usage::of(input);
+    let seconds = prices.seconds_per_month();
+    let u = Usage::of(input, seconds);
     let n = input.events_per_month as f64;
     let [
         api_key,
@@ -210,14 +212,18 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             "traces",
             xray.cost(u.traces),
             format!(
-                "{} sampled x ({} ingest + {} processor invocations) x {}",
-                format::plain(input.tracing_sample),
+                "for each of {} traced function(s) (ingest {} invocations, processor {}): min(invocations, {} s in the month) + {} x the rest, = {} traces x {}",
+                input.traced_functions,
                 c(n),
                 c(u.processor_invocations),
+                c(seconds),
+                format::plain(input.tracing_sample),
+                c(u.traces),
                 xray.describe()
             ),
         ),
     ];
+    items.extend(fixed::items(prices, input, &u));
     let total_usd: f64 = items.iter().map(|i| i.usd).sum();
     let largest = largest_key(&items);
 
@@ -227,7 +233,7 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
     let free_sqs = free("sqs_requests", u.sqs_requests);
     let free_traces = free("xray_traces_recorded", u.traces);
     let free_logs = free("logs_ingest", u.log_gb);
-    let free_tier = vec![
+    let mut free_tier = vec![
         item(
             "lambda_requests",
             "Lambda requests",
@@ -294,6 +300,7 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             ),
         ),
     ];
+    free_tier.extend(fixed::free_tier(prices, input, &u));
     let free_tier_usd: f64 = free_tier.iter().map(|i| i.usd).sum();
     items.iter_mut().for_each(|i| i.usd = clean(i.usd));
     Ok(ServerlessEstimate {

@@ -81,7 +81,7 @@ impl QueueKind {
 }
 
 /// Every input of the model `serverless`, in the order of [`ServerlessInput`]'s fields.
-pub const INPUTS: [InputSpec; 14] = [
+pub const INPUTS: [InputSpec; 24] = [
     spec("events_per_month", InputType::Events),
     spec("payload_kb", InputType::Number),
     spec("arch", InputType::Choice(&["arm64", "x86_64"])),
@@ -96,6 +96,16 @@ pub const INPUTS: [InputSpec; 14] = [
     spec("read_units_per_event", InputType::Number),
     spec("log_kb_per_event", InputType::Number),
     spec("tracing_sample", InputType::Number),
+    spec("traced_functions", InputType::Whole),
+    spec("kms_keys", InputType::Whole),
+    spec("secrets", InputType::Whole),
+    spec("alarms", InputType::Whole),
+    spec("composite_alarms", InputType::Whole),
+    spec("dashboards", InputType::Whole),
+    spec("stored_months", InputType::Number),
+    spec("idempotency_ttl_days", InputType::Number),
+    spec("events_pitr", InputType::Choice(&["on", "off"])),
+    spec("idempotency_pitr", InputType::Choice(&["on", "off"])),
 ];
 
 /// Inputs that have no fixed default: left out, the model derives them from the others.
@@ -126,8 +136,27 @@ pub struct ServerlessInput {
     pub write_units_per_event: f64,
     pub read_units_per_event: f64,
     pub log_kb_per_event: f64,
-    /// Share of invocations traced by X-Ray, 0..=1.
+    /// X-Ray's fixed rate: the share of a traced function's invocations recorded beyond the reservoir of the
+    /// first one each second, 0..=1 (Lambda's default rule: 0.05).
     pub tracing_sample: f64,
+    /// Functions with active X-Ray tracing, counted in this order: the ingest function, then the processor
+    /// (0, 1 or 2).
+    pub traced_functions: u32,
+    /// Customer managed KMS keys ($1 a month each, plus requests).
+    pub kms_keys: u32,
+    /// Secrets Manager secrets.
+    pub secrets: u32,
+    /// Standard-resolution CloudWatch alarm metrics (an alarm on one metric is one).
+    pub alarms: u32,
+    pub composite_alarms: u32,
+    pub dashboards: u32,
+    /// Months of events the events table holds when its storage is priced (it has no expiry).
+    pub stored_months: f64,
+    /// Days an idempotency record lives before its expiry deletes it.
+    pub idempotency_ttl_days: f64,
+    /// Point-in-time recovery on the events table, on the idempotency table.
+    pub events_pitr: bool,
+    pub idempotency_pitr: bool,
 }
 
 impl Default for ServerlessInput {
@@ -148,6 +177,16 @@ impl Default for ServerlessInput {
             read_units_per_event: 0.0,
             log_kb_per_event: 1.0,
             tracing_sample: 0.0,
+            traced_functions: 0,
+            kms_keys: 0,
+            secrets: 0,
+            alarms: 0,
+            composite_alarms: 0,
+            dashboards: 0,
+            stored_months: 0.0,
+            idempotency_ttl_days: 0.0,
+            events_pitr: false,
+            idempotency_pitr: false,
         }
     }
 }
@@ -169,9 +208,17 @@ impl ServerlessInput {
             read_units_per_event: 1.0,
             log_kb_per_event: 5.0,
             tracing_sample: 1.0,
+            traced_functions: 2,
             ..ServerlessInput::default()
         }
     }
+
+    /// KB DynamoDB adds to every stored item for its indexes (100 bytes), counted in storage, not in write units.
+    pub const ITEM_OVERHEAD_KB: f64 = 0.1;
+
+    /// KB of one idempotency record: the key (function name and a 32-character hash), the status, two expiry
+    /// times and the handler's short result (about 60 bytes of JSON): an assumption, about 0.2 KB.
+    pub const IDEMPOTENCY_RECORD_KB: f64 = 0.2;
 
     /// KB of attributes the events table item holds besides the payload (delivery id, source, event type,
     /// timestamps, status): an assumption, about 0.3 KB.
@@ -243,6 +290,22 @@ impl ServerlessInput {
                 .number("log_kb_per_event")?
                 .unwrap_or(d.log_kb_per_event),
             tracing_sample: values.number("tracing_sample")?.unwrap_or(d.tracing_sample),
+            traced_functions: values
+                .whole("traced_functions", 0, 2)?
+                .unwrap_or(d.traced_functions),
+            kms_keys: values.whole("kms_keys", 0, 100)?.unwrap_or(d.kms_keys),
+            secrets: values.whole("secrets", 0, 100)?.unwrap_or(d.secrets),
+            alarms: values.whole("alarms", 0, 5000)?.unwrap_or(d.alarms),
+            composite_alarms: values
+                .whole("composite_alarms", 0, 5000)?
+                .unwrap_or(d.composite_alarms),
+            dashboards: values.whole("dashboards", 0, 100)?.unwrap_or(d.dashboards),
+            stored_months: values.number("stored_months")?.unwrap_or(d.stored_months),
+            idempotency_ttl_days: values
+                .number("idempotency_ttl_days")?
+                .unwrap_or(d.idempotency_ttl_days),
+            events_pitr: switch(values, "events_pitr")?.unwrap_or(d.events_pitr),
+            idempotency_pitr: switch(values, "idempotency_pitr")?.unwrap_or(d.idempotency_pitr),
         };
         input.validate()?;
         Ok(input)
@@ -268,6 +331,16 @@ impl ServerlessInput {
         v.set("read_units_per_event", self.read_units_per_event);
         v.set("log_kb_per_event", self.log_kb_per_event);
         v.set("tracing_sample", self.tracing_sample);
+        v.set("traced_functions", self.traced_functions);
+        v.set("kms_keys", self.kms_keys);
+        v.set("secrets", self.secrets);
+        v.set("alarms", self.alarms);
+        v.set("composite_alarms", self.composite_alarms);
+        v.set("dashboards", self.dashboards);
+        v.set("stored_months", self.stored_months);
+        v.set("idempotency_ttl_days", self.idempotency_ttl_days);
+        v.set("events_pitr", on_off(self.events_pitr));
+        v.set("idempotency_pitr", on_off(self.idempotency_pitr));
         v
     }
 
@@ -363,7 +436,41 @@ impl ServerlessInput {
             1.0,
             "a sampling share",
         )?;
+        check_range(
+            "stored_months",
+            self.stored_months,
+            0.0,
+            120.0,
+            "months of stored events",
+        )?;
+        check_range(
+            "idempotency_ttl_days",
+            self.idempotency_ttl_days,
+            0.0,
+            3650.0,
+            "days an idempotency record lives",
+        )?;
+        if self.traced_functions > 2 {
+            return Err(invalid(
+                "traced_functions",
+                "must be 0, 1 (the ingest function) or 2 (ingest and processor)",
+            ));
+        }
         Ok(())
+    }
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+/// An `on`/`off` input.
+fn switch(values: &Values, name: &str) -> Result<Option<bool>> {
+    match values.text(name)?.as_deref() {
+        None => Ok(None),
+        Some("on") => Ok(Some(true)),
+        Some("off") => Ok(Some(false)),
+        Some(other) => Err(invalid(name, format!("'{other}' is not on or off"))),
     }
 }
 

@@ -3,15 +3,22 @@
 //!
 //! Every line item is quantity x price. The quantities follow the shape of the system: one API request and one
 //! ingest invocation per event, one processor invocation per batch, one SQS send per event plus one receive and one
-//! delete per batch (each billed per 64 KB chunk), a fixed number of DynamoDB request units per event, and log
-//! bytes per event. Free tiers are computed apart: they belong to the account, not to one project.
+//! delete per batch (each billed per 64 KB chunk), DynamoDB write units from the item sizes, log bytes per event,
+//! and X-Ray traces under Lambda's default sampling. The fixed items ([`fixed`]) follow the stack, not the events:
+//! stored tables and their recovery backups, the KMS key, secrets, alarms and dashboards. Free tiers are computed
+//! apart: they belong to the account, not to one project. [`limits`] sizes the throttle, the processor's
+//! concurrency and a budget from the same workload.
 //!
 //! [`input`] is what the model reads, [`usage`] the billed quantities it implies, [`estimate`] the priced month.
 
 pub mod estimate;
+pub mod fixed;
 pub mod input;
+pub mod limits;
 pub mod usage;
 
 pub use estimate::{MOVING_KEYS, ServerlessEstimate, at_volumes, estimate, price_keys};
+pub use fixed::NOT_MODELLED;
 pub use input::{ApiKind, Arch, DERIVED_INPUTS, INPUTS, QueueKind, ServerlessInput};
+pub use limits::Limits;
 pub use usage::Usage;

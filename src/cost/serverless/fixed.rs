@@ -1,0 +1,344 @@
+//! The line items that do not follow each event: the stored tables and their backups, the KMS key, the secrets,
+//! the alarms and the dashboards. Each is paid every month the stack exists, even with no traffic.
+
+use super::input::ServerlessInput;
+use super::usage::{KB_PER_GB, KEY_REUSE_SECONDS, KMS_CALLERS, Usage};
+use crate::cost::{LineItem, Prices, format, item};
+
+/// Line item keys of this module, in the order of the estimate.
+pub const FIXED_KEYS: [&str; 6] = [
+    "storage",
+    "backups",
+    "kms",
+    "secrets",
+    "alarms",
+    "dashboards",
+];
+
+/// The stored and fixed line items of a month.
+pub fn items(prices: &Prices, input: &ServerlessInput, u: &Usage) -> Vec<LineItem> {
+    let c = format::count;
+    let p = format::plain;
+    let n = input.events_per_month as f64;
+    let storage = prices.get("dynamodb_storage");
+    let pitr = prices.get("dynamodb_pitr");
+    let key = prices.get("kms_key");
+    let kms = prices.get("kms_requests");
+    let secret = prices.get("secrets_manager_secret");
+    let secret_api = prices.get("secrets_manager_api");
+    let alarm = prices.get("cloudwatch_alarm");
+    let composite = prices.get("cloudwatch_composite_alarm");
+    let dashboard = prices.get("cloudwatch_dashboard");
+    let stored_gb = u.events_table_gb + u.idempotency_table_gb;
+    let backed_gb = if input.events_pitr {
+        u.events_table_gb
+    } else {
+        0.0
+    } + if input.idempotency_pitr {
+        u.idempotency_table_gb
+    } else {
+        0.0
+    };
+    let reuse_periods = prices.seconds_per_month() / KEY_REUSE_SECONDS;
+    let on = |b: bool| if b { "on" } else { "off" };
+    vec![
+        item(
+            "storage",
+            "DynamoDB storage",
+            stored_gb,
+            "GB-months",
+            storage.cost(stored_gb),
+            format!(
+                "(events table: {} events x {} months x ({} KB payload + {} KB attributes + {} KB item overhead) + idempotency table: {} events x {} days of records / {} days x ({} KB + {} KB)) / {} KB per GB x {}",
+                c(n),
+                p(input.stored_months),
+                p(input.payload_kb),
+                p(ServerlessInput::EVENT_ATTRIBUTES_KB),
+                p(ServerlessInput::ITEM_OVERHEAD_KB),
+                c(n),
+                p(input.idempotency_ttl_days),
+                p(prices.seconds_per_month() / 86_400.0),
+                p(ServerlessInput::IDEMPOTENCY_RECORD_KB),
+                p(ServerlessInput::ITEM_OVERHEAD_KB),
+                c(KB_PER_GB),
+                storage.describe()
+            ),
+        ),
+        item(
+            "backups",
+            "DynamoDB point-in-time recovery",
+            backed_gb,
+            "GB-months",
+            pitr.cost(backed_gb),
+            format!(
+                "(events table {} GB, recovery {} + idempotency table {} GB, recovery {}) x {}",
+                p(round3(u.events_table_gb)),
+                on(input.events_pitr),
+                p(round3(u.idempotency_table_gb)),
+                on(input.idempotency_pitr),
+                pitr.describe()
+            ),
+        ),
+        item(
+            "kms",
+            "KMS key and requests",
+            input.kms_keys as f64,
+            "keys",
+            key.cost(input.kms_keys as f64) + kms.cost(u.kms_requests),
+            format!(
+                "{} key(s) x {} + {} callers x min({} events, {} periods of {} s) = {} requests x {}",
+                input.kms_keys,
+                key.describe(),
+                p(KMS_CALLERS),
+                c(n),
+                c(reuse_periods),
+                p(KEY_REUSE_SECONDS),
+                c(u.kms_requests),
+                kms.describe()
+            ),
+        ),
+        item(
+            "secrets",
+            "Secrets Manager",
+            input.secrets as f64,
+            "secrets",
+            secret.cost(input.secrets as f64) + secret_api.cost(u.secret_calls),
+            format!(
+                "{} secret(s) x {} + min({} events, {} cache periods of {} s) = {} reads x {}",
+                input.secrets,
+                secret.describe(),
+                c(n),
+                c(reuse_periods),
+                p(KEY_REUSE_SECONDS),
+                c(u.secret_calls),
+                secret_api.describe()
+            ),
+        ),
+        item(
+            "alarms",
+            "CloudWatch alarms",
+            (input.alarms + input.composite_alarms) as f64,
+            "alarms",
+            alarm.cost(input.alarms as f64) + composite.cost(input.composite_alarms as f64),
+            format!(
+                "{} alarm metric(s) x {} + {} composite x {}",
+                input.alarms,
+                alarm.describe(),
+                input.composite_alarms,
+                composite.describe()
+            ),
+        ),
+        item(
+            "dashboards",
+            "CloudWatch dashboards",
+            input.dashboards as f64,
+            "dashboards",
+            dashboard.cost(input.dashboards as f64),
+            format!(
+                "{} dashboard(s) x {}",
+                input.dashboards,
+                dashboard.describe()
+            ),
+        ),
+    ]
+}
+
+/// What the always-free allowances take off the fixed items.
+pub fn free_tier(prices: &Prices, input: &ServerlessInput, u: &Usage) -> Vec<LineItem> {
+    let c = format::count;
+    let p = format::plain;
+    let free = |key: &str, used: f64| used.min(prices.free(key));
+    let stored_gb = u.events_table_gb + u.idempotency_table_gb;
+    let storage = prices.get("dynamodb_storage");
+    let kms = prices.get("kms_requests");
+    let alarm = prices.get("cloudwatch_alarm");
+    let dashboard = prices.get("cloudwatch_dashboard");
+    let free_gb = free("dynamodb_storage", stored_gb);
+    let free_kms = free("kms_requests", u.kms_requests);
+    let free_alarms = free("cloudwatch_alarms", input.alarms as f64);
+    let free_dash = free("cloudwatch_dashboards", input.dashboards as f64);
+    vec![
+        item(
+            "storage",
+            "DynamoDB storage",
+            free_gb,
+            "GB-months",
+            storage.cost(free_gb),
+            format!(
+                "min({} GB, {} free) x {}",
+                p(round3(stored_gb)),
+                p(prices.free("dynamodb_storage")),
+                storage.describe()
+            ),
+        ),
+        item(
+            "kms",
+            "KMS requests",
+            free_kms,
+            "requests",
+            kms.cost(free_kms),
+            format!(
+                "min({} requests, {} free) x {}",
+                c(u.kms_requests),
+                c(prices.free("kms_requests")),
+                kms.describe()
+            ),
+        ),
+        item(
+            "alarms",
+            "CloudWatch alarms",
+            free_alarms,
+            "alarm metrics",
+            alarm.cost(free_alarms),
+            format!(
+                "min({} alarm metrics, {} free) x {}",
+                input.alarms,
+                p(prices.free("cloudwatch_alarms")),
+                alarm.describe()
+            ),
+        ),
+        item(
+            "dashboards",
+            "CloudWatch dashboards",
+            free_dash,
+            "dashboards",
+            dashboard.cost(free_dash),
+            format!(
+                "min({} dashboards, {} free) x {}",
+                input.dashboards,
+                p(prices.free("cloudwatch_dashboards")),
+                dashboard.describe()
+            ),
+        ),
+    ]
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// What the model leaves out, one sentence each, for documents and the command's report.
+pub const NOT_MODELLED: [&str; 11] = [
+    "Data transfer out of AWS and between Regions.",
+    "API Gateway's 12-month free tier (1M calls a month), which only new accounts get.",
+    "Lambda INIT time, billed since 2025-08-01 for cold starts of ZIP functions on managed runtimes.",
+    "The Lambda event source mapping's empty long-poll receives on an idle queue (a few hundred thousand SQS requests a month).",
+    "CloudWatch Logs storage after ingestion, custom metrics written by the functions (EMF), and Logs Insights queries.",
+    "X-Ray trace retrieval and scans beyond the free million a month, and bursts that put more than one request in a second (fewer traced at the same volume).",
+    "KMS requests beyond one per caller per 5 minutes (each cold start decrypting the function settings, each warm container reading the secret), and alarm notifications through the encrypted topic.",
+    "Scheduled jobs other than per-event work (such as a redelivery job every 15 minutes) and EventBridge Scheduler.",
+    "DLQ redrives and replays, retried deliveries and duplicates (each costs another API request, invocation and write).",
+    "On-demand DynamoDB backups, restores and the lag before expired records are deleted.",
+    "Deployment: CloudFormation, CodeDeploy, the S3 bucket for build artifacts, CI minutes.",
+];
+
+#[cfg(test)]
+mod tests {
+    use crate::cost::Prices;
+    use crate::cost::serverless::{ServerlessInput, estimate};
+
+    fn cents(usd: f64) -> i64 {
+        (usd * 100.0).round() as i64
+    }
+
+    /// The stack a default project deploys: 1M events of 4 KB, 256 MB functions, both traced, one key, one secret,
+    /// nine alarms, both tables with recovery, priced in the events table's 12th month.
+    fn stack() -> ServerlessInput {
+        ServerlessInput {
+            payload_kb: 4.0,
+            ingest_memory_mb: 256,
+            write_units_per_event: ServerlessInput::derived_write_units(4.0),
+            tracing_sample: 0.05,
+            traced_functions: 2,
+            kms_keys: 1,
+            secrets: 1,
+            alarms: 9,
+            stored_months: 12.0,
+            idempotency_ttl_days: 7.0,
+            events_pitr: true,
+            idempotency_pitr: true,
+            ..ServerlessInput::default()
+        }
+    }
+
+    #[test]
+    fn a_million_events_of_4_kb_line_by_line_worked_by_hand() {
+        let e = estimate(&Prices::embedded().unwrap(), &stack()).unwrap();
+        let usd = |k: &str| cents(e.item(k).unwrap().usd);
+        // api        1M x $1.00/M                                                              =  $1.00
+        assert_eq!(usd("api"), 100);
+        // requests   (1M + 1M / 10) x $0.20/M                                                  =  $0.22
+        assert_eq!(usd("lambda_requests"), 22);
+        // duration   1M x 0.25 GB x 0.03 s + 100K x 0.25 GB x 0.25 s = 13,750 GB-s x $0.0000133334 = $0.18
+        assert_eq!(usd("lambda_duration"), 18);
+        // sqs        1M x (1 send + (1 receive + 1 delete) / 10) x $0.40/M                     =  $0.48
+        assert_eq!(usd("sqs"), 48);
+        // dynamodb   1M x 7 units (4.3 KB item -> 5, idempotency put 1, update 1) x $0.625/M   =  $4.375
+        assert_eq!(usd("dynamodb"), 438);
+        // logs       1 GB x $0.50                                                              =  $0.50
+        assert_eq!(usd("logs"), 50);
+        // x-ray      a month is 730 h x 3,600 = 2,628,000 s, more than either function's invocations, so the
+        //            reservoir traces them all: 1M ingest + 100K processor = 1.1M x $5.00/M     =  $5.50
+        assert_eq!(e.usage.traces, 1_100_000.0);
+        assert_eq!(usd("tracing"), 550);
+        // storage    events: 12 months x 1M x (4 + 0.3 + 0.1) KB = 52.8M KB / 1,048,576 = 50.354 GB;
+        //            idempotency: 1M x 7 d x 86,400 / 2,628,000 s = 230,137 records x 0.3 KB = 0.0658 GB;
+        //            50.4198 GB x $0.25                                                       = $12.6049
+        assert!((e.usage.events_table_gb - 50.354).abs() < 1e-3);
+        assert!((e.usage.idempotency_table_gb - 0.0658).abs() < 1e-4);
+        assert_eq!(usd("storage"), 1260);
+        // recovery   50.4198 GB x $0.20 (both tables)                                          = $10.0840
+        assert_eq!(usd("backups"), 1008);
+        // kms        $1.00 + 5 callers x 8,760 five-minute periods = 43,800 x $0.03/10K         =  $1.1314
+        assert_eq!(usd("kms"), 113);
+        // secrets    $0.40 + 8,760 reads x $0.05/10K                                           =  $0.4438
+        assert_eq!(usd("secrets"), 44);
+        // alarms     9 x $0.10                                                                 =  $0.90
+        assert_eq!(usd("alarms"), 90);
+        assert_eq!(usd("dashboards"), 0);
+        // total      1.00 + 0.22 + 0.1833 + 0.48 + 4.375 + 0.50 + 5.50 + 12.6049 + 10.0840 + 1.1314 + 0.4438
+        //            + 0.90                                                                    = $37.42
+        assert_eq!(cents(e.total_usd), 3742);
+        assert_eq!(e.largest, "storage");
+    }
+
+    #[test]
+    fn past_one_request_a_second_only_the_fixed_rate_is_traced() {
+        // 100M events: ingest 2,628,000 (reservoir) + 0.05 x (100M - 2,628,000) = 7,496,600;
+        // processor 10M: 2,628,000 + 0.05 x 7,372,000 = 2,996,600. Together 10,493,200 x $5/M = $52.47.
+        let e = estimate(&Prices::embedded().unwrap(), &stack().at(100_000_000)).unwrap();
+        assert!(
+            (e.usage.traces - 10_493_200.0).abs() < 1e-6,
+            "{}",
+            e.usage.traces
+        );
+        assert_eq!(cents(e.item("tracing").unwrap().usd), 5247);
+        // One traced function: the ingest's 7,496,600 only.
+        let one = ServerlessInput {
+            traced_functions: 1,
+            ..stack().at(100_000_000)
+        };
+        let e = estimate(&Prices::embedded().unwrap(), &one).unwrap();
+        assert!((e.usage.traces - 7_496_600.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn with_no_events_the_fixed_costs_remain() {
+        // 1 event: $1.00 key + $0.40 secret + $0.90 alarms, plus a few requests of a cent's fraction.
+        let e = estimate(&Prices::embedded().unwrap(), &stack().at(1)).unwrap();
+        assert_eq!(cents(e.total_usd), 230);
+        // A dashboard: $3.00 more; the free tier takes the dashboard and the 9 alarms off (3 and 10 free).
+        let with = ServerlessInput {
+            dashboards: 1,
+            ..stack().at(1)
+        };
+        let d = estimate(&Prices::embedded().unwrap(), &with).unwrap();
+        assert_eq!(cents(d.total_usd - e.total_usd), 300);
+        assert_eq!(cents(d.free_tier_usd - e.free_tier_usd), 300);
+        assert!(
+            e.free_tier
+                .iter()
+                .any(|i| i.key == "alarms" && cents(i.usd) == 90)
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Limits sized from the workload: the API's throttle, the processor's concurrency and a monthly budget. The
+//! stack takes them as its parameters' defaults, so a bigger expected volume gets a stack that can carry it.
+
+use serde::Serialize;
+
+use super::estimate::ServerlessEstimate;
+use crate::cost::Prices;
+
+/// Peak request rate over the month's mean rate that the limits are sized for.
+pub const PEAK_FACTOR: f64 = 10.0;
+/// Fewest requests per second the API throttle allows, however small the volume: senders deliver in bursts.
+pub const RATE_FLOOR: u64 = 100;
+/// The account's HTTP API limit, shared by every API in the Region (raisable).
+pub const ACCOUNT_RATE_LIMIT: u64 = 10_000;
+/// Burst over the steady rate, and the most the stack's burst parameter takes.
+pub const BURST_FACTOR: u64 = 2;
+pub const MAX_BURST: u64 = 5_000;
+/// The processor gets twice the concurrency the peak needs, so a backlog drains while new events arrive.
+pub const DRAIN_FACTOR: f64 = 2.0;
+/// Fewest and most concurrent processor invocations (the SQS event source allows 2 to 1,000).
+pub const CONCURRENCY_FLOOR: u64 = 10;
+pub const CONCURRENCY_CEILING: u64 = 1_000;
+/// Lambda's default concurrency quota per account and Region, shared by every function.
+pub const ACCOUNT_CONCURRENCY: u64 = 1_000;
+/// A budget never below this many dollars, and twice the estimate above it.
+pub const BUDGET_FLOOR_USD: f64 = 10.0;
+pub const BUDGET_FACTOR: f64 = 2.0;
+
+/// The limits of one workload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Limits {
+    pub peak_factor: f64,
+    /// Mean and peak requests per second.
+    pub mean_rps: f64,
+    pub peak_rps: f64,
+    /// `ApiThrottleRateLimit`: max(100, ceil(peak rps)), at most the account's 10,000.
+    pub api_rate_limit: u64,
+    /// `ApiThrottleBurstLimit`: 2 x the rate, at most 5,000.
+    pub api_burst_limit: u64,
+    /// `ProcessorMaxConcurrency`: max(10, ceil(2 x peak rps / batch size x processor seconds)), at most 1,000.
+    pub processor_concurrency: u64,
+    /// Concurrent ingest invocations at the peak: ceil(peak rps x ingest seconds).
+    pub ingest_peak_concurrency: u64,
+    /// Ingest at the peak plus the processor's ceiling, against the account's default of 1,000.
+    pub peak_concurrency: u64,
+    pub account_concurrency: u64,
+    pub account_rate_limit: u64,
+    /// The peak needs more than the account allows by default: ask for a quota increase first.
+    pub above_account_limits: bool,
+    /// Monthly budget in whole dollars: ceil(max(10, 2 x the estimate)).
+    pub budget_usd: u64,
+}
+
+impl Limits {
+    pub fn of(prices: &Prices, estimate: &ServerlessEstimate) -> Limits {
+        let input = &estimate.input;
+        let mean_rps = input.events_per_month as f64 / prices.seconds_per_month();
+        let peak_rps = mean_rps * PEAK_FACTOR;
+        let needed_rate = peak_rps.ceil() as u64;
+        let api_rate_limit = needed_rate.clamp(RATE_FLOOR, ACCOUNT_RATE_LIMIT);
+        let api_burst_limit = (api_rate_limit * BURST_FACTOR).min(MAX_BURST);
+        let needed_processor = (DRAIN_FACTOR * peak_rps / input.batch_size as f64
+            * input.processor_duration_ms
+            / 1000.0)
+            .ceil() as u64;
+        let processor_concurrency = needed_processor.clamp(CONCURRENCY_FLOOR, CONCURRENCY_CEILING);
+        let ingest_peak_concurrency = (peak_rps * input.ingest_duration_ms / 1000.0).ceil() as u64;
+        let peak_concurrency = ingest_peak_concurrency + processor_concurrency;
+        Limits {
+            peak_factor: PEAK_FACTOR,
+            mean_rps,
+            peak_rps,
+            api_rate_limit,
+            api_burst_limit,
+            processor_concurrency,
+            ingest_peak_concurrency,
+            peak_concurrency,
+            account_concurrency: ACCOUNT_CONCURRENCY,
+            account_rate_limit: ACCOUNT_RATE_LIMIT,
+            above_account_limits: peak_concurrency > ACCOUNT_CONCURRENCY
+                || needed_rate > ACCOUNT_RATE_LIMIT
+                || needed_processor > CONCURRENCY_CEILING,
+            budget_usd: budget_usd(estimate.total_usd),
+        }
+    }
+}
+
+/// A monthly budget for an estimate: ceil(max(10, 2 x total)) dollars.
+pub fn budget_usd(total_usd: f64) -> u64 {
+    (BUDGET_FACTOR * total_usd).max(BUDGET_FLOOR_USD).ceil() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::serverless::{ServerlessInput, estimate};
+
+    fn limits_at(events: u64) -> Limits {
+        let p = Prices::embedded().unwrap();
+        let e = estimate(&p, &ServerlessInput::default().at(events)).unwrap();
+        Limits::of(&p, &e)
+    }
+
+    #[test]
+    fn a_billion_events_a_month_raise_the_throttle_and_the_concurrency() {
+        // 730 h x 3,600 s = 2,628,000 s a month. 1B / 2,628,000 = 380.52 rps mean; x 10 = 3,805.18 rps peak.
+        let l = limits_at(1_000_000_000);
+        assert!((l.mean_rps - 380.517).abs() < 1e-3, "{}", l.mean_rps);
+        // Rate: ceil(3,805.18) = 3,806 (above the floor of 100, below the account's 10,000).
+        assert_eq!(l.api_rate_limit, 3_806);
+        // Burst: 2 x 3,806 = 7,612, capped at 5,000.
+        assert_eq!(l.api_burst_limit, 5_000);
+        // Processor: 2 x 3,805.18 rps / 10 per batch x 0.25 s = 190.26 -> 191 (the default workload's 250 ms).
+        assert_eq!(l.processor_concurrency, 191);
+        // Ingest: 3,805.18 x 0.03 s = 114.2 -> 115; with the processor's 191, 306 of the account's 1,000.
+        assert_eq!(l.ingest_peak_concurrency, 115);
+        assert_eq!(l.peak_concurrency, 306);
+        assert!(!l.above_account_limits);
+    }
+
+    #[test]
+    fn small_volumes_keep_the_floors_and_huge_ones_hit_the_account_limits() {
+        // 1M: 0.38 rps mean, 3.8 peak: the floors (100 rps, burst 200, 10 concurrent) hold.
+        let l = limits_at(1_000_000);
+        assert_eq!(
+            (l.api_rate_limit, l.api_burst_limit, l.processor_concurrency),
+            (100, 200, 10)
+        );
+        // 10B: 38,052 rps peak is above the account's 10,000: capped and flagged.
+        let huge = limits_at(10_000_000_000);
+        assert_eq!(huge.api_rate_limit, 10_000);
+        assert_eq!(huge.processor_concurrency, 1_000);
+        assert!(huge.above_account_limits);
+    }
+
+    #[test]
+    fn the_budget_is_twice_the_estimate_in_whole_dollars_and_at_least_ten() {
+        assert_eq!(budget_usd(0.0), 10);
+        assert_eq!(budget_usd(4.99), 10);
+        // 2 x 7.04 = 14.08 -> 15.
+        assert_eq!(budget_usd(7.04), 15);
+        assert_eq!(budget_usd(500.0), 1_000);
+    }
+}
