@@ -223,6 +223,44 @@ mod tests {
         ingest_memory_mb = { answer = \"memory\" }\ntracing_sample = { setting = \"share\" }\nbatch_size = 5\n";
 
     #[test]
+    fn a_picked_binding_takes_the_value_of_the_chosen_answer() {
+        let text = "kind = \"k\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n\
+             [[questions]]\nkey = \"sender\"\nprompt = \"p\"\ntype = \"choice\"\ndefault = \"a\"\n\
+             choices = [{ value = \"a\" }, { value = \"b\" }]\n\
+             [cost]\nmodel = \"serverless\"\n[cost.inputs]\nsecrets = { answer = \"sender\", values = { a = 1, b = 2 } }\n";
+        let kind = Kind {
+            manifest: toml::from_str(text).unwrap(),
+            files: Vec::new(),
+            presets: Vec::new(),
+        };
+        assert!(
+            kind.manifest.problems("k").is_empty(),
+            "{:?}",
+            kind.manifest.problems("k")
+        );
+        let bound = Bound::of(&kind).unwrap().unwrap();
+        assert_eq!(bound.defaults().get("secrets"), Some(&serde_json::json!(1)));
+        let given = Given {
+            file: None,
+            sets: vec![("name".into(), "x".into()), ("sender".into(), "b".into())],
+        };
+        let answers = resolve(&kind, &given, None).unwrap();
+        assert_eq!(
+            bound.values(&answers).get("secrets"),
+            Some(&serde_json::json!(2))
+        );
+        // A choice without a value is a broken manifest.
+        let partial: crate::kind::Manifest = toml::from_str(&text.replace(", b = 2", "")).unwrap();
+        let problems = partial.problems("k");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("no value for `sender = \"b\"`")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
     fn every_model_has_a_default_for_each_of_its_inputs() {
         for model in Model::ALL {
             let defaults = model.defaults();

@@ -8,14 +8,31 @@ fn scaffold() -> Command {
 }
 
 /// The lean worked example of docs/cost.md, which the serverless-webhook kind's own stack (256 MB functions,
-/// traced) is not: `scaffold cost serverless-webhook` defaults to the kind's settings.
-const LEAN: [&str; 6] = [
+/// traced, a key, a secret, alarms, stored tables) is not: `scaffold cost serverless-webhook` defaults to the
+/// kind's settings.
+const LEAN: [&str; 22] = [
     "--payload-kb",
     "1",
     "--memory-mb",
     "128",
     "--tracing-sample",
     "0",
+    "--traced-functions",
+    "0",
+    "--kms-keys",
+    "0",
+    "--secrets",
+    "0",
+    "--alarms",
+    "0",
+    "--stored-months",
+    "0",
+    "--idempotency-ttl-days",
+    "0",
+    "--events-pitr",
+    "off",
+    "--idempotency-pitr",
+    "off",
 ];
 
 fn json_of(args: &[&str]) -> serde_json::Value {
@@ -69,7 +86,7 @@ fn serverless_json_reproduces_the_lean_example() {
     assert_eq!(volumes, vec![10_000, 1_000_000, 100_000_000]);
     assert_eq!(
         v["command"],
-        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0"
+        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0 --traced-functions 0 --kms-keys 0 --secrets 0 --alarms 0 --stored-months 0 --idempotency-ttl-days 0 --events-pitr off --idempotency-pitr off"
     );
     assert_eq!(v["estimate"]["largest"], "dynamodb");
 }
@@ -85,11 +102,44 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     assert_eq!(input["ingest_memory_mb"], 256);
     assert_eq!(input["processor_memory_mb"], 256);
     assert_eq!(input["tracing_sample"], 0.05);
-    let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    // The old flat 3 write units gave $4.53; a 4 KB payload derives 7 (5 for the 4.3 KB event item, 1 idempotency
-    // put, 1 update), 4 more x 1M x $0.625/M = $2.50 more: $7.03.
     assert_eq!(input["write_units_per_event"], 7.0);
-    assert_eq!((total * 100.0).round(), 703.0);
+    assert_eq!(input["traced_functions"], 2);
+    assert_eq!(input["alarms"], 9);
+    assert_eq!(input["secrets"], 1);
+    // Each line at 1M events of 4 KB, by hand (a month is 730 h = 2,628,000 s):
+    let usd = |key: &str| -> f64 {
+        let items = v["estimate"]["items"].as_array().unwrap();
+        let item = items.iter().find(|i| i["key"] == key).unwrap();
+        (item["usd"].as_f64().unwrap() * 100.0).round()
+    };
+    // API 1M x $1.00/M = $1.00; Lambda requests 1.1M x $0.20/M = $0.22; duration (1M x 0.25 GB x 0.03 s +
+    // 100K x 0.25 GB x 0.25 s) = 13,750 GB-s x $0.0000133334 = $0.18; SQS 1.2M x $0.40/M = $0.48.
+    assert_eq!(
+        [
+            usd("api"),
+            usd("lambda_requests"),
+            usd("lambda_duration"),
+            usd("sqs")
+        ],
+        [100.0, 22.0, 18.0, 48.0]
+    );
+    // DynamoDB 7 units (5 for the 4.3 KB event item, 1 idempotency put, 1 update) x 1M x $0.625/M = $4.375.
+    assert_eq!(usd("dynamodb"), 438.0);
+    // X-Ray: both functions stay under one invocation a second, so the reservoir records every one:
+    // (1M + 100K) x $5.00/M = $5.50 (a flat 5% gave $0.28).
+    assert_eq!(usd("tracing"), 550.0);
+    // Storage in the events table's 12th month: 12M x 4.4 KB / 1,048,576 = 50.354 GB, plus 7 days of 0.3 KB
+    // idempotency records (230,137 = 0.066 GB): 50.420 GB x $0.25 = $12.60, and x $0.20 recovery = $10.08.
+    assert_eq!([usd("storage"), usd("backups")], [1260.0, 1008.0]);
+    // Key $1.00 + 43,800 requests x $0.03/10K = $1.13; secret $0.40 + 8,760 reads x $0.05/10K = $0.44;
+    // 9 alarms x $0.10 = $0.90; no dashboard.
+    assert_eq!(
+        [usd("kms"), usd("secrets"), usd("alarms"), usd("dashboards")],
+        [113.0, 44.0, 90.0, 0.0]
+    );
+    // Total $37.42 (it was $4.53 before write units, sampling, stored tables and fixed costs were priced).
+    let total = v["estimate"]["total_usd"].as_f64().unwrap();
+    assert_eq!((total * 100.0).round(), 3742.0);
     assert_eq!(
         v["command"],
         "scaffold cost serverless-webhook --events-per-month 1000000"

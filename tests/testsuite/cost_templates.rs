@@ -127,6 +127,75 @@ fn the_recompute_test_catches_a_stale_figure() {
     assert!(!run_cost_test(dir.path()).status.success());
 }
 
+#[test]
+fn a_billion_events_size_the_stack_and_its_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut answers = serverless_answers(1_000_000_000, 4, "arm64", "standard");
+    answers.retain(|(k, _)| *k != "signature");
+    answers.push(("signature", "github".into()));
+    render_serverless(&answers, dir.path());
+    let template = std::fs::read_to_string(dir.path().join("template.yaml")).unwrap();
+    let default_of = |name: &str| -> String {
+        let at = template.find(&format!("\n  {name}:\n")).unwrap();
+        let rest = &template[at..];
+        let line = rest
+            .lines()
+            .find(|l| l.trim_start().starts_with("Default:"))
+            .unwrap();
+        line.trim().trim_start_matches("Default: ").to_string()
+    };
+    // 1B events / 2,628,000 s = 380.52 rps mean, 3,805.18 at a 10x peak: rate ceil(3,805.18) = 3,806; burst
+    // 2 x 3,806 = 7,612, capped at the parameter's 5,000; processor 2 x 3,805.18 / 10 x 0.25 s = 190.26 -> 191.
+    // (The stack used to keep 100, 200 and 10 at any volume.)
+    assert_eq!(default_of("ApiThrottleRateLimit"), "3806");
+    assert_eq!(default_of("ApiThrottleBurstLimit"), "5000");
+    assert_eq!(default_of("ProcessorMaxConcurrency"), "191");
+    // GitHub's redelivery token is the second secret, and the cost model counts it.
+    let prices: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("cost/prices.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(prices["workload"]["secrets"], 2);
+    assert_eq!(
+        template
+            .matches("Type: AWS::SecretsManager::Secret")
+            .count(),
+        2
+    );
+    assert!(template.contains("Type: AWS::Budgets::Budget"));
+    let out = run_cost_test(dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_cost_test_fails_when_the_template_gains_an_alarm_the_model_does_not_count() {
+    let dir = tempfile::tempdir().unwrap();
+    render_serverless(
+        &serverless_answers(1_000_000, 4, "arm64", "standard"),
+        dir.path(),
+    );
+    let path = dir.path().join("template.yaml");
+    let template = std::fs::read_to_string(&path).unwrap();
+    let extra =
+        "\n  ExtraAlarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      MetricName: X\n";
+    std::fs::write(
+        &path,
+        template.replacen("\nOutputs:", &format!("{extra}\nOutputs:"), 1),
+    )
+    .unwrap();
+    let out = run_cost_test(dir.path());
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("AWS::CloudWatch::Alarm"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn k8s_answers() -> Vec<(&'static str, String)> {
     vec![
         ("name", "shop".into()),

@@ -30,9 +30,11 @@ pub const BUDGET_FACTOR: f64 = 2.0;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Limits {
     pub peak_factor: f64,
-    /// Mean and peak requests per second.
+    /// Mean and peak requests per second, and as documents print them (`0.38`).
     pub mean_rps: f64,
     pub peak_rps: f64,
+    pub mean_rps_text: String,
+    pub peak_rps_text: String,
     /// `ApiThrottleRateLimit`: max(100, ceil(peak rps)), at most the account's 10,000.
     pub api_rate_limit: u64,
     /// `ApiThrottleBurstLimit`: 2 x the rate, at most 5,000.
@@ -70,6 +72,8 @@ impl Limits {
             peak_factor: PEAK_FACTOR,
             mean_rps,
             peak_rps,
+            mean_rps_text: format!("{mean_rps:.2}"),
+            peak_rps_text: format!("{peak_rps:.2}"),
             api_rate_limit,
             api_burst_limit,
             processor_concurrency,

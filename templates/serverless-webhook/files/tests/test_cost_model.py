@@ -22,7 +22,30 @@ CONTAINERS = PRICES["containers"]
 HOURS = PRICES["hours_per_month"]
 # Figures are printed rounded to the cent.
 CENT = 0.005 + 1e-9
-ITEM_KEYS = ["api", "lambda_requests", "lambda_duration", "sqs", "dynamodb", "logs", "tracing"]
+ITEM_KEYS = [
+    "api",
+    "lambda_requests",
+    "lambda_duration",
+    "sqs",
+    "dynamodb",
+    "logs",
+    "tracing",
+    "storage",
+    "backups",
+    "kms",
+    "secrets",
+    "alarms",
+    "dashboards",
+]
+# The part of the bill that only exists because the code runs on API Gateway and Lambda.
+MOVING = ("api", "lambda_requests", "lambda_duration")
+SECONDS = HOURS * 3600
+# Assumptions the page states: KB per stored item besides the payload, per idempotency record, per item overhead;
+# one KMS (or Secrets Manager) call per caller per 5 minutes; five callers (queue send and receive, two tables,
+# the secret).
+EVENT_ATTRIBUTES_KB, IDEMPOTENCY_RECORD_KB, ITEM_OVERHEAD_KB = 0.3, 0.2, 0.1
+KEY_REUSE_SECONDS, KMS_CALLERS = 300.0, 5.0
+KB_PER_GB = 1024.0 * 1024.0
 
 
 def price(key: str) -> dict:
@@ -61,8 +84,20 @@ def usage(w: dict, events: int) -> dict:
         "writes": n * w["write_units_per_event"],
         "reads": n * w["read_units_per_event"],
         "log_gb": n * w["log_kb_per_event"] / 1_000_000,
-        "traces": w["tracing_sample"] * (n + processor),
+        "traces": sum(traces(m, w["tracing_sample"]) for m in [n, processor][: w["traced_functions"]]),
+        "events_gb": n * w["stored_months"] * (w["payload_kb"] + EVENT_ATTRIBUTES_KB + ITEM_OVERHEAD_KB) / KB_PER_GB,
+        "idempotency_gb": n
+        * (w["idempotency_ttl_days"] * 86_400 / SECONDS)
+        * (IDEMPOTENCY_RECORD_KB + ITEM_OVERHEAD_KB)
+        / KB_PER_GB,
+        "kms": KMS_CALLERS * min(n, SECONDS / KEY_REUSE_SECONDS) if w["kms_keys"] else 0.0,
+        "secret_calls": min(n, SECONDS / KEY_REUSE_SECONDS) if w["secrets"] else 0.0,
     }
+
+
+def traces(invocations: float, sample: float) -> float:
+    """Lambda's default X-Ray rule: the first request each second, then `sample` of the rest."""
+    return min(invocations, SECONDS) + sample * max(0.0, invocations - SECONDS)
 
 
 def keys_for(w: dict) -> dict:
@@ -84,6 +119,15 @@ def line_items(w: dict, events: int) -> dict:
         "dynamodb": cost("dynamodb_write_units", u["writes"]) + cost("dynamodb_read_units", u["reads"]),
         "logs": cost("logs_ingest", u["log_gb"]),
         "tracing": cost("xray_traces_recorded", u["traces"]),
+        "storage": cost("dynamodb_storage", u["events_gb"] + u["idempotency_gb"]),
+        "backups": cost(
+            "dynamodb_pitr",
+            (u["events_gb"] if w["events_pitr"] else 0.0) + (u["idempotency_gb"] if w["idempotency_pitr"] else 0.0),
+        ),
+        "kms": cost("kms_key", w["kms_keys"]) + cost("kms_requests", u["kms"]),
+        "secrets": cost("secrets_manager_secret", w["secrets"]) + cost("secrets_manager_api", u["secret_calls"]),
+        "alarms": cost("cloudwatch_alarm", w["alarms"]) + cost("cloudwatch_composite_alarm", w["composite_alarms"]),
+        "dashboards": cost("cloudwatch_dashboard", w["dashboards"]),
     }
 
 
@@ -97,6 +141,10 @@ def free_tier(w: dict, events: int) -> float:
         + cost(k["sqs"], min(u["sqs"], free["sqs_requests"]))
         + cost("logs_ingest", min(u["log_gb"], free["logs_ingest"]))
         + cost("xray_traces_recorded", min(u["traces"], free["xray_traces_recorded"]))
+        + cost("dynamodb_storage", min(u["events_gb"] + u["idempotency_gb"], free["dynamodb_storage"]))
+        + cost("kms_requests", min(u["kms"], free["kms_requests"]))
+        + cost("cloudwatch_alarm", min(w["alarms"], free["cloudwatch_alarms"]))
+        + cost("cloudwatch_dashboard", min(w["dashboards"], free["cloudwatch_dashboards"]))
     )
 
 
@@ -111,7 +159,7 @@ def fargate_total(w: dict, events: int) -> float:
     lcu_hours = max(n / (25 * 3600), n * w["payload_kb"] / 1_000_000)
     balancer = cost("alb_hour", HOURS) + cost("alb_lcu", lcu_hours)
     items = line_items(w, events)
-    shared = sum(items[k] for k in ("sqs", "dynamodb", "logs", "tracing"))
+    shared = sum(usd for key, usd in items.items() if key not in MOVING)
     return tasks_usd + balancer + shared
 
 
@@ -237,6 +285,65 @@ def test_workload_matches_the_recorded_answers():
     }
     for key, value in expected.items():
         assert WORKLOAD[key] == value, f"cost/prices.json prices {key}={WORKLOAD[key]}, the answers say {value}"
+
+
+TEMPLATE = (ROOT / "template.yaml").read_text(encoding="utf-8")
+
+
+def resources_of(kind: str) -> list[str]:
+    """Logical ids of the template's resources of one type."""
+    return re.findall(rf"^  (\w+):\n    Type: {re.escape(kind)}\n", TEMPLATE, re.M)
+
+
+def parameter_default(name: str) -> int:
+    match = re.search(rf"^  {name}:\n    Type: Number\n    Default: (\d+)\n", TEMPLATE, re.M)
+    assert match, f"parameter {name} has no number default in template.yaml"
+    return int(match.group(1))
+
+
+def test_the_fixed_costs_count_what_the_template_deploys():
+    # Each of these is paid every month; a resource added to template.yaml without its count in the cost
+    # model (template.toml [settings] / [cost.inputs]) would be missing from every total.
+    counted = {
+        "AWS::CloudWatch::Alarm": WORKLOAD["alarms"],
+        "AWS::CloudWatch::CompositeAlarm": WORKLOAD["composite_alarms"],
+        "AWS::CloudWatch::Dashboard": WORKLOAD["dashboards"],
+        "AWS::SecretsManager::Secret": WORKLOAD["secrets"],
+        "AWS::KMS::Key": WORKLOAD["kms_keys"],
+    }
+    for kind, count in counted.items():
+        found = resources_of(kind)
+        assert len(found) == count, f"template.yaml has {len(found)} {kind} ({', '.join(found)}), the cost model {count}"
+    # Metric-math alarms are billed per metric they read: every counted alarm must watch a single metric.
+    for alarm in resources_of("AWS::CloudWatch::Alarm"):
+        body = TEMPLATE.split(f"\n  {alarm}:\n", 1)[1].split("\n\n", 1)[0]
+        assert "\n      Metrics:" not in body, f"{alarm} reads several metrics: count each in the cost model"
+
+
+def test_tracing_storage_and_recovery_follow_the_template():
+    assert ("Tracing: Active" in TEMPLATE) == (WORKLOAD["traced_functions"] > 0)
+    ttl = re.search(r'IDEMPOTENCY_TTL_SECONDS: "(\d+)"', TEMPLATE)
+    assert ttl and int(ttl.group(1)) == WORKLOAD["idempotency_ttl_days"] * 86_400
+    for table, key in (("EventsTable", "events_pitr"), ("IdempotencyTable", "idempotency_pitr")):
+        body = TEMPLATE.split(f"\n  {table}:\n", 1)[1].split("\n\n", 1)[0]
+        assert ("PointInTimeRecoveryEnabled: true" in body) == WORKLOAD[key], f"{table} recovery"
+    events = TEMPLATE.split("\n  EventsTable:\n", 1)[1].split("\n\n", 1)[0]
+    # The events table keeps every event: no expiry, retained on delete. Its storage grows every month.
+    assert "TimeToLiveSpecification" not in events and "DeletionPolicy: Retain" in events
+
+
+def test_limits_and_budget_are_sized_from_the_volume():
+    n = WORKLOAD["events_per_month"]
+    peak = n / SECONDS * 10  # the page's peak factor: 10x the mean rate
+    rate = min(10_000, max(100, math.ceil(peak)))
+    assert parameter_default("ApiThrottleRateLimit") == rate
+    assert parameter_default("ApiThrottleBurstLimit") == min(5_000, 2 * rate)
+    concurrency = math.ceil(2 * peak / WORKLOAD["batch_size"] * WORKLOAD["processor_duration_ms"] / 1000)
+    assert parameter_default("ProcessorMaxConcurrency") == min(1_000, max(10, concurrency))
+    total = sum(line_items(WORKLOAD, n).values())
+    budget = re.search(r"BudgetLimit:\n\s+Amount: (\d+)\n", TEMPLATE)
+    assert budget, "template.yaml has no budget"
+    assert int(budget.group(1)) == math.ceil(max(10.0, 2 * total))
 
 
 if __name__ == "__main__":
