@@ -313,7 +313,8 @@ def test_the_fixed_costs_count_what_the_template_deploys():
     }
     for kind, count in counted.items():
         found = resources_of(kind)
-        assert len(found) == count, f"template.yaml has {len(found)} {kind} ({', '.join(found)}), the cost model {count}"
+        listed = ", ".join(found)
+        assert len(found) == count, f"template.yaml has {len(found)} {kind} ({listed}), the cost model {count}"
     # Metric-math alarms are billed per metric they read: every counted alarm must watch a single metric.
     for alarm in resources_of("AWS::CloudWatch::Alarm"):
         body = TEMPLATE.split(f"\n  {alarm}:\n", 1)[1].split("\n\n", 1)[0]
@@ -323,13 +324,15 @@ def test_the_fixed_costs_count_what_the_template_deploys():
 def test_tracing_storage_and_recovery_follow_the_template():
     assert ("Tracing: Active" in TEMPLATE) == (WORKLOAD["traced_functions"] > 0)
     ttl = re.search(r'IDEMPOTENCY_TTL_SECONDS: "(\d+)"', TEMPLATE)
-    assert ttl and int(ttl.group(1)) == WORKLOAD["idempotency_ttl_days"] * 86_400
+    assert ttl
+    assert int(ttl.group(1)) == WORKLOAD["idempotency_ttl_days"] * 86_400
     for table, key in (("EventsTable", "events_pitr"), ("IdempotencyTable", "idempotency_pitr")):
         body = TEMPLATE.split(f"\n  {table}:\n", 1)[1].split("\n\n", 1)[0]
         assert ("PointInTimeRecoveryEnabled: true" in body) == WORKLOAD[key], f"{table} recovery"
     events = TEMPLATE.split("\n  EventsTable:\n", 1)[1].split("\n\n", 1)[0]
     # The events table keeps every event: no expiry, retained on delete. Its storage grows every month.
-    assert "TimeToLiveSpecification" not in events and "DeletionPolicy: Retain" in events
+    assert "TimeToLiveSpecification" not in events
+    assert "DeletionPolicy: Retain" in events
 
 
 def test_limits_and_budget_are_sized_from_the_volume():
