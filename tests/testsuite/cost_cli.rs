@@ -58,7 +58,10 @@ fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
         ))
         .stdout(predicate::str::contains("$0.05"))
         .stdout(predicate::str::contains("$4.83"))
-        .stdout(predicate::str::contains("Free tier, shown apart"));
+        .stdout(predicate::str::contains("Free tier, shown apart"))
+        .stdout(predicate::str::contains(
+            "Not modelled:\n  - Data transfer out of AWS and between Regions.",
+        ));
 }
 
 #[test]
