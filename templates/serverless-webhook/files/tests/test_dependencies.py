@@ -105,3 +105,25 @@ def test_loading_the_functions_loads_no_x_ray_sdk():
     env = {"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_tracing_is_active_and_the_opentelemetry_layer_is_opt_in():
+    from local_env import load_template
+
+    template = load_template()
+    resources, parameters = template["Resources"], template["Parameters"]
+    assert template["Globals"]["Function"]["Tracing"] == "Active"
+    assert parameters["OtelLayerArn"]["Default"] == ""
+    assert template["Conditions"]["UseOtelLayer"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "OtelLayerArn"}, ""]}]}
+    no_value = {"Ref": "AWS::NoValue"}
+    for function, role in (("IngestFunction", "IngestRole"), ("ProcessorFunction", "ProcessorRole")):
+        props = resources[function]["Properties"]
+        assert props["Layers"] == [{"Fn::If": ["UseOtelLayer", {"Ref": "OtelLayerArn"}, no_value]}], function
+        wrapper = props["Environment"]["Variables"]["AWS_LAMBDA_EXEC_WRAPPER"]
+        assert wrapper == {"Fn::If": ["UseOtelLayer", "/opt/otel-instrument", no_value]}, function
+        policies = resources[role]["Properties"]["ManagedPolicyArns"]
+        [optional] = [p for p in policies if isinstance(p, dict) and "Fn::If" in p]
+        condition, policy, otherwise = optional["Fn::If"]
+        assert condition == "UseOtelLayer"
+        assert policy["Fn::Sub"].endswith(":policy/CloudWatchLambdaApplicationSignalsExecutionRolePolicy"), role
+        assert otherwise == no_value
