@@ -129,7 +129,7 @@ class LocalEnv:
         queue_arn = self.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
-        for logical_id in ("EventsTable", "IdempotencyTable"):
+        for logical_id in ("EventsTable", "StateTable", "IdempotencyTable"):
             props = self.resources[logical_id]["Properties"]
             name = props["TableName"]["Fn::Sub"].replace("${AWS::StackName}", self.stack)
             self.dynamodb.create_table(
@@ -155,12 +155,15 @@ class LocalEnv:
             "QUEUE_URL": self.urls["Queue"],
             "SIGNING_SECRET_ARN": self.urls["Secret"],
             "EVENTS_TABLE": self.urls["EventsTable"],
+            "STATE_TABLE": self.urls["StateTable"],
             "IDEMPOTENCY_TABLE": self.urls["IdempotencyTable"],
         }
         out = {}
         for key, value in env.items():
             if key in resolved:
                 out[key] = resolved[key]
+            elif isinstance(value, dict) and "Fn::If" in value:
+                continue  # deploy-time options (the opt-in tracing layer) have no local meaning
             else:
                 out[key] = str(_plain(value, self.parameters))
         return out

@@ -26,7 +26,7 @@ import re
 import time
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities import parameters
 from botocore.exceptions import BotoCoreError, ClientError
@@ -35,7 +35,6 @@ import signatures
 
 # The service name is also the metric dimension the alarms in template.yaml select on.
 logger = Logger(service="ingest")
-tracer = Tracer(service="ingest")
 metrics = Metrics(service="ingest")
 
 SECRET_CACHE_SECONDS = 300
@@ -182,7 +181,6 @@ def handle(event: dict, now: int | None = None) -> dict:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict, context) -> dict:
     return handle(event)

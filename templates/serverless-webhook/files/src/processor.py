@@ -9,17 +9,27 @@ Guarantees, and what gives them:
                      (never the SQS message id: a redrive gives a new one) with
                      a window of IDEMPOTENCY_TTL_SECONDS, plus a conditional put
                      on the events table that holds after the window has passed.
+  only if newer      the state table keeps, per object, the newest version seen;
+                     its write is conditional (no item yet, or stored version <
+                     incoming), so an older delivery that arrives late (a retry,
+                     a replay, a standard queue's reordering) is logged in the
+                     events table as not applied and counted as StaleSkipped.
+
+Tracing: the functions run with `Tracing: Active` (Lambda records its own segment)
+and use no X-Ray SDK, which is in maintenance mode (docs/adr/0006-tracing-without-the-x-ray-sdk.md).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import time
+from datetime import datetime
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -37,7 +47,6 @@ from botocore.exceptions import ClientError
 
 # The service name is also the metric dimension the alarms in template.yaml select on.
 logger = Logger(service="processor")
-tracer = Tracer(service="processor")
 metrics = Metrics(service="processor")
 
 SEVEN_DAYS = 7 * 24 * 3600
@@ -64,6 +73,11 @@ def _table():
 
 
 @functools.cache
+def _state_table():
+    return boto3.resource("dynamodb").Table(os.environ["STATE_TABLE"])
+
+
+@functools.cache
 def _batch_processor():
     if os.environ.get("QUEUE_TYPE") == "fifo":
         # Stop a message group at its first failure so later events of that group
@@ -84,13 +98,84 @@ def apply_business_rules(delivery: dict) -> dict:
         raise PoisonDelivery("body is not JSON") from exc
     if not isinstance(payload, dict):
         raise PoisonDelivery("body is not a JSON object")
+    version, version_source = event_version(delivery, payload)
     return {
         "delivery_id": delivery["delivery_id"],
         "event_type": delivery["event_type"] or str(payload.get("type", "")),
         "scheme": delivery["scheme"],
         "first_received_at": delivery["first_received_at"],
+        "object_key": object_key(payload, delivery["event_type"]),
+        "version": version,
+        "version_source": version_source,
         "payload": delivery["body"],
     }
+
+
+# The object an event is about: the same paths, in the same order, as the FIFO message group in
+# src/ingest.py, so on a FIFO queue one object's state is written by one group, in order.
+OBJECT_PATHS = (("data", "object", "id"), ("repository", "full_name"), ("data", "id"), ("subject",))
+# DynamoDB partition keys hold at most 2,048 bytes; longer keys are replaced by their SHA-256.
+MAX_KEY_CHARS = 512
+
+
+def object_key(payload: dict, event_type: str) -> str:
+    for path in OBJECT_PATHS:
+        node = payload
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str) and node:
+            break
+    else:
+        node = event_type or "default"
+    if len(node) > MAX_KEY_CHARS:
+        return "sha256-" + hashlib.sha256(node.encode("utf-8")).hexdigest()
+    return node
+
+
+def event_version(delivery: dict, payload: dict) -> tuple[int, str]:
+    """The event's own time in milliseconds, and where it came from; later wins in the state table.
+
+    stripe             `created` (Unix seconds; two events of one second tie, and the first applied stays)
+    standard-webhooks  the payload's `timestamp` (RFC 3339), not the webhook-timestamp header (a retry renews it)
+    otherwise          `received_at`: when ingest first accepted the delivery. GitHub payloads carry no event
+                       time, so for GitHub this orders by arrival: a delivery GitHub redelivers later counts as newer.
+    """
+    scheme = delivery["scheme"]
+    if scheme == "stripe" and type(payload.get("created")) is int:
+        return payload["created"] * 1000, "created"
+    if scheme == "standard-webhooks" and isinstance(payload.get("timestamp"), str):
+        try:
+            moment = datetime.fromisoformat(payload["timestamp"])
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return int(moment.timestamp() * 1000), "timestamp"
+    return int(delivery["first_received_at"]), "received_at"
+
+
+def apply_if_newer(item: dict) -> bool:
+    """Write the object's state only if this delivery is newer than the stored one. False: it is stale.
+
+    The same delivery may write again (a retry after its state was written but the events put failed).
+    """
+    try:
+        _state_table().put_item(
+            Item={
+                "object_key": item["object_key"],
+                "version": item["version"],
+                "version_source": item["version_source"],
+                "delivery_id": item["delivery_id"],
+                "event_type": item["event_type"],
+            },
+            ConditionExpression="attribute_not_exists(#k) OR #v < :v OR (#v = :v AND #d = :d)",
+            ExpressionAttributeNames={"#k": "object_key", "#v": "version", "#d": "delivery_id"},
+            ExpressionAttributeValues={":v": item["version"], ":d": item["delivery_id"]},
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def store(item: dict) -> bool:
@@ -111,15 +196,23 @@ _applied = {"calls": 0}
 
 def apply_delivery(delivery: dict) -> dict:
     _applied["calls"] += 1
-    written = store(apply_business_rules(delivery))
-    if written:
-        metrics.add_metric(name="DeliveryApplied", unit=MetricUnit.Count, value=1)
-        # From the sender's first attempt reaching ingest to the write, across retries and replays.
-        age_ms = max(0, int(time.time() * 1000) - int(delivery["first_received_at"]))
-        metrics.add_metric(name="EndToEndAge", unit=MetricUnit.Milliseconds, value=age_ms)
-    else:
+    item = apply_business_rules(delivery)
+    # State first, log second: a retry after a failed log write finds its own state and writes the log.
+    item["applied"] = apply_if_newer(item)
+    written = store(item)
+    if not written:
         metrics.add_metric(name="DuplicateSkipped", unit=MetricUnit.Count, value=1)
-    return {"delivery_id": delivery["delivery_id"], "written": written}
+        return {"delivery_id": delivery["delivery_id"], "written": False, "applied": False}
+    # From the sender's first attempt reaching ingest to the write, across retries and replays.
+    age_ms = max(0, int(time.time() * 1000) - int(delivery["first_received_at"]))
+    metrics.add_metric(name="EndToEndAge", unit=MetricUnit.Milliseconds, value=age_ms)
+    if item["applied"]:
+        metrics.add_metric(name="DeliveryApplied", unit=MetricUnit.Count, value=1)
+    else:
+        metrics.add_metric(name="StaleSkipped", unit=MetricUnit.Count, value=1)
+        extra = {"object_key": item["object_key"], "version": item["version"]}
+        logger.info("stale delivery skipped: the state holds a newer version", extra=extra)
+    return {"delivery_id": delivery["delivery_id"], "written": True, "applied": item["applied"]}
 
 
 @functools.cache
@@ -136,6 +229,7 @@ def reset_clients() -> None:
     """Forget cached clients and unflushed metrics (tests start a fresh moto account per test)."""
     metrics.clear_metrics()
     _table.cache_clear()
+    _state_table.cache_clear()
     _batch_processor.cache_clear()
     _idempotent_apply.cache_clear()
 
@@ -158,7 +252,6 @@ def delivery_from_record(record: SQSRecord) -> dict:
     }
 
 
-@tracer.capture_method
 def record_handler(record: SQSRecord) -> dict:
     try:
         delivery = delivery_from_record(record)
@@ -184,7 +277,6 @@ def record_handler(record: SQSRecord) -> dict:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict, context) -> dict:
     # Lets Powertools expire an in-progress record if the function times out mid-batch.

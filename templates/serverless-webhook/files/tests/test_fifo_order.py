@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import NOW
 from test_end_to_end import about
+from test_ordering import state
 
 import processor
 import replay_dlq
@@ -19,8 +21,8 @@ def test_fifo_poison_parks_its_group_and_replay_restores_it_in_order(env, delive
         return real_rules(delivery)
 
     monkeypatch.setattr(processor, "apply_business_rules", broken)
-    deliver("evt_first", document=about("obj_same"))
-    deliver("evt_second", document=about("obj_same"))
+    deliver("evt_first", document=about("obj_same"), now=NOW)
+    deliver("evt_second", document=about("obj_same"), now=NOW + 1)
     env.drain()
     # The follower is never applied ahead of the failing delivery: it is parked with it.
     assert applied == []
@@ -40,3 +42,27 @@ def test_fifo_poison_parks_its_group_and_replay_restores_it_in_order(env, delive
     )
     env.drain()
     assert applied == ["evt_first", "evt_second"]
+    # Both applied in their order, so the object's state is the second one's.
+    assert state(env) == {"obj_same": "evt_second"}
+    assert {item["delivery_id"]: item["applied"] for item in env.stored()} == {"evt_first": True, "evt_second": True}
+
+
+def test_fifo_replay_after_a_newer_event_keeps_the_newer_state(env, deliver, monkeypatch):
+    # The case a FIFO queue cannot order: the parked delivery comes back after a newer one for its object.
+    real_rules = processor.apply_business_rules
+
+    def broken(delivery: dict) -> dict:
+        if delivery["delivery_id"] == "evt_parked":
+            raise RuntimeError("downstream bug")
+        return real_rules(delivery)
+
+    monkeypatch.setattr(processor, "apply_business_rules", broken)
+    deliver("evt_parked", document=about("obj_same"), now=NOW)
+    env.drain()
+    deliver("evt_later", document=about("obj_same"), now=NOW + 60)
+    env.drain()
+    monkeypatch.setattr(processor, "apply_business_rules", real_rules)
+    replay_dlq.manual_move(env.sqs, env.urls["DeadLetterQueue"], env.urls["Queue"], rate=500, sleep=lambda s: 0)
+    env.drain()
+    assert state(env) == {"obj_same": "evt_later"}
+    assert {item["delivery_id"]: item["applied"] for item in env.stored()} == {"evt_later": True, "evt_parked": False}

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from conftest import NOW
+from test_observability import emitted
 
 import processor
 from local_env import FakeContext
 
 
-def record(message_id: str, delivery_id: str | None, body: str, group: str = "group-a") -> dict:
+def record(
+    message_id: str, delivery_id: str | None, body: str, group: str = "group-a", scheme: str = "", received: int = NOW
+) -> dict:
     attributes = {}
     if delivery_id is not None:
         attributes["delivery_id"] = {"stringValue": delivery_id, "dataType": "String"}
-    attributes["received_at"] = {"stringValue": str(NOW * 1000), "dataType": "Number"}
+    if scheme:
+        attributes["scheme"] = {"stringValue": scheme, "dataType": "String"}
+    attributes["received_at"] = {"stringValue": str(received * 1000), "dataType": "Number"}
     return {
         "messageId": message_id,
         "receiptHandle": f"rh-{message_id}",
@@ -135,3 +141,105 @@ def test_timeout_mid_batch_is_retried_once_the_in_progress_record_expires(env, m
     )
     assert invoke([record("m4", "d1", good(1))]) == {"batchItemFailures": []}
     assert sorted(item["delivery_id"] for item in env.stored()) == ["d1", "d3"]
+
+
+# --- "only if newer": the state table keeps each object's newest event ------------------------------------------
+
+
+def about(object_id: str, at: int) -> str:
+    """An event about one object at time `at`, carrying each scheme's own event time."""
+    stamp = datetime.fromtimestamp(at, tz=UTC).isoformat()
+    return json.dumps(
+        {"type": "invoice.updated", "created": at, "timestamp": stamp, "data": {"object": {"id": object_id}}}
+    )
+
+
+def state(env) -> dict[str, dict]:
+    items = env.dynamodb.scan(TableName=env.urls["StateTable"])["Items"]
+    return {item["object_key"]["S"]: {k: next(iter(v.values())) for k, v in item.items()} for item in items}
+
+
+# Stripe orders by `created`, Standard Webhooks by the payload's `timestamp`, GitHub (no event time) by the time
+# ingest first received the delivery; each case sends the newer event first and the older one second.
+ORDERINGS = {
+    "stripe": {"newer": dict(at=NOW + 60, received=NOW), "older": dict(at=NOW, received=NOW + 120)},
+    "standard-webhooks": {"newer": dict(at=NOW + 60, received=NOW), "older": dict(at=NOW, received=NOW + 120)},
+    "github": {"newer": dict(at=NOW, received=NOW + 60), "older": dict(at=NOW + 600, received=NOW)},
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(ORDERINGS))
+def test_an_older_event_after_a_newer_one_is_kept_as_stale_and_the_state_keeps_the_newer(env, scheme, capsys):
+    newer, older = ORDERINGS[scheme]["newer"], ORDERINGS[scheme]["older"]
+    assert invoke([record("m1", "d_new", about("obj_1", newer["at"]), scheme=scheme, received=newer["received"])]) == {
+        "batchItemFailures": []
+    }
+    assert invoke([record("m2", "d_old", about("obj_1", older["at"]), scheme=scheme, received=older["received"])]) == {
+        "batchItemFailures": []
+    }
+    assert state(env)["obj_1"]["delivery_id"] == "d_new"
+    # Both deliveries are in the events table, once each; the older one says it was not applied.
+    applied = {item["delivery_id"]: item["applied"] for item in env.stored()}
+    assert applied == {"d_new": True, "d_old": False}
+    totals = emitted(capsys.readouterr().out)
+    assert totals[("processor", "StaleSkipped")] == 1
+    assert totals[("processor", "DeliveryApplied")] == 1
+
+
+@pytest.mark.parametrize("scheme", sorted(ORDERINGS))
+def test_a_newer_event_after_an_older_one_replaces_the_state(env, scheme):
+    newer, older = ORDERINGS[scheme]["newer"], ORDERINGS[scheme]["older"]
+    invoke([record("m1", "d_old", about("obj_1", older["at"]), scheme=scheme, received=older["received"])])
+    invoke([record("m2", "d_new", about("obj_1", newer["at"]), scheme=scheme, received=newer["received"])])
+    assert state(env)["obj_1"]["delivery_id"] == "d_new"
+    assert {item["delivery_id"]: item["applied"] for item in env.stored()} == {"d_new": True, "d_old": True}
+
+
+def test_objects_are_ordered_independently(env):
+    invoke([record("m1", "d_a2", about("obj_a", NOW + 60), scheme="stripe")])
+    invoke([record("m2", "d_b1", about("obj_b", NOW), scheme="stripe")])
+    invoke([record("m3", "d_a1", about("obj_a", NOW), scheme="stripe")])
+    assert {k: v["delivery_id"] for k, v in state(env).items()} == {"obj_a": "d_a2", "obj_b": "d_b1"}
+
+
+def test_a_retry_after_the_state_write_still_applies_the_delivery(env, monkeypatch):
+    real_store = processor.store
+
+    def lost(item: dict) -> bool:
+        raise RuntimeError("events table unavailable")
+
+    monkeypatch.setattr(processor, "store", lost)
+    with pytest.raises(BatchProcessingError):
+        invoke([record("m1", "d1", about("obj_1", NOW), scheme="stripe")])
+    assert state(env)["obj_1"]["delivery_id"] == "d1"  # the state was written before the failure
+    monkeypatch.setattr(processor, "store", real_store)
+    # SQS brings it back: its own state is no obstacle, and the events table gets it as applied.
+    assert invoke([record("m2", "d1", about("obj_1", NOW), scheme="stripe")]) == {"batchItemFailures": []}
+    assert {item["delivery_id"]: item["applied"] for item in env.stored()} == {"d1": True}
+
+
+def test_equal_versions_keep_the_first_applied(env):
+    # Stripe's `created` is in whole seconds: two events of one second tie, and the first one applied stays.
+    invoke([record("m1", "d_first", about("obj_1", NOW), scheme="stripe")])
+    invoke([record("m2", "d_second", about("obj_1", NOW), scheme="stripe")])
+    assert state(env)["obj_1"]["delivery_id"] == "d_first"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"data": {"object": {"id": "in_1"}, "id": "other"}},
+        {"repository": {"full_name": "octo/repo"}},
+        {"data": {"id": "msg_1"}},
+        {"subject": "order/7"},
+        {"data": {"object": {"id": 7}}},
+        {},
+    ],
+)
+def test_the_state_key_is_the_fifo_message_group_source(document):
+    # On a FIFO queue one object's events share a group, so they reach the state table in order.
+    import ingest
+    import signatures
+
+    delivery = signatures.Delivery(delivery_id="d1", event_type="push", timestamp=None)
+    assert processor.object_key(document, "push") == ingest._group_source(delivery, json.dumps(document))
