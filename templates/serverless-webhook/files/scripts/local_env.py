@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -145,6 +146,8 @@ class LocalEnv:
         self.sqs = boto3.client("sqs")
         self.dynamodb = boto3.client("dynamodb")
         self.secrets = boto3.client("secretsmanager")
+        # (when, receipt handle) of failed records whose visibility timeout is running.
+        self._in_flight: list[tuple[float, str]] = []
 
     # --- resources -----------------------------------------------------------
 
@@ -306,6 +309,8 @@ class LocalEnv:
         """
         import processor
 
+        self._release_expired()
+        received_at = time.monotonic()
         messages = self.sqs.receive_message(
             QueueUrl=self.urls["Queue"],
             MaxNumberOfMessages=10,
@@ -322,9 +327,28 @@ class LocalEnv:
         except Exception:  # noqa: BLE001 - an invocation error fails every record, as in Lambda
             failed = {m["MessageId"] for m in messages}
         for message in messages:
-            if message["MessageId"] not in failed:
+            if message["MessageId"] in failed:
+                self._in_flight.append((received_at + visibility_timeout, message["ReceiptHandle"]))
+            else:
                 self.sqs.delete_message(QueueUrl=self.urls["Queue"], ReceiptHandle=message["ReceiptHandle"])
         return {"received": len(messages), "failed": len(failed)}
+
+    def _release_expired(self) -> None:
+        """Make failed records whose visibility timeout ran out visible again, oldest first.
+
+        SQS does this by itself. moto does too, but when several records of one FIFO
+        message group time out together it hands out a later one first; releasing them
+        explicitly, in the order they were received, keeps the group's order as SQS does.
+        """
+        now = time.monotonic()
+        due = [handle for when, handle in self._in_flight if when <= now]
+        self._in_flight = [(when, handle) for when, handle in self._in_flight if when > now]
+        for handle in due:
+            # A handle of a record already moved to the DLQ or deleted is refused; nothing to release.
+            with contextlib.suppress(self.sqs.exceptions.ReceiptHandleIsInvalid):
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.urls["Queue"], ReceiptHandle=handle, VisibilityTimeout=0
+                )
 
     def drain(self, max_polls: int = 50) -> int:
         """Poll until the queue is empty (or max_polls). Returns the number of polls that found work."""

@@ -178,7 +178,7 @@ def test_a_record_that_fails_once_reappears_after_the_visibility_timeout_and_is_
     rules, receives = failing({"evt_flaky": 1}, "evt_flaky")
     monkeypatch.setattr(processor, "apply_business_rules", rules)
     assert deliver("evt_flaky")["statusCode"] == 202
-    timeout = env.scaled_visibility_timeout(180)  # 1 s
+    timeout = env.scaled_visibility_timeout()  # `make local`'s 3 s: a slow machine still polls again well within it
     assert env.pump_once(visibility_timeout=timeout) == {"received": 1, "failed": 1}
     # Still in flight: not received again before the timeout runs out.
     assert env.pump_once(visibility_timeout=timeout)["received"] == 0
@@ -198,7 +198,7 @@ def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env,
     timeout = env.scaled_visibility_timeout(180)  # 1 s
     stop = local_server.start_consumer(env, timeout, interval=0.05)
     try:
-        deadline = time.monotonic() + timeout * (env.max_receive_count + 3)
+        deadline = time.monotonic() + 60  # about maxReceiveCount x 1 s; the slack is for a loaded machine
         while env.depth("DeadLetterQueue") == 0 and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
