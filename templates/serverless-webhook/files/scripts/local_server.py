@@ -117,11 +117,23 @@ def consume(env: local_env.LocalEnv, visibility_timeout: int, interval: float, s
             stop.wait(interval)
 
 
-def start_consumer(env: local_env.LocalEnv, visibility_timeout: int, interval: float) -> threading.Event:
-    """Start consume() on a daemon thread; set the returned event to stop it."""
-    stop = threading.Event()
-    threading.Thread(target=consume, args=(env, visibility_timeout, interval, stop), daemon=True).start()
-    return stop
+class Consumer:
+    """consume() on a daemon thread; stop() ends it and waits for the poll in progress."""
+
+    def __init__(self, env: local_env.LocalEnv, visibility_timeout: int, interval: float):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=consume, args=(env, visibility_timeout, interval, self._stop), daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+
+def start_consumer(env: local_env.LocalEnv, visibility_timeout: int, interval: float) -> Consumer:
+    return Consumer(env, visibility_timeout, interval)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         env = local_env.LocalEnv()
         env.create()
         timeout = env.scaled_visibility_timeout(args.time_scale)
-        stop = start_consumer(env, timeout, args.poll_interval)
+        consumer = start_consumer(env, timeout, args.poll_interval)
         server = make_server(env, args.host, args.port)
         print(f"listening on http://{args.host}:{args.port}/webhooks (scheme {env.scheme})")
         print(f"local signing secret: {env.secret}")
@@ -162,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        stop.set()
+        consumer.stop()
         server.server_close()
     return 0
 

@@ -194,20 +194,34 @@ def test_a_record_that_fails_once_reappears_after_the_visibility_timeout_and_is_
 def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env, deliver, monkeypatch):
     rules, receives = failing({"evt_doomed": 10**6}, "evt_doomed")
     monkeypatch.setattr(processor, "apply_business_rules", rules)
+    real_receive = env.sqs.receive_message
+    windows = []  # (start, end) of each receive call that handed out the record
+
+    def timed_receive(**kwargs):
+        start = time.monotonic()
+        answer = real_receive(**kwargs)
+        if answer.get("Messages"):
+            windows.append((start, time.monotonic()))
+        return answer
+
+    monkeypatch.setattr(env.sqs, "receive_message", timed_receive)
     assert deliver("evt_doomed")["statusCode"] == 202
     timeout = env.scaled_visibility_timeout(180)  # 1 s
-    stop = local_server.start_consumer(env, timeout, interval=0.05)
+    consumer = local_server.start_consumer(env, timeout, interval=0.05)
     try:
         deadline = time.monotonic() + 60  # about maxReceiveCount x 1 s; the slack is for a loaded machine
         while env.depth("DeadLetterQueue") == 0 and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
-        stop.set()
+        consumer.stop()
     assert env.depth("DeadLetterQueue") == 1
     assert env.depth("Queue") == 0
     assert receives["count"] == env.max_receive_count  # the stack's redrive policy: maxReceiveCount 5
-    gaps = [later - earlier for earlier, later in zip(receives["at"], receives["at"][1:], strict=False)]
-    # Each retry waited out the visibility timeout (the consumer polls every 0.05 s; the slack is the
-    # handler's own run time, which the gaps between its calls include).
-    assert min(gaps) >= timeout / 2, gaps
+    assert len(windows) == env.max_receive_count
+    # Each receive came a visibility timeout after the one before: the consumer polls every 0.05 s,
+    # so without the timeout they would follow each other at once.
+    waits = [
+        later_end - earlier_start for (earlier_start, _), (_, later_end) in zip(windows, windows[1:], strict=False)
+    ]
+    assert min(waits) >= timeout, waits
     assert env.stored() == []
