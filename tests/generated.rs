@@ -1,6 +1,7 @@
 //! The generated-project harness: for every kind and every preset in `templates/<kind>/presets/`, generate the
 //! project with the real binary into a temp folder and run the project's own `make check` with the validators
-//! that `scripts/install-tools` put in `target/tools`. A missing validator or any failing check fails the run.
+//! that `scripts/install-tools` put in `target/tools`. A missing validator, any failing check or a skipped or xfailed
+//! test in the output fails the run.
 //!
 //! Run it with `cargo test --features generated-checks --test generated` (scripts/test does).
 
@@ -144,6 +145,39 @@ fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
         )
         .into());
     }
+    if let Some(summary) = not_run(&String::from_utf8_lossy(&out.stdout)) {
+        return Err(format!("`make check` passed, but tests did not run: {summary}").into());
+    }
+    Ok(())
+}
+
+/// The pytest summary line of `output` if it counts a skipped or xfailed test: a test that did not run proves
+/// nothing, so a green `make check` with one is not a pass.
+fn not_run(output: &str) -> Option<String> {
+    output.lines().find_map(|line| {
+        let summary = line.trim_matches(|c| c == '=' || c == ' ');
+        let counts = summary.contains(" passed") || summary.contains(" failed");
+        let skipped = summary.contains(" skipped") || summary.contains(" xfailed");
+        (counts && skipped && summary.contains(" in ")).then(|| summary.to_string())
+    })
+}
+
+fn not_run_self_test() -> Result<(), Failed> {
+    let cases = [
+        ("====== 40 passed, 1 skipped in 3.10s ======", true),
+        ("12 passed, 2 xfailed in 0.50s", true),
+        ("====== 40 passed in 3.10s ======", false),
+        ("ruff: 3 files skipped", false),
+        (
+            "Passed checks: 10, Failed checks: 0, Skipped checks: 3",
+            false,
+        ),
+    ];
+    for (line, expected) in cases {
+        if not_run(&format!("make: lint\n{line}\n")).is_some() != expected {
+            return Err(format!("not_run misjudged {line:?}").into());
+        }
+    }
     Ok(())
 }
 
@@ -153,7 +187,7 @@ fn main() {
         // Each check runs several linters at once; two projects at a time keeps a 2-core machine busy.
         args.test_threads = Some(2);
     }
-    let mut trials = Vec::new();
+    let mut trials = vec![Trial::test("harness/skipped-tests-fail", not_run_self_test)];
     let mut kinds: Vec<PathBuf> = std::fs::read_dir(repo().join("templates"))
         .expect("templates folder")
         .map(|e| e.expect("entry").path())

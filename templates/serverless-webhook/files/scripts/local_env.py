@@ -10,14 +10,19 @@ exercise what gets deployed, not a copy of it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import sys
+import threading
+import time
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
+import botocore.client
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +35,49 @@ import signatures  # noqa: E402
 TEXT_CONTENT_TYPES = ("application/json", "application/xml", "application/javascript")
 
 LOCAL_SECRET = "whsec_" + base64.b64encode(b"local-development-secret-32bytes").decode()
+
+# `make local` runs the stack's timings this many times faster: the queue's 180 s visibility timeout becomes 3 s.
+DEFAULT_TIME_SCALE = 60
+
+_AWS_CALL_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def serialised_aws_calls() -> Iterator[None]:
+    """Let one AWS API call at a time reach moto, whose in-memory backends are not thread-safe.
+
+    Only the call itself is held: reading the request, checking the signature and running
+    the handlers' own code stay concurrent, as they are across Lambda instances.
+    """
+    original = botocore.client.BaseClient._make_api_call
+
+    def locked(self, operation_name, api_params):
+        with _AWS_CALL_LOCK:
+            return original(self, operation_name, api_params)
+
+    botocore.client.BaseClient._make_api_call = locked
+    try:
+        yield
+    finally:
+        botocore.client.BaseClient._make_api_call = original
+
+
+def api_gateway_headers(pairs: dict | Iterable[tuple[str, str]]) -> tuple[dict, list[str]]:
+    """Headers as an HTTP API hands them to Lambda (payload 2.0): names lowercased, the values
+    of a repeated header joined with commas in arrival order, Cookie headers split into `cookies`.
+    """
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in items:
+        key = name.lower()
+        if key == "cookie":
+            cookies.extend(part.strip() for part in value.split(";") if part.strip())
+        elif key in headers:
+            headers[key] = f"{headers[key]},{value}"
+        else:
+            headers[key] = value
+    return headers, cookies
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -98,6 +146,8 @@ class LocalEnv:
         self.sqs = boto3.client("sqs")
         self.dynamodb = boto3.client("dynamodb")
         self.secrets = boto3.client("secretsmanager")
+        # (when, receipt handle) of failed records whose visibility timeout is running.
+        self._in_flight: list[tuple[float, str]] = []
 
     # --- resources -----------------------------------------------------------
 
@@ -185,16 +235,31 @@ class LocalEnv:
         return int(self.resources["Queue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"])
 
     @property
+    def visibility_timeout(self) -> int:
+        """The queue's VisibilityTimeout in template.yaml, in seconds."""
+        return int(self.resources["Queue"]["Properties"]["VisibilityTimeout"])
+
+    def scaled_visibility_timeout(self, time_scale: float = DEFAULT_TIME_SCALE) -> int:
+        """The visibility timeout a local consumer receives with: the stack's, divided by time_scale.
+
+        SQS counts it in whole seconds, so it is never below 1.
+        """
+        return max(1, round(self.visibility_timeout / time_scale))
+
+    @property
     def fifo(self) -> bool:
         return bool(self.resources["Queue"]["Properties"].get("FifoQueue", False))
 
     # --- driving the handlers --------------------------------------------------
 
-    def post(self, headers: dict, body: bytes, now: int | None = None) -> dict:
-        """Call the ingest handler with an HTTP API (payload 2.0) event, as API Gateway would."""
+    def post(self, headers: dict | Iterable[tuple[str, str]], body: bytes, now: int | None = None) -> dict:
+        """Call the ingest handler with an HTTP API (payload 2.0) event, as API Gateway would.
+
+        headers is a dict or the request's (name, value) pairs, repeats included.
+        """
         import ingest
 
-        lowered = {k.lower(): v for k, v in headers.items()}
+        lowered, cookies = api_gateway_headers(headers)
         content_type = lowered.get("content-type", "").split(";")[0].strip().lower()
         as_text = content_type.startswith("text/") or content_type in TEXT_CONTENT_TYPES
         try:
@@ -206,6 +271,7 @@ class LocalEnv:
             "routeKey": "POST /webhooks",
             "rawPath": "/webhooks",
             "headers": lowered,
+            **({"cookies": cookies} if cookies else {}),
             "body": text,
             "isBase64Encoded": encoded,
             "requestContext": {"http": {"method": "POST", "path": "/webhooks"}, "requestId": str(uuid.uuid4())},
@@ -235,17 +301,23 @@ class LocalEnv:
             "awsRegion": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
         }
 
-    def pump_once(self) -> dict:
+    def pump_once(self, visibility_timeout: int = 0) -> dict:
         """One poll of the event source mapping: receive a batch, invoke, delete the successes.
 
-        Failed records are made visible again at once instead of after the
-        visibility timeout, so a test does not have to wait for it.
+        A failed record is left alone, as Lambda leaves it: it reappears when the
+        visibility_timeout it was received with runs out, and SQS moves it to the
+        DLQ once it has been received maxReceiveCount times. The default 0 makes it
+        reappear on the next poll, so a test need not wait; `make local` passes
+        scaled_visibility_timeout().
         """
         import processor
 
+        self._release_expired()
+        received_at = time.monotonic()
         messages = self.sqs.receive_message(
             QueueUrl=self.urls["Queue"],
             MaxNumberOfMessages=10,
+            VisibilityTimeout=visibility_timeout,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
         ).get("Messages", [])
@@ -259,12 +331,27 @@ class LocalEnv:
             failed = {m["MessageId"] for m in messages}
         for message in messages:
             if message["MessageId"] in failed:
-                self.sqs.change_message_visibility(
-                    QueueUrl=self.urls["Queue"], ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-                )
+                self._in_flight.append((received_at + visibility_timeout, message["ReceiptHandle"]))
             else:
                 self.sqs.delete_message(QueueUrl=self.urls["Queue"], ReceiptHandle=message["ReceiptHandle"])
         return {"received": len(messages), "failed": len(failed)}
+
+    def _release_expired(self) -> None:
+        """Make failed records whose visibility timeout ran out visible again, oldest first.
+
+        SQS does this by itself. moto does too, but when several records of one FIFO
+        message group time out together it hands out a later one first; releasing them
+        explicitly, in the order they were received, keeps the group's order as SQS does.
+        """
+        now = time.monotonic()
+        due = [handle for when, handle in self._in_flight if when <= now]
+        self._in_flight = [(when, handle) for when, handle in self._in_flight if when > now]
+        for handle in due:
+            # A handle of a record already moved to the DLQ or deleted is refused; nothing to release.
+            with contextlib.suppress(self.sqs.exceptions.ReceiptHandleIsInvalid):
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.urls["Queue"], ReceiptHandle=handle, VisibilityTimeout=0
+                )
 
     def drain(self, max_polls: int = 50) -> int:
         """Poll until the queue is empty (or max_polls). Returns the number of polls that found work."""

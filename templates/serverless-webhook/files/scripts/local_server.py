@@ -6,9 +6,17 @@
   GET  /queues     queue and DLQ depth
   POST /replay     move every DLQ message back to the queue (the local stand-in for `make replay`)
 
-A background thread polls the queue like the SQS event source mapping does,
-so a delivery shows up under /events about a second after it was accepted.
-Send one with: python3 scripts/send_test_webhook.py http://127.0.0.1:3000/webhooks --scheme <scheme>
+What behaves as deployed:
+  - requests are served concurrently (one thread each, a listen backlog of 128), so a
+    burst of deliveries is answered, not reset; only each moto call is serialised;
+  - headers reach the ingest function as an HTTP API passes them (payload 2.0): names
+    lowercased, a repeated header's values joined with commas;
+  - a consumer thread polls the queue like the SQS event source mapping does. A record the
+    processor fails stays invisible for the queue's visibility timeout, scaled down by
+    --time-scale (default 60: the stack's 180 s become 3 s), then is received again; after
+    maxReceiveCount receives SQS moves it to the DLQ, as the stack's redrive policy says.
+
+Send a delivery with: python3 scripts/send_test_webhook.py http://127.0.0.1:3000/webhooks --scheme <scheme>
 """
 
 from __future__ import annotations
@@ -19,7 +27,6 @@ import json
 import os
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -30,7 +37,17 @@ from moto import mock_aws  # noqa: E402
 import local_env  # noqa: E402
 import replay_dlq  # noqa: E402
 
-LOCK = threading.Lock()
+# An HTTP API refuses larger requests with 413 before any function runs.
+API_MAX_BODY_BYTES = 10 * 1024 * 1024
+LISTEN_BACKLOG = 128
+
+
+class LocalServer(ThreadingHTTPServer):
+    """A thread per request and a real listen backlog (socketserver's default is 5)."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+    allow_reuse_address = True
 
 
 def make_handler(env: local_env.LocalEnv):
@@ -44,48 +61,95 @@ def make_handler(env: local_env.LocalEnv):
             self.wfile.write(data)
 
         def do_POST(self):  # noqa: N802 - http.server naming
-            length = int(self.headers.get("content-length", "0"))
+            try:
+                length = int(self.headers.get("content-length", "0"))
+            except ValueError:
+                self._send(400, json.dumps({"error": "bad content-length"}))
+                return
+            if length > API_MAX_BODY_BYTES:
+                self._send(413, json.dumps({"message": "Request Entity Too Large"}))
+                return
             body = self.rfile.read(length)
             if self.path == "/webhooks":
-                with LOCK:
-                    answer = env.post(dict(self.headers.items()), body)
+                # items() keeps every header line, repeats included, in arrival order.
+                answer = env.post(self.headers.items(), body)
                 self._send(answer["statusCode"], answer["body"])
             elif self.path == "/replay":
-                with LOCK:
-                    moved = replay_dlq.manual_move(env.sqs, env.urls["DeadLetterQueue"], env.urls["Queue"], rate=500)
+                moved = replay_dlq.manual_move(env.sqs, env.urls["DeadLetterQueue"], env.urls["Queue"], rate=500)
                 self._send(200, json.dumps({"moved": moved}))
             else:
                 self._send(404, json.dumps({"error": "not found"}))
 
         def do_GET(self):  # noqa: N802 - http.server naming
-            with LOCK:
-                if self.path == "/events":
-                    self._send(200, json.dumps(env.stored(), indent=2, sort_keys=True))
-                elif self.path == "/queues":
-                    depth = {"queue": env.depth("Queue"), "dlq": env.depth("DeadLetterQueue")}
-                    self._send(200, json.dumps(depth))
-                else:
-                    self._send(404, json.dumps({"error": "not found"}))
+            if self.path == "/events":
+                self._send(200, json.dumps(env.stored(), indent=2, sort_keys=True))
+            elif self.path == "/queues":
+                depth = {"queue": env.depth("Queue"), "dlq": env.depth("DeadLetterQueue")}
+                self._send(200, json.dumps(depth))
+            else:
+                self._send(404, json.dumps({"error": "not found"}))
 
     return Handler
 
 
-def pump_forever(env: local_env.LocalEnv, interval: float) -> None:
-    while True:
-        with LOCK:
-            try:
-                env.pump_once()
-            except Exception as exc:  # noqa: BLE001 - keep the local loop alive and visible
-                print(f"processor poll failed: {exc}", file=sys.stderr)
-        time.sleep(interval)
+def make_server(env: local_env.LocalEnv, host: str, port: int) -> LocalServer:
+    return LocalServer((host, port), make_handler(env))
+
+
+def consume(env: local_env.LocalEnv, visibility_timeout: int, interval: float, stop: threading.Event) -> None:
+    """The event source mapping's poller: receive, invoke, delete what succeeded, until stop is set.
+
+    It polls without long polling (moto would hold its lock for the wait) and sleeps between empty polls.
+    """
+    while not stop.is_set():
+        try:
+            result = env.pump_once(visibility_timeout=visibility_timeout)
+        except Exception as exc:  # noqa: BLE001 - keep the local loop alive and visible
+            print(f"processor poll failed: {exc}", file=sys.stderr)
+            result = {"received": 0, "failed": 0}
+        if result["failed"]:
+            print(
+                f"processor failed {result['failed']} of {result['received']} records: "
+                f"received again in {visibility_timeout} s, moved to the DLQ after {env.max_receive_count} receives",
+                file=sys.stderr,
+            )
+        if not result["received"]:
+            stop.wait(interval)
+
+
+class Consumer:
+    """consume() on a daemon thread; stop() ends it and waits for the poll in progress."""
+
+    def __init__(self, env: local_env.LocalEnv, visibility_timeout: int, interval: float):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=consume, args=(env, visibility_timeout, interval, self._stop), daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+
+def start_consumer(env: local_env.LocalEnv, visibility_timeout: int, interval: float) -> Consumer:
+    return Consumer(env, visibility_timeout, interval)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000)
-    parser.add_argument("--poll-interval", type=float, default=1.0)
+    parser.add_argument("--poll-interval", type=float, default=0.5, help="seconds between empty polls")
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=local_env.DEFAULT_TIME_SCALE,
+        help="divide the stack's visibility timeout by this (default %(default)s; 1 runs it at full length)",
+    )
     args = parser.parse_args(argv)
+    if args.time_scale <= 0:
+        parser.error("--time-scale must be a positive number")
     # moto answers every call; fixed fake credentials keep a real profile from ever being used.
     os.environ.update(
         AWS_DEFAULT_REGION="us-east-1",
@@ -96,15 +160,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
-    with mock_aws():
+    with mock_aws(), local_env.serialised_aws_calls():
         env = local_env.LocalEnv()
         env.create()
-        threading.Thread(target=pump_forever, args=(env, args.poll_interval), daemon=True).start()
-        server = ThreadingHTTPServer((args.host, args.port), make_handler(env))
+        timeout = env.scaled_visibility_timeout(args.time_scale)
+        consumer = start_consumer(env, timeout, args.poll_interval)
+        server = make_server(env, args.host, args.port)
         print(f"listening on http://{args.host}:{args.port}/webhooks (scheme {env.scheme})")
         print(f"local signing secret: {env.secret}")
+        print(
+            f"visibility timeout {timeout} s (the stack's {env.visibility_timeout} s / {args.time_scale:g}), "
+            f"DLQ after {env.max_receive_count} receives"
+        )
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
+        consumer.stop()
+        server.server_close()
     return 0
 
 

@@ -19,6 +19,14 @@ os.environ["POWERTOOLS_SERVICE_NAME"] = "tests"
 
 from moto import mock_aws  # noqa: E402
 
+# A skipped or xfailed test fails the run (see tests/no_skips.py).
+from no_skips import (  # noqa: E402, F401
+    pytest_collectreport,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
+
 import ingest  # noqa: E402
 import local_env  # noqa: E402
 import processor  # noqa: E402

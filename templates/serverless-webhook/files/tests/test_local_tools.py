@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
+import time
 import urllib.request
-from http.server import ThreadingHTTPServer
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import make_delivery
 
 import local_env
 import local_server
+import processor
 import send_test_webhook
 import signatures
 
@@ -29,12 +33,14 @@ def test_script_builds_deliveries_the_verifier_accepts(scheme):
 
 @pytest.fixture
 def server(env):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), local_server.make_handler(env))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    """The `make local` server on a free port, with moto calls serialised as main() does."""
+    with local_env.serialised_aws_calls():
+        httpd = local_server.make_server(env, "127.0.0.1", 0)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def get(url: str):
@@ -59,3 +65,163 @@ def test_local_server_refuses_a_wrong_secret(env, server):
     assert code == 1
     env.drain()
     assert get(f"{server}/events") == []
+
+
+def post_raw(base: str, headers: list[tuple[str, str]], body: bytes, timeout: float = 30) -> tuple[int, dict]:
+    """POST with the header lines exactly as given, repeats included (urllib would merge them)."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        connection.putrequest("POST", "/webhooks")
+        for name, value in headers:
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        connection.close()
+
+
+def test_a_burst_of_50_concurrent_deliveries_is_answered_and_stored_once_each(env, server):
+    assert local_server.LocalServer.request_queue_size >= 128
+    ids = [f"evt_burst_{n:02d}" for n in range(50)]
+    requests = [make_delivery(env.scheme, delivery_id, now=int(time.time())) for delivery_id in ids]
+    start = threading.Barrier(len(requests))
+
+    def send(request):
+        headers, body = request
+        start.wait()  # every client connects at the same moment
+        return post_raw(server, list(headers.items()), body)
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        # A reset connection raises here (ConnectionResetError) and fails the test.
+        answers = list(pool.map(send, requests))
+    assert [status for status, _ in answers] == [202] * len(ids)
+    env.drain()
+    assert sorted(item["delivery_id"] for item in get(f"{server}/events")) == ids
+
+
+def test_a_slow_request_does_not_hold_up_the_others(env, server, monkeypatch):
+    """No lock around the whole request: one stuck in the ingest code leaves the server answering."""
+    inside, release = threading.Event(), threading.Event()
+    real_verify = signatures.verify
+
+    def slow_verify(scheme, headers, *args, **kwargs):
+        if headers.get("x-slow") == "1":
+            inside.set()
+            release.wait(10)
+        return real_verify(scheme, headers, *args, **kwargs)
+
+    monkeypatch.setattr(signatures, "verify", slow_verify)
+    headers, body = make_delivery(env.scheme, "evt_slow", now=int(time.time()))
+    slow = threading.Thread(target=post_raw, args=(server, [*headers.items(), ("X-Slow", "1")], body), daemon=True)
+    slow.start()
+    assert inside.wait(5)
+    try:
+        headers, body = make_delivery(env.scheme, "evt_fast", now=int(time.time()))
+        # Well before the stuck request is released (after 10 s): no lock is held across it.
+        assert post_raw(server, list(headers.items()), body, timeout=5)[0] == 202
+    finally:
+        release.set()
+        slow.join(10)
+
+
+def test_repeated_headers_reach_the_function_joined_with_commas(env, server, monkeypatch):
+    seen = {}
+    real_verify = signatures.verify
+
+    def spy(scheme, headers, *args, **kwargs):
+        seen.update(headers)
+        return real_verify(scheme, headers, *args, **kwargs)
+
+    monkeypatch.setattr(signatures, "verify", spy)
+    headers, body = make_delivery(env.scheme, "evt_dup_headers", now=int(time.time()))
+    lines = [*headers.items(), ("X-Forwarded-For", "203.0.113.1"), ("x-forwarded-for", "198.51.100.7")]
+    assert post_raw(server, lines, body)[0] == 202
+    # API Gateway HTTP API payload 2.0: lowercased names, one value per name, repeats comma-joined in order.
+    assert seen["x-forwarded-for"] == "203.0.113.1,198.51.100.7"
+    assert all(name == name.lower() for name in seen)
+
+
+def test_header_joining_matches_the_http_api_event_shape():
+    headers, cookies = local_env.api_gateway_headers(
+        [("Accept", "a"), ("ACCEPT", "b"), ("Cookie", "s=1; t=2"), ("Content-Type", "application/json")]
+    )
+    assert headers == {"accept": "a,b", "content-type": "application/json"}
+    assert cookies == ["s=1", "t=2"]
+
+
+def failing(times: dict, delivery_id: str):
+    """apply_business_rules that fails `times[delivery_id]` times for that delivery, counting receives."""
+    real_rules = processor.apply_business_rules
+    receives = {"count": 0, "at": []}
+
+    def rules(delivery: dict) -> dict:
+        if delivery["delivery_id"] == delivery_id:
+            receives["count"] += 1
+            receives["at"].append(time.monotonic())
+            if receives["count"] <= times[delivery_id]:
+                raise RuntimeError("downstream hiccup")
+        return real_rules(delivery)
+
+    return rules, receives
+
+
+def test_the_local_visibility_timeout_is_the_stacks_scaled_down(env):
+    assert env.visibility_timeout == 180  # template.yaml Queue.VisibilityTimeout
+    assert env.scaled_visibility_timeout() == 3  # `make local`: / 60
+    assert env.scaled_visibility_timeout(1000) == 1  # SQS counts whole seconds
+
+
+def test_a_record_that_fails_once_reappears_after_the_visibility_timeout_and_is_applied(env, deliver, monkeypatch):
+    rules, receives = failing({"evt_flaky": 1}, "evt_flaky")
+    monkeypatch.setattr(processor, "apply_business_rules", rules)
+    assert deliver("evt_flaky")["statusCode"] == 202
+    timeout = env.scaled_visibility_timeout()  # `make local`'s 3 s: a slow machine still polls again well within it
+    assert env.pump_once(visibility_timeout=timeout) == {"received": 1, "failed": 1}
+    # Still in flight: not received again before the timeout runs out.
+    assert env.pump_once(visibility_timeout=timeout)["received"] == 0
+    assert env.depth("Queue") == 1
+    time.sleep(timeout + 0.2)
+    assert env.pump_once(visibility_timeout=timeout) == {"received": 1, "failed": 0}
+    assert receives["count"] == 2
+    assert [item["delivery_id"] for item in env.stored()] == ["evt_flaky"]
+    assert env.depth("Queue") == 0
+    assert env.depth("DeadLetterQueue") == 0
+
+
+def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env, deliver, monkeypatch):
+    rules, receives = failing({"evt_doomed": 10**6}, "evt_doomed")
+    monkeypatch.setattr(processor, "apply_business_rules", rules)
+    real_receive = env.sqs.receive_message
+    windows = []  # (start, end) of each receive call that handed out the record
+
+    def timed_receive(**kwargs):
+        start = time.monotonic()
+        answer = real_receive(**kwargs)
+        if answer.get("Messages"):
+            windows.append((start, time.monotonic()))
+        return answer
+
+    monkeypatch.setattr(env.sqs, "receive_message", timed_receive)
+    assert deliver("evt_doomed")["statusCode"] == 202
+    timeout = env.scaled_visibility_timeout(180)  # 1 s
+    consumer = local_server.start_consumer(env, timeout, interval=0.05)
+    try:
+        deadline = time.monotonic() + 60  # about maxReceiveCount x 1 s; the slack is for a loaded machine
+        while env.depth("DeadLetterQueue") == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        consumer.stop()
+    assert env.depth("DeadLetterQueue") == 1
+    assert env.depth("Queue") == 0
+    assert receives["count"] == env.max_receive_count  # the stack's redrive policy: maxReceiveCount 5
+    assert len(windows) == env.max_receive_count
+    # Each receive came a visibility timeout after the one before: the consumer polls every 0.05 s,
+    # so without the timeout they would follow each other at once.
+    waits = [
+        later_end - earlier_start for (earlier_start, _), (_, later_end) in zip(windows, windows[1:], strict=False)
+    ]
+    assert min(waits) >= timeout, waits
+    assert env.stored() == []
