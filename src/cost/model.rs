@@ -140,7 +140,10 @@ impl<'k> Bound<'k> {
         let mut bound = Values::new();
         for (input, binding) in &self.spec.inputs {
             let value = match binding {
-                Binding::Answer { answer: key } => answer(key),
+                Binding::Answer { answer: key, map } if map.is_empty() => answer(key),
+                Binding::Answer { answer: key, map } => {
+                    answer(key).and_then(|given| map.get(&Values::text_of(&given)).map(json))
+                }
                 Binding::Setting { setting } => self.kind.manifest.settings.get(setting).map(json),
                 Binding::Value(value) => Some(json(value)),
             };
@@ -157,7 +160,7 @@ impl<'k> Bound<'k> {
         let kind = self.kind.name().to_string();
         match error {
             Error::InvalidInput { field, message } => match self.binding(&field) {
-                Some(Binding::Answer { answer }) => Error::InvalidAnswer {
+                Some(Binding::Answer { answer, .. }) => Error::InvalidAnswer {
                     key: answer.clone(),
                     message,
                 },
@@ -295,5 +298,50 @@ mod tests {
             "{err}"
         );
         assert!(Bound::of(&kind("")).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_mapped_answer_binding_gives_the_model_the_mapped_value() {
+        let text = "kind = \"k\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n\
+             [[questions]]\nkey = \"gitops\"\nprompt = \"p\"\ntype = \"choice\"\ndefault = \"argocd\"\n\
+             choices = [{ value = \"argocd\" }, { value = \"none\" }]\n\
+             [cost]\nmodel = \"kubernetes\"\n[cost.inputs]\n\
+             gitops_addon = { answer = \"gitops\", map = { argocd = \"argo-cd\", none = \"\" } }\n";
+        let k = Kind {
+            manifest: toml::from_str(text).unwrap(),
+            files: Vec::new(),
+            presets: Vec::new(),
+        };
+        assert!(
+            k.manifest.problems("k").is_empty(),
+            "{:?}",
+            k.manifest.problems("k")
+        );
+        let bound = Bound::of(&k).unwrap().unwrap();
+        assert_eq!(
+            bound.defaults().get("gitops_addon"),
+            Some(&serde_json::json!("argo-cd"))
+        );
+        let given = Given {
+            file: None,
+            sets: vec![
+                ("name".into(), "x".into()),
+                ("gitops".into(), "none".into()),
+            ],
+        };
+        let answers = resolve(&k, &given, None).unwrap();
+        assert_eq!(
+            bound.values(&answers).get("gitops_addon"),
+            Some(&serde_json::json!(""))
+        );
+        // A map that misses a choice, or names one the question lacks, is a broken manifest.
+        let broken: crate::kind::Manifest =
+            toml::from_str(&text.replace("none = \"\" }", "nonce = \"\" }")).unwrap();
+        let problems = broken.problems("k").join("\n");
+        assert!(problems.contains("not its choice `none`"), "{problems}");
+        assert!(
+            problems.contains("`nonce`, which is not a choice"),
+            "{problems}"
+        );
     }
 }
