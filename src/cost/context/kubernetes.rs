@@ -32,9 +32,9 @@ pub struct KubernetesContext {
     pub pods_per_node: u32,
     /// Node capacity kept free, in percent: `20`.
     pub headroom_percent: String,
-    /// The node's architecture (`arm64`) and the image's (`x86_64, arm64`).
+    /// The node's architecture (`arm64`), and the image's platforms (`linux/amd64, linux/arm64`).
     pub node_arch: String,
-    pub image_arch: String,
+    pub image_platforms: String,
     /// The cluster add-ons the answers choose, with their requests; and their sums.
     pub addons: Vec<AddonRow>,
     pub addon_cpu_m: u32,
@@ -43,6 +43,8 @@ pub struct KubernetesContext {
     /// Their DaemonSets' requests on every node (`0` when none).
     pub addon_per_node_cpu_m: u32,
     pub addon_per_node_memory_mib: u32,
+    /// The add-on inputs as given (`envoy-gateway`, or empty for none), to write them back as flags.
+    pub addon_inputs: AddonInputs,
     /// The control plane's Kubernetes version, support tier and price on the day priced.
     pub kube: Kube,
     /// Every node size of the price table.
@@ -81,6 +83,15 @@ pub struct AddonRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct AddonInputs {
+    pub addons: String,
+    pub edge: String,
+    pub gitops: String,
+    pub secrets: String,
+    pub monitoring: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Kube {
     /// `1.36`.
     pub version: String,
@@ -94,8 +105,9 @@ pub struct Kube {
     /// The tier's price per hour (`$0.10`) and per month (`$73.00`).
     pub usd_per_hour: String,
     pub usd_per_month: String,
-    /// The standard tier's price per month, and what the extended tier adds to it (`$0.00` in standard).
+    /// Each tier's price per month, and what the extended tier adds to the standard one.
     pub standard_usd_per_month: String,
+    pub extended_usd_per_month: String,
     pub extended_extra_per_month: String,
     /// The calendar's date and source.
     pub calendar_as_of: String,
@@ -227,7 +239,15 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         pods_per_node: cap.pods,
         headroom_percent: format::plain(base.headroom * 100.0),
         node_arch: cap.arch.clone(),
-        image_arch: base.image_arch.join(", "),
+        image_platforms: base
+            .image_arch
+            .iter()
+            .map(|a| match a.as_str() {
+                "x86_64" => "linux/amd64".to_string(),
+                other => format!("linux/{other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         addons: low
             .addons
             .names
@@ -253,10 +273,21 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         addon_pods: low.addons.pods,
         addon_per_node_cpu_m: low.addons.per_node_cpu_m,
         addon_per_node_memory_mib: low.addons.per_node_memory_mib,
+        addon_inputs: {
+            let list = |i: usize| base.addons.get(i).map(|l| l.join(",")).unwrap_or_default();
+            AddonInputs {
+                addons: list(0),
+                edge: list(1),
+                gitops: list(2),
+                secrets: list(3),
+                monitoring: list(4),
+            }
+        },
         kube: {
             let cp = &low.control_plane;
             let h = prices.hours_per_month;
-            let standard = prices.get("eks_control_plane").base_usd();
+            let standard = prices.get(SupportTier::Standard.price_key()).base_usd();
+            let extended = prices.get(SupportTier::Extended.price_key()).base_usd();
             Kube {
                 version: cp.version.clone(),
                 priced_on: cp.priced_on.clone(),
@@ -267,7 +298,8 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
                 usd_per_hour: format::rate(cp.usd_per_hour),
                 usd_per_month: format::money(cp.usd_per_hour * h),
                 standard_usd_per_month: format::money(standard * h),
-                extended_extra_per_month: format::money((cp.usd_per_hour - standard) * h),
+                extended_usd_per_month: format::money(extended * h),
+                extended_extra_per_month: format::money((extended - standard) * h),
                 calendar_as_of: prices.eks_calendar.as_of.clone(),
                 calendar_source: prices.eks_calendar.source.clone(),
             }

@@ -10,17 +10,19 @@
 //! nodes. The control plane pays the price of its Kubernetes version's EKS support tier on the day priced (the
 //! price table's `[eks_calendar]`), and the node size must match an architecture the image is built for.
 //!
-//! [`input`] is what the model reads, [`estimate`] the nodes it needs and the priced month.
+//! [`input`] is what the model reads, [`platform`] the add-ons, control plane and architecture around the
+//! workload, [`estimate`] the nodes it needs and the priced month.
 
 pub mod estimate;
 pub mod input;
+pub mod platform;
 
 pub use estimate::{
-    Addons, ControlPlane, DAEMONSET_CPU_M, DAEMONSET_PODS, Fit, K8sEstimate, NamespaceCost,
-    NodeCapacity, addons, capacity, check_arch, control_plane, estimate, fit, input_addons,
-    node_share, reserved_cpu_m,
+    DAEMONSET_CPU_M, DAEMONSET_PODS, Fit, K8sEstimate, NamespaceCost, NodeCapacity, capacity,
+    estimate, fit, node_share, reserved_cpu_m,
 };
 pub use input::{
     ADDON_INPUTS, DEFAULT_ADDONS, DEFAULT_HEADROOM, DEFAULT_IMAGE_ARCH, DEFAULT_MIN_NODES,
     DEFAULT_NODE_TYPE, INPUTS, K8sInput, Project, TeamQuota, parse_cpu, parse_memory,
 };
+pub use platform::{Addons, ControlPlane, addons, check_arch, control_plane, input_addons};
