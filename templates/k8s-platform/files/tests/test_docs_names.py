@@ -238,6 +238,14 @@ def test_every_claim_in_the_ledger_names_a_proof() -> None:
         assert missing(proof) == [], claim
 
 
+def test_the_cost_page_prices_the_kubernetes_version_the_makefile_checks() -> None:
+    """The control plane's price depends on the version's EKS support tier, so it must be the version `make` checks."""
+    page = (ROOT / "docs" / "cost.md").read_text(encoding="utf-8")
+    priced = re.search(r"^## Control plane: Kubernetes (\d+\.\d+)$", page, re.M)
+    assert priced, "docs/cost.md names the Kubernetes version it prices"
+    assert priced.group(1) == ".".join(KUBE_VERSION.split(".")[:2]), (priced.group(1), KUBE_VERSION)
+
+
 def test_a_misspelt_name_is_caught() -> None:
     chart = CHART.relative_to(ROOT)
     correct = (
