@@ -221,7 +221,13 @@ pub fn platform_cost(
             ));
         }
         Platform::Eks => {
-            let cap = kubernetes::capacity(prices, &assumptions.node_type)?;
+            // The add-ons every cluster runs (CoreDNS, metrics-server); the load balancer is the ALB itself.
+            let base: Vec<String> = kubernetes::DEFAULT_ADDONS
+                .split(',')
+                .map(String::from)
+                .collect();
+            let addons = kubernetes::addons(prices, &[base], |_| "node_type".into())?;
+            let cap = kubernetes::capacity(prices, &assumptions.node_type, &addons)?;
             let cpu_m = (assumptions.task_vcpu * 1000.0).round() as u32;
             let mem_mib =
                 (assumptions.task_memory_gb * 1000.0 * 1000.0 * 1000.0 / 1_048_576.0).ceil() as u32;
@@ -232,6 +238,7 @@ pub fn platform_cost(
                 mem_mib,
                 assumptions.headroom,
                 assumptions.min_nodes,
+                &addons,
             );
             items.push(item(
                 "nodes",

@@ -6,12 +6,14 @@
 //! A model is Rust code named for what it prices ([`MODELS`]); a kind picks one in its manifest and binds the
 //! model's inputs to answers, settings or fixed values (see [`model`]), so a kind stays data.
 //!
-//! Each module uses only those listed before it: [`format`] (number formatting) and [`prices`] (the table); the
+//! Each module uses only those listed before it: [`format`] (number formatting), [`cluster`] (the table's EKS
+//! calendar and add-ons) and [`prices`] (the table); the
 //! models [`serverless`] and [`kubernetes`]; the container side of a comparison ([`containers`]), the
 //! [`breakeven`] search and [`compare`]; [`model`], which resolves a kind's bindings; and [`context`], the `cost`
 //! value templates see. This module holds what they share: line items, model inputs and their parsing.
 
 pub mod breakeven;
+pub mod cluster;
 pub mod compare;
 pub mod containers;
 pub mod context;

@@ -11,7 +11,7 @@
 //! events_per_month = { answer = "events_per_month" }   # the answer to a question
 //! ingest_memory_mb = { setting = "function_memory_mb" } # a value of [settings]
 //! api = "http"                                          # a fixed value
-//! secrets = { answer = "sender", values = { a = 2, b = 1 } } # one value per choice of a question
+//! secrets = { answer = "sender", map = { a = 2, b = 1 } } # one value per choice of a question
 //! ```
 //!
 //! So a new kind with a cost model needs no Rust: the engine resolves the bindings for `scaffold new` (against the
@@ -141,11 +141,10 @@ impl<'k> Bound<'k> {
         let mut bound = Values::new();
         for (input, binding) in &self.spec.inputs {
             let value = match binding {
-                Binding::Answer { answer: key } => answer(key),
-                Binding::Pick {
-                    answer: key,
-                    values,
-                } => answer(key).and_then(|a| a.as_str().and_then(|t| values.get(t)).map(json)),
+                Binding::Answer { answer: key, map } if map.is_empty() => answer(key),
+                Binding::Answer { answer: key, map } => {
+                    answer(key).and_then(|given| map.get(&Values::text_of(&given)).map(json))
+                }
                 Binding::Setting { setting } => self.kind.manifest.settings.get(setting).map(json),
                 Binding::Value(value) => Some(json(value)),
             };
@@ -162,7 +161,7 @@ impl<'k> Bound<'k> {
         let kind = self.kind.name().to_string();
         match error {
             Error::InvalidInput { field, message } => match self.binding(&field) {
-                Some(Binding::Answer { answer }) => Error::InvalidAnswer {
+                Some(Binding::Answer { answer, .. }) => Error::InvalidAnswer {
                     key: answer.clone(),
                     message,
                 },
@@ -223,11 +222,11 @@ mod tests {
         ingest_memory_mb = { answer = \"memory\" }\ntracing_sample = { setting = \"share\" }\nbatch_size = 5\n";
 
     #[test]
-    fn a_picked_binding_takes_the_value_of_the_chosen_answer() {
+    fn a_mapped_binding_takes_the_value_of_the_chosen_answer() {
         let text = "kind = \"k\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n\
              [[questions]]\nkey = \"sender\"\nprompt = \"p\"\ntype = \"choice\"\ndefault = \"a\"\n\
              choices = [{ value = \"a\" }, { value = \"b\" }]\n\
-             [cost]\nmodel = \"serverless\"\n[cost.inputs]\nsecrets = { answer = \"sender\", values = { a = 1, b = 2 } }\n";
+             [cost]\nmodel = \"serverless\"\n[cost.inputs]\nsecrets = { answer = \"sender\", map = { a = 1, b = 2 } }\n";
         let kind = Kind {
             manifest: toml::from_str(text).unwrap(),
             files: Vec::new(),
@@ -255,7 +254,7 @@ mod tests {
         assert!(
             problems
                 .iter()
-                .any(|p| p.contains("no value for `sender = \"b\"`")),
+                .any(|p| p.contains("maps the answer `sender` but not its choice `b`")),
             "{problems:?}"
         );
     }
@@ -344,5 +343,50 @@ mod tests {
             "{err}"
         );
         assert!(Bound::of(&kind("")).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_mapped_answer_binding_gives_the_model_the_mapped_value() {
+        let text = "kind = \"k\"\ndescription = \"d\"\nwhen_to_use = \"w\"\n\
+             [[questions]]\nkey = \"gitops\"\nprompt = \"p\"\ntype = \"choice\"\ndefault = \"argocd\"\n\
+             choices = [{ value = \"argocd\" }, { value = \"none\" }]\n\
+             [cost]\nmodel = \"kubernetes\"\n[cost.inputs]\n\
+             gitops_addon = { answer = \"gitops\", map = { argocd = \"argo-cd\", none = \"\" } }\n";
+        let k = Kind {
+            manifest: toml::from_str(text).unwrap(),
+            files: Vec::new(),
+            presets: Vec::new(),
+        };
+        assert!(
+            k.manifest.problems("k").is_empty(),
+            "{:?}",
+            k.manifest.problems("k")
+        );
+        let bound = Bound::of(&k).unwrap().unwrap();
+        assert_eq!(
+            bound.defaults().get("gitops_addon"),
+            Some(&serde_json::json!("argo-cd"))
+        );
+        let given = Given {
+            file: None,
+            sets: vec![
+                ("name".into(), "x".into()),
+                ("gitops".into(), "none".into()),
+            ],
+        };
+        let answers = resolve(&k, &given, None).unwrap();
+        assert_eq!(
+            bound.values(&answers).get("gitops_addon"),
+            Some(&serde_json::json!(""))
+        );
+        // A map that misses a choice, or names one the question lacks, is a broken manifest.
+        let broken: crate::kind::Manifest =
+            toml::from_str(&text.replace("none = \"\" }", "nonce = \"\" }")).unwrap();
+        let problems = broken.problems("k").join("\n");
+        assert!(problems.contains("not its choice `none`"), "{problems}");
+        assert!(
+            problems.contains("`nonce`, which is not a choice"),
+            "{problems}"
+        );
     }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::cluster::{Addon, EksCalendar, check_addons, check_calendar};
 use crate::error::{Error, Result};
 
 /// The table shipped with the binary.
@@ -182,11 +183,13 @@ struct RawTable {
     hours_per_month: f64,
     prices: BTreeMap<String, Price>,
     nodes: BTreeMap<String, NodeType>,
+    eks_calendar: EksCalendar,
+    addons: BTreeMap<String, Addon>,
     free_tier: BTreeMap<String, Allowance>,
 }
 
 /// Every price key a table must hold, with what it prices.
-pub const PRICE_KEYS: [(&str, &str); 28] = [
+pub const PRICE_KEYS: [(&str, &str); 29] = [
     ("api_http_requests", "API Gateway HTTP API requests"),
     ("api_rest_requests", "API Gateway REST API requests"),
     ("lambda_requests", "Lambda invocations"),
@@ -218,7 +221,14 @@ pub const PRICE_KEYS: [(&str, &str); 28] = [
     ("fargate_arm64_memory", "Fargate memory, ARM"),
     ("fargate_x86_64_vcpu", "Fargate vCPU, x86"),
     ("fargate_x86_64_memory", "Fargate memory, x86"),
-    ("eks_control_plane", "EKS control plane"),
+    (
+        "eks_control_plane",
+        "EKS control plane, version in standard support",
+    ),
+    (
+        "eks_control_plane_extended",
+        "EKS control plane, version in extended support",
+    ),
     ("alb_hour", "Application Load Balancer hours"),
     ("alb_lcu", "Application Load Balancer capacity units"),
 ];
@@ -246,6 +256,10 @@ pub struct Prices {
     pub hours_per_month: f64,
     pub prices: BTreeMap<String, Price>,
     pub nodes: BTreeMap<String, NodeType>,
+    /// The EKS support calendar: a Kubernetes version's control-plane price on a day.
+    pub eks_calendar: EksCalendar,
+    /// Cluster add-ons by name, with their pods' requests.
+    pub addons: BTreeMap<String, Addon>,
     pub free_tier: BTreeMap<String, Allowance>,
 }
 
@@ -340,6 +354,8 @@ impl Prices {
             check_usd(&format!("{field}.usd_per_hour"), node.usd_per_hour).map_err(fail)?;
             check_dated(&field, &node.as_of, &node.source).map_err(fail)?;
         }
+        check_calendar(&raw.eks_calendar).map_err(fail)?;
+        check_addons(&raw.addons).map_err(fail)?;
         for key in FREE_TIER_KEYS {
             let allowance = raw.free_tier.get(key).ok_or_else(|| {
                 fail(format!(
@@ -366,6 +382,8 @@ impl Prices {
             hours_per_month: raw.hours_per_month,
             prices: raw.prices,
             nodes: raw.nodes,
+            eks_calendar: raw.eks_calendar,
+            addons: raw.addons,
             free_tier: raw.free_tier,
         })
     }

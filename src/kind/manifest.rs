@@ -42,18 +42,15 @@ pub struct CostSpec {
     pub inputs: BTreeMap<String, Binding>,
 }
 
-/// Where a cost-model input comes from: an answer, a value picked by a choice answer, a setting, or a fixed value.
+/// Where a cost-model input comes from: an answer, a setting, or a fixed value. An answer binding may `map` each
+/// choice of its question to the value the model reads (`{ answer = "gitops", map = { argocd = "argo-cd" } }`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum Binding {
-    /// `{ answer = "signature", values = { github = 2, stripe = 1 } }`: one value per choice of the question.
-    /// First, so an `answer` with `values` is not read as a plain answer.
-    Pick {
-        answer: String,
-        values: BTreeMap<String, toml::Value>,
-    },
     Answer {
         answer: String,
+        #[serde(default)]
+        map: BTreeMap<String, toml::Value>,
     },
     Setting {
         setting: String,
@@ -167,39 +164,34 @@ impl Manifest {
         let mut out = Vec::new();
         for (input, binding) in &cost.inputs {
             match binding {
-                Binding::Answer { answer } => {
-                    if !self.questions.iter().any(|q| &q.key == answer) {
+                Binding::Answer { answer, map } => {
+                    let Some(q) = self.questions.iter().find(|q| &q.key == answer) else {
                         out.push(format!(
                             "[cost.inputs] `{input}` is bound to the answer `{answer}`, which is not a question"
                         ));
+                        continue;
+                    };
+                    if map.is_empty() {
+                        continue;
                     }
-                }
-                Binding::Pick { answer, values } => {
-                    match self.questions.iter().find(|q| &q.key == answer) {
-                        None => out.push(format!(
-                            "[cost.inputs] `{input}` is bound to the answer `{answer}`, which is not a question"
-                        )),
-                        Some(q) => {
-                            for c in &q.choices {
-                                if !values.contains_key(&c.value) {
-                                    out.push(format!(
-                                        "[cost.inputs] `{input}` has no value for `{answer} = \"{}\"`",
-                                        c.value
-                                    ));
-                                }
-                            }
-                            for (v, value) in values {
-                                if !q.choices.iter().any(|c| &c.value == v) {
-                                    out.push(format!(
-                                        "[cost.inputs] `{input}`: `{v}` is not a choice of `{answer}`"
-                                    ));
-                                }
-                                if !is_scalar(value) {
-                                    out.push(format!(
-                                        "[cost.inputs] `{input}`: the value for `{v}` must be a string, a number or a bool"
-                                    ));
-                                }
-                            }
+                    let choices: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
+                    for choice in &choices {
+                        if !map.contains_key(*choice) {
+                            out.push(format!(
+                                "[cost.inputs] `{input}` maps the answer `{answer}` but not its choice `{choice}`"
+                            ));
+                        }
+                    }
+                    for (key, value) in map {
+                        if !choices.contains(&key.as_str()) {
+                            out.push(format!(
+                                "[cost.inputs] `{input}` maps `{key}`, which is not a choice of `{answer}`"
+                            ));
+                        }
+                        if !is_scalar(value) {
+                            out.push(format!(
+                                "[cost.inputs] `{input}` maps `{key}` to a table or list: use a string, a number or a bool"
+                            ));
                         }
                     }
                 }

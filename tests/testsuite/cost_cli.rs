@@ -190,7 +190,9 @@ fn k8s_reports_nodes_and_namespace_cost() {
         "128Mi",
         "--json",
     ]);
-    assert_eq!(v["estimate"]["fit"]["nodes"], 8);
+    // 20 x 500m + 1,435m of the default answers' add-ons = 11,435m over 1,755 x 0.8 = 1,404m usable a node
+    // (node-exporter takes 50m of each) = 8.14 -> 9 nodes.
+    assert_eq!(v["estimate"]["fit"]["nodes"], 9);
     assert_eq!(v["estimate"]["fit"]["bound_by"], "cpu");
     scaffold()
         .args([
@@ -587,4 +589,146 @@ fn serverless_payload_above_the_ingest_limit_is_refused() {
     new("256").success();
     let template = include_str!("../../templates/serverless-webhook/files/template.yaml.hbs");
     assert!(template.contains("Default: 262144\n    MinValue: 1024\n    MaxValue: 262144"));
+}
+
+#[test]
+fn k8s_control_plane_is_priced_by_the_version_s_support_tier() {
+    let control = |args: &[&str]| {
+        let mut all = vec!["cost", "k8s-platform", "--json"];
+        all.extend_from_slice(args);
+        let v = json_of(&all);
+        let items = v["estimate"]["items"].as_array().unwrap().clone();
+        let cp = items
+            .iter()
+            .find(|i| i["key"] == "control_plane")
+            .unwrap()
+            .clone();
+        (v, cp["usd"].as_f64().unwrap())
+    };
+    // The kind's Kubernetes 1.36.1 on 2026-12-01: standard support until 2027-08-02, 0.10 x 730 = $73.00.
+    let (v, usd) = control(&[]);
+    assert!((usd - 73.0).abs() < 1e-9, "{usd}");
+    assert_eq!(v["estimate"]["control_plane"]["version"], "1.36");
+    assert_eq!(v["estimate"]["control_plane"]["tier"], "standard");
+    // 1.33 left standard support on 2026-07-29: extended, 0.60 x 730 = $438.00, and the total grows by the
+    // difference: 214.40 + (438 - 73) = 579.40.
+    let (v, usd) = control(&["--kube-version", "1.33"]);
+    assert!((usd - 438.0).abs() < 1e-9, "{usd}");
+    assert_eq!(v["estimate"]["control_plane"]["tier"], "extended");
+    let total = v["estimate"]["total_usd"].as_f64().unwrap();
+    assert_eq!((total * 100.0).round(), 57940.0);
+    // 1.36 itself once its standard support ends: 2027-08-03 is extended.
+    let (_, usd) = control(&["--priced-on", "2027-08-03"]);
+    assert!((usd - 438.0).abs() < 1e-9, "{usd}");
+    scaffold()
+        .args(["cost", "k8s-platform", "--kube-version", "1.33"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "EKS control plane (extended support)",
+        ))
+        .stdout(predicate::str::contains("$438.00"));
+    for (args, message) in [
+        (
+            &["--kube-version", "1.31"][..],
+            "left EKS extended support on 2026-11-26",
+        ),
+        (
+            &["--kube-version", "1.37"][..],
+            "not in the price table's EKS calendar",
+        ),
+        (&["--priced-on", "soon"][..], "--priced-on"),
+    ] {
+        let mut all = vec!["cost", "k8s-platform"];
+        all.extend_from_slice(args);
+        scaffold()
+            .args(&all)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn k8s_node_sizing_counts_the_add_ons_the_answers_install() {
+    let fit = |args: &[&str]| {
+        let mut all = vec![
+            "cost",
+            "k8s-platform",
+            "--replicas",
+            "14",
+            "--cpu-request",
+            "100m",
+            "--json",
+        ];
+        all.extend_from_slice(args);
+        json_of(&all)["estimate"].clone()
+    };
+    // The default answers: CoreDNS 200m, metrics-server 100m, Envoy Gateway 200m, Argo CD 325m, External
+    // Secrets 60m, kube-prometheus-stack 550m = 1,435m; 14 x 100m + 1,435m = 2,835m over 1,404m usable = 2.02
+    // -> 3 nodes.
+    let e = fit(&[]);
+    assert_eq!(e["addons"]["cpu_m"], 1435);
+    assert_eq!(e["fit"]["requested_cpu_m"], 2835.0);
+    assert_eq!(e["fit"]["nodes"], 3);
+    // Without GitOps, secrets and monitoring: 200 + 100 + 200 = 500m, no DaemonSet, so 1,805 x 0.8 = 1,444m
+    // usable; 1,400 + 500 = 1,900m -> 1.32 -> the two-node floor.
+    let e = fit(&[
+        "--gitops-addon",
+        "",
+        "--secrets-addon",
+        "",
+        "--monitoring-addon",
+        "",
+    ]);
+    assert_eq!(e["addons"]["cpu_m"], 500);
+    assert_eq!(e["capacity"]["allocatable_cpu_m"], 1805.0);
+    assert_eq!(
+        (e["fit"]["nodes"].clone(), e["fit"]["bound_by"].clone()),
+        (2.into(), "minimum".into())
+    );
+    // Flux (350m / 256 MiB) and Sealed Secrets (50m / 64 MiB) instead of Argo CD and External Secrets:
+    // 1,435 - 325 - 60 + 350 + 50 = 1,450m.
+    let e = fit(&[
+        "--gitops-addon",
+        "flux",
+        "--secrets-addon",
+        "sealed-secrets",
+    ]);
+    assert_eq!(e["addons"]["cpu_m"], 1450);
+    scaffold()
+        .args(["cost", "k8s-platform", "--edge-addon", "traefik"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid --edge-addon: 'traefik' is not an add-on",
+        ));
+}
+
+#[test]
+fn k8s_node_architecture_must_match_the_image() {
+    // The kind's image is built for amd64 and arm64: both the arm64 default and an x86_64 node are priced.
+    // m6i.large: 2 x 0.096 x 730 = $140.16 of nodes.
+    let v = json_of(&["cost", "k8s-platform", "--node-type", "m6i.large", "--json"]);
+    let nodes = v["estimate"]["items"][0]["usd"].as_f64().unwrap();
+    assert!((nodes - 140.16).abs() < 1e-9, "{nodes}");
+    // An amd64-only image cannot run on the arm64 m7g.large.
+    scaffold()
+        .args(["cost", "k8s-platform", "--image-arch", "amd64"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid --node-type: m7g.large is an arm64 node but the image is built for x86_64 only",
+        ));
+    scaffold()
+        .args([
+            "cost",
+            "k8s-platform",
+            "--image-arch",
+            "amd64",
+            "--node-type",
+            "m6i.large",
+        ])
+        .assert()
+        .success();
 }

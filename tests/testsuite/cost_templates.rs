@@ -216,7 +216,77 @@ fn k8s_cost_page_renders_with_its_figures() {
         "scaffold cost k8s-platform --replicas 2 --cpu-request 100m --memory-request 128Mi"
     ));
     assert!(doc.contains("| **total** | **$214.40** |"), "{doc}");
-    assert!(doc.contains("about **$132.01 a month**"));
+    // 4 CPUs over 1,755m allocatable (node-exporter takes 50m a node) x 0.0816 x 730 = 135.77.
+    assert!(doc.contains("about **$135.77 a month**"), "{doc}");
     assert!(doc.contains("`payments`") && doc.contains("`cc-1234`"));
     assert!(!doc.contains("{{"));
+}
+
+/// The `scaffold cost` command lines of a k8s-platform cost page.
+fn k8s_recompute_commands(doc: &str) -> Vec<Vec<String>> {
+    doc.lines()
+        .filter(|l| l.starts_with("scaffold cost k8s-platform "))
+        .map(|l| {
+            l.split_whitespace()
+                .skip(1)
+                .map(|w| w.trim_matches('\'').to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn k8s_cost_page_prices_the_answers_add_ons_version_and_architecture() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut answers = k8s_answers();
+    answers.extend([
+        ("gitops", "flux".to_string()),
+        ("secrets", "sealed-secrets".to_string()),
+        ("ingress", "ingress-nginx".to_string()),
+        ("monitoring", "none".to_string()),
+    ]);
+    render("k8s-platform", &answers, dir.path());
+    let doc = std::fs::read_to_string(dir.path().join("docs/cost.md")).unwrap();
+    // CoreDNS 200m / 140, metrics-server 100m / 200, ingress-nginx 100m / 90, Flux 350m / 256, Sealed Secrets
+    // 50m / 64: 800m and 750 MiB in 2 + 1 + 1 + 4 + 1 = 9 pods; no DaemonSet.
+    assert!(
+        doc.contains("9 pods requesting **800m CPU and 750 MiB** in all."),
+        "{doc}"
+    );
+    for name in ["`ingress-nginx`", "`flux`", "`sealed-secrets`"] {
+        assert!(doc.contains(name), "{name}");
+    }
+    for absent in ["`argo-cd`", "`kube-prometheus-stack`", "`envoy-gateway`"] {
+        assert!(!doc.contains(absent), "{absent}");
+    }
+    // Kubernetes 1.36 on 2026-12-01 is in standard support: 0.10 x 730 = 73; extended would be 0.60 x 730.
+    assert!(doc.contains("is in **standard support**"), "{doc}");
+    assert!(doc.contains("**$0.10 per cluster-hour, $73.00 a month**"));
+    assert!(doc.contains("costs $438.00 a month in extended support"));
+    assert!(doc.contains("image (linux/amd64, linux/arm64)"), "{doc}");
+    // The page's own recompute commands give its totals.
+    let commands = k8s_recompute_commands(&doc);
+    assert_eq!(commands.len(), 2, "{doc}");
+    for (command, total) in commands.iter().zip(["min", "max"]) {
+        let out = Command::new(env!("CARGO_BIN_EXE_scaffold"))
+            .args(command)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let usd = v["estimate"]["total_usd"].as_f64().unwrap();
+        let shown = format!("${:.2}", usd);
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with("| **total** |"))
+            .unwrap();
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let cell = if total == "min" { cells[2] } else { cells[3] };
+        assert_eq!(cell, format!("**{shown}**"), "{command:?}");
+    }
 }

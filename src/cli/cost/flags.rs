@@ -116,7 +116,7 @@ pub const SERVERLESS: [Flag; 24] = [
 
 /// The flags of the model `kubernetes`. Its other inputs (the autoscaler's ceiling, the limits, the team quota)
 /// shape a project's documents, not this command's figures, and keep the kind's values.
-pub const KUBERNETES: [Flag; 7] = [
+pub const KUBERNETES: [Flag; 15] = [
     flag("replicas", "replicas", "Pod replicas of the service."),
     flag(
         "cpu_request",
@@ -143,6 +143,46 @@ pub const KUBERNETES: [Flag; 7] = [
         "lcu_per_hour",
         "lcu",
         "Average load balancer capacity units per hour.",
+    ),
+    flag(
+        "kube_version",
+        "kube-version",
+        "Kubernetes version of the cluster (1.36, 1.36.1): with --priced-on it picks the control plane's EKS support tier (standard or extended) from the price table's calendar. Empty: the newest there.",
+    ),
+    flag(
+        "priced_on",
+        "priced-on",
+        "The day priced, YYYY-MM-DD, for the support tier. Empty: the day the price table's calendar was read.",
+    ),
+    flag(
+        "image_arch",
+        "image-arch",
+        "Architectures the image is built for (amd64, arm64 or amd64,arm64): the node size must be one of them.",
+    ),
+    flag(
+        "addons",
+        "addons",
+        "Add-ons every cluster runs, by the price table's [addons] names, comma-separated.",
+    ),
+    flag(
+        "edge_addon",
+        "edge-addon",
+        "The edge add-on (envoy-gateway, ingress-nginx), or empty for none.",
+    ),
+    flag(
+        "gitops_addon",
+        "gitops-addon",
+        "The GitOps add-on (argo-cd, flux), or empty for none.",
+    ),
+    flag(
+        "secrets_addon",
+        "secrets-addon",
+        "The secrets add-on (external-secrets, sealed-secrets), or empty for none.",
+    ),
+    flag(
+        "monitoring_addon",
+        "monitoring-addon",
+        "The monitoring add-on (kube-prometheus-stack), or empty for none.",
     ),
 ];
 

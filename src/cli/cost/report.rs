@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use scaffold::cost::compare::{Comparison, PlatformCost};
 use scaffold::cost::format::{
-    break_even_sentence, count, decimals, money, plain, platform_totals, thousands,
+    break_even_sentence, count, decimals, money, plain, platform_totals, rate, thousands,
 };
 use scaffold::cost::kubernetes::K8sEstimate;
 use scaffold::cost::serverless::{NOT_MODELLED, ServerlessEstimate};
@@ -174,11 +174,40 @@ pub fn k8s_report(kind: &str, prices: &Prices, e: &K8sEstimate, explain: bool) -
         plain(cap.allocatable_memory_mib),
         plain(i.headroom * 100.0)
     );
+    let a = &e.addons;
+    let per_node = if a.per_node_pods > 0 {
+        format!(
+            "; their DaemonSets take {}m / {} MiB of every node",
+            a.per_node_cpu_m, a.per_node_memory_mib
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "Requested: {}m CPU and {} MiB including cluster add-ons (CoreDNS, ingress controller).",
+        "Requested: {}m CPU and {} MiB including cluster add-ons ({}: {}m / {} MiB{per_node}).",
         plain(e.fit.requested_cpu_m),
-        plain(e.fit.requested_memory_mib)
+        plain(e.fit.requested_memory_mib),
+        if a.names.is_empty() {
+            "none".to_string()
+        } else {
+            a.names.join(", ")
+        },
+        a.cpu_m,
+        a.memory_mib
+    );
+    let cp = &e.control_plane;
+    let _ = writeln!(
+        out,
+        "Control plane: Kubernetes {} is in EKS {} support on {} (standard until {}, extended until {}): {} per cluster-hour. Nodes are {}, the image {}.",
+        cp.version,
+        cp.tier.as_str(),
+        cp.priced_on,
+        cp.end_of_standard,
+        cp.end_of_extended,
+        rate(cp.usd_per_hour),
+        cap.arch,
+        i.image_arch.join(", ")
     );
     if let Some(largest) = e.item(&e.largest) {
         let _ = writeln!(

@@ -18,7 +18,7 @@ pub fn carried(kind: &Kind, advisor: &Answers) -> BTreeMap<String, Answer> {
             .as_ref()
             .and_then(|c| c.inputs.get(key))
             .and_then(|b| match b {
-                Binding::Answer { answer } => Some(answer.as_str()),
+                Binding::Answer { answer, map } if map.is_empty() => Some(answer.as_str()),
                 _ => None,
             })
             .unwrap_or(key);

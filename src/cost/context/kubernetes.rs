@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{Line, PriceEntry, lines, price_entry};
+use crate::cost::cluster::SupportTier;
 use crate::cost::kubernetes::{self, K8sEstimate, K8sInput, Project};
 use crate::cost::{Prices, Values, format};
 use crate::error::Result;
@@ -31,9 +32,21 @@ pub struct KubernetesContext {
     pub pods_per_node: u32,
     /// Node capacity kept free, in percent: `20`.
     pub headroom_percent: String,
-    /// The cluster add-ons counted once (CoreDNS, an ingress controller).
+    /// The node's architecture (`arm64`), and the image's platforms (`linux/amd64, linux/arm64`).
+    pub node_arch: String,
+    pub image_platforms: String,
+    /// The cluster add-ons the answers choose, with their requests; and their sums.
+    pub addons: Vec<AddonRow>,
     pub addon_cpu_m: u32,
     pub addon_memory_mib: u32,
+    pub addon_pods: u32,
+    /// Their DaemonSets' requests on every node (`0` when none).
+    pub addon_per_node_cpu_m: u32,
+    pub addon_per_node_memory_mib: u32,
+    /// The add-on inputs as given (`envoy-gateway`, or empty for none), to write them back as flags.
+    pub addon_inputs: AddonInputs,
+    /// The control plane's Kubernetes version, support tier and price on the day priced.
+    pub kube: Kube,
     /// Every node size of the price table.
     pub nodes: Vec<Node>,
     /// The workload at the floor and at the ceiling.
@@ -54,6 +67,51 @@ pub struct KubernetesContext {
     pub load_balancer: String,
     /// The prices of the shared lines.
     pub prices: Vec<PriceEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AddonRow {
+    pub name: String,
+    pub label: String,
+    pub cpu_m: u32,
+    pub memory_mib: u32,
+    pub pods: u32,
+    /// `50m / 64 MiB` for a DaemonSet on every node, empty otherwise.
+    pub per_node: String,
+    pub as_of: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AddonInputs {
+    pub addons: String,
+    pub edge: String,
+    pub gitops: String,
+    pub secrets: String,
+    pub monitoring: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Kube {
+    /// `1.36`.
+    pub version: String,
+    /// `2026-12-01`.
+    pub priced_on: String,
+    /// `standard` or `extended`.
+    pub tier: String,
+    pub extended: bool,
+    pub end_of_standard: String,
+    pub end_of_extended: String,
+    /// The tier's price per hour (`$0.10`) and per month (`$73.00`).
+    pub usd_per_hour: String,
+    pub usd_per_month: String,
+    /// Each tier's price per month, and what the extended tier adds to the standard one.
+    pub standard_usd_per_month: String,
+    pub extended_usd_per_month: String,
+    pub extended_extra_per_month: String,
+    /// The calendar's date and source.
+    pub calendar_as_of: String,
+    pub calendar_source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,8 +238,72 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         allocatable_memory_mib: format::plain(cap.allocatable_memory_mib),
         pods_per_node: cap.pods,
         headroom_percent: format::plain(base.headroom * 100.0),
-        addon_cpu_m: kubernetes::ADDON_CPU_M,
-        addon_memory_mib: kubernetes::ADDON_MEMORY_MIB,
+        node_arch: cap.arch.clone(),
+        image_platforms: base
+            .image_arch
+            .iter()
+            .map(|a| match a.as_str() {
+                "x86_64" => "linux/amd64".to_string(),
+                other => format!("linux/{other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        addons: low
+            .addons
+            .names
+            .iter()
+            .filter_map(|n| prices.addons.get(n).map(|a| (n, a)))
+            .map(|(name, a)| AddonRow {
+                name: name.clone(),
+                label: a.label.clone(),
+                cpu_m: a.cpu_m,
+                memory_mib: a.memory_mib,
+                pods: a.pods,
+                per_node: if a.per_node_pods() > 0 {
+                    format!("{}m / {} MiB", a.per_node_cpu_m, a.per_node_memory_mib)
+                } else {
+                    String::new()
+                },
+                as_of: a.as_of.clone(),
+                source: a.source.clone(),
+            })
+            .collect(),
+        addon_cpu_m: low.addons.cpu_m,
+        addon_memory_mib: low.addons.memory_mib,
+        addon_pods: low.addons.pods,
+        addon_per_node_cpu_m: low.addons.per_node_cpu_m,
+        addon_per_node_memory_mib: low.addons.per_node_memory_mib,
+        addon_inputs: {
+            let list = |i: usize| base.addons.get(i).map(|l| l.join(",")).unwrap_or_default();
+            AddonInputs {
+                addons: list(0),
+                edge: list(1),
+                gitops: list(2),
+                secrets: list(3),
+                monitoring: list(4),
+            }
+        },
+        kube: {
+            let cp = &low.control_plane;
+            let h = prices.hours_per_month;
+            let standard = prices.get(SupportTier::Standard.price_key()).base_usd();
+            let extended = prices.get(SupportTier::Extended.price_key()).base_usd();
+            Kube {
+                version: cp.version.clone(),
+                priced_on: cp.priced_on.clone(),
+                tier: cp.tier.as_str().into(),
+                extended: cp.tier == SupportTier::Extended,
+                end_of_standard: cp.end_of_standard.clone(),
+                end_of_extended: cp.end_of_extended.clone(),
+                usd_per_hour: format::rate(cp.usd_per_hour),
+                usd_per_month: format::money(cp.usd_per_hour * h),
+                standard_usd_per_month: format::money(standard * h),
+                extended_usd_per_month: format::money(extended * h),
+                extended_extra_per_month: format::money((extended - standard) * h),
+                calendar_as_of: prices.eks_calendar.as_of.clone(),
+                calendar_source: prices.eks_calendar.source.clone(),
+            }
+        },
         nodes: prices
             .nodes
             .iter()
@@ -232,10 +354,15 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         },
         control_plane: money_of(&low, "control_plane").unwrap_or_default(),
         load_balancer: money_of(&low, "load_balancer").unwrap_or_default(),
-        prices: ["eks_control_plane", "alb_hour", "alb_lcu"]
-            .iter()
-            .map(|k| price_entry(prices, k))
-            .collect(),
+        prices: [
+            "eks_control_plane",
+            "eks_control_plane_extended",
+            "alb_hour",
+            "alb_lcu",
+        ]
+        .iter()
+        .map(|k| price_entry(prices, k))
+        .collect(),
     })
 }
 

@@ -4,21 +4,21 @@
 use serde::Serialize;
 
 use super::input::K8sInput;
+use super::platform::{Addons, ControlPlane, check_arch, control_plane, input_addons};
+use crate::cost::cluster::SupportTier;
 use crate::cost::{LineItem, Prices, format, item, largest_key};
 use crate::error::Result;
 
 /// Per-node DaemonSets on EKS: kube-proxy (100m CPU) and the VPC CNI aws-node (25m CPU).
 pub const DAEMONSET_CPU_M: u32 = 125;
 pub const DAEMONSET_PODS: u32 = 2;
-/// Cluster add-ons counted once: CoreDNS (2 x 100m / 70 MiB) and an ingress controller (100m / 90 MiB).
-pub const ADDON_CPU_M: u32 = 300;
-pub const ADDON_MEMORY_MIB: u32 = 230;
-pub const ADDON_PODS: u32 = 3;
 
 /// Capacity of one node after kubelet reservations and DaemonSets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NodeCapacity {
     pub node_type: String,
+    /// `arm64` or `x86_64`.
+    pub arch: String,
     pub usd_per_hour: f64,
     pub allocatable_cpu_m: f64,
     pub allocatable_memory_mib: f64,
@@ -36,21 +36,30 @@ pub fn reserved_cpu_m(vcpu: f64) -> f64 {
     first + second + third_fourth + rest
 }
 
-pub fn capacity(prices: &Prices, node_type: &str) -> Result<NodeCapacity> {
+/// One node's capacity left once the kubelet, the EKS DaemonSets and the add-ons' DaemonSets have theirs.
+pub fn capacity(prices: &Prices, node_type: &str, addons: &Addons) -> Result<NodeCapacity> {
     let node = prices.node(node_type)?;
-    let allocatable_cpu_m = node.vcpu * 1000.0 - reserved_cpu_m(node.vcpu) - DAEMONSET_CPU_M as f64;
-    let allocatable_memory_mib =
-        node.memory_gib * 1024.0 - (255.0 + 11.0 * node.max_pods as f64) - 100.0;
+    let allocatable_cpu_m = node.vcpu * 1000.0
+        - reserved_cpu_m(node.vcpu)
+        - DAEMONSET_CPU_M as f64
+        - addons.per_node_cpu_m as f64;
+    let allocatable_memory_mib = node.memory_gib * 1024.0
+        - (255.0 + 11.0 * node.max_pods as f64)
+        - 100.0
+        - addons.per_node_memory_mib as f64;
     Ok(NodeCapacity {
         node_type: node_type.into(),
+        arch: node.arch.clone(),
         usd_per_hour: node.usd_per_hour,
         allocatable_cpu_m,
         allocatable_memory_mib,
-        pods: node.max_pods.saturating_sub(DAEMONSET_PODS),
+        pods: node
+            .max_pods
+            .saturating_sub(DAEMONSET_PODS + addons.per_node_pods),
     })
 }
 
-/// Nodes needed for `pods` pods of the given requests plus the cluster add-ons.
+/// Nodes needed for `pods` pods of the given requests plus the add-ons counted once per cluster.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fit {
     pub nodes: u32,
@@ -67,13 +76,14 @@ pub fn fit(
     memory_mib: u32,
     headroom: f64,
     min_nodes: u32,
+    addons: &Addons,
 ) -> Fit {
-    let cpu = pods as f64 * cpu_m as f64 + ADDON_CPU_M as f64;
-    let mem = pods as f64 * memory_mib as f64 + ADDON_MEMORY_MIB as f64;
+    let cpu = pods as f64 * cpu_m as f64 + addons.cpu_m as f64;
+    let mem = pods as f64 * memory_mib as f64 + addons.memory_mib as f64;
     let usable = 1.0 - headroom;
     let by_cpu = (cpu / (cap.allocatable_cpu_m * usable)).ceil() as u32;
     let by_mem = (mem / (cap.allocatable_memory_mib * usable)).ceil() as u32;
-    let by_pods = ((pods + ADDON_PODS) as f64 / cap.pods as f64).ceil() as u32;
+    let by_pods = ((pods + addons.pods) as f64 / cap.pods.max(1) as f64).ceil() as u32;
     let mut nodes = min_nodes;
     let mut bound_by = "minimum";
     for (count, name) in [(by_cpu, "cpu"), (by_mem, "memory"), (by_pods, "pods")] {
@@ -116,6 +126,8 @@ pub struct K8sEstimate {
     pub input: K8sInput,
     pub capacity: NodeCapacity,
     pub fit: Fit,
+    pub addons: Addons,
+    pub control_plane: ControlPlane,
     pub items: Vec<LineItem>,
     pub total_usd: f64,
     pub largest: String,
@@ -133,20 +145,31 @@ pub fn node_share(cap: &NodeCapacity, cpu_m: f64, memory_mib: f64) -> f64 {
     (cpu_m / cap.allocatable_cpu_m).max(memory_mib / cap.allocatable_memory_mib)
 }
 
-/// Control plane and load balancer lines, shared with the container side of `compare`.
-pub(crate) fn platform_items(prices: &Prices, lcu_per_hour: f64) -> Vec<LineItem> {
+/// Control plane and load balancer lines.
+fn platform_items(prices: &Prices, cp: &ControlPlane, lcu_per_hour: f64) -> Vec<LineItem> {
     let h = prices.hours_per_month;
-    let cp = prices.get("eks_control_plane");
+    let price = prices.get(&cp.price_key);
     let alb = prices.get("alb_hour");
     let lcu = prices.get("alb_lcu");
+    let until = match cp.tier {
+        SupportTier::Standard => &cp.end_of_standard,
+        SupportTier::Extended => &cp.end_of_extended,
+    };
     vec![
         item(
             "control_plane",
-            "EKS control plane",
+            &format!("EKS control plane ({} support)", cp.tier.as_str()),
             h,
             "cluster-hours",
-            cp.cost(h),
-            format!("1 cluster x {} hours x {}", format::plain(h), cp.describe()),
+            price.cost(h),
+            format!(
+                "1 cluster x {} hours x {}; Kubernetes {} is in {} support on {}, until {until}",
+                format::plain(h),
+                price.describe(),
+                cp.version,
+                cp.tier.as_str(),
+                cp.priced_on
+            ),
         ),
         item(
             "load_balancer",
@@ -168,7 +191,10 @@ pub(crate) fn platform_items(prices: &Prices, lcu_per_hour: f64) -> Vec<LineItem
 
 pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
     input.validate()?;
-    let cap = capacity(prices, &input.node_type)?;
+    let addons = input_addons(prices, input)?;
+    let cap = capacity(prices, &input.node_type, &addons)?;
+    check_arch(&cap.node_type, &cap.arch, &input.image_arch)?;
+    let cp = control_plane(prices, &input.kube_version, &input.priced_on)?;
     let f = fit(
         &cap,
         input.replicas,
@@ -176,6 +202,7 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
         input.memory_request_mib,
         input.headroom,
         input.min_nodes,
+        &addons,
     );
     let h = prices.hours_per_month;
     let node_month = cap.usd_per_hour * h;
@@ -192,8 +219,8 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
             input.replicas,
             input.cpu_request_m,
             input.memory_request_mib,
-            ADDON_CPU_M,
-            ADDON_MEMORY_MIB,
+            addons.cpu_m,
+            addons.memory_mib,
             format::plain(input.headroom * 100.0),
             format::plain(cap.allocatable_cpu_m),
             format::plain(cap.allocatable_memory_mib),
@@ -201,7 +228,7 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
             format::plain(h)
         ),
     )];
-    items.extend(platform_items(prices, input.lcu_per_hour));
+    items.extend(platform_items(prices, &cp, input.lcu_per_hour));
     let total_usd = items.iter().map(|i| i.usd).sum();
     let largest = largest_key(&items);
 
@@ -232,6 +259,8 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
         input: input.clone(),
         capacity: cap,
         fit: f,
+        addons,
+        control_plane: cp,
         items,
         total_usd,
         largest,
@@ -241,10 +270,26 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::input::ADDON_INPUTS;
+    use super::super::platform::addons;
     use super::*;
 
     fn prices() -> Prices {
         Prices::embedded().unwrap()
+    }
+
+    fn none() -> Addons {
+        Addons::default()
+    }
+
+    /// CoreDNS and metrics-server, the model's default add-ons: 200m + 100m, 140 + 200 MiB, 2 + 1 pods.
+    fn base() -> Addons {
+        addons(
+            &prices(),
+            &[vec!["coredns".into(), "metrics-server".into()]],
+            |_| "addons".into(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -252,11 +297,13 @@ mod tests {
         assert_eq!(reserved_cpu_m(2.0), 70.0);
         assert_eq!(reserved_cpu_m(4.0), 80.0);
         assert_eq!(reserved_cpu_m(8.0), 90.0);
-        let cap = capacity(&prices(), "m7g.large").unwrap();
+        let cap = capacity(&prices(), "m7g.large", &none()).unwrap();
+        // 2,000 - 70 reserved - 125 DaemonSets
         assert_eq!(cap.allocatable_cpu_m, 1805.0);
         // 8192 - (255 + 11 x 29) - 100
         assert_eq!(cap.allocatable_memory_mib, 7518.0);
         assert_eq!(cap.pods, 27);
+        assert_eq!(cap.arch, "arm64");
     }
 
     #[test]
@@ -268,21 +315,141 @@ mod tests {
         let expected = 2.0 * 0.0816 * 730.0 + 73.0 + 16.425 + 5.84;
         assert!((e.total_usd - expected).abs() < 1e-9, "{}", e.total_usd);
         assert_eq!(e.largest, "nodes");
+        // 2 pods x 100m + 300m of add-ons; 2 x 128 MiB + 340 MiB.
+        assert_eq!(e.fit.requested_cpu_m, 500.0);
+        assert_eq!(e.fit.requested_memory_mib, 596.0);
     }
 
     #[test]
     fn cpu_memory_and_pod_limits_each_decide_the_node_count() {
         let p = prices();
-        let cap = capacity(&p, "m7g.large").unwrap();
-        // 20 pods x 500m = 10,300m with add-ons; 1,444m usable per node -> 8 nodes.
-        let f = fit(&cap, 20, 500, 128, 0.2, 2);
+        let cap = capacity(&p, "m7g.large", &none()).unwrap();
+        let b = base();
+        // 20 pods x 500m + 300m = 10,300m; 1,805 x 0.8 = 1,444m usable per node -> 7.13 -> 8 nodes.
+        let f = fit(&cap, 20, 500, 128, 0.2, 2, &b);
         assert_eq!((f.nodes, f.bound_by.as_str()), (8, "cpu"));
-        // 10 pods x 4Gi: 41,190 MiB over 6,014.4 usable -> 7 nodes.
-        let f = fit(&cap, 10, 10, 4096, 0.2, 2);
+        // 10 pods x 4,096 + 340 = 41,300 MiB over 7,518 x 0.8 = 6,014.4 usable -> 6.87 -> 7 nodes.
+        let f = fit(&cap, 10, 10, 4096, 0.2, 2, &b);
         assert_eq!((f.nodes, f.bound_by.as_str()), (7, "memory"));
-        // 100 tiny pods + 3 add-ons over 27 pod slots -> 4 nodes.
-        let f = fit(&cap, 100, 1, 1, 0.2, 2);
+        // 100 tiny pods + 3 add-on pods over 27 pod slots -> 3.81 -> 4 nodes.
+        let f = fit(&cap, 100, 1, 1, 0.2, 2, &b);
         assert_eq!((f.nodes, f.bound_by.as_str()), (4, "pods"));
+    }
+
+    #[test]
+    fn add_on_requests_take_node_capacity() {
+        let p = prices();
+        // The kind's default platform: CoreDNS 200m / 140, metrics-server 100m / 200, Envoy Gateway 200m / 768,
+        // Argo CD 325m / 768, External Secrets 60m / 192, kube-prometheus-stack 550m / 1,664 and node-exporter
+        // 50m / 64 MiB on every node.
+        let names = |l: &[&str]| l.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let lists = vec![
+            names(&["coredns", "metrics-server"]),
+            names(&["envoy-gateway"]),
+            names(&["argo-cd"]),
+            names(&["external-secrets"]),
+            names(&["kube-prometheus-stack"]),
+        ];
+        let a = addons(&p, &lists, |i| ADDON_INPUTS[i].into()).unwrap();
+        // 200 + 100 + 200 + 325 + 60 + 550 = 1,435m; 140 + 200 + 768 + 768 + 192 + 1,664 = 3,732 MiB.
+        assert_eq!((a.cpu_m, a.memory_mib), (1435, 3732));
+        // 2 + 1 + 2 + 7 + 3 + 5 = 20 pods once, and 1 on every node.
+        assert_eq!((a.pods, a.per_node_pods), (20, 1));
+        let cap = capacity(&p, "m7g.large", &a).unwrap();
+        // 1,805 - 50 = 1,755m; 7,518 - 64 = 7,454 MiB; 27 - 1 = 26 pod slots.
+        assert_eq!(
+            (cap.allocatable_cpu_m, cap.allocatable_memory_mib, cap.pods),
+            (1755.0, 7454.0, 26)
+        );
+        // 12 pods x 100m + 1,435m = 2,635m over 1,755 x 0.8 = 1,404m usable -> 1.88 -> 2 nodes (the floor).
+        assert_eq!(fit(&cap, 12, 100, 128, 0.2, 2, &a).nodes, 2);
+        // 14 pods: 1,400 + 1,435 = 2,835m / 1,404 -> 2.02 -> 3 nodes, where without add-ons it would be 2.
+        let f = fit(&cap, 14, 100, 128, 0.2, 2, &a);
+        assert_eq!((f.nodes, f.bound_by.as_str()), (3, "cpu"));
+        let bare = capacity(&p, "m7g.large", &none()).unwrap();
+        assert_eq!(fit(&bare, 14, 100, 128, 0.2, 2, &none()).nodes, 2);
+        // A name twice is counted once; a name the table lacks is refused against its input.
+        let twice = addons(&p, &[names(&["flux"]), names(&["flux"])], |_| "x".into()).unwrap();
+        assert_eq!(twice.cpu_m, 350);
+        let err = addons(&p, &[vec![], names(&["traefik"])], |i| {
+            ADDON_INPUTS[i].into()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&err, crate::error::Error::InvalidInput { field, .. } if field == "edge_addon"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_control_plane_pays_its_version_s_support_tier_on_the_day_priced() {
+        let p = prices();
+        let cp_usd = |version: &str, day: &str| {
+            let input = K8sInput {
+                kube_version: version.into(),
+                priced_on: day.into(),
+                ..K8sInput::default()
+            };
+            estimate(&p, &input).map(|e| e.item("control_plane").unwrap().usd)
+        };
+        // 1.36 on 2026-12-01: standard until 2027-08-02, 0.10 x 730 = 73.
+        assert!((cp_usd("1.36", "2026-12-01").unwrap() - 73.0).abs() < 1e-9);
+        // 1.33 on 2026-12-01: standard ended 2026-07-29, extended until 2027-07-29: 0.60 x 730 = 438.
+        assert!((cp_usd("1.33", "2026-12-01").unwrap() - 438.0).abs() < 1e-9);
+        // 1.34: 2026-12-02 is its last standard day, 2026-12-03 its first extended one.
+        assert!((cp_usd("1.34", "2026-12-02").unwrap() - 73.0).abs() < 1e-9);
+        assert!((cp_usd("1.34", "2026-12-03").unwrap() - 438.0).abs() < 1e-9);
+        // No version and no day: the newest in the calendar on the day it was read.
+        let cp = control_plane(&p, "", "").unwrap();
+        assert_eq!(
+            (cp.version.as_str(), cp.priced_on.as_str()),
+            ("1.36", "2026-12-01")
+        );
+        assert_eq!(cp.tier, SupportTier::Standard);
+        // 1.31 left extended support on 2026-11-26; 1.36 was not on EKS before 2026-06-02; 1.37 is not listed.
+        for (version, day, says) in [
+            (
+                "1.31",
+                "2026-12-01",
+                "left EKS extended support on 2026-11-26",
+            ),
+            ("1.36", "2026-05-01", "not on EKS yet"),
+            (
+                "1.37",
+                "2026-12-01",
+                "not in the price table's EKS calendar",
+            ),
+        ] {
+            let err = cp_usd(version, day).unwrap_err();
+            assert!(
+                matches!(&err, crate::error::Error::InvalidInput { field, .. } if field == "kube_version"),
+                "{err}"
+            );
+            assert!(err.to_string().contains(says), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_node_must_run_the_image_s_architecture() {
+        let p = prices();
+        let amd64_only = K8sInput {
+            image_arch: vec!["x86_64".into()],
+            ..K8sInput::default()
+        };
+        let err = estimate(&p, &amd64_only).unwrap_err();
+        assert!(
+            err.to_string().contains("m7g.large is an arm64 node"),
+            "{err}"
+        );
+        let x86 = K8sInput {
+            node_type: "m6i.large".into(),
+            ..amd64_only
+        };
+        // 2 x 0.096 x 730 = 140.16 for the x86_64 nodes.
+        let e = estimate(&p, &x86).unwrap();
+        assert!((e.item("nodes").unwrap().usd - 140.16).abs() < 1e-9);
+        // A multi-arch image (the default) runs on either.
+        assert!(estimate(&p, &K8sInput::default()).is_ok());
     }
 
     #[test]

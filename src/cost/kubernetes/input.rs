@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::cost::cluster::{is_day, minor_of};
 use crate::cost::{InputSpec, InputType, Values, check_range, invalid};
 use crate::error::Result;
 
@@ -13,8 +14,23 @@ pub const DEFAULT_HEADROOM: f64 = 0.2;
 /// Fewest nodes by default, so a node can fail.
 pub const DEFAULT_MIN_NODES: u32 = 2;
 
+/// Add-ons every cluster runs unless told otherwise: names of the price table's `[addons]`.
+pub const DEFAULT_ADDONS: &str = "coredns,metrics-server";
+/// Architectures the image is built for by default.
+pub const DEFAULT_IMAGE_ARCH: &str = "amd64,arm64";
+
+/// The add-on inputs, each a comma-separated list of the price table's add-on names (empty for none): the ones
+/// every cluster runs, then one per platform role a kind can bind to the answer that picks it.
+pub const ADDON_INPUTS: [&str; 5] = [
+    "addons",
+    "edge_addon",
+    "gitops_addon",
+    "secrets_addon",
+    "monitoring_addon",
+];
+
 /// Every input of the model `kubernetes`.
-pub const INPUTS: [InputSpec; 14] = [
+pub const INPUTS: [InputSpec; 22] = [
     spec("replicas", InputType::Whole),
     spec("cpu_request", InputType::Cpu),
     spec("memory_request", InputType::Memory),
@@ -29,6 +45,14 @@ pub const INPUTS: [InputSpec; 14] = [
     spec("max_replicas", InputType::Whole),
     spec("cpu_limit", InputType::Cpu),
     spec("memory_limit", InputType::Memory),
+    spec("kube_version", InputType::Name),
+    spec("priced_on", InputType::Name),
+    spec("image_arch", InputType::Name),
+    spec("addons", InputType::Name),
+    spec("edge_addon", InputType::Name),
+    spec("gitops_addon", InputType::Name),
+    spec("secrets_addon", InputType::Name),
+    spec("monitoring_addon", InputType::Name),
 ];
 
 const fn spec(name: &'static str, kind: InputType) -> InputSpec {
@@ -68,6 +92,16 @@ pub struct K8sInput {
     pub min_nodes: u32,
     /// Average load balancer capacity units in use per hour.
     pub lcu_per_hour: f64,
+    /// The cluster's Kubernetes minor version (`1.36`; a patch is ignored); empty for the newest in the price
+    /// table's EKS calendar. With `priced_on` it decides the control plane's support tier and price.
+    pub kube_version: String,
+    /// The day priced, `YYYY-MM-DD`; empty for the day the price table's EKS calendar was read.
+    pub priced_on: String,
+    /// Architectures the image is built for, in the price table's words (`arm64`, `x86_64`); the node's must be
+    /// one of them.
+    pub image_arch: Vec<String>,
+    /// The add-on inputs, in the order of [`ADDON_INPUTS`]: each a list of add-on names.
+    pub addons: Vec<Vec<String>>,
     /// The team namespace's quota; reported in the estimate's `namespace`.
     #[serde(skip)]
     pub quota: TeamQuota,
@@ -83,6 +117,16 @@ impl Default for K8sInput {
             headroom: DEFAULT_HEADROOM,
             min_nodes: DEFAULT_MIN_NODES,
             lcu_per_hour: 1.0,
+            kube_version: String::new(),
+            priced_on: String::new(),
+            image_arch: arch_list(DEFAULT_IMAGE_ARCH).unwrap_or_default(),
+            addons: ADDON_INPUTS
+                .iter()
+                .map(|i| match *i {
+                    "addons" => names(DEFAULT_ADDONS),
+                    _ => Vec::new(),
+                })
+                .collect(),
             quota: TeamQuota::default(),
         }
     }
@@ -101,6 +145,37 @@ impl K8sInput {
             headroom: values.number("headroom")?.unwrap_or(d.headroom),
             min_nodes: values.whole("min_nodes", 1, 1000)?.unwrap_or(d.min_nodes),
             lcu_per_hour: values.number("lcu_per_hour")?.unwrap_or(d.lcu_per_hour),
+            kube_version: match values.text("kube_version")? {
+                Some(t) if !t.trim().is_empty() => minor_of(&t).ok_or_else(|| {
+                    invalid(
+                        "kube_version",
+                        format!("'{t}' is not a Kubernetes version (e.g. 1.36 or 1.36.1)"),
+                    )
+                })?,
+                _ => d.kube_version,
+            },
+            priced_on: match values.text("priced_on")? {
+                Some(t) if !t.trim().is_empty() => {
+                    let t = t.trim().to_string();
+                    if !is_day(&t) {
+                        return Err(invalid(
+                            "priced_on",
+                            format!("'{t}' is not a day: use YYYY-MM-DD, e.g. 2026-12-01"),
+                        ));
+                    }
+                    t
+                }
+                _ => d.priced_on,
+            },
+            image_arch: match values.text("image_arch")? {
+                Some(t) => arch_list(&t)?,
+                None => d.image_arch,
+            },
+            addons: ADDON_INPUTS
+                .iter()
+                .zip(d.addons)
+                .map(|(name, default)| Ok(values.text(name)?.map(|t| names(&t)).unwrap_or(default)))
+                .collect::<Result<_>>()?,
             quota: TeamQuota {
                 requests_cpu_m: cpu(values, "team_requests_cpu")?.unwrap_or(q.requests_cpu_m),
                 requests_memory_mib: memory(values, "team_requests_memory")?
@@ -124,6 +199,12 @@ impl K8sInput {
         v.set("headroom", self.headroom);
         v.set("min_nodes", self.min_nodes);
         v.set("lcu_per_hour", self.lcu_per_hour);
+        v.set("kube_version", self.kube_version.as_str());
+        v.set("priced_on", self.priced_on.as_str());
+        v.set("image_arch", self.image_arch.join(","));
+        for (name, list) in ADDON_INPUTS.iter().zip(&self.addons) {
+            v.set(name, list.join(","));
+        }
         v.set(
             "team_requests_cpu",
             format!("{}m", self.quota.requests_cpu_m),
@@ -222,6 +303,44 @@ impl Project {
         v.set("memory_limit", format!("{}Mi", self.memory_limit_mib));
         v
     }
+}
+
+/// `a, b,,c` -> `[a, b, c]`.
+fn names(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Image architectures in the price table's words: `amd64` is `x86_64`, `aarch64` is `arm64`.
+fn arch_list(text: &str) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for given in names(text) {
+        let arch = match given.to_ascii_lowercase().trim_start_matches("linux/") {
+            "amd64" | "x86_64" => "x86_64",
+            "arm64" | "aarch64" => "arm64",
+            _ => {
+                return Err(invalid(
+                    "image_arch",
+                    format!(
+                        "'{given}' is not an architecture: use amd64 and/or arm64, e.g. amd64,arm64"
+                    ),
+                ));
+            }
+        };
+        if !out.iter().any(|a| a == arch) {
+            out.push(arch.to_string());
+        }
+    }
+    if out.is_empty() {
+        return Err(invalid(
+            "image_arch",
+            "name at least one architecture the image is built for: amd64, arm64 or amd64,arm64",
+        ));
+    }
+    Ok(out)
 }
 
 fn cpu(values: &Values, name: &str) -> Result<Option<u32>> {
@@ -345,5 +464,35 @@ mod tests {
         let p = Project::from_values(&v).unwrap();
         assert_eq!((p.input.replicas, p.max_replicas), (4, 4));
         assert_eq!(p.input.quota.requests_cpu_m, 4_000);
+    }
+
+    #[test]
+    fn version_day_arch_and_addons_are_read_and_bad_ones_refused() {
+        let mut v = Values::new();
+        v.set("kube_version", "v1.33.12");
+        v.set("priced_on", "2026-12-01");
+        v.set("image_arch", "linux/amd64, arm64, amd64");
+        v.set("gitops_addon", "flux");
+        v.set("addons", "");
+        let i = K8sInput::from_values(&v).unwrap();
+        assert_eq!(i.kube_version, "1.33");
+        assert_eq!(i.image_arch, ["x86_64", "arm64"]);
+        assert_eq!(i.addons[2], ["flux"]);
+        assert!(i.addons[0].is_empty());
+        for (input, bad, says) in [
+            ("kube_version", "one.36", "not a Kubernetes version"),
+            ("priced_on", "1 Dec 2026", "YYYY-MM-DD"),
+            ("image_arch", "riscv64", "amd64 and/or arm64"),
+            ("image_arch", " , ", "at least one architecture"),
+        ] {
+            let mut v = Values::new();
+            v.set(input, bad);
+            let err = K8sInput::from_values(&v).unwrap_err();
+            assert!(
+                matches!(&err, crate::error::Error::InvalidInput { field, .. } if field == input),
+                "{err}"
+            );
+            assert!(err.to_string().contains(says), "{err}");
+        }
     }
 }
