@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-# kind -> the apiVersion this project uses, current for Kubernetes 1.33 and the pinned controllers.
+# kind -> the apiVersion this project uses, current for Kubernetes 1.36 (the Makefile's KUBE_VERSION) and the
+# pinned controllers.
 CURRENT: dict[str, str] = {
     "Namespace": "v1",
     "Service": "v1",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "check-api-versions.py"
@@ -39,3 +40,10 @@ def test_unvetted_kind_fails(tmp_path: Path) -> None:
 def test_wrong_version_of_a_known_kind_fails(tmp_path: Path) -> None:
     path = write(tmp_path, "---\napiVersion: external-secrets.io/v1alpha1\nkind: ExternalSecret\nmetadata: {name: x}\n")
     assert "expected external-secrets.io/v1" in check.problems_in(path)[0]
+
+
+def test_the_table_names_the_kubernetes_version_the_makefile_renders_for() -> None:
+    makefile = (SCRIPT.parent.parent / "Makefile").read_text(encoding="utf-8")
+    minor = re.search(r"^KUBE_VERSION\s*:=\s*(\d+\.\d+)\.", makefile, re.M).group(1)
+    stated = re.findall(r"current for Kubernetes (\d+\.\d+)", SCRIPT.read_text(encoding="utf-8"))
+    assert stated == [minor]

@@ -55,8 +55,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default .Chart.AppVersion .Values.image.tag }}
 {{- end }}
 
-{{/* The image reference: a digest wins over a tag when both are set. */}}
+{{/* The image reference: a digest wins over a tag when both are set. With image.requireDigest (the production
+values) there is no tag fallback: only an image the release workflow pushed, by its digest, is deployed. */}}
 {{- define "app.image" -}}
+{{- if and .Values.image.requireDigest (not .Values.image.digest) }}
+{{- fail "image.digest is empty and image.requireDigest is set: merge the release pull request that pins the pushed image's digest (see docs/release.md)" }}
+{{- end }}
 {{- if .Values.image.digest }}
 {{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
 {{- else }}
