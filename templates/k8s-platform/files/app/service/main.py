@@ -177,11 +177,14 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "service"
     sys_version = ""
     app: App
+    _started: float = 0.0
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - name fixed by the base class
         """Access logs go through do_* as JSON instead of stderr text."""
 
     def _send(self, code: int, body: bytes, content_type: str = "application/json") -> None:
+        # Count the request before the client can see the answer, so a scrape that follows it always includes it.
+        self._observe(self.command, code, self._started)
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -204,7 +207,7 @@ class Handler(BaseHTTPRequestHandler):
             )
 
     def do_GET(self) -> None:
-        started = time.perf_counter()
+        self._started = time.perf_counter()
         path = self.path.split("?", 1)[0]
         app = self.app
         if path == "/healthz":
@@ -225,10 +228,9 @@ class Handler(BaseHTTPRequestHandler):
         else:
             code = 404
             self._json(code, {"error": "not found"})
-        self._observe("GET", code, started)
 
     def do_POST(self) -> None:
-        started = time.perf_counter()
+        self._started = time.perf_counter()
         path = self.path.split("?", 1)[0]
         if path != "/api/echo":
             code = 404
@@ -241,8 +243,7 @@ class Handler(BaseHTTPRequestHandler):
             code = 401
             self._json(code, {"error": "missing or wrong bearer token"})
         else:
-            code = self._echo()
-        self._observe("POST", code, started)
+            self._echo()
 
     def _authorised(self) -> bool:
         if not self.app.token_required:

@@ -108,6 +108,24 @@ def test_metrics_count_requests_by_route(running: Running) -> None:
     assert 'service_build_info{version="1.2.3"} 1.0' in text
 
 
+def test_a_request_is_counted_before_its_answer_is_sent(running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A scrape right after a response must include that response: the counter moves before the headers go out.
+    from service.main import Handler
+
+    seen: list[float] = []
+    original = Handler.end_headers
+
+    def end_headers(handler: Handler) -> None:
+        if handler.path == "/":
+            counter = running.app.metrics.requests.labels(route="/", method="GET", code="200")
+            seen.append(counter._value.get())
+        original(handler)
+
+    monkeypatch.setattr(Handler, "end_headers", end_headers)
+    assert fetch(running.base + "/")[0] == 200
+    assert seen == [1.0]
+
+
 def test_echo_without_a_configured_token_is_open(running: Running) -> None:
     code, body = fetch(running.base + "/api/echo", data=b'{"a": 1}', headers={"Content-Type": "application/json"})
     assert code == 200
