@@ -159,3 +159,15 @@ def test_pin_sets_tag_and_digest_and_keeps_the_rest() -> None:
 def test_pin_refuses_what_it_cannot_set(version: str, digest: str, text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         release.pin(text, version, digest)
+
+
+def test_the_cost_page_prices_nodes_the_released_image_runs_on() -> None:
+    # docs/cost.md names the image's platforms and the node's architecture; both must match what release.yml builds.
+    built = set(workflow("release.yml")["env"]["PLATFORMS"].split(","))
+    page = (ROOT / "docs/cost.md").read_text(encoding="utf-8")
+    named = re.search(r"multi-architecture\s+image \(([^)]*)\)", page)
+    assert named, "docs/cost.md no longer says which platforms the image is built for"
+    assert {p.strip() for p in named.group(1).split(",")} == built
+    node = re.search(r"is an? (arm64|amd64) node", page)
+    assert node, "docs/cost.md no longer names the node's architecture"
+    assert f"linux/{node.group(1)}" in built, f"the cost page prices {node.group(1)} nodes the image is not built for"
