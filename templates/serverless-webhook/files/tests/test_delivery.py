@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import re
@@ -48,6 +49,48 @@ def test_event_sources_are_sam_events_so_they_invoke_the_alias():
     assert "AWS::ApiGatewayV2::Integration" not in kinds
     assert TEMPLATE["Resources"]["IngestFunction"]["Properties"]["Events"]["Webhook"]["Type"] == "HttpApi"
     assert TEMPLATE["Resources"]["ProcessorFunction"]["Properties"]["Events"]["Queue"]["Type"] == "SQS"
+
+
+@pytest.fixture(scope="module")
+def expanded() -> dict:
+    """template.yaml as CloudFormation receives it: expanded by SAM's translator, offline."""
+    from samtranslator.translator.transform import transform
+
+    class NoManagedPolicies:
+        def load(self) -> dict:
+            return {}
+
+    template = copy.deepcopy(TEMPLATE)
+    template["Globals"]["Function"]["CodeUri"] = "s3://bucket/code.zip"  # what `sam deploy` uploads
+    region = os.environ.get("AWS_DEFAULT_REGION")
+    os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+    try:
+        return transform(template, {}, NoManagedPolicies())["Resources"]
+    finally:
+        if region is None:
+            del os.environ["AWS_DEFAULT_REGION"]
+        else:
+            os.environ["AWS_DEFAULT_REGION"] = region
+
+
+def test_the_queue_and_the_route_invoke_the_live_alias(expanded):
+    (mapping,) = [r for r in expanded.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    assert mapping["Properties"]["FunctionName"] == {"Ref": "ProcessorFunctionAliaslive"}
+    route = expanded["HttpApi"]["Properties"]["Body"]["paths"]["/webhooks"]["post"]
+    assert "${IngestFunctionAliaslive}" in route["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+    permission = expanded["IngestFunctionWebhookPermission"]["Properties"]
+    assert permission["FunctionName"] == {"Ref": "IngestFunctionAliaslive"}
+
+
+@pytest.mark.parametrize("function", ["IngestFunction", "ProcessorFunction"])
+def test_the_alias_shifts_through_codedeploy_and_rolls_back_on_alarm(expanded, function):
+    alias = expanded[f"{function}Aliaslive"]
+    group_ref = alias["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]["DeploymentGroupName"]["Ref"]
+    group = expanded[group_ref]["Properties"]
+    assert group["AutoRollbackConfiguration"]["Enabled"] is True
+    assert "DEPLOYMENT_STOP_ON_ALARM" in group["AutoRollbackConfiguration"]["Events"]
+    assert group["AlarmConfiguration"]["Enabled"] is True
+    assert group["DeploymentConfigName"]["Fn::Sub"][1]["ConfigName"] == "Canary10Percent5Minutes"
 
 
 # --- bootstrap: OIDC provider and CI roles ----------------------------------------------------------------
