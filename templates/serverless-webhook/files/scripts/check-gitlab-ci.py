@@ -5,14 +5,16 @@ GitLab's own linter needs a GitLab instance. This catches what breaks
 pipelines most often without one: unknown keywords (typos), jobs in stages
 that do not exist, `needs`/`extends` pointing nowhere, invalid `when`
 values, `rules` mixed with `only`/`except`, OIDC tokens without an audience,
-and shell mistakes (each job's before_script + script is run through
-shellcheck as one bash script, the way the runner executes it).
+a job that deploys to production without a manual gate, and shell mistakes
+(each job's before_script + script is run through shellcheck as one bash
+script, the way the runner executes it).
 
 Usage: check-gitlab-ci.py [.gitlab-ci.yml]   exit 0 when clean, 1 with findings
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -85,6 +87,8 @@ DEFAULT_KEYWORDS = {
 RULE_KEYWORDS = {"if", "changes", "exists", "when", "allow_failure", "variables", "needs", "start_in"}
 WHEN_VALUES = {"on_success", "on_failure", "always", "manual", "delayed", "never"}
 DEFAULT_STAGES = [".pre", "build", "test", "deploy", ".post"]
+# Environments a person must start deploys to: production and its usual short names.
+PRODUCTION = re.compile(r"^(prod|production)([/-].*)?$", re.IGNORECASE)
 
 
 class _Loader(yaml.SafeLoader):
@@ -125,6 +129,27 @@ def _lines(value) -> list[str]:
     for item in value:
         out.extend(_lines(item))
     return out
+
+
+def production_gate_missing(job: dict) -> str | None:
+    """The environment a job deploys to without a manual gate, or None.
+
+    A job deploys when its environment's action is `start` (the default). It is gated when
+    it is `when: manual` itself (without rules) or every rule that can run it is.
+    """
+    environment = job.get("environment")
+    if isinstance(environment, dict):
+        name, action = environment.get("name"), environment.get("action", "start")
+    else:
+        name, action = environment, "start"
+    if not isinstance(name, str) or not PRODUCTION.match(name) or action != "start":
+        return None
+    rules = job.get("rules")
+    if rules:
+        gated = all(rule.get("when") == "manual" for rule in rules if rule.get("when") != "never")
+    else:
+        gated = job.get("when") == "manual"
+    return None if gated else name
 
 
 def check(config: dict) -> tuple[list[str], dict[str, str]]:
@@ -178,6 +203,12 @@ def check(config: dict) -> tuple[list[str], dict[str, str]]:
         environment = full.get("environment")
         if isinstance(environment, dict) and not environment.get("name"):
             errors.append(f"{name}: environment needs a name")
+        ungated = production_gate_missing(full)
+        if ungated:
+            errors.append(
+                f"{name}: deploys to environment {ungated!r} without a manual gate"
+                " (set when: manual on the job, or on each of its rules)"
+            )
         body = _lines(config.get("default", {}).get("before_script")) if "before_script" not in full else []
         body += _lines(full.get("before_script")) + _lines(full.get("script"))
         scripts[name] = "#!/usr/bin/env bash\nset -eo pipefail\n" + "\n".join(body) + "\n"

@@ -1,0 +1,319 @@
+"""Delivery: canary deploys with rollback, least-privilege CI roles, one tested artifact, `make setup`."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from local_env import ROOT, load_template
+
+TEMPLATE = load_template()
+BOOTSTRAP = load_template(ROOT / "bootstrap" / "oidc-roles.yaml")
+DEPLOY_SH = ROOT / "scripts" / "deploy.sh"
+BASH = shutil.which("bash") or "/bin/bash"
+
+
+# --- canary: AutoPublishAlias + DeploymentPreference --------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", ["IngestFunction", "ProcessorFunction"])
+def test_functions_deploy_as_a_canary_that_rolls_back_on_their_own_alarms(function):
+    props = TEMPLATE["Resources"][function]["Properties"]
+    assert props["AutoPublishAlias"] == "live"
+    preference = props["DeploymentPreference"]
+    assert preference["Type"].startswith("Canary")
+    assert preference.get("Enabled", True) is not False
+    alarms = [ref["Ref"] for ref in preference["Alarms"]]
+    assert len(alarms) >= 2
+    for alarm in alarms:
+        resource = TEMPLATE["Resources"][alarm]
+        assert resource["Type"] == "AWS::CloudWatch::Alarm"
+        # Each alarm watches the function being shifted, so its new version's errors stop the canary.
+        dimensions = {d["Name"]: d["Value"] for d in resource["Properties"]["Dimensions"]}
+        assert dimensions["FunctionName"] == {"Ref": function}
+        assert resource["Properties"]["MetricName"] in {"Errors", "Throttles"}
+
+
+def test_event_sources_are_sam_events_so_they_invoke_the_alias():
+    # SAM points a function's Events at its AutoPublishAlias. A hand-written integration or event source
+    # mapping would keep invoking $LATEST and bypass the canary.
+    kinds = {r["Type"] for r in TEMPLATE["Resources"].values()}
+    assert "AWS::Lambda::EventSourceMapping" not in kinds
+    assert "AWS::ApiGatewayV2::Integration" not in kinds
+    assert TEMPLATE["Resources"]["IngestFunction"]["Properties"]["Events"]["Webhook"]["Type"] == "HttpApi"
+    assert TEMPLATE["Resources"]["ProcessorFunction"]["Properties"]["Events"]["Queue"]["Type"] == "SQS"
+
+
+@pytest.fixture(scope="module")
+def expanded() -> dict:
+    """template.yaml as CloudFormation receives it: expanded by SAM's translator, offline."""
+    from samtranslator.translator.transform import transform
+
+    class NoManagedPolicies:
+        def load(self) -> dict:
+            return {}
+
+    template = copy.deepcopy(TEMPLATE)
+    template["Globals"]["Function"]["CodeUri"] = "s3://bucket/code.zip"  # what `sam deploy` uploads
+    region = os.environ.get("AWS_DEFAULT_REGION")
+    os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+    try:
+        return transform(template, {}, NoManagedPolicies())["Resources"]
+    finally:
+        if region is None:
+            del os.environ["AWS_DEFAULT_REGION"]
+        else:
+            os.environ["AWS_DEFAULT_REGION"] = region
+
+
+def test_the_queue_and_the_route_invoke_the_live_alias(expanded):
+    (mapping,) = [r for r in expanded.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    assert mapping["Properties"]["FunctionName"] == {"Ref": "ProcessorFunctionAliaslive"}
+    route = expanded["HttpApi"]["Properties"]["Body"]["paths"]["/webhooks"]["post"]
+    assert "${IngestFunctionAliaslive}" in route["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+    permission = expanded["IngestFunctionWebhookPermission"]["Properties"]
+    assert permission["FunctionName"] == {"Ref": "IngestFunctionAliaslive"}
+
+
+@pytest.mark.parametrize("function", ["IngestFunction", "ProcessorFunction"])
+def test_the_alias_shifts_through_codedeploy_and_rolls_back_on_alarm(expanded, function):
+    alias = expanded[f"{function}Aliaslive"]
+    group_ref = alias["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]["DeploymentGroupName"]["Ref"]
+    group = expanded[group_ref]["Properties"]
+    assert group["AutoRollbackConfiguration"]["Enabled"] is True
+    assert "DEPLOYMENT_STOP_ON_ALARM" in group["AutoRollbackConfiguration"]["Events"]
+    assert group["AlarmConfiguration"]["Enabled"] is True
+    assert group["DeploymentConfigName"]["Fn::Sub"][1]["ConfigName"] == "Canary10Percent5Minutes"
+
+
+# --- bootstrap: OIDC provider and CI roles ----------------------------------------------------------------
+
+
+def trust(role: str) -> dict:
+    (statement,) = BOOTSTRAP["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    return statement["Condition"]["StringEquals"]
+
+
+def subject(role: str) -> str:
+    (value,) = (v for k, v in trust(role).items() if k.endswith(":sub"))
+    return value["Fn::Sub"] if isinstance(value, dict) else value
+
+
+def statements(role: str) -> list[dict]:
+    (policy,) = BOOTSTRAP["Resources"][role]["Properties"]["Policies"]
+    return policy["PolicyDocument"]["Statement"]
+
+
+def test_oidc_provider_is_created_or_reused():
+    provider = BOOTSTRAP["Resources"]["OidcProvider"]
+    assert provider["Condition"] == "CreateProvider"
+    assert provider["Properties"]["ClientIdList"] == ["sts.amazonaws.com"]
+    for role in ("DeployRole", "ReplayRole"):
+        (statement,) = BOOTSTRAP["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        assert statement["Principal"]["Federated"] == {
+            "Fn::If": ["CreateProvider", {"Ref": "OidcProvider"}, {"Ref": "ExistingOidcProviderArn"}]
+        }
+
+
+@pytest.mark.parametrize("role", ["DeployRole", "ReplayRole"])
+def test_roles_check_the_audience_and_an_exact_subject(role):
+    conditions = trust(role)
+    assert [v for k, v in conditions.items() if k.endswith(":aud")] == ["sts.amazonaws.com"]
+    assert "*" not in subject(role)
+    assert (
+        "StringLike"
+        not in BOOTSTRAP["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
+    )
+
+
+def test_deploy_and_replay_trust_the_subjects_of_their_own_jobs():
+    if (ROOT / ".github").exists():
+        # Distinct environments, so a replay job cannot take the deploy role and the other way round.
+        assert subject("DeployRole") == "repo:${Repository}:environment:production"
+        assert subject("ReplayRole") == "repo:${Repository}:environment:replay"
+    else:
+        # GitLab's sub names the branch; the protected environments decide who starts each job.
+        assert subject("DeployRole") == "project_path:${ProjectPath}:ref_type:branch:ref:${DeployBranch}"
+        assert subject("ReplayRole") == subject("DeployRole")
+
+
+def test_replay_role_can_only_read_the_dlq_and_send_to_the_queue():
+    queues = {
+        name: r["Properties"]["QueueName"]["Fn::Sub"].replace("${AWS::StackName}", "${AppStackName}")
+        for name, r in TEMPLATE["Resources"].items()
+        if r["Type"] == "AWS::SQS::Queue"
+    }
+    allowed = {
+        "ReadQueueArns": {"cloudformation:DescribeStacks"},
+        "ReadTheDeadLetterQueue": {
+            "sqs:StartMessageMoveTask",
+            "sqs:ListMessageMoveTasks",
+            "sqs:CancelMessageMoveTask",
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:GetQueueUrl",
+        },
+        "SendToTheQueue": {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"},
+        "UseTheQueueKey": {"kms:Decrypt", "kms:GenerateDataKey"},
+    }
+    by_sid = {s["Sid"]: s for s in statements("ReplayRole")}
+    assert set(by_sid) == set(allowed)
+    for sid, actions in allowed.items():
+        assert by_sid[sid]["Effect"] == "Allow"
+        granted = by_sid[sid]["Action"]
+        assert set(granted if isinstance(granted, list) else [granted]) == actions
+    # The queue ARNs are the ones template.yaml names.
+    assert by_sid["ReadTheDeadLetterQueue"]["Resource"]["Fn::Sub"].endswith(":" + queues["DeadLetterQueue"])
+    assert by_sid["SendToTheQueue"]["Resource"]["Fn::Sub"].endswith(":" + queues["Queue"])
+    assert "kms:ViaService" in by_sid["UseTheQueueKey"]["Condition"]["StringEquals"]
+
+
+def test_deploy_role_drives_cloudformation_and_passes_only_the_execution_role():
+    by_sid = {s["Sid"]: s for s in statements("DeployRole")}
+    for statement in by_sid.values():
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        assert all(not a.endswith(":*") and a != "*" for a in actions), statement
+        assert {a.split(":")[0] for a in actions} <= {"cloudformation", "iam", "s3"}
+    passrole = by_sid["HandTheExecutionRoleToCloudFormation"]
+    assert passrole["Action"] == "iam:PassRole"
+    assert passrole["Resource"] == {"Fn::GetAtt": ["CloudFormationExecutionRole", "Arn"]}
+    assert passrole["Condition"]["StringEquals"]["iam:PassedToService"] == "cloudformation.amazonaws.com"
+
+
+def test_execution_role_is_scoped_to_the_app_stack_names():
+    # Resources AWS names at random (key ids, mapping UUIDs, API ids) cannot carry the stack name.
+    unnameable = {"EventSourceMappings", "ManageKey", "HttpApi", "LogDelivery", "CanaryDeployments"}
+    (policy,) = BOOTSTRAP["Resources"]["CloudFormationExecutionRole"]["Properties"]["Policies"]
+    for statement in policy["PolicyDocument"]["Statement"]:
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for resource in resources:
+            if resource == "*":
+                # Only actions that name no resource at all may use "*".
+                assert statement["Sid"] in {"CreateKey", "RandomSecretValues"}, statement
+            elif "${AppStackName}" not in resource["Fn::Sub"]:
+                assert statement["Sid"] in unnameable, statement
+                assert "${AWS::Region}" in resource["Fn::Sub"], statement
+
+
+# --- one artifact: build once, verify, deploy ---------------------------------------------------------------
+
+
+def fake_build(tmp_path: Path) -> Path:
+    build = tmp_path / "build"
+    (build / "IngestFunction").mkdir(parents=True)
+    (build / "template.yaml").write_text("Resources: {}\n")
+    (build / "IngestFunction" / "ingest.py").write_text("print('built')\n")
+    lines = [
+        f"{hashlib.sha256((build / name).read_bytes()).hexdigest()}  {name}\n"
+        for name in ("template.yaml", "IngestFunction/ingest.py")
+    ]
+    (build / "SHA256SUMS").write_text("".join(lines))
+    return build
+
+
+def run_deploy(*args: str, path: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"ARTIFACT_BUCKET", "CFN_EXECUTION_ROLE_ARN"}}
+    env["PATH"] = path
+    return subprocess.run([BASH, str(DEPLOY_SH), *args], capture_output=True, text=True, check=False, env=env)
+
+
+def test_deploy_refuses_an_artifact_that_differs_from_the_built_one(tmp_path):
+    build = fake_build(tmp_path)
+    (build / "IngestFunction" / "ingest.py").write_text("print('changed after the tests')\n")
+    result = run_deploy("--artifact", str(build), path=os.environ["PATH"])
+    assert result.returncode == 1
+    assert "differs from the build that was tested" in result.stderr
+
+
+def test_deploy_refuses_a_folder_that_is_no_build(tmp_path):
+    result = run_deploy("--artifact", str(tmp_path), path=os.environ["PATH"])
+    assert result.returncode == 1
+    assert "SHA256SUMS" in result.stderr
+
+
+def test_deploy_of_an_artifact_runs_sam_deploy_on_it_and_never_sam_build(tmp_path):
+    build = fake_build(tmp_path)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "sam.log"
+    fake_sam = bin_dir / "sam"
+    fake_sam.write_text(f'#!/bin/sh\necho "$@" >> {log}\n')
+    fake_sam.chmod(0o755)
+    env_path = f"{bin_dir}:{os.environ['PATH']}"
+    result = run_deploy("--artifact", str(build), path=env_path)
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert not any(call.startswith("build") for call in calls)
+    (deploy,) = [call for call in calls if call.startswith("deploy")]
+    assert f"--template-file {build}/template.yaml" in deploy
+
+
+# --- make setup, then make check --------------------------------------------------------------------------
+
+
+def make_target(name: str) -> list[str]:
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{name}:"))
+    body = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        body.append(line.strip())
+    return body
+
+
+def test_setup_installs_the_pinned_tools_into_two_venvs_and_nothing_global():
+    body = make_target("setup")
+    assert "$(BOOTSTRAP_PYTHON) -m venv $(VENV)" in body
+    assert "$(BOOTSTRAP_PYTHON) -m venv $(CHECKOV_VENV)" in body
+    assert "$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt" in body
+    assert "$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt" in body
+    for line in body:
+        if " pip install" in line:
+            assert line.startswith(("$(VENV)/bin/python", "$(CHECKOV_VENV)/bin/python")), line
+        for global_install in ("pipx", "--user", "sudo"):
+            assert global_install not in line
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^VENV := \.venv$", makefile, re.MULTILINE)
+    assert re.search(r"^CHECKOV_VENV := \.venv-checkov$", makefile, re.MULTILINE)
+
+
+def test_every_requirement_is_pinned():
+    for name in ("requirements-dev.txt", "requirements-checkov.txt", "src/requirements.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line and not line.startswith("-r "):
+                assert re.fullmatch(r"[A-Za-z0-9_.\-\[\],]+==[0-9][A-Za-z0-9.]*", line), f"{name}: {line}"
+
+
+def test_readme_quick_start_is_make_setup_then_make_check():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    first_block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in first_block.splitlines() if line.strip()]
+    assert commands == ["make setup", "make check"]
+    # Both targets exist, and check uses the venvs that setup creates.
+    assert make_target("setup")
+    assert (ROOT / "Makefile").read_text().count("$(CHECKOV)") >= 2
+
+
+def test_venvs_and_build_output_are_ignored():
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert {".venv/", ".venv-checkov/", "dist/"} <= set(ignored)
+
+
+def test_lint_checks_the_bootstrap_template_too():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "CFN_TEMPLATES := template.yaml bootstrap/oidc-roles.yaml" in makefile
+    lint = make_target("lint")
+    assert "cfn-lint $(CFN_TEMPLATES)" in lint
+    assert "$(CHECKOV) --config-file .checkov.yaml $(addprefix -f ,$(CFN_TEMPLATES))" in lint
