@@ -166,6 +166,35 @@ fn a_billion_events_size_the_stack_and_its_budget() {
         2
     );
     assert!(template.contains("Type: AWS::Budgets::Budget"));
+    // The README's recompute command prints the README's total: the command's defaults are a default project's
+    // (standard-webhooks: 1 secret, 18 alarm metrics), so a GitHub project's command names its 2 and 19.
+    let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
+    let command = readme
+        .split("Recompute with `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap();
+    assert!(command.contains("--secrets 2 --alarms 19"), "{command}");
+    let total = readme
+        .split("costs about **")
+        .nth(1)
+        .and_then(|rest| rest.split(" a month**").next())
+        .unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let printed = assert_cmd::Command::cargo_bin("scaffold")
+        .unwrap()
+        .args(&args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let printed = String::from_utf8(printed).unwrap();
+    let line = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("total"))
+        .unwrap();
+    assert!(line.ends_with(total), "{command}: {line} (README: {total})");
     let out = run_cost_test(dir.path());
     assert!(
         out.status.success(),
