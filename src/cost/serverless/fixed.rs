@@ -117,11 +117,13 @@ pub fn items(prices: &Prices, input: &ServerlessInput, u: &Usage) -> Vec<LineIte
         item(
             "alarms",
             "CloudWatch alarms",
-            (input.alarms + input.composite_alarms) as f64,
-            "alarms",
+            // The quantity is what the standard rate bills (a metric-math alarm counts each metric it reads);
+            // the composite alarms are priced on top of it, as the detail says.
+            input.alarms as f64,
+            "alarm metrics",
             alarm.cost(input.alarms as f64) + composite.cost(input.composite_alarms as f64),
             format!(
-                "{} alarm metric(s) x {} + {} composite x {}",
+                "{} alarm metric(s) x {} + {} composite alarm(s) x {}",
                 input.alarms,
                 alarm.describe(),
                 input.composite_alarms,
