@@ -10,7 +10,7 @@ fn scaffold() -> Command {
 /// The lean worked example of docs/cost.md, which the serverless-webhook kind's own stack (256 MB functions,
 /// traced, a key, a secret, alarms, stored tables) is not: `scaffold cost serverless-webhook` defaults to the
 /// kind's settings.
-const LEAN: [&str; 22] = [
+const LEAN: [&str; 26] = [
     "--payload-kb",
     "1",
     "--memory-mb",
@@ -24,6 +24,10 @@ const LEAN: [&str; 22] = [
     "--secrets",
     "0",
     "--alarms",
+    "0",
+    "--composite-alarms",
+    "0",
+    "--dashboards",
     "0",
     "--stored-months",
     "0",
@@ -52,12 +56,12 @@ fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
         .args(LEAN)
         .assert()
         .success()
-        .stdout(predicate::str::contains("$483.33"))
+        .stdout(predicate::str::contains("$545.83"))
         .stdout(predicate::str::contains(
-            "Largest line item: DynamoDB on-demand at $250.00",
+            "Largest line item: DynamoDB on-demand at $312.50",
         ))
         .stdout(predicate::str::contains("$0.05"))
-        .stdout(predicate::str::contains("$4.83"))
+        .stdout(predicate::str::contains("$5.46"))
         .stdout(predicate::str::contains("Free tier, shown apart"))
         .stdout(predicate::str::contains(
             "Not modelled:\n  - Data transfer out of AWS and between Regions.",
@@ -77,9 +81,9 @@ fn serverless_json_reproduces_the_lean_example() {
     let v = json_of(&args);
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
     // By hand at 1M: API $1.00 + Lambda requests 1.1M x $0.20/M = $0.22 + duration 10,000 GB-s x $0.0000133334
-    // = $0.1333 + SQS 1.2M x $0.40/M = $0.48 + DynamoDB 4 WRU (2 for the 1.3 KB event item, 1 idempotency put,
-    // 1 update) x 1M x $0.625/M = $2.50 + logs 1 GB x $0.50 = $4.8333.
-    assert_eq!((total * 100.0).round(), 483.0);
+    // = $0.1333 + SQS 1.2M x $0.40/M = $0.48 + DynamoDB 5 WRU (2 for the 1.3 KB event item, 1 idempotency put,
+    // 1 update, 1 state put) x 1M x $0.625/M = $3.125 + logs 1 GB x $0.50 = $5.4583.
+    assert_eq!((total * 100.0).round(), 546.0);
     let volumes: Vec<u64> = v["volumes"]
         .as_array()
         .unwrap()
@@ -89,7 +93,7 @@ fn serverless_json_reproduces_the_lean_example() {
     assert_eq!(volumes, vec![10_000, 1_000_000, 100_000_000]);
     assert_eq!(
         v["command"],
-        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0 --traced-functions 0 --kms-keys 0 --secrets 0 --alarms 0 --stored-months 0 --idempotency-ttl-days 0 --events-pitr off --idempotency-pitr off"
+        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0 --traced-functions 0 --kms-keys 0 --secrets 0 --alarms 0 --composite-alarms 0 --dashboards 0 --stored-months 0 --idempotency-ttl-days 0 --events-pitr off --idempotency-pitr off"
     );
     assert_eq!(v["estimate"]["largest"], "dynamodb");
 }
@@ -105,9 +109,11 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     assert_eq!(input["ingest_memory_mb"], 256);
     assert_eq!(input["processor_memory_mb"], 256);
     assert_eq!(input["tracing_sample"], 0.05);
-    assert_eq!(input["write_units_per_event"], 7.0);
+    assert_eq!(input["write_units_per_event"], 8.0);
     assert_eq!(input["traced_functions"], 2);
-    assert_eq!(input["alarms"], 9);
+    assert_eq!(input["alarms"], 18);
+    assert_eq!(input["composite_alarms"], 2);
+    assert_eq!(input["dashboards"], 1);
     assert_eq!(input["secrets"], 1);
     // Each line at 1M events of 4 KB, by hand (a month is 730 h = 2,628,000 s):
     let usd = |key: &str| -> f64 {
@@ -126,23 +132,26 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
         ],
         [100.0, 22.0, 18.0, 48.0]
     );
-    // DynamoDB 7 units (5 for the 4.3 KB event item, 1 idempotency put, 1 update) x 1M x $0.625/M = $4.375.
-    assert_eq!(usd("dynamodb"), 438.0);
+    // DynamoDB 8 units (5 for the 4.3 KB event item, 1 idempotency put, 1 update, 1 state put) x 1M x
+    // $0.625/M = $5.00.
+    assert_eq!(usd("dynamodb"), 500.0);
     // X-Ray: both functions stay under one invocation a second, so the reservoir records every one:
     // (1M + 100K) x $5.00/M = $5.50 (a flat 5% gave $0.28).
     assert_eq!(usd("tracing"), 550.0);
     // Storage in the events table's 12th month: 12M x 4.4 KB / 1,048,576 = 50.354 GB, plus 7 days of 0.3 KB
     // idempotency records (230,137 = 0.066 GB): 50.420 GB x $0.25 = $12.60, and x $0.20 recovery = $10.08.
     assert_eq!([usd("storage"), usd("backups")], [1260.0, 1008.0]);
-    // Key $1.00 + 43,800 requests x $0.03/10K = $1.13; secret $0.40 + 8,760 reads x $0.05/10K = $0.44;
-    // 9 alarms x $0.10 = $0.90; no dashboard.
+    // Key $1.00 + 6 callers x 8,760 five-minute periods = 52,560 requests x $0.03/10K = $1.16; secret $0.40 +
+    // 8,760 reads x $0.05/10K = $0.44; 18 alarm metrics (10 single-metric alarms + 4 SLO windows x 2 metrics)
+    // x $0.10 + 2 composite alarms x $0.50 = $2.80; 1 dashboard x $3.00.
     assert_eq!(
         [usd("kms"), usd("secrets"), usd("alarms"), usd("dashboards")],
-        [113.0, 44.0, 90.0, 0.0]
+        [116.0, 44.0, 280.0, 300.0]
     );
-    // Total $37.42 (it was $4.53 before write units, sampling, stored tables and fixed costs were priced).
+    // Total $42.97 (it was $37.42 before the state write, the metric-math alarms, the composites and the
+    // dashboard were counted).
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 3742.0);
+    assert_eq!((total * 100.0).round(), 4297.0);
     assert_eq!(
         v["command"],
         "scaffold cost serverless-webhook --events-per-month 1000000"

@@ -91,16 +91,17 @@ fn the_recompute_test_catches_a_stale_figure() {
     );
     let doc_path = dir.path().join("docs/cost-model.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap();
-    // The DynamoDB cell at 1M events: 4 write units (2 + 1 + 1 for a 1 KB payload) x 1M x $0.625/M = $2.50.
+    // The DynamoDB cell at 1M events: 5 write units (2 + 1 + 1 + 1 for a 1 KB payload) x 1M x $0.625/M = $3.125,
+    // printed $3.13.
     let row = doc
         .lines()
         .find(|l| l.starts_with("| `dynamodb`"))
         .unwrap()
         .to_string();
-    assert!(row.contains("$2.50"), "{row}");
+    assert!(row.contains("$3.13"), "{row}");
     std::fs::write(
         &doc_path,
-        doc.replace(&row, &row.replacen("$2.50", "$2.60", 1)),
+        doc.replace(&row, &row.replacen("$3.13", "$3.23", 1)),
     )
     .unwrap();
     let out = run_cost_test(dir.path());
@@ -156,6 +157,8 @@ fn a_billion_events_size_the_stack_and_its_budget() {
     )
     .unwrap();
     assert_eq!(prices["workload"]["secrets"], 2);
+    // Its redelivery-gave-up alarm is the 19th alarm metric (18 for the other schemes).
+    assert_eq!(prices["workload"]["alarms"], 19);
     assert_eq!(
         template
             .matches("Type: AWS::SecretsManager::Secret")
@@ -163,6 +166,35 @@ fn a_billion_events_size_the_stack_and_its_budget() {
         2
     );
     assert!(template.contains("Type: AWS::Budgets::Budget"));
+    // The README's recompute command prints the README's total: the command's defaults are a default project's
+    // (standard-webhooks: 1 secret, 18 alarm metrics), so a GitHub project's command names its 2 and 19.
+    let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
+    let command = readme
+        .split("Recompute with `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap();
+    assert!(command.contains("--secrets 2 --alarms 19"), "{command}");
+    let total = readme
+        .split("costs about **")
+        .nth(1)
+        .and_then(|rest| rest.split(" a month**").next())
+        .unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let printed = assert_cmd::Command::cargo_bin("scaffold")
+        .unwrap()
+        .args(&args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let printed = String::from_utf8(printed).unwrap();
+    let line = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("total"))
+        .unwrap();
+    assert!(line.ends_with(total), "{command}: {line} (README: {total})");
     let out = run_cost_test(dir.path());
     assert!(
         out.status.success(),
@@ -191,6 +223,55 @@ fn the_cost_test_fails_when_the_template_gains_an_alarm_the_model_does_not_count
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("AWS::CloudWatch::Alarm"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_cost_test_counts_each_metric_a_metric_math_alarm_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    render_serverless(
+        &serverless_answers(1_000_000, 4, "arm64", "standard"),
+        dir.path(),
+    );
+    let prices: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("cost/prices.json")).unwrap(),
+    )
+    .unwrap();
+    // 10 single-metric alarms + 4 SLO windows x 2 metrics; 2 composite alarms; 1 dashboard.
+    assert_eq!(prices["workload"]["alarms"], 18);
+    assert_eq!(prices["workload"]["composite_alarms"], 2);
+    assert_eq!(prices["workload"]["dashboards"], 1);
+    let path = dir.path().join("template.yaml");
+    let template = std::fs::read_to_string(&path).unwrap();
+    // A third metric in one SLO window alarm is a 19th alarm metric the model does not count.
+    let window = "\n  SloBurnPage1hAlarm:\n";
+    let at = template.find(window).unwrap() + window.len();
+    let metrics = "      Metrics:\n";
+    let list = at + template[at..].find(metrics).unwrap() + metrics.len();
+    let extra = "        - Id: extra\n          ReturnData: false\n          MetricStat:\n            Metric:\n              Namespace: AWS/ApiGateway\n              MetricName: 4xx\n            Period: 3600\n            Stat: Sum\n";
+    let mut changed = template.clone();
+    changed.insert_str(list, extra);
+    std::fs::write(&path, &changed).unwrap();
+    let out = run_cost_test(dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("read 19 alarm metrics") && stderr.contains("SloBurnPage1hAlarm 3"),
+        "{stderr}"
+    );
+    // A composite alarm the model does not count fails too.
+    let composite = "\n  ExtraComposite:\n    Type: AWS::CloudWatch::CompositeAlarm\n    Properties:\n      AlarmRule: 'ALARM(\"x\")'\n";
+    std::fs::write(
+        &path,
+        template.replacen("\nOutputs:", &format!("{composite}\nOutputs:"), 1),
+    )
+    .unwrap();
+    let out = run_cost_test(dir.path());
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("AWS::CloudWatch::CompositeAlarm"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

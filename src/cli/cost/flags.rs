@@ -57,7 +57,7 @@ pub const SERVERLESS: [Flag; 24] = [
     flag(
         "write_units_per_event",
         "write-units",
-        "DynamoDB write request units per event; left out: 1 per KB of the event item (payload + 0.3 KB), rounded up, + 2 for the idempotency record (put, then update).",
+        "DynamoDB write request units per event; left out: 1 per KB of the event item (payload + 0.3 KB), rounded up, + 3 for the small writes (the idempotency record put, then updated; the state item put only if newer).",
     ),
     flag(
         "read_units_per_event",
@@ -84,7 +84,7 @@ pub const SERVERLESS: [Flag; 24] = [
     flag(
         "alarms",
         "alarms",
-        "Standard CloudWatch alarm metrics (one per single-metric alarm).",
+        "Standard CloudWatch alarm metrics (one per single-metric alarm, one per metric a metric-math alarm reads).",
     ),
     flag(
         "composite_alarms",

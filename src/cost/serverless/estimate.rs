@@ -349,26 +349,26 @@ mod tests {
     #[test]
     fn lean_worked_example_reproduces_to_the_cent() {
         // The lean example with write units derived from its 1 KB payload: 2 (event item, 1.3 KB) + 1 (idempotency
-        // put) + 1 (idempotency update) = 4 per event. At 100M events, by hand:
+        // put) + 1 (idempotency update) + 1 (state put) = 5 per event. At 100M events, by hand:
         //   api        100M x $1.00/M                                          = $100.00
         //   lambda req (100M + 10M) x $0.20/M                                  =  $22.00
         //   duration   (100M x 0.125 GB x 0.03 s + 10M x 0.25 GB x 0.25 s) = 1,000,000 GB-s x $0.0000133334 = $13.33
         //   sqs        100M x (1 + 2/10) x $0.40/M                             =  $48.00
-        //   dynamodb   100M x 4 x $0.625/M                                     = $250.00
+        //   dynamodb   100M x 5 x $0.625/M                                     = $312.50
         //   logs       100M x 1 KB / 1e6 = 100 GB x $0.50                      =  $50.00
-        //   total                                                              = $483.33
-        // and 1/100 of it at 1M ($4.8333 -> 483 cents), 1/10,000 at 10K ($0.048333 -> 5 cents).
+        //   total                                                              = $545.83
+        // and 1/100 of it at 1M ($5.4583 -> 546 cents), 1/10,000 at 10K ($0.054583 -> 5 cents).
         let p = prices();
         let lean = ServerlessInput::default();
         assert_eq!(cents(estimate(&p, &lean.at(10_000)).unwrap().total_usd), 5);
         assert_eq!(
             cents(estimate(&p, &lean.at(1_000_000)).unwrap().total_usd),
-            483
+            546
         );
         let big = estimate(&p, &lean.at(100_000_000)).unwrap();
-        assert_eq!(cents(big.total_usd), 48333);
+        assert_eq!(cents(big.total_usd), 54583);
         let usd = |k: &str| cents(big.item(k).unwrap().usd);
-        assert_eq!(usd("dynamodb"), 25000);
+        assert_eq!(usd("dynamodb"), 31250);
         assert_eq!(usd("api"), 10000);
         assert_eq!(usd("logs"), 5000);
         assert_eq!(usd("sqs"), 4800);

@@ -117,11 +117,13 @@ pub fn items(prices: &Prices, input: &ServerlessInput, u: &Usage) -> Vec<LineIte
         item(
             "alarms",
             "CloudWatch alarms",
-            (input.alarms + input.composite_alarms) as f64,
-            "alarms",
+            // The quantity is what the standard rate bills (a metric-math alarm counts each metric it reads);
+            // the composite alarms are priced on top of it, as the detail says.
+            input.alarms as f64,
+            "alarm metrics",
             alarm.cost(input.alarms as f64) + composite.cost(input.composite_alarms as f64),
             format!(
-                "{} alarm metric(s) x {} + {} composite x {}",
+                "{} alarm metric(s) x {} + {} composite alarm(s) x {}",
                 input.alarms,
                 alarm.describe(),
                 input.composite_alarms,
@@ -218,7 +220,7 @@ fn round3(x: f64) -> f64 {
 }
 
 /// What the model leaves out, one sentence each, for documents and the command's report.
-pub const NOT_MODELLED: [&str; 11] = [
+pub const NOT_MODELLED: [&str; 12] = [
     "Data transfer out of AWS and between Regions.",
     "API Gateway's 12-month free tier (1M calls a month), which only new accounts get.",
     "Lambda INIT time, billed since 2025-08-01 for cold starts of ZIP functions on managed runtimes.",
@@ -228,6 +230,7 @@ pub const NOT_MODELLED: [&str; 11] = [
     "KMS requests beyond one per caller per 5 minutes (each cold start decrypting the function settings, each warm container reading the secret), and alarm notifications through the encrypted topic.",
     "Scheduled jobs other than per-event work (such as a redelivery job every 15 minutes) and EventBridge Scheduler.",
     "DLQ redrives and replays, retried deliveries and duplicates (each costs another API request, invocation and write).",
+    "The state table's storage and point-in-time recovery: one small item (under 1 KB) per object the events are about, and the number of objects is not an input (its writes are priced, one unit per event).",
     "On-demand DynamoDB backups, restores and the lag before expired records are deleted.",
     "Deployment: CloudFormation, CodeDeploy, the S3 bucket for build artifacts, CI minutes.",
 ];
@@ -242,7 +245,8 @@ mod tests {
     }
 
     /// The stack a default project deploys: 1M events of 4 KB, 256 MB functions, both traced, one key, one secret,
-    /// nine alarms, both tables with recovery, priced in the events table's 12th month.
+    /// 18 alarm metrics (10 single-metric alarms, 4 metric-math alarms of 2 metrics), 2 composite alarms, one
+    /// dashboard, both priced tables with recovery, priced in the events table's 12th month.
     fn stack() -> ServerlessInput {
         ServerlessInput {
             payload_kb: 4.0,
@@ -252,7 +256,9 @@ mod tests {
             traced_functions: 2,
             kms_keys: 1,
             secrets: 1,
-            alarms: 9,
+            alarms: 18,
+            composite_alarms: 2,
+            dashboards: 1,
             stored_months: 12.0,
             idempotency_ttl_days: 7.0,
             events_pitr: true,
@@ -273,8 +279,9 @@ mod tests {
         assert_eq!(usd("lambda_duration"), 18);
         // sqs        1M x (1 send + (1 receive + 1 delete) / 10) x $0.40/M                     =  $0.48
         assert_eq!(usd("sqs"), 48);
-        // dynamodb   1M x 7 units (4.3 KB item -> 5, idempotency put 1, update 1) x $0.625/M   =  $4.375
-        assert_eq!(usd("dynamodb"), 438);
+        // dynamodb   1M x 8 units (4.3 KB item -> 5, idempotency put 1, update 1, state put 1)
+        //            x $0.625/M                                                                =  $5.00
+        assert_eq!(usd("dynamodb"), 500);
         // logs       1 GB x $0.50                                                              =  $0.50
         assert_eq!(usd("logs"), 50);
         // x-ray      a month is 730 h x 3,600 = 2,628,000 s, more than either function's invocations, so the
@@ -289,16 +296,20 @@ mod tests {
         assert_eq!(usd("storage"), 1260);
         // recovery   50.4198 GB x $0.20 (both tables)                                          = $10.0840
         assert_eq!(usd("backups"), 1008);
-        // kms        $1.00 + 5 callers x 8,760 five-minute periods = 43,800 x $0.03/10K         =  $1.1314
-        assert_eq!(usd("kms"), 113);
+        // kms        $1.00 + 6 callers x 8,760 five-minute periods = 52,560 x $0.03/10K         =  $1.1577
+        assert_eq!(usd("kms"), 116);
         // secrets    $0.40 + 8,760 reads x $0.05/10K                                           =  $0.4438
         assert_eq!(usd("secrets"), 44);
-        // alarms     9 x $0.10                                                                 =  $0.90
-        assert_eq!(usd("alarms"), 90);
-        assert_eq!(usd("dashboards"), 0);
-        // total      1.00 + 0.22 + 0.1833 + 0.48 + 4.375 + 0.50 + 5.50 + 12.6049 + 10.0840 + 1.1314 + 0.4438
-        //            + 0.90                                                                    = $37.42
-        assert_eq!(cents(e.total_usd), 3742);
+        // alarms     18 alarm metrics x $0.10 + 2 composite x $0.50                            =  $2.80
+        assert_eq!(usd("alarms"), 280);
+        // dashboards 1 x $3.00                                                                 =  $3.00
+        assert_eq!(usd("dashboards"), 300);
+        // total      1.00 + 0.22 + 0.1833 + 0.48 + 5.00 + 0.50 + 5.50 + 12.6049 + 10.0840 + 1.1577 + 0.4438
+        //            + 2.80 + 3.00                                                             = $42.97
+        assert_eq!(cents(e.total_usd), 4297);
+        // free tier: 10 of the 18 alarm metrics ($1.00; composites have no free tier) and the dashboard ($3.00).
+        let free = |k: &str| cents(e.free_tier.iter().find(|i| i.key == k).unwrap().usd);
+        assert_eq!([free("alarms"), free("dashboards")], [100, 300]);
         assert_eq!(e.largest, "storage");
     }
 
@@ -324,21 +335,35 @@ mod tests {
 
     #[test]
     fn with_no_events_the_fixed_costs_remain() {
-        // 1 event: $1.00 key + $0.40 secret + $0.90 alarms, plus a few requests of a cent's fraction.
+        // 1 event: $1.00 key + $0.40 secret + $2.80 alarms + $3.00 dashboard, plus a few requests of a cent's
+        // fraction.
         let e = estimate(&Prices::embedded().unwrap(), &stack().at(1)).unwrap();
-        assert_eq!(cents(e.total_usd), 230);
-        // A dashboard: $3.00 more; the free tier takes the dashboard and the 9 alarms off (3 and 10 free).
-        let with = ServerlessInput {
-            dashboards: 1,
+        assert_eq!(cents(e.total_usd), 720);
+        // Without the dashboard and the composites: $3.00 and $1.00 less; the free tier (3 dashboards) loses the
+        // dashboard's $3.00, the composites never had any.
+        let without = ServerlessInput {
+            dashboards: 0,
+            composite_alarms: 0,
             ..stack().at(1)
         };
-        let d = estimate(&Prices::embedded().unwrap(), &with).unwrap();
-        assert_eq!(cents(d.total_usd - e.total_usd), 300);
-        assert_eq!(cents(d.free_tier_usd - e.free_tier_usd), 300);
+        let d = estimate(&Prices::embedded().unwrap(), &without).unwrap();
+        assert_eq!(cents(e.total_usd - d.total_usd), 400);
+        assert_eq!(cents(e.free_tier_usd - d.free_tier_usd), 300);
+        // 9 alarm metrics are all free (10 are); 18 leave 8 to pay.
+        let few = ServerlessInput {
+            alarms: 9,
+            ..without
+        };
+        let f = estimate(&Prices::embedded().unwrap(), &few).unwrap();
+        assert!(
+            f.free_tier
+                .iter()
+                .any(|i| i.key == "alarms" && cents(i.usd) == 90)
+        );
         assert!(
             e.free_tier
                 .iter()
-                .any(|i| i.key == "alarms" && cents(i.usd) == 90)
+                .any(|i| i.key == "alarms" && cents(i.usd) == 100)
         );
     }
 }

@@ -172,8 +172,8 @@ impl Default for ServerlessInput {
             processor_memory_mb: 256,
             processor_duration_ms: 250.0,
             batch_size: 10,
-            // 1 KB payload: derived_write_units(1.0) = 2 + 1 + 1.
-            write_units_per_event: 4.0,
+            // 1 KB payload: derived_write_units(1.0) = 2 + 3 (idempotency put and update, state put).
+            write_units_per_event: 5.0,
             read_units_per_event: 0.0,
             log_kb_per_event: 1.0,
             tracing_sample: 0.0,
@@ -211,34 +211,6 @@ impl ServerlessInput {
             traced_functions: 2,
             ..ServerlessInput::default()
         }
-    }
-
-    /// KB DynamoDB adds to every stored item for its indexes (100 bytes), counted in storage, not in write units.
-    pub const ITEM_OVERHEAD_KB: f64 = 0.1;
-
-    /// KB of one idempotency record: the key (function name and a 32-character hash), the status, two expiry
-    /// times and the handler's short result (about 60 bytes of JSON): an assumption, about 0.2 KB.
-    pub const IDEMPOTENCY_RECORD_KB: f64 = 0.2;
-
-    /// KB of attributes the events table item holds besides the payload (delivery id, source, event type,
-    /// timestamps, status): an assumption, about 0.3 KB.
-    pub const EVENT_ATTRIBUTES_KB: f64 = 0.3;
-
-    /// DynamoDB write units per event when the input does not give them. On-demand tables bill 1 write unit per
-    /// 1 KB of item size, rounded up. Each event writes:
-    /// - the event item (payload plus [`Self::EVENT_ATTRIBUTES_KB`]): `ceil(payload_kb + 0.3)` units;
-    /// - the idempotency record, put when processing starts (status INPROGRESS): 1 unit;
-    /// - the same record updated when processing completes (status COMPLETED, with the small result): 1 unit.
-    ///
-    /// The idempotency record holds a hashed key, a status, expiry times and the handler's short result, so it is
-    /// assumed to stay under 1 KB.
-    pub fn derived_write_units(payload_kb: f64) -> f64 {
-        // The small epsilon keeps an item of exactly N KB at N units despite float sums (0.7 + 0.3).
-        ((payload_kb + Self::EVENT_ATTRIBUTES_KB - 1e-9)
-            .ceil()
-            .max(1.0))
-            + 1.0
-            + 1.0
     }
 
     /// The workload `values` describe, the model's defaults for what they leave out. Validated.
@@ -476,36 +448,6 @@ fn switch(values: &Values, name: &str) -> Result<Option<bool>> {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn write_units_follow_the_item_sizes_worked_by_hand() {
-        // 1 KB payload: event item 1 + 0.3 = 1.3 KB -> 2 units; idempotency put 1; update 1 -> 4.
-        assert_eq!(ServerlessInput::derived_write_units(1.0), 4.0);
-        // 4 KB (the kind's default answer): 4.3 KB -> 5 units; + 1 + 1 -> 7.
-        assert_eq!(ServerlessInput::derived_write_units(4.0), 7.0);
-        // 0.7 KB: 0.7 + 0.3 = exactly 1 KB -> 1 unit; + 1 + 1 -> 3.
-        assert_eq!(ServerlessInput::derived_write_units(0.7), 3.0);
-        // 256 KB (the stack's body limit): 256.3 KB -> 257 units; + 1 + 1 -> 259.
-        assert_eq!(ServerlessInput::derived_write_units(256.0), 259.0);
-        // From values: no write units given, so the payload decides (4 KB -> 7); given, the input wins.
-        let mut v = Values::new();
-        v.set("payload_kb", 4.0);
-        assert_eq!(
-            ServerlessInput::from_values(&v)
-                .unwrap()
-                .write_units_per_event,
-            7.0
-        );
-        v.set("write_units_per_event", 3.0);
-        assert_eq!(
-            ServerlessInput::from_values(&v)
-                .unwrap()
-                .write_units_per_event,
-            3.0
-        );
-        // The default workload (1 KB) agrees with its own derivation.
-        assert_eq!(ServerlessInput::default().write_units_per_event, 4.0);
-    }
     use super::*;
     use crate::Error;
 
@@ -518,15 +460,24 @@ mod tests {
         );
         let values = heavy.to_values();
         let names: Vec<&str> = values.iter().map(|(k, _)| k).collect();
-        // Every input but the write units, which the heavy example's 1 KB payload implies (2 + 1 + 1 = 4) and
-        // which are therefore left to be derived again.
-        let mut specs: Vec<&str> = INPUTS
-            .iter()
-            .map(|s| s.name)
-            .filter(|n| *n != "write_units_per_event")
-            .collect();
+        // Every input, the write units too: the heavy example's 4 units are not what its 1 KB payload implies
+        // (2 + 3 = 5), so they are kept.
+        let mut specs: Vec<&str> = INPUTS.iter().map(|s| s.name).collect();
         specs.sort();
         assert_eq!(names, specs);
+        // A workload whose write units are the derived ones leaves them out, to be derived again.
+        let derived = ServerlessInput {
+            write_units_per_event: ServerlessInput::derived_write_units(heavy.payload_kb),
+            ..heavy.clone()
+        };
+        assert_eq!(
+            derived.to_values().number("write_units_per_event").unwrap(),
+            None
+        );
+        assert_eq!(
+            ServerlessInput::from_values(&derived.to_values()).unwrap(),
+            derived
+        );
         let own = ServerlessInput {
             write_units_per_event: 9.0,
             ..heavy.clone()

@@ -9,11 +9,12 @@
 //! apart: they belong to the account, not to one project. [`limits`] sizes the throttle, the processor's
 //! concurrency and a budget from the same workload.
 //!
-//! [`input`] is what the model reads, [`usage`] the billed quantities it implies, [`estimate`] the priced month.
+//! [`input`] is what the model reads, [`items`] the sizes of the items it writes, [`usage`] the billed quantities it implies, [`estimate`] the priced month.
 
 pub mod estimate;
 pub mod fixed;
 pub mod input;
+pub mod items;
 pub mod limits;
 pub mod usage;
 

@@ -35,8 +35,8 @@ pub const KB_PER_GB: f64 = 1024.0 * 1024.0;
 pub const KEY_REUSE_SECONDS: f64 = 300.0;
 
 /// Callers that ask KMS for a key once per [`KEY_REUSE_SECONDS`] while events flow: the queue's data key (ingest
-/// sends, the processor receives), the events table, the idempotency table and the signing secret.
-pub const KMS_CALLERS: f64 = 5.0;
+/// sends, the processor receives), the events table, the state table, the idempotency table and the signing secret.
+pub const KMS_CALLERS: f64 = 6.0;
 
 /// Traces X-Ray records for `invocations` of one function under Lambda's default rule: the first request each
 /// second (the reservoir), then `sample` of the rest. Invocations are taken as spread evenly over the month, so

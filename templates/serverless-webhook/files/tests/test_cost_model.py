@@ -41,10 +41,10 @@ ITEM_KEYS = [
 MOVING = ("api", "lambda_requests", "lambda_duration")
 SECONDS = HOURS * 3600
 # Assumptions the page states: KB per stored item besides the payload, per idempotency record, per item overhead;
-# one KMS (or Secrets Manager) call per caller per 5 minutes; five callers (queue send and receive, two tables,
+# one KMS (or Secrets Manager) call per caller per 5 minutes; six callers (queue send and receive, three tables,
 # the secret).
 EVENT_ATTRIBUTES_KB, IDEMPOTENCY_RECORD_KB, ITEM_OVERHEAD_KB = 0.3, 0.2, 0.1
-KEY_REUSE_SECONDS, KMS_CALLERS = 300.0, 5.0
+KEY_REUSE_SECONDS, KMS_CALLERS = 300.0, 6.0
 KB_PER_GB = 1024.0 * 1024.0
 
 
@@ -301,11 +301,38 @@ def parameter_default(name: str) -> int:
     return int(match.group(1))
 
 
+def resource_body(logical_id: str) -> str:
+    """The lines of one resource, up to the blank line that ends it."""
+    return TEMPLATE.split(f"\n  {logical_id}:\n", 1)[1].split("\n\n", 1)[0]
+
+
+def alarm_metrics(alarm: str) -> int:
+    """What CloudWatch bills for a standard-resolution alarm: each metric it reads, not its math expressions.
+
+    A single-metric alarm (MetricName at the top) reads one; a metric-math alarm reads one per MetricStat entry
+    of its Metrics list.
+    """
+    body = resource_body(alarm)
+    if "\n      Metrics:" not in body:
+        assert "\n      MetricName:" in body, f"{alarm} names no metric"
+        return 1
+    stats = len(re.findall(r"^\s+MetricStat:$", body, re.M))
+    assert stats, f"{alarm} has a Metrics list with no MetricStat"
+    return stats
+
+
 def test_the_fixed_costs_count_what_the_template_deploys():
     # Each of these is paid every month; a resource added to template.yaml without its count in the cost
     # model (template.toml [settings] / [cost.inputs]) would be missing from every total.
+    alarms = resources_of("AWS::CloudWatch::Alarm")
+    metrics = {alarm: alarm_metrics(alarm) for alarm in alarms}
+    billed = sum(metrics.values())
+    listed = ", ".join(f"{alarm} {count}" for alarm, count in metrics.items())
+    assert billed == WORKLOAD["alarms"], (
+        f"template.yaml's {len(alarms)} AWS::CloudWatch::Alarm read {billed} alarm metrics ({listed}), "
+        f"the cost model counts {WORKLOAD['alarms']}"
+    )
     counted = {
-        "AWS::CloudWatch::Alarm": WORKLOAD["alarms"],
         "AWS::CloudWatch::CompositeAlarm": WORKLOAD["composite_alarms"],
         "AWS::CloudWatch::Dashboard": WORKLOAD["dashboards"],
         "AWS::SecretsManager::Secret": WORKLOAD["secrets"],
@@ -315,10 +342,6 @@ def test_the_fixed_costs_count_what_the_template_deploys():
         found = resources_of(kind)
         listed = ", ".join(found)
         assert len(found) == count, f"template.yaml has {len(found)} {kind} ({listed}), the cost model {count}"
-    # Metric-math alarms are billed per metric they read: every counted alarm must watch a single metric.
-    for alarm in resources_of("AWS::CloudWatch::Alarm"):
-        body = TEMPLATE.split(f"\n  {alarm}:\n", 1)[1].split("\n\n", 1)[0]
-        assert "\n      Metrics:" not in body, f"{alarm} reads several metrics: count each in the cost model"
 
 
 def test_tracing_storage_and_recovery_follow_the_template():
@@ -329,6 +352,12 @@ def test_tracing_storage_and_recovery_follow_the_template():
     for table, key in (("EventsTable", "events_pitr"), ("IdempotencyTable", "idempotency_pitr")):
         body = TEMPLATE.split(f"\n  {table}:\n", 1)[1].split("\n\n", 1)[0]
         assert ("PointInTimeRecoveryEnabled: true" in body) == WORKLOAD[key], f"{table} recovery"
+    # Every table is priced or named as not modelled: the state table holds one small item per object, and the
+    # number of objects is not an input.
+    tables = resources_of("AWS::DynamoDB::Table")
+    assert sorted(tables) == ["EventsTable", "IdempotencyTable", "StateTable"], f"tables: {tables}"
+    not_modelled = DOC.split("## Not modelled", 1)[1].split("\n## ", 1)[0]
+    assert "- The state table's storage and point-in-time recovery" in not_modelled
     events = TEMPLATE.split("\n  EventsTable:\n", 1)[1].split("\n\n", 1)[0]
     # The events table keeps every event: no expiry, retained on delete. Its storage grows every month.
     assert "TimeToLiveSpecification" not in events
