@@ -204,9 +204,17 @@ pub(crate) fn item(
         key: key.into(),
         label: label.into(),
         quantity,
-        unit: unit.into(),
+        unit: singular(quantity, unit),
         usd,
         formula,
+    }
+}
+
+/// A unit as a count of `quantity` reads it: `1 key`, `2 keys`, `1 GB-month`.
+fn singular(quantity: f64, unit: &str) -> String {
+    match unit.strip_suffix('s') {
+        Some(one) if quantity == 1.0 => one.to_string(),
+        _ => unit.to_string(),
     }
 }
 
@@ -292,6 +300,13 @@ pub(crate) fn check_range(field: &str, value: f64, min: f64, max: f64, what: &st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_of_one_is_singular() {
+        assert_eq!(item("k", "K", 1.0, "keys", 1.0, String::new()).unit, "key");
+        assert_eq!(item("k", "K", 2.0, "keys", 2.0, String::new()).unit, "keys");
+        assert_eq!(item("k", "K", 1.0, "GB", 1.0, String::new()).unit, "GB");
+    }
 
     #[test]
     fn parses_plain_and_suffixed_counts() {
