@@ -276,6 +276,9 @@ class LocalEnv:
             "isBase64Encoded": encoded,
             "requestContext": {"http": {"method": "POST", "path": "/webhooks"}, "requestId": str(uuid.uuid4())},
         }
+        # The deployed handler starts each invocation with clean log keys (inject_lambda_context(clear_state=True));
+        # calling handle() directly, do the same, or a refusal would carry the previous delivery's id.
+        ingest.logger.clear_state()
         return ingest.handle(event, now=now)
 
     def _record(self, message: dict) -> dict:

@@ -162,13 +162,14 @@ def handle(event: dict, now: int | None = None) -> dict:
         metrics.add_metric(name="SecretMisconfigured", unit=MetricUnit.Count, value=1)
         logger.error("signing secret misconfigured", extra={"detail": str(exc)})
         return _answer(500, {"error": "signing_secret_misconfigured"})
+    # From here on the sender is proven: every log line, a refusal included, names its delivery.
+    logger.append_keys(delivery_id=delivery.delivery_id)
     try:
         text = signatures.json_document(settings["scheme"], event.get("headers"), body)
     except signatures.SignatureError as exc:
         metrics.add_metric(name="PayloadRejected", unit=MetricUnit.Count, value=1)
         logger.warning("delivery refused", extra={"reason": exc.reason, "detail": str(exc)})
         return _answer(exc.status, {"error": exc.reason})
-    logger.append_keys(delivery_id=delivery.delivery_id)
     try:
         enqueue(settings, delivery, text, received_ms=now * 1000)
     except (ClientError, BotoCoreError):

@@ -10,7 +10,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import make_delivery
+from conftest import NOW, make_delivery
 
 import local_env
 import local_server
@@ -56,6 +56,33 @@ def test_local_server_accepts_a_signed_delivery_twice_and_stores_it_once(env, se
     stored = get(f"{server}/events")
     assert [item["delivery_id"] for item in stored] == ["evt_local"]
     assert get(f"{server}/queues") == {"queue": 0, "dlq": 0}
+
+
+def _refusals(caplog) -> list[dict]:
+    """The "delivery refused" lines as the function's JSON formatter writes them, appended keys included."""
+    import ingest
+
+    formatter = ingest.logger.registered_formatter
+    lines = [json.loads(formatter.format(r)) for r in caplog.records if r.getMessage() == "delivery refused"]
+    caplog.clear()
+    return lines
+
+
+def test_each_local_request_logs_only_its_own_delivery_id(env, caplog):
+    headers, body = make_delivery(env.scheme, "evt_first")
+    assert env.post(headers, body, now=NOW)["statusCode"] == 202
+    caplog.clear()
+    # An unsigned request has no delivery id: its refusal must not name the one before it.
+    assert env.post({"content-type": "application/json"}, b"{}", now=NOW)["statusCode"] in (400, 401)
+    refused = _refusals(caplog)
+    assert refused, "the refusal was not logged"
+    assert all("delivery_id" not in line for line in refused), refused
+    # A signed body that is not a JSON object is refused under its own id (a Stripe id is read from the body, so
+    # such a body has none).
+    headers = signatures.sign_headers(env.scheme, env.secret, b"[1, 2]", "evt_second", NOW)
+    assert env.post(headers, b"[1, 2]", now=NOW)["statusCode"] == 400
+    expected = None if env.scheme == "stripe" else "evt_second"
+    assert [line.get("delivery_id") for line in _refusals(caplog)] == [expected]
 
 
 def test_local_server_refuses_a_wrong_secret(env, server):
