@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +138,8 @@ class LocalEnv:
     stack: str = "local"
     urls: dict = field(default_factory=dict)
     template: dict = field(default_factory=dict)
+    # The clock visibility timeouts are measured on; a test can pass one it moves by hand.
+    clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self):
         self.template = load_template(self.template_path)
@@ -146,8 +148,10 @@ class LocalEnv:
         self.sqs = boto3.client("sqs")
         self.dynamodb = boto3.client("dynamodb")
         self.secrets = boto3.client("secretsmanager")
-        # (when, receipt handle) of failed records whose visibility timeout is running.
-        self._in_flight: list[tuple[float, str]] = []
+        # message id -> (when, receipt handle) of failed records whose visibility timeout is running,
+        # oldest receive first. One entry per message: a receive replaces the one before, because
+        # moto (unlike SQS) still honours an earlier receipt handle and would release the new receive early.
+        self._in_flight: dict[str, tuple[float, str]] = {}
 
     # --- resources -----------------------------------------------------------
 
@@ -316,7 +320,7 @@ class LocalEnv:
         import processor
 
         self._release_expired()
-        received_at = time.monotonic()
+        received_at = self.clock()
         messages = self.sqs.receive_message(
             QueueUrl=self.urls["Queue"],
             MaxNumberOfMessages=10,
@@ -333,8 +337,10 @@ class LocalEnv:
         except Exception:  # noqa: BLE001 - an invocation error fails every record, as in Lambda
             failed = {m["MessageId"] for m in messages}
         for message in messages:
+            # Received again (moto's own timeout can beat _release_expired): the old entry is stale.
+            self._in_flight.pop(message["MessageId"], None)
             if message["MessageId"] in failed:
-                self._in_flight.append((received_at + visibility_timeout, message["ReceiptHandle"]))
+                self._in_flight[message["MessageId"]] = (received_at + visibility_timeout, message["ReceiptHandle"])
             else:
                 self.sqs.delete_message(QueueUrl=self.urls["Queue"], ReceiptHandle=message["ReceiptHandle"])
         return {"received": len(messages), "failed": len(failed)}
@@ -346,10 +352,10 @@ class LocalEnv:
         message group time out together it hands out a later one first; releasing them
         explicitly, in the order they were received, keeps the group's order as SQS does.
         """
-        now = time.monotonic()
-        due = [handle for when, handle in self._in_flight if when <= now]
-        self._in_flight = [(when, handle) for when, handle in self._in_flight if when > now]
-        for handle in due:
+        now = self.clock()
+        due = [(message_id, handle) for message_id, (when, handle) in self._in_flight.items() if when <= now]
+        for message_id, handle in due:
+            del self._in_flight[message_id]
             # A handle of a record already moved to the DLQ or deleted is refused; nothing to release.
             with contextlib.suppress(self.sqs.exceptions.ReceiptHandleIsInvalid):
                 self.sqs.change_message_visibility(

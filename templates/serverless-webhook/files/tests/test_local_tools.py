@@ -218,6 +218,26 @@ def test_a_record_that_fails_once_reappears_after_the_visibility_timeout_and_is_
     assert env.depth("DeadLetterQueue") == 0
 
 
+def test_a_record_received_again_before_its_release_keeps_its_new_visibility_timeout(env, deliver, monkeypatch):
+    """moto's own timer can hand a failed record out again just before the local release of that receive
+    is due; releasing the earlier receive must not cut the new receive's visibility timeout short."""
+    rules, receives = failing({"evt_raced": 10**6}, "evt_raced")
+    monkeypatch.setattr(processor, "apply_business_rules", rules)
+    now = [1000.0]
+    env.clock = lambda: now[0]
+    assert deliver("evt_raced")["statusCode"] == 202
+    assert env.pump_once(visibility_timeout=1) == {"received": 1, "failed": 1}  # release due at 1001
+    time.sleep(1.2)  # moto's own 1 s timer runs out while the local clock stands still
+    now[0] = 1000.5
+    assert env.pump_once(visibility_timeout=30) == {"received": 1, "failed": 1}  # release due at 1030.5
+    now[0] = 1001.0  # the first receive's release time: it is stale and must release nothing
+    assert env.pump_once(visibility_timeout=30)["received"] == 0
+    assert env.depth("Queue") == 1
+    now[0] = 1030.5
+    assert env.pump_once(visibility_timeout=30) == {"received": 1, "failed": 1}
+    assert receives["count"] == 3
+
+
 def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env, deliver, monkeypatch):
     rules, receives = failing({"evt_doomed": 10**6}, "evt_doomed")
     monkeypatch.setattr(processor, "apply_business_rules", rules)
