@@ -82,7 +82,9 @@ def test_readiness_fails_before_start(tmp_path: Path) -> None:
         server.server_close()
 
 
-def test_sigterm_drain_fails_readiness_then_stops(running: Running) -> None:
+def test_sigterm_drain_fails_readiness_then_stops() -> None:
+    # A drain window long enough that a loaded machine still asks /readyz inside it.
+    running = Running(Settings(service_name="demo", version="1.2.3", drain_seconds=2, token_file="")).start()
     running.stop.set()
     deadline = time.monotonic() + 2
     while running.app.ready and time.monotonic() < deadline:
