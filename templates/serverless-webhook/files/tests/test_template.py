@@ -63,6 +63,19 @@ def test_queues_tables_topic_and_secret_are_encrypted_with_the_stack_key():
     assert props("AppKey")["EnableKeyRotation"] is True
 
 
+def test_the_key_serves_cloudwatch_logs_for_this_stacks_log_groups_only():
+    (statement,) = (
+        s for s in props("AppKey")["KeyPolicy"]["Statement"] if s["Sid"] == "LogsEncryptThisStacksLogGroups"
+    )
+    allowed = statement["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
+    prefix = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+    groups = of_type("AWS::Logs::LogGroup")
+    encrypted = [props(name)["LogGroupName"]["Fn::Sub"] for name in groups if "KmsKeyId" in props(name)]
+    assert len(encrypted) == len(groups)  # every log group of the stack is encrypted with the key
+    assert sorted(arn["Fn::Sub"] for arn in allowed) == sorted(prefix + name for name in encrypted)
+    assert all("*" not in arn["Fn::Sub"] for arn in allowed)
+
+
 def test_idempotency_table_expires_records_and_window_is_seven_days_or_more():
     ttl = props("IdempotencyTable")["TimeToLiveSpecification"]
     assert ttl == {"AttributeName": "expiration", "Enabled": True}  # the attribute Powertools writes
