@@ -4,7 +4,7 @@
 
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::errors::{copy_dir, fails};
 use crate::support::{Sandbox, fixtures};
@@ -16,7 +16,7 @@ fn kinds(sb: &Sandbox) -> PathBuf {
     root
 }
 
-/// `scaffold list` and `scaffold new` on `root` both fail with exit 2 within a few seconds, naming `path`;
+/// `scaffold list` and `scaffold new` on `root` both fail with exit 2, without hanging, naming `path`;
 /// returns the message of `new`.
 fn refused(sb: &Sandbox, root: &Path, path: &Path, needle: &str) -> String {
     let mut text = String::new();
@@ -25,14 +25,10 @@ fn refused(sb: &Sandbox, root: &Path, path: &Path, needle: &str) -> String {
         vec!["new", "--kind", "demo", "shop", "--no-input", "--templates"],
     ] {
         let mut cmd = sb.cmd(&args);
+        // A hang guard, not a speed goal: a special file opened for reading would block forever, and a killed
+        // process does not exit with 2.
         cmd.arg(root).timeout(Duration::from_secs(30));
-        let start = Instant::now();
         text = fails(sb, cmd, 2);
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{args:?} took {:?}",
-            start.elapsed()
-        );
         let shown = path
             .display()
             .to_string()
