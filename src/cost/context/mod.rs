@@ -7,9 +7,11 @@
 
 mod kubernetes;
 mod serverless;
+mod standing;
 
 pub use kubernetes::{KubernetesContext, Scenario};
 pub use serverless::{ServerlessContext, Workload};
+pub use standing::Standing;
 
 use serde::Serialize;
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::standing::Standing;
 use super::{Line, PriceEntry, lines, price_entry};
 use crate::cost::compare::{self, ContainerAssumptions, Platform};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
@@ -50,6 +51,9 @@ pub struct ServerlessContext {
     pub reference: Vec<AtVolume>,
     /// Every line item at the workload's volume, with its formula.
     pub formulas: Vec<Line>,
+    /// The fixed items billed with or without traffic, at the workload's volume, and their share of the bill at
+    /// the lowest reference volume.
+    pub standing: Standing,
     /// What the always-free allowances would take off, and the total after it.
     pub free_tier_usd: String,
     pub after_free_tier_usd: String,
@@ -471,6 +475,13 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
             })
             .collect(),
         formulas: lines(&main.items),
+        standing: Standing::of(
+            &main,
+            volumes
+                .iter()
+                .find(|v| v.input.events_per_month == REFERENCE_VOLUMES[0])
+                .unwrap_or(&main),
+        ),
         free_tier_usd: format::money(main.free_tier_usd),
         after_free_tier_usd: format::money(main.after_free_tier_usd),
         moving_usd: format::money(main.moving_usd()),

@@ -41,6 +41,15 @@ impl ServerlessEstimate {
             .sum()
     }
 
+    /// The standing part of the bill: the key, the secrets, the alarms and the dashboards.
+    pub fn standing_usd(&self) -> f64 {
+        self.items
+            .iter()
+            .filter(|i| fixed::STANDING_KEYS.contains(&i.key.as_str()))
+            .map(|i| i.usd)
+            .sum()
+    }
+
     /// The part that stays whatever runs the code: queue, table, logs, traces.
     pub fn shared_usd(&self) -> f64 {
         self.total_usd - self.moving_usd()

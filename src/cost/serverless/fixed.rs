@@ -15,6 +15,10 @@ pub const FIXED_KEYS: [&str; 6] = [
     "dashboards",
 ];
 
+/// The fixed line items billed every month the stack exists, with no traffic at all (the KMS and Secrets Manager
+/// lines add a few requests, capped at one per caller per five minutes); storage and backups grow with the events.
+pub const STANDING_KEYS: [&str; 4] = ["kms", "secrets", "alarms", "dashboards"];
+
 /// The stored and fixed line items of a month.
 pub fn items(prices: &Prices, input: &ServerlessInput, u: &Usage) -> Vec<LineItem> {
     let c = format::count;

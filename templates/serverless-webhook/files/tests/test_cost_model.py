@@ -37,6 +37,8 @@ ITEM_KEYS = [
     "alarms",
     "dashboards",
 ]
+# The fixed items billed whether or not events arrive (the README's "Fixed costs").
+STANDING = ("kms", "secrets", "alarms", "dashboards")
 # The part of the bill that only exists because the code runs on API Gateway and Lambda.
 MOVING = ("api", "lambda_requests", "lambda_duration")
 SECONDS = HOURS * 3600
@@ -376,6 +378,21 @@ def test_limits_and_budget_are_sized_from_the_volume():
     budget = re.search(r"BudgetLimit:\n\s+Amount: (\d+)\n", TEMPLATE)
     assert budget, "template.yaml has no budget"
     assert int(budget.group(1)) == math.ceil(max(10.0, 2 * total))
+
+
+def test_the_readme_fixed_costs_are_the_line_items_and_their_share():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (line,) = [text for text in readme.splitlines() if text.startswith("- **Fixed costs**")]
+    figures = re.findall(r"\$[\d,]+\.\d\d", line)
+    items = line_items(WORKLOAD, WORKLOAD["events_per_month"])
+    expected = [items[key] for key in STANDING] + [sum(items[key] for key in STANDING)]
+    assert len(figures) == len(expected), line
+    for printed, computed in zip(figures, expected, strict=True):
+        assert close(printed, computed), f"README {printed}, computed {computed:.4f}"
+    low = line_items(WORKLOAD, 10_000)
+    share = re.search(r"At 10K events a month they are (\d+)% of the bill", line)
+    assert share, line
+    assert abs(int(share.group(1)) - 100 * sum(low[key] for key in STANDING) / sum(low.values())) <= 0.5
 
 
 if __name__ == "__main__":
