@@ -395,6 +395,19 @@ def test_the_readme_fixed_costs_are_the_line_items_and_their_share():
     assert abs(int(share.group(1)) - 100 * sum(low[key] for key in STANDING) / sum(low.values())) <= 0.5
 
 
+def test_the_readme_price_comparisons_follow_the_price_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "an HTTP API costs less than a third of a REST API per request" in readme
+    http, rest = (price(f"api_{api}_requests")["tiers"][0]["usd"] for api in ("http", "rest"))
+    assert http < rest / 3
+    assert "arm64 is about 20% cheaper per GB-second" in readme
+    arm, x86 = (price(f"lambda_duration_{arch}")["tiers"][0]["usd"] for arch in ("arm64", "x86_64"))
+    assert round(100 * (1 - arm / x86)) == 20
+    # X-Ray's default rule traces the first request of each second: a month has this many seconds.
+    assert "below about 2.6M invocations a month nearly every one is a trace" in readme
+    assert round(SECONDS / 1e6, 1) == 2.6
+
+
 if __name__ == "__main__":
     # Runnable without pytest: python3 tests/test_cost_model.py
     for name, function in sorted(globals().items()):
