@@ -408,6 +408,41 @@ def test_the_readme_price_comparisons_follow_the_price_table():
     assert round(SECONDS / 1e6, 1) == 2.6
 
 
+def compact(text: str) -> float:
+    """A compact count as documents print it: `34.43M` is 34,430,000."""
+    scale = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+    return float(text[:-1]) * scale[text[-1]] if text[-1] in scale else float(text)
+
+
+def test_the_adrs_figures_follow_the_cost_model():
+    adr = ROOT / "docs" / "adr"
+    api = (adr / "0001-http-api-over-rest-api.md").read_text(encoding="utf-8")
+    http, rest = (price(f"api_{kind}_requests")["tiers"][0]["usd"] for kind in ("http", "rest"))
+    quoted = re.search(r"about \$([\d.]+) against \$([\d.]+) per million", api)
+    assert quoted
+    assert (float(quoted.group(1)), float(quoted.group(2))) == (http, rest)
+    difference = re.search(r"At 100 million deliveries a month that difference alone is about \$(\d+)", api)
+    assert difference
+    assert int(difference.group(1)) == round((rest - http) * 100)
+
+    functions = " ".join((adr / "0005-functions-over-containers.md").read_text(encoding="utf-8").split())
+    items = line_items(WORKLOAD, WORKLOAD["events_per_month"])
+    standing = sum(items[key] for key in STANDING)
+    idle = re.search(r"\(at most (\$[\d,.]+) a month\)", functions)
+    assert idle
+    assert close(idle.group(1), standing)
+    assert sum(line_items(WORKLOAD, 0)[key] for key in STANDING) <= standing + 1e-9
+    page = re.search(r"Break-even against Fargate: \*\*([\d,]+|none below 10\^12)\*\*", DOC)
+    stated = re.search(r"break-even against Fargate is about (\S+) deliveries a month", functions)
+    if page.group(1).startswith("none"):
+        assert stated is None
+        assert "Fargate is not cheaper at any modelled volume" in functions
+    else:
+        events = int(page.group(1).replace(",", ""))
+        assert stated
+        assert abs(compact(stated.group(1)) - events) <= 0.005 * events
+
+
 if __name__ == "__main__":
     # Runnable without pytest: python3 tests/test_cost_model.py
     for name, function in sorted(globals().items()):
