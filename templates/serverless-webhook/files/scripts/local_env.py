@@ -150,7 +150,7 @@ class LocalEnv:
         self.secrets = boto3.client("secretsmanager")
         # message id -> (when, receipt handle) of failed records whose visibility timeout is running,
         # oldest receive first. One entry per message: a receive replaces the one before, because
-        # moto (unlike SQS) still honours an earlier receipt handle and would release the new receive early.
+        # moto still honours a message's earlier receipt handles, so releasing by one would free the new receive early.
         self._in_flight: dict[str, tuple[float, str]] = {}
 
     # --- resources -----------------------------------------------------------
