@@ -11,7 +11,7 @@ mod standing;
 
 pub use kubernetes::{KubernetesContext, Scenario};
 pub use serverless::{ServerlessContext, Workload};
-pub use standing::Standing;
+pub use standing::StandingCosts;
 
 use serde::Serialize;
 

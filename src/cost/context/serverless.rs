@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::standing::Standing;
+use super::standing::StandingCosts;
 use super::{Line, PriceEntry, lines, price_entry};
 use crate::cost::compare::{self, ContainerAssumptions, Platform};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
@@ -53,7 +53,7 @@ pub struct ServerlessContext {
     pub formulas: Vec<Line>,
     /// The fixed items billed with or without traffic, at the workload's volume, and their share of the bill at
     /// the lowest reference volume.
-    pub standing: Standing,
+    pub standing: StandingCosts,
     /// What the always-free allowances would take off, and the total after it.
     pub free_tier_usd: String,
     pub after_free_tier_usd: String,
@@ -475,7 +475,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
             })
             .collect(),
         formulas: lines(&main.items),
-        standing: Standing::of(
+        standing: StandingCosts::of(
             &main,
             volumes
                 .iter()

@@ -8,7 +8,7 @@ use crate::cost::format;
 use crate::cost::serverless::{STANDING_KEYS, ServerlessEstimate};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Standing {
+pub struct StandingCosts {
     /// One line each (the key, the secrets, the alarms, the dashboards) at the workload's volume.
     pub lines: Vec<Line>,
     /// Their sum: `$7.90`.
@@ -18,20 +18,15 @@ pub struct Standing {
     pub low_share: String,
 }
 
-impl Standing {
-    pub(super) fn of(main: &ServerlessEstimate, low: &ServerlessEstimate) -> Standing {
+impl StandingCosts {
+    pub(super) fn of(main: &ServerlessEstimate, low: &ServerlessEstimate) -> StandingCosts {
         let share = if low.total_usd > 0.0 {
             low.standing_usd() / low.total_usd
         } else {
             0.0
         };
-        let standing: Vec<_> = main
-            .items
-            .iter()
-            .filter(|i| STANDING_KEYS.contains(&i.key.as_str()))
-            .cloned()
-            .collect();
-        Standing {
+        let standing: Vec<_> = main.items_in(&STANDING_KEYS).cloned().collect();
+        StandingCosts {
             lines: lines(&standing),
             usd: format::money(main.standing_usd()),
             low_label: format::count(low.input.events_per_month as f64),

@@ -32,22 +32,19 @@ impl ServerlessEstimate {
         self.item(&self.largest)
     }
 
+    /// The line items whose keys are in `keys`, in the estimate's order.
+    pub fn items_in<'a>(&'a self, keys: &'a [&str]) -> impl Iterator<Item = &'a LineItem> {
+        self.items.iter().filter(|i| keys.contains(&i.key.as_str()))
+    }
+
     /// The part of the bill that a move to containers removes: API Gateway and Lambda.
     pub fn moving_usd(&self) -> f64 {
-        self.items
-            .iter()
-            .filter(|i| MOVING_KEYS.contains(&i.key.as_str()))
-            .map(|i| i.usd)
-            .sum()
+        self.items_in(&MOVING_KEYS).map(|i| i.usd).sum()
     }
 
     /// The standing part of the bill: the key, the secrets, the alarms and the dashboards.
     pub fn standing_usd(&self) -> f64 {
-        self.items
-            .iter()
-            .filter(|i| fixed::STANDING_KEYS.contains(&i.key.as_str()))
-            .map(|i| i.usd)
-            .sum()
+        self.items_in(&fixed::STANDING_KEYS).map(|i| i.usd).sum()
     }
 
     /// The part that stays whatever runs the code: queue, table, logs, traces.

@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PRICES = json.loads((ROOT / "cost" / "prices.json").read_text(encoding="utf-8"))
 DOC = (ROOT / "docs" / "cost-model.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 WORKLOAD = PRICES["workload"]
 CONTAINERS = PRICES["containers"]
 HOURS = PRICES["hours_per_month"]
@@ -184,6 +185,13 @@ def doc_table() -> tuple[list[int], dict[str, list[str]]]:
     return volumes, rows
 
 
+def doc_break_even() -> int | None:
+    """The page's break-even against Fargate in events a month, or None when it states there is none."""
+    match = re.search(r"Break-even against Fargate: \*\*([\d,]+|none below 10\^12)\*\*", DOC)
+    assert match, "break-even sentence missing"
+    return None if match.group(1).startswith("none") else int(match.group(1).replace(",", ""))
+
+
 def close(printed: str, computed: float) -> bool:
     return abs(money(printed) - computed) <= CENT
 
@@ -232,12 +240,10 @@ def test_largest_line_item_is_named():
 
 
 def test_break_even_is_where_the_bills_cross():
-    match = re.search(r"Break-even against Fargate: \*\*([\d,]+|none below 10\^12)\*\*", DOC)
-    assert match, "break-even sentence missing"
-    if match.group(1).startswith("none"):
+    events = doc_break_even()
+    if events is None:
         assert sum(line_items(WORKLOAD, 10**12).values()) < fargate_total(WORKLOAD, 10**12)
         return
-    events = int(match.group(1).replace(",", ""))
 
     def gap(n: int) -> float:
         return sum(line_items(WORKLOAD, n).values()) - fargate_total(WORKLOAD, n)
@@ -381,8 +387,7 @@ def test_limits_and_budget_are_sized_from_the_volume():
 
 
 def test_the_readme_fixed_costs_are_the_line_items_and_their_share():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (line,) = [text for text in readme.splitlines() if text.startswith("- **Fixed costs**")]
+    (line,) = [text for text in README.splitlines() if text.startswith("- **Fixed costs**")]
     figures = re.findall(r"\$[\d,]+\.\d\d", line)
     items = line_items(WORKLOAD, WORKLOAD["events_per_month"])
     expected = [items[key] for key in STANDING] + [sum(items[key] for key in STANDING)]
@@ -396,15 +401,14 @@ def test_the_readme_fixed_costs_are_the_line_items_and_their_share():
 
 
 def test_the_readme_price_comparisons_follow_the_price_table():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "an HTTP API costs less than a third of a REST API per request" in readme
+    assert "an HTTP API costs less than a third of a REST API per request" in README
     http, rest = (price(f"api_{api}_requests")["tiers"][0]["usd"] for api in ("http", "rest"))
     assert http < rest / 3
-    assert "arm64 is about 20% cheaper per GB-second" in readme
+    assert "arm64 is about 20% cheaper per GB-second" in README
     arm, x86 = (price(f"lambda_duration_{arch}")["tiers"][0]["usd"] for arch in ("arm64", "x86_64"))
     assert round(100 * (1 - arm / x86)) == 20
     # X-Ray's default rule traces the first request of each second: a month has this many seconds.
-    assert "below about 2.6M invocations a month nearly every one is a trace" in readme
+    assert "below about 2.6M invocations a month nearly every one is a trace" in README
     assert round(SECONDS / 1e6, 1) == 2.6
 
 
@@ -432,13 +436,12 @@ def test_the_adrs_figures_follow_the_cost_model():
     assert idle
     assert close(idle.group(1), standing)
     assert sum(line_items(WORKLOAD, 0)[key] for key in STANDING) <= standing + 1e-9
-    page = re.search(r"Break-even against Fargate: \*\*([\d,]+|none below 10\^12)\*\*", DOC)
+    events = doc_break_even()
     stated = re.search(r"break-even against Fargate is about (\S+) deliveries a month", functions)
-    if page.group(1).startswith("none"):
+    if events is None:
         assert stated is None
         assert "Fargate is not cheaper at any modelled volume" in functions
     else:
-        events = int(page.group(1).replace(",", ""))
         assert stated
         assert abs(compact(stated.group(1)) - events) <= 0.005 * events
 
