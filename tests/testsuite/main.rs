@@ -6,6 +6,7 @@ mod architecture;
 mod cost_cli;
 mod cost_templates;
 mod errors;
+mod install;
 mod new;
 mod record;
 mod render;
