@@ -90,6 +90,11 @@ pub struct NewArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
 
+    /// Start from one of the kind's built-in answer sets (`scaffold list` names them); --answers and --set
+    /// override its answers
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+
     /// Read answers from a TOML file, e.g. a project's .scaffold/answers.toml
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,

@@ -16,6 +16,12 @@ pub enum Failure {
     NoName { kind: String },
     /// NAME and `--set name=` disagree.
     NameTwice { positional: String, set: String },
+    /// `--preset NAME` names no preset of the kind.
+    UnknownPreset {
+        kind: String,
+        name: String,
+        known: Vec<String>,
+    },
     /// `--set` without `KEY=VALUE`.
     BadSet { text: String },
     /// A flag that answers a question (`scaffold advise --team-size 0`) with an answer the question refuses.
@@ -40,6 +46,7 @@ impl Failure {
             | Failure::NoName { .. }
             | Failure::NameTwice { .. }
             | Failure::BadSet { .. }
+            | Failure::UnknownPreset { .. }
             | Failure::InvalidFlag { .. } => exit::USAGE,
             Failure::UpdateConflicts { .. } => exit::FAILURE,
         }
@@ -59,6 +66,10 @@ impl Failure {
             ),
             Failure::NameTwice { positional, set } => format!(
                 "the name is given twice: `{positional}` as NAME and `{set}` with --set name=; keep one"
+            ),
+            Failure::UnknownPreset { kind, name, known } => format!(
+                "no preset `{name}` in kind {kind}; its presets are: {}",
+                known.join(", ")
             ),
             Failure::BadSet { text } => {
                 format!("--set takes KEY=VALUE, e.g. --set monitoring=none; got `{text}`")

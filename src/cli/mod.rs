@@ -33,12 +33,14 @@ pub fn run() -> i32 {
             return failure.exit_code();
         }
     };
-    let kinds: Vec<String> = scaffold::Catalog::load(&Source::Embedded)
-        .map(|c| c.names().iter().map(|n| n.to_string()).collect())
-        .unwrap_or_default();
+    let embedded = scaffold::Catalog::load(&Source::Embedded).ok();
+    let kinds: Vec<String> = embedded
+        .iter()
+        .flat_map(|c| c.names().into_iter().map(str::to_string))
+        .collect();
     let priced_names: Vec<String> = priced.iter().map(|k| k.name.clone()).collect();
     let examples = args::examples(&kinds, &priced_names);
-    let mut command = cost::with_kinds(Cli::command(), &priced)
+    let command = cost::with_kinds(Cli::command(), &priced)
         .after_help(examples.clone())
         .mut_subcommand("new", |new| new.after_help(examples));
     let matches = command.clone().get_matches_from(&argv);
@@ -50,6 +52,18 @@ pub fn run() -> i32 {
         Command::Cost(args) => cost::run_cost(&args, &priced).map(|text| report::emit(&text)),
         Command::Advise(args) => advise::run(&args).map(|text| report::emit(&text)),
         Command::Completions { shell } => {
+            // The built-in presets are offered as `--preset` values; parsing leaves the check to `new`,
+            // which knows the kind and reads `--templates`.
+            let presets: std::collections::BTreeSet<String> = embedded
+                .iter()
+                .flat_map(|c| &c.kinds)
+                .flat_map(|k| k.presets.iter().map(|(n, _)| n.clone()))
+                .collect();
+            let mut command = command.mut_subcommand("new", |new| {
+                new.mut_arg("preset", |arg| {
+                    arg.value_parser(clap::builder::PossibleValuesParser::new(presets))
+                })
+            });
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "scaffold", &mut script);
             report::emit(&String::from_utf8_lossy(&script));

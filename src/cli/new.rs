@@ -43,6 +43,10 @@ pub fn run(args: NewArgs) -> Outcome {
         }
     };
     let kind = catalog.get(&kind_name)?;
+    let file = match &args.preset {
+        Some(preset) => Some(with_preset(kind, preset, file)?),
+        None => file,
+    };
 
     let mut sets = Vec::new();
     if let Some(name) = &args.name {
@@ -103,6 +107,34 @@ pub fn run(args: NewArgs) -> Outcome {
     report::emit(&report::written(&plan, &shown));
     update::start_history(&plan, &output, args.no_git);
     Ok(())
+}
+
+/// `--preset NAME`: the kind's answer set, laid under the answers file's answers so that the file, and then
+/// `--set`, override it.
+fn with_preset(
+    kind: &scaffold::Kind,
+    name: &str,
+    file: Option<(PathBuf, AnswersFile)>,
+) -> Outcome<(PathBuf, AnswersFile)> {
+    let Some((_, text)) = kind.presets.iter().find(|(n, _)| n == name) else {
+        return Err(Failure::UnknownPreset {
+            kind: kind.name().to_string(),
+            name: name.to_string(),
+            known: kind.presets.iter().map(|(n, _)| n.clone()).collect(),
+        });
+    };
+    let origin = PathBuf::from(format!("{}/presets/{name}.toml", kind.name()));
+    let preset = AnswersFile::parse(text, &origin)?;
+    Ok(match file {
+        None => (origin, preset),
+        Some((path, mut mine)) => {
+            let mut answers = preset.answers;
+            answers.append(&mut mine.answers);
+            mine.answers = answers;
+            mine.kind = mine.kind.or(preset.kind);
+            (path, mine)
+        }
+    })
 }
 
 /// The wizard's answers: asked in order (the output folder right after the name), then settled again from

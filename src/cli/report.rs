@@ -142,7 +142,7 @@ pub fn list_text(catalog: &Catalog) -> String {
         }
         if !kind.presets.is_empty() {
             let names: Vec<&str> = kind.presets.iter().map(|(n, _)| n.as_str()).collect();
-            out.push_str(&format!("  Presets: {}\n", names.join(", ")));
+            out.push_str(&format!("  Presets (--preset): {}\n", names.join(", ")));
         }
         out.push('\n');
     }

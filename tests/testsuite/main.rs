@@ -8,6 +8,7 @@ mod cost_templates;
 mod errors;
 mod install;
 mod new;
+mod preset;
 mod record;
 mod render;
 mod signals;

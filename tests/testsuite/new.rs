@@ -238,7 +238,7 @@ fn list_shows_kinds_questions_and_presets() {
         .stdout(predicate::str::contains("demo\n  A small kind"))
         .stdout(predicate::str::contains("replicas           int 1..10"))
         .stdout(predicate::str::contains("nginx|gateway"))
-        .stdout(predicate::str::contains("Presets: default"));
+        .stdout(predicate::str::contains("Presets (--preset): default"));
 }
 
 #[test]
