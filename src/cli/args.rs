@@ -103,7 +103,8 @@ pub struct NewArgs {
     #[arg(long)]
     pub no_input: bool,
 
-    /// Show the files that would be written, and those left out, without writing anything
+    /// Show the files that would be written, and those left out, without writing anything; with a kind and a
+    /// name, nothing is asked
     #[arg(long)]
     pub dry_run: bool,
 

@@ -12,7 +12,7 @@ use super::{advise, interactive, interrupt, report, update, wizard};
 
 pub fn run(args: NewArgs) -> Outcome {
     let catalog = super::catalog(&args.templates)?;
-    let asking = interactive(args.no_input);
+    let asking = interactive(args.no_input || previews_defaults(&args));
     let mut wiz = asking.then(wizard::Wizard::new);
 
     let file = match &args.answers {
@@ -107,6 +107,17 @@ pub fn run(args: NewArgs) -> Outcome {
     report::emit(&report::written(&plan, &shown));
     update::start_history(&plan, &output, args.no_git);
     Ok(())
+}
+
+/// A dry run given a kind and a name is a look at what those answers make: the rest take their defaults, as
+/// with `--no-input`, and nothing is asked.
+fn previews_defaults(args: &NewArgs) -> bool {
+    let named = args.name.is_some()
+        || args
+            .sets
+            .iter()
+            .any(|s| s.trim_start().starts_with("name="));
+    args.dry_run && args.kind.is_some() && named
 }
 
 /// `--preset NAME`: the kind's answer set, laid under the answers file's answers so that the file, and then

@@ -9,6 +9,7 @@ mod errors;
 mod install;
 mod new;
 mod preset;
+mod readme;
 mod record;
 mod render;
 mod signals;
