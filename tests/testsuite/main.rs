@@ -19,4 +19,5 @@ mod untrusted;
 mod update;
 mod validation;
 mod wizard;
+mod workflows;
 mod writing;
