@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("kind", &["error"]),
     ("engine", &["kind", "error"]),
     ("answers", &["engine", "kind", "error"]),
-    // The cost models read a kind's manifest and nothing above it.
+    // The cost models read a kind's manifest and its answers, and nothing that renders or writes.
     ("cost", &["answers", "kind", "error"]),
     ("advise", &["cost", "answers", "engine", "kind", "error"]),
     (
@@ -1179,5 +1179,49 @@ fn git_options_pass_in_lifecycle_but_its_messages_are_checked() {
             "src/lifecycle/git.rs:2: flag --templates in a library string; name the field and let src/cli/ name the flag",
             "src/plan/x.rs:1: flag --name-only in a library string; name the field and let src/cli/ name the flag"
         ]
+    );
+}
+
+/// The "Layers" table of docs/architecture.md: each layer with the backticked modules its "may use" cell names
+/// (up to a colon, after which it explains).
+fn documented_layers() -> BTreeMap<String, BTreeSet<String>> {
+    let doc =
+        std::fs::read_to_string(root().join("docs/architecture.md")).expect("docs/architecture.md");
+    let names = |cell: &str| -> BTreeSet<String> {
+        let cell = cell.split(':').next().unwrap_or_default();
+        cell.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    doc.lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let layer = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            let uses = names(cells.get(2)?);
+            LAYERS
+                .iter()
+                .any(|(l, _)| *l == layer)
+                .then(|| (layer.to_string(), uses))
+        })
+        .collect()
+}
+
+#[test]
+fn docs_architecture_states_the_same_layer_table() {
+    let documented = documented_layers();
+    let table: BTreeMap<String, BTreeSet<String>> = LAYERS
+        .iter()
+        .map(|(layer, uses)| {
+            (
+                layer.to_string(),
+                uses.iter().map(|u| u.to_string()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        documented, table,
+        "docs/architecture.md's Layers table and LAYERS here disagree"
     );
 }

@@ -220,3 +220,37 @@ fn a_dry_run_with_a_kind_and_a_name_asks_nothing_on_a_terminal() {
         "a dry run wrote something"
     );
 }
+
+#[test]
+fn every_test_target_the_docs_name_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut named = Vec::new();
+    for doc in [
+        "README.md",
+        "CONTRIBUTING.md",
+        "docs/architecture.md",
+        "docs/templates.md",
+        "docs/performance.md",
+    ] {
+        let text = std::fs::read_to_string(root.join(doc)).unwrap();
+        for (at, _) in text.match_indices("--test ") {
+            let target: String = text[at + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            named.push((doc, target));
+        }
+    }
+    assert!(
+        named.iter().any(|(_, t)| t == "testsuite"),
+        "the docs name no test target: {named:?}"
+    );
+    for (doc, target) in named {
+        let exists = root.join(format!("tests/{target}.rs")).is_file()
+            || root.join(format!("tests/{target}/main.rs")).is_file();
+        assert!(
+            exists,
+            "{doc} names `cargo test --test {target}`, and there is no such test target"
+        );
+    }
+}
