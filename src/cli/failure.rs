@@ -109,6 +109,13 @@ pub fn lib_message(e: &Error) -> String {
         Error::DirtyWorkTree { .. } => format!(
             "{e}\nCommit or stash them first (`git stash -u`), so the update's changes stay apart from yours"
         ),
+        Error::BaseLost { .. } => format!(
+            "{e}\nFetch the recorded renderings: git fetch origin 'refs/tags/scaffold/*:refs/tags/scaffold/*' \
+             (see \"The base\" in docs/update.md), then run the update again"
+        ),
+        Error::Downgrade { recorded, .. } => {
+            format!("{e}; update it with scaffold {recorded} or newer")
+        }
         Error::Config { .. } => {
             format!(
                 "{e}\n(the file comes from SCAFFOLD_CONFIG, or $XDG_CONFIG_HOME/scaffold/config.toml)"

@@ -56,6 +56,16 @@ pub fn run(args: UpdateArgs) -> Outcome {
         }
         .into());
     };
+    if let Some(recorded_version) = &recorded.scaffold_version
+        && changelog::is_newer(recorded_version, scaffold::VERSION)
+    {
+        return Err(scaffold::Error::Downgrade {
+            path: dir,
+            recorded: recorded_version.clone(),
+            running: scaffold::VERSION.into(),
+        }
+        .into());
+    }
     let catalog = super::catalog(&args.templates)?;
     let kind = catalog.get(&kind_name)?;
     let questions = kind.all_questions();
