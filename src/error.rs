@@ -116,6 +116,15 @@ pub enum Error {
     #[error("{}: {}", path.display(), why.describe())]
     BaseLost { path: PathBuf, why: BaseLost },
 
+    /// A path of the project's record, or one an update would write or remove, that leads outside the project
+    /// or into its version control's own folder.
+    #[error("{}: {file}: {why}; nothing was changed", path.display())]
+    OutsideProject {
+        path: PathBuf,
+        file: String,
+        why: String,
+    },
+
     /// Another update of the same repository is running.
     #[error("another scaffold update is running in {} (process {pid}); wait for it to finish", path.display())]
     UpdateBusy { path: PathBuf, pid: u32 },
@@ -204,6 +213,7 @@ impl Error {
             | Error::DirtyWorkTree { .. }
             | Error::BaseLost { .. }
             | Error::UpdateBusy { .. }
+            | Error::OutsideProject { .. }
             | Error::Downgrade { .. }
             | Error::Config { .. } => exit::USAGE,
             Error::Interrupted => exit::INTERRUPTED,

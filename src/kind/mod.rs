@@ -15,6 +15,7 @@ pub use manifest::{Binding, CostSpec, Manifest};
 pub use question::{
     Choice, NAME_MAX_LEN, NAME_PATTERN, QUOTE_CHARS, Question, QuestionType, check_answer,
     check_path_segment, check_type, example_of, int_example, name_question, quoted,
+    version_control,
 };
 pub use rules::{
     Check, Condition, FileRule, OneOrMany, Operand, Relation, check_relations, rule_glob,

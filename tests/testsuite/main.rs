@@ -14,6 +14,7 @@ mod support;
 mod trees;
 mod untrusted;
 mod update;
+mod update_confined;
 mod update_history;
 mod validation;
 mod wizard;

@@ -122,6 +122,9 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
         files: manifest::parse(&text),
         text,
     };
+    for file in recorded.files.keys() {
+        confined(dir, file, "its line in .scaffold/manifest")?;
+    }
     let new_manifest = plan
         .files
         .iter()
@@ -224,6 +227,43 @@ fn in_the_way(repo: &git::Git, prefix: &str, dir: &Path, plan: &Plan) -> Result<
         }
     }
     Ok(found.into_iter().collect())
+}
+
+/// Checks that `file` (relative, `/`-separated) names a place inside the project `dir`: no absolute path, no
+/// `..`, no version control metadata, and no link on the way (a folder replaced by a link to elsewhere), so
+/// nothing is read, written or removed outside the project through it.
+pub(super) fn confined(dir: &Path, file: &str, source: &str) -> Result<()> {
+    let refuse = |why: String| {
+        Err(Error::OutsideProject {
+            path: dir.to_path_buf(),
+            file: file.to_string(),
+            why,
+        })
+    };
+    if file.starts_with('/') || file.is_empty() {
+        return refuse(format!(
+            "{source} is not a relative path inside the project"
+        ));
+    }
+    let mut at = dir.to_path_buf();
+    for part in file.split('/') {
+        if matches!(part, "" | "." | "..") || part.contains('\\') {
+            return refuse(format!(
+                "{source} holds `{part}`, which may lead outside the project"
+            ));
+        }
+        if let Some(vcs) = crate::plan::version_control(part) {
+            return refuse(format!("{source} leads into {vcs}'s own folder"));
+        }
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return refuse(format!(
+                "{} is a link, and writing or removing through it could reach outside the project",
+                at.strip_prefix(dir).unwrap_or(&at).display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Paths with uncommitted changes, untracked files included (ignored ones are not).
