@@ -15,6 +15,7 @@ mod trees;
 mod untrusted;
 mod update;
 mod update_confined;
+mod update_git;
 mod update_history;
 mod validation;
 mod wizard;
