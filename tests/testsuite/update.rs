@@ -53,13 +53,15 @@ pub(crate) fn project(sb: &Sandbox, extra: &[&str]) -> PathBuf {
     sb.path().join("demo")
 }
 
-pub(crate) fn update(sb: &Sandbox, dir: &Path, extra: &[&str]) -> std::process::Output {
+/// `scaffold update DIR --templates v2`, to add to.
+pub(crate) fn update_cmd(sb: &Sandbox, dir: &Path) -> assert_cmd::Command {
     let mut cmd = sb.cmd(&["update"]);
-    cmd.arg(dir)
-        .arg("--templates")
-        .arg(fixture("v2"))
-        .args(extra);
-    cmd.output().unwrap()
+    cmd.arg(dir).arg("--templates").arg(fixture("v2"));
+    cmd
+}
+
+pub(crate) fn update(sb: &Sandbox, dir: &Path, extra: &[&str]) -> std::process::Output {
+    update_cmd(sb, dir).args(extra).output().unwrap()
 }
 
 pub(crate) fn stdout(out: &std::process::Output) -> String {

@@ -4,7 +4,7 @@
 
 use crate::errors::copy_dir;
 use crate::support::Sandbox;
-use crate::update::{fixture, git, project, read, replace, stderr, stdout, update};
+use crate::update::{fixture, git, project, read, replace, stderr, stdout, update, update_cmd};
 use std::path::{Path, PathBuf};
 
 /// A global git configuration in the sandbox that signs every commit with a program that always fails.
@@ -58,13 +58,11 @@ fn git_variables_of_the_caller_do_not_leak_into_scaffolds_git() {
     );
     assert!(git(&outer, &["rev-list", "--all"]).trim().is_empty());
 
-    let mut cmd = sb.cmd(&["update"]);
-    cmd.arg(&dir)
-        .arg("--templates")
-        .arg(fixture("v2"))
+    let out = update_cmd(&sb, &dir)
         .env("GIT_DIR", outer.join(".git"))
-        .env("GIT_INDEX_FILE", outer.join(".git/index"));
-    let out = cmd.output().unwrap();
+        .env("GIT_INDEX_FILE", outer.join(".git/index"))
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -98,12 +96,10 @@ fn hooks_and_signing_neither_stop_a_clean_update_nor_a_conflicted_one() {
     refuse_every_message(&clean);
 
     // Clean: merged and committed, the same as without the hook.
-    let mut cmd = sb.cmd(&["update"]);
-    cmd.arg(&clean)
-        .arg("--templates")
-        .arg(fixture("v2"))
-        .env("GIT_CONFIG_GLOBAL", &config);
-    let out = cmd.output().unwrap();
+    let out = update_cmd(&sb, &clean)
+        .env("GIT_CONFIG_GLOBAL", &config)
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -128,12 +124,10 @@ fn hooks_and_signing_neither_stop_a_clean_update_nor_a_conflicted_one() {
         ],
     );
     let mine = git(&dir, &["rev-parse", "HEAD"]);
-    let mut cmd = sb.cmd(&["update"]);
-    cmd.arg(&dir)
-        .arg("--templates")
-        .arg(fixture("v2"))
-        .env("GIT_CONFIG_GLOBAL", &config);
-    let out = cmd.output().unwrap();
+    let out = update_cmd(&sb, &dir)
+        .env("GIT_CONFIG_GLOBAL", &config)
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(1),
