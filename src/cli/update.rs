@@ -1,11 +1,10 @@
 //! `scaffold update`: the project's recorded answers (changed by `--answers` and `--set`), rendered with the
 //! current templates and merged into the project; and the start of a new project's git history.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use scaffold::lifecycle::update::{self, Method, NoHistory, Report};
 use scaffold::lifecycle::{changelog, git};
-use scaffold::plan::Record;
 use scaffold::{AnswersFile, Given, Plan};
 
 use super::args::UpdateArgs;
@@ -66,7 +65,8 @@ pub fn run(args: UpdateArgs) -> Outcome {
         }
         .into());
     }
-    let catalog = super::catalog(&args.templates)?;
+    // The user's defaults are not read: an update depends only on the project's record.
+    let catalog = scaffold::Catalog::load(&super::source(&args.templates))?;
     let kind = catalog.get(&kind_name)?;
     let questions = kind.all_questions();
     let mut answers = recorded.answers.clone();
@@ -111,7 +111,7 @@ pub fn run(args: UpdateArgs) -> Outcome {
         sets,
     };
     let answers = scaffold::answers::resolve(kind, &given, None)?;
-    let plan = scaffold::build_plan(kind, &answers, &record(&args.templates))?;
+    let plan = scaffold::build_plan(kind, &answers, &super::record(&args.templates))?;
     let from = recorded
         .scaffold_version
         .clone()
@@ -161,21 +161,6 @@ pub fn run(args: UpdateArgs) -> Outcome {
         });
     }
     Ok(())
-}
-
-/// The record's opening comment, as `scaffold new` writes it.
-fn record(templates: &Option<PathBuf>) -> Record {
-    let templates = templates
-        .as_ref()
-        .map(|t| format!(" --templates {}", t.display()))
-        .unwrap_or_default();
-    Record {
-        comment: vec![
-            "Answers this project was generated from. Generate it again with:".into(),
-            format!("  scaffold new --answers .scaffold/answers.toml{templates} -o OTHER_FOLDER"),
-        ],
-        ..Record::default()
-    }
 }
 
 fn short(commit: &str) -> &str {

@@ -205,10 +205,16 @@ pub fn work_tree(dir: &Path) -> Option<PathBuf> {
 /// True when the work tree around `dir` ignores it (a dotfiles repository with `*` in its `.gitignore`): the
 /// project is not part of that repository's history, so it gets one of its own.
 fn ignored_by_work_tree(dir: &Path) -> bool {
-    Git::new(dir)
-        .run(&["check-ignore", "-q", "--no-index", "."], None)
-        .map(|o| o.ok)
-        .unwrap_or(false)
+    // check-ignore takes no pathspec magic, literal included; "." holds no pattern character anyway.
+    command()
+        .env_remove("GIT_LITERAL_PATHSPECS")
+        .current_dir(dir)
+        .args(["check-ignore", "-q", "--no-index", "."])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// What [`start_history`] did.

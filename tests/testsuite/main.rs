@@ -17,6 +17,7 @@ mod update;
 mod update_confined;
 mod update_git;
 mod update_history;
+mod update_refusals;
 mod validation;
 mod wizard;
 mod writing;

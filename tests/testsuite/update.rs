@@ -55,13 +55,29 @@ pub(crate) fn project(sb: &Sandbox, extra: &[&str]) -> PathBuf {
 
 /// `scaffold update DIR --templates v2`, to add to.
 pub(crate) fn update_cmd(sb: &Sandbox, dir: &Path) -> assert_cmd::Command {
+    update_from(sb, dir, &fixture("v2"))
+}
+
+/// `scaffold update DIR --templates TEMPLATES`, to add to.
+pub(crate) fn update_from(sb: &Sandbox, dir: &Path, templates: &Path) -> assert_cmd::Command {
     let mut cmd = sb.cmd(&["update"]);
-    cmd.arg(dir).arg("--templates").arg(fixture("v2"));
+    cmd.arg(dir).arg("--templates").arg(templates);
     cmd
 }
 
 pub(crate) fn update(sb: &Sandbox, dir: &Path, extra: &[&str]) -> std::process::Output {
     update_cmd(sb, dir).args(extra).output().unwrap()
+}
+
+/// The run exited with `code`; otherwise both its outputs are shown.
+pub(crate) fn exits(out: &std::process::Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}{}",
+        stdout(out),
+        stderr(out)
+    );
 }
 
 pub(crate) fn stdout(out: &std::process::Output) -> String {

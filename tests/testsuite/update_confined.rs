@@ -4,7 +4,7 @@
 
 use crate::errors::copy_dir;
 use crate::support::Sandbox;
-use crate::update::{fixture, git, project, read, stderr, stdout, update};
+use crate::update::{exits, fixture, git, project, read, stderr, stdout, update, update_from};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -70,7 +70,7 @@ fn a_manifest_line_outside_the_project_is_refused_not_deleted() {
             }
             let before = snapshot(&dir);
             let out = update(&sb, &dir, &[]);
-            assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+            exits(&out, 2);
             assert!(stderr(&out).contains(&line), "{}", stderr(&out));
             assert!(
                 stderr(&out).contains("nothing was changed"),
@@ -101,7 +101,7 @@ fn the_update_never_writes_or_removes_through_a_linked_folder() {
     let before = snapshot(&dir);
     // The new answer drops deploy/ingress.yaml (as generated) and adds deploy/httproute.yaml.
     let out = update(&sb, &dir, &["--set", "edge=gateway"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    exits(&out, 2);
     assert!(
         stderr(&out).contains("deploy is a link"),
         "{}",
@@ -150,14 +150,8 @@ fn an_update_from_a_template_folder_with_git_metadata_is_refused() {
     )
     .unwrap();
     let before = snapshot(&dir);
-    let out = sb
-        .cmd(&["update"])
-        .arg(&dir)
-        .arg("--templates")
-        .arg(&kinds)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let out = update_from(&sb, &dir, &kinds).output().unwrap();
+    exits(&out, 2);
     assert!(stderr(&out).contains("git metadata"), "{}", stderr(&out));
     assert_eq!(snapshot(&dir), before);
     assert!(!marker.exists());

@@ -4,7 +4,9 @@
 
 use crate::errors::copy_dir;
 use crate::support::Sandbox;
-use crate::update::{fixture, git, project, read, replace, stderr, stdout, update, update_cmd};
+use crate::update::{
+    exits, fixture, git, project, read, replace, stderr, stdout, update, update_cmd, update_from,
+};
 use std::path::{Path, PathBuf};
 
 /// A global git configuration in the sandbox that signs every commit with a program that always fails.
@@ -49,7 +51,7 @@ fn git_variables_of_the_caller_do_not_leak_into_scaffolds_git() {
         .env("GIT_WORK_TREE", &outer)
         .env("GIT_PREFIX", "");
     let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    exits(&out, 0);
     let dir = sb.path().join("demo");
     assert_eq!(git(&dir, &["rev-list", "--count", "HEAD"]).trim(), "1");
     assert_eq!(
@@ -63,13 +65,7 @@ fn git_variables_of_the_caller_do_not_leak_into_scaffolds_git() {
         .env("GIT_INDEX_FILE", outer.join(".git/index"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    exits(&out, 0);
     assert_eq!(git(&dir, &["rev-list", "--count", "HEAD"]).trim(), "3");
     assert_eq!(
         std::fs::read(outer.join(".git/index")).unwrap(),
@@ -87,7 +83,7 @@ fn hooks_and_signing_neither_stop_a_clean_update_nor_a_conflicted_one() {
         .args(["--kind", "app", "demo", "--no-input"])
         .env("GIT_CONFIG_GLOBAL", &config);
     let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    exits(&out, 0);
     let dir = sb.path().join("demo");
     assert_eq!(git(&dir, &["rev-list", "--count", "HEAD"]).trim(), "1");
     refuse_every_message(&dir);
@@ -100,13 +96,7 @@ fn hooks_and_signing_neither_stop_a_clean_update_nor_a_conflicted_one() {
         .env("GIT_CONFIG_GLOBAL", &config)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    exits(&out, 0);
     assert!(stdout(&out).contains("Merged and committed"));
     assert!(git(&clean, &["status", "--porcelain"]).is_empty());
 
@@ -128,13 +118,7 @@ fn hooks_and_signing_neither_stop_a_clean_update_nor_a_conflicted_one() {
         .env("GIT_CONFIG_GLOBAL", &config)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    exits(&out, 1);
     assert!(git(&dir, &["status", "--porcelain"]).contains("UU settings.yaml"));
     git(&dir, &["merge", "--abort"]);
     assert_eq!(git(&dir, &["rev-parse", "HEAD"]), mine);
@@ -165,13 +149,7 @@ fn a_file_named_like_a_pattern_is_only_that_file() {
     replace(&dir, "notes1.md", "level: 1", "level: 3");
     git(&dir, &["commit", "-qam", "my notes"]);
     let mine = git(&dir, &["rev-parse", "HEAD"]);
-    let out = sb
-        .cmd(&["update"])
-        .arg(&dir)
-        .arg("--templates")
-        .arg(&v2)
-        .output()
-        .unwrap();
+    let out = update_from(&sb, &dir, &v2).output().unwrap();
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
     assert!(text.contains("kept      notes[1].md"), "{text}");
@@ -193,7 +171,7 @@ fn a_staged_rename_from_a_non_ascii_name_is_refused_as_uncommitted() {
     git(&dir, &["commit", "-qm", "a note"]);
     git(&dir, &["mv", "noé.md", "notes.md"]);
     let out = update(&sb, &dir, &[]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    exits(&out, 2);
     assert!(stderr(&out).contains("not committed"), "{}", stderr(&out));
 }
 
@@ -205,7 +183,7 @@ fn a_second_update_is_refused_while_one_runs() {
     // This test's own process stands for an update still running.
     std::fs::write(&lock, std::process::id().to_string()).unwrap();
     let out = update(&sb, &dir, &[]);
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    exits(&out, 2);
     assert!(
         stderr(&out).contains("another scaffold update is running"),
         "{}",
@@ -218,6 +196,6 @@ fn a_second_update_is_refused_while_one_runs() {
     child.wait().unwrap();
     std::fs::write(&lock, gone.to_string()).unwrap();
     let out = update(&sb, &dir, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    exits(&out, 0);
     assert!(!lock.exists());
 }

@@ -5,7 +5,7 @@
 
 use crate::support::Sandbox;
 use crate::update::{
-    append, edit_and_commit, fixture, git, project, read, replace, stderr, stdout, update,
+    append, edit_and_commit, exits, git, project, read, replace, stderr, stdout, update,
 };
 use std::path::Path;
 
@@ -18,13 +18,7 @@ fn first_update_on_a_branch(sb: &Sandbox, dir: &Path) {
 fn update_on_a_branch(sb: &Sandbox, dir: &Path) {
     git(dir, &["checkout", "-q", "-b", "update"]);
     let out = update(sb, dir, &[]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    exits(&out, 0);
     git(dir, &["checkout", "-q", "master"]);
 }
 
