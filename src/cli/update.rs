@@ -8,7 +8,7 @@ use scaffold::lifecycle::{changelog, git};
 use scaffold::{AnswersFile, Given, Plan};
 
 use super::args::UpdateArgs;
-use super::failure::{Failure, Outcome, parse_set};
+use super::failure::{Failure, Outcome, UpdateState, parse_set};
 use super::report;
 
 /// After `scaffold new` wrote `output`: `git init` and one commit of exactly the generated files, unless
@@ -141,7 +141,25 @@ pub fn run(args: UpdateArgs) -> Outcome {
             )
         },
     };
-    let result = super::interrupt::deferred(|| update::update(&dir, &plan, &opts))?;
+    let (result, signal) =
+        super::interrupt::updating(|cancel| update::update(&dir, &plan, &opts, cancel));
+    let result = match (result, signal) {
+        (Ok(result), _) => result,
+        (Err(scaffold::Error::Interrupted), Some(signal)) => {
+            return Err(Failure::UpdateInterrupted {
+                signal,
+                state: UpdateState::Before,
+            });
+        }
+        (Err(e), Some(signal)) => {
+            report::error_text(&super::failure::lib_message(&e));
+            return Err(Failure::UpdateInterrupted {
+                signal,
+                state: UpdateState::Failed,
+            });
+        }
+        (Err(e), None) => return Err(e.into()),
+    };
     if args.json {
         let value = serde_json::json!({
             "kind": kind_name,
@@ -153,6 +171,20 @@ pub fn run(args: UpdateArgs) -> Outcome {
         report::emit(&(serde_json::to_string_pretty(&value).expect("serialises") + "\n"));
     } else {
         report::emit(&text(&result, &plan, &dir, &from, &dropped));
+    }
+    if let Some(signal) = signal {
+        let state = if args.dry_run || result.nothing_to_do {
+            UpdateState::Before
+        } else if !result.conflicts.is_empty() {
+            UpdateState::Conflicts {
+                merge: matches!(result.method, Method::Merge { .. }),
+            }
+        } else if result.committed {
+            UpdateState::Committed
+        } else {
+            UpdateState::Written
+        };
+        return Err(Failure::UpdateInterrupted { signal, state });
     }
     if !result.conflicts.is_empty() && !args.dry_run {
         return Err(Failure::UpdateConflicts {

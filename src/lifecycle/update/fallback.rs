@@ -4,6 +4,7 @@
 //! place, so a failure leaves the project as it was.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
 use crate::plan::Plan;
@@ -24,6 +25,7 @@ pub(super) fn run(
     reason: NoHistory,
     same: bool,
     opts: &Options,
+    cancel: &AtomicBool,
 ) -> Result<Report> {
     let mut report = Report::new(Method::Manifest { reason }, opts.dry_run);
     if same {
@@ -79,7 +81,7 @@ pub(super) fn run(
         }
     }
     if !opts.dry_run {
-        apply(dir, ops)?;
+        apply(dir, ops, cancel)?;
     }
     Ok(report)
 }
@@ -141,14 +143,17 @@ fn merge_file(mine: &[u8], new: &[u8]) -> Option<Vec<u8>> {
 
 /// Stages every new file beside its target, then moves everything into place: the project's files first,
 /// the removals, and the record (`.scaffold/`) last. Each replaced or removed file is first moved aside; on a
-/// failure every step taken is undone in reverse, so the project is left as it was and a second run sees the
+/// failure, or when `cancel` is set between two steps, every step taken is undone in reverse, so the project is left as it was and a second run sees the
 /// same work to do.
-fn apply(dir: &Path, mut ops: Vec<(String, Op)>) -> Result<()> {
+fn apply(dir: &Path, mut ops: Vec<(String, Op)>, cancel: &AtomicBool) -> Result<()> {
     ops.sort_by_key(|(path, op)| (path.starts_with(".scaffold/"), matches!(op, Op::Write(..))));
     let mut done: Vec<Undo> = Vec::new();
-    let result = ops
-        .iter()
-        .try_for_each(|(path, op)| step(dir, path, op, &mut done));
+    let result = ops.iter().try_for_each(|(path, op)| {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        step(dir, path, op, &mut done)
+    });
     match result {
         Ok(()) => {
             for undo in done {

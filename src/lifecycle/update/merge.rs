@@ -6,6 +6,7 @@
 //! `git commit` finishes it and `git merge --abort` undoes it.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
 use crate::plan::Plan;
@@ -74,6 +75,7 @@ pub(super) fn run(
     base: &str,
     plan: &Plan,
     opts: &Options,
+    cancel: &AtomicBool,
 ) -> Result<Report> {
     let scratch = tempfile::tempdir().map_err(|e| Error::io("creating a temporary folder", e))?;
     let dry;
@@ -123,7 +125,10 @@ pub(super) fn run(
     if opts.dry_run {
         return Ok(report);
     }
-    record(repo, prefix, &new)?;
+    // The last moment to stop with nothing changed; from here on the update finishes.
+    if cancel.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
+    }
     if conflicts.is_empty() {
         let commit = repo.clone().with_identity().ok(
             &[
@@ -156,6 +161,7 @@ pub(super) fn run(
     } else {
         leave_conflicts(repo, &head, &tree, &new, &conflicts, &opts.merge_message)?;
     }
+    record(repo, prefix, &new)?;
     Ok(report)
 }
 

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use crate::error::{Error, Result};
 
@@ -113,8 +114,11 @@ pub fn check_project(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Updates the project in `dir` to `plan`.
-pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
+/// Updates the project in `dir` to `plan`. `cancel` asks the update to stop: it is read before anything in the
+/// project changes (then the update returns [`Error::Interrupted`] with the project as it was, its manifest
+/// fallback undoing the steps it took), and no longer once the work tree is being changed, so the update then
+/// finishes: merged, or stopped at conflicts as `git merge` stops.
+pub fn update(dir: &Path, plan: &Plan, opts: &Options, cancel: &AtomicBool) -> Result<Report> {
     check_project(dir)?;
     let text = std::fs::read_to_string(dir.join(MANIFEST))
         .map_err(|e| Error::io(format!("reading {}", dir.join(MANIFEST).display()), e))?;
@@ -144,7 +148,7 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
         } else {
             NoHistory::NoGit
         };
-        return fallback::run(dir, plan, &recorded, reason, same, opts);
+        return fallback::run(dir, plan, &recorded, reason, same, opts, cancel);
     };
     let repo = git::Git::new(&top);
     let _lock = if opts.dry_run {
@@ -169,7 +173,15 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
     }
     let has_head = repo.run(&["rev-parse", "-q", "--verify", "HEAD"], None)?.ok;
     if !has_head {
-        return fallback::run(dir, plan, &recorded, NoHistory::NoCommits, same, opts);
+        return fallback::run(
+            dir,
+            plan,
+            &recorded,
+            NoHistory::NoCommits,
+            same,
+            opts,
+            cancel,
+        );
     }
     match base::find(&repo, &prefix, &recorded)? {
         Some(base) => {
@@ -184,7 +196,7 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
                 report.nothing_to_do = true;
                 return Ok(report);
             }
-            merge::run(&repo, &prefix, &base, plan, opts)
+            merge::run(&repo, &prefix, &base, plan, opts, cancel)
         }
         None => fallback::run(
             dir,
@@ -193,6 +205,7 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
             NoHistory::NoMatchingCommit,
             same,
             opts,
+            cancel,
         ),
     }
 }
