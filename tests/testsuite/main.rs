@@ -2,6 +2,7 @@
 //! the cost and advise commands), the built-in kinds rendered through the library (quoting, determinism, the
 //! cost pages' own tests) and whole-tree snapshots. Snapshots live in `snapshots/` beside this file.
 
+mod answer_types;
 mod architecture;
 mod cost_cli;
 mod cost_templates;
