@@ -3,6 +3,7 @@
 //! `--templates`, so a kind behaves the same from either.
 
 mod format;
+mod literals;
 mod manifest;
 mod partials;
 mod question;

@@ -350,6 +350,17 @@ fn build_kind(folder: &str, origin: Option<&Path>, raw: Vec<RawFile>) -> Result<
                     None => err(format!("{path}: {message}")),
                 });
             }
+            if rest.ends_with(".hbs")
+                && let Some((line, message)) = super::literals::unknown_choice(
+                    &String::from_utf8_lossy(&contents),
+                    &manifest.questions,
+                )
+            {
+                return Err(match origin {
+                    Some(dir) => folder_error(&dir.join(format!("{path}:{line}")), message),
+                    None => err(format!("{path}:{line}: {message}")),
+                });
+            }
             files.push(TemplateFile {
                 path: rest.to_string(),
                 contents,

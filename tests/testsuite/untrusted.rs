@@ -218,3 +218,25 @@ fn a_path_part_rendered_to_git_metadata_is_refused() {
     let text = fails(&sb, cmd, 2);
     assert!(text.contains("`.Git` is git's own folder"), "{text}");
 }
+
+#[test]
+fn a_comparison_with_a_value_that_is_no_choice_is_refused_with_its_line() {
+    let sb = Sandbox::new();
+    let root = kinds(&sb);
+    let readme = root.join("demo/files/README.md.hbs");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    // A typo: the choice is `gateway`; as written, the HTTPRoute sentence would never render.
+    std::fs::write(
+        &readme,
+        text.replace("(eq ingress \"gateway\")", "(eq ingress \"gatway\")"),
+    )
+    .unwrap();
+    let shown = root.join("demo/files/README.md.hbs:7");
+    let text = refused(
+        &sb,
+        &root,
+        &shown,
+        "not one of its choices (nginx, gateway)",
+    );
+    assert!(text.contains("\"gatway\""), "{text}");
+}
