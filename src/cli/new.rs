@@ -169,6 +169,7 @@ fn review_and_write(
                 wizard::Review::Write => {
                     interrupt::write_plan(&plan, &output, args.force)?;
                     report::emit(&report::written(&plan, &shown));
+                    update::start_history(&plan, &output, args.no_git);
                     return Ok(());
                 }
                 wizard::Review::Edit(key) => {
