@@ -12,6 +12,9 @@ use crate::kind::Kind;
 
 use super::from_toml;
 
+/// The most a configuration file may hold: a table of defaults is a few lines.
+pub const MAX_BYTES: u64 = 256 << 10;
+
 /// The configuration file's contents.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,18 +26,43 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads `path`; a missing file is no configuration, a malformed one an error naming it.
+    /// Reads `path`; a missing file is no configuration, a malformed one an error naming it. Only a regular
+    /// file of at most [`MAX_BYTES`] is read (`/dev/zero` or a pipe would never end).
     pub fn read(path: &Path) -> Result<Option<Config>> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(Error::Config {
-                    path: path.to_path_buf(),
-                    message: format!("cannot read it: {e}"),
-                });
-            }
+        let refuse = |message: String| Error::Config {
+            path: path.to_path_buf(),
+            message,
         };
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(refuse(format!("cannot read it: {e}"))),
+        };
+        let too_big = || {
+            refuse(format!(
+                "it is larger than {} KiB, more than a configuration file holds; point SCAFFOLD_CONFIG \
+                 at the file of [defaults]",
+                MAX_BYTES >> 10
+            ))
+        };
+        if !meta.is_file() {
+            return Err(refuse(
+                "it is not a regular file; point SCAFFOLD_CONFIG at the file of [defaults]".into(),
+            ));
+        }
+        if meta.len() > MAX_BYTES {
+            return Err(too_big());
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_BYTES + 1), &mut bytes)
+            })
+            .map_err(|e| refuse(format!("cannot read it: {e}")))?;
+        if bytes.len() as u64 > MAX_BYTES {
+            return Err(too_big());
+        }
+        let text = String::from_utf8(bytes).map_err(|_| refuse("it is not UTF-8 text".into()))?;
         let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             message: format!(

@@ -86,6 +86,15 @@ impl Answers {
     pub fn to_file(&self, kind: &str, version: &str, comment: &[String]) -> String {
         let mut out = String::new();
         for line in comment {
+            // TOML allows no control character but tab in a comment: a newline would end it.
+            let line: String = line
+                .chars()
+                .map(|c| match c {
+                    '\t' => " ".to_string(),
+                    c if c.is_control() => c.escape_unicode().to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
             out.push_str(format!("# {line}").trim_end());
             out.push('\n');
         }

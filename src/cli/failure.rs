@@ -28,6 +28,23 @@ pub enum Failure {
     InvalidFlag { flag: String, message: String },
     /// `scaffold update` left files with conflict markers.
     UpdateConflicts { count: usize, merge: bool },
+    /// A signal came during `scaffold update`; the project is in `state`.
+    UpdateInterrupted { signal: i32, state: UpdateState },
+}
+
+/// Where an update a signal interrupted left the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateState {
+    /// It had changed nothing (or had nothing to change).
+    Before,
+    /// It failed, as said above, and changed nothing it did not undo.
+    Failed,
+    /// It had merged and committed.
+    Committed,
+    /// It had stopped at conflicts: a merge in progress (`merge`), or the manifest's conflict markers.
+    Conflicts { merge: bool },
+    /// It had written the manifest fallback's changes, for the user to review and commit.
+    Written,
 }
 
 impl From<Error> for Failure {
@@ -49,6 +66,7 @@ impl Failure {
             | Failure::UnknownPreset { .. }
             | Failure::InvalidFlag { .. } => exit::USAGE,
             Failure::UpdateConflicts { .. } => exit::FAILURE,
+            Failure::UpdateInterrupted { signal, .. } => 128 + signal,
         }
     }
 
@@ -75,6 +93,22 @@ impl Failure {
                 format!("--set takes KEY=VALUE, e.g. --set monitoring=none; got `{text}`")
             }
             Failure::InvalidFlag { flag, message } => format!("invalid {flag}: {message}"),
+            Failure::UpdateInterrupted { signal, state } => format!(
+                "interrupted by {} {}",
+                super::interrupt::signal_name(*signal),
+                match state {
+                    UpdateState::Before =>
+                        "before the update changed anything: the project is as it was",
+                    UpdateState::Failed => "as the update failed (above): the project is as it was",
+                    UpdateState::Committed =>
+                        "after the update was merged and committed; undo it with `git reset --hard HEAD~1`",
+                    UpdateState::Conflicts { merge: true } =>
+                        "after the update stopped at conflicts (listed above): resolve them, `git add` and \
+                         `git commit`, or undo the whole update with `git merge --abort`",
+                    UpdateState::Conflicts { merge: false } | UpdateState::Written =>
+                        "after the update was written (listed above): review the changes and commit them",
+                }
+            ),
             Failure::UpdateConflicts { count, merge } => format!(
                 "{count} file(s) left with conflict markers; resolve them{}",
                 if *merge {
@@ -120,6 +154,13 @@ pub fn lib_message(e: &Error) -> String {
         Error::DirtyWorkTree { .. } => format!(
             "{e}\nCommit or stash them first (`git stash -u`), so the update's changes stay apart from yours"
         ),
+        Error::BaseLost { .. } => format!(
+            "{e}\nFetch the recorded renderings: git fetch origin 'refs/tags/scaffold/*:refs/tags/scaffold/*' \
+             (see \"The base\" in docs/update.md), then run the update again"
+        ),
+        Error::Downgrade { recorded, .. } => {
+            format!("{e}; update it with scaffold {recorded} or newer")
+        }
         Error::Config { .. } => {
             format!(
                 "{e}\n(the file comes from SCAFFOLD_CONFIG, or $XDG_CONFIG_HOME/scaffold/config.toml)"

@@ -229,6 +229,47 @@ pub fn deferred<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Runs an update with signals turned into a request to stop: `f` gets the flag a signal sets, and the update
+/// reads it before it changes anything (and stops there) but not once it has begun changing the work tree (it
+/// finishes, merged or stopped at conflicts). Returns what `f` returned and the signal that came, if one did.
+/// Signals stay requests until the process ends, so the report and the message that says what state the
+/// project is in are always printed; the caller exits with 128 + the signal.
+pub fn updating<T>(f: impl FnOnce(&AtomicBool) -> T) -> (T, Option<i32>) {
+    loop {
+        let phase = PHASE.load(Ordering::SeqCst);
+        if phase != IDLE {
+            // The signal thread is already ending the process; start nothing.
+            loop {
+                std::thread::park();
+            }
+        }
+        if PHASE
+            .compare_exchange(IDLE, WRITING, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            break;
+        }
+    }
+    let out = f(&CANCEL);
+    let signal = CANCEL
+        .load(Ordering::SeqCst)
+        .then(|| match SIGNAL.load(Ordering::SeqCst) {
+            0 => SIGINT,
+            sig => sig,
+        });
+    (out, signal)
+}
+
+/// The name a signal is known by, for messages.
+pub fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        SIGINT => "SIGINT (Ctrl-C)",
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        _ => "a signal",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

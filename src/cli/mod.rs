@@ -87,6 +87,64 @@ pub(crate) fn source(templates: &Option<PathBuf>) -> Source {
     }
 }
 
+/// ` --templates PATH`, or nothing for the embedded kinds, with PATH as one shell word: for the record's
+/// "generate it again" line and the wizard's "continue with" line.
+pub(crate) fn templates_flag(templates: &Option<PathBuf>) -> String {
+    templates
+        .as_ref()
+        .map(|t| format!(" --templates {}", shell_word(&t.to_string_lossy())))
+        .unwrap_or_default()
+}
+
+/// `text` as one shell word: as it is when it holds only characters no shell reads specially, in single quotes
+/// otherwise, and as `$'...'` with escapes when it holds a control character (a newline would end the comment
+/// line it is shown in).
+pub(crate) fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_string();
+    }
+    if !text.chars().any(char::is_control) {
+        return format!("'{}'", text.replace('\'', r"'\''"));
+    }
+    let mut out = String::from("$'");
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str(r"\n"),
+            '\t' => out.push_str(r"\t"),
+            '\r' => out.push_str(r"\r"),
+            '\'' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// The record's opening comment: how to generate this project again, with the template folder when the kind
+/// came from disk.
+pub(crate) fn record(templates: &Option<PathBuf>) -> scaffold::plan::Record {
+    scaffold::plan::Record {
+        comment: vec![
+            "Answers this project was generated from. Generate it again with:".into(),
+            format!(
+                "  scaffold new --answers .scaffold/answers.toml{} -o OTHER_FOLDER",
+                templates_flag(templates)
+            ),
+        ],
+        ..Default::default()
+    }
+}
+
 /// The catalog with the user's defaults from their configuration file (`SCAFFOLD_CONFIG`, else
 /// `$XDG_CONFIG_HOME/scaffold/config.toml`, else `~/.config/scaffold/config.toml`) applied to every kind.
 pub(crate) fn catalog(templates: &Option<PathBuf>) -> Result<scaffold::Catalog, failure::Failure> {

@@ -212,6 +212,7 @@ fn review_and_write(
                 wizard::Review::Write => {
                     interrupt::write_plan(&plan, &output, args.force)?;
                     report::emit(&report::written(&plan, &shown));
+                    update::start_history(&plan, &output, args.no_git);
                     return Ok(());
                 }
                 wizard::Review::Edit(key) => {
@@ -235,11 +236,7 @@ fn review_and_write(
         } else {
             output.display().to_string()
         };
-        let templates = args
-            .templates
-            .as_ref()
-            .map(|t| format!(" --templates {}", t.display()))
-            .unwrap_or_default();
+        let templates = super::templates_flag(&args.templates);
         let resume = |file: &str| format!("scaffold new --answers {file}{templates} -o {folder}");
         match wizard::save_answers(&answers, kind.name(), &resume("FILE")) {
             Ok(path) => eprintln!(
@@ -287,19 +284,6 @@ fn choose_kind(
     }
 }
 
-/// The record's opening comment: how to generate this project again, with the template folder when the kind
-/// came from disk.
 fn record(args: &NewArgs) -> Record {
-    let templates = args
-        .templates
-        .as_ref()
-        .map(|t| format!(" --templates {}", t.display()))
-        .unwrap_or_default();
-    Record {
-        comment: vec![
-            "Answers this project was generated from. Generate it again with:".into(),
-            format!("  scaffold new --answers .scaffold/answers.toml{templates} -o OTHER_FOLDER"),
-        ],
-        ..Record::default()
-    }
+    super::record(&args.templates)
 }

@@ -1,15 +1,14 @@
 //! `scaffold update`: the project's recorded answers (changed by `--answers` and `--set`), rendered with the
 //! current templates and merged into the project; and the start of a new project's git history.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use scaffold::lifecycle::update::{self, Method, NoHistory, Report};
 use scaffold::lifecycle::{changelog, git};
-use scaffold::plan::Record;
 use scaffold::{AnswersFile, Given, Plan};
 
 use super::args::UpdateArgs;
-use super::failure::{Failure, Outcome, parse_set};
+use super::failure::{Failure, Outcome, UpdateState, parse_set};
 use super::report;
 
 /// After `scaffold new` wrote `output`: `git init` and one commit of exactly the generated files, unless
@@ -56,7 +55,18 @@ pub fn run(args: UpdateArgs) -> Outcome {
         }
         .into());
     };
-    let catalog = super::catalog(&args.templates)?;
+    if let Some(recorded_version) = &recorded.scaffold_version
+        && changelog::is_newer(recorded_version, scaffold::VERSION)
+    {
+        return Err(scaffold::Error::Downgrade {
+            path: dir,
+            recorded: recorded_version.clone(),
+            running: scaffold::VERSION.into(),
+        }
+        .into());
+    }
+    // The user's defaults are not read: an update depends only on the project's record.
+    let catalog = scaffold::Catalog::load(&super::source(&args.templates))?;
     let kind = catalog.get(&kind_name)?;
     let questions = kind.all_questions();
     let mut answers = recorded.answers.clone();
@@ -101,7 +111,7 @@ pub fn run(args: UpdateArgs) -> Outcome {
         sets,
     };
     let answers = scaffold::answers::resolve(kind, &given, None)?;
-    let plan = scaffold::build_plan(kind, &answers, &record(&args.templates))?;
+    let plan = scaffold::build_plan(kind, &answers, &super::record(&args.templates))?;
     let from = recorded
         .scaffold_version
         .clone()
@@ -131,7 +141,25 @@ pub fn run(args: UpdateArgs) -> Outcome {
             )
         },
     };
-    let result = super::interrupt::deferred(|| update::update(&dir, &plan, &opts))?;
+    let (result, signal) =
+        super::interrupt::updating(|cancel| update::update(&dir, &plan, &opts, cancel));
+    let result = match (result, signal) {
+        (Ok(result), _) => result,
+        (Err(scaffold::Error::Interrupted), Some(signal)) => {
+            return Err(Failure::UpdateInterrupted {
+                signal,
+                state: UpdateState::Before,
+            });
+        }
+        (Err(e), Some(signal)) => {
+            report::error_text(&super::failure::lib_message(&e));
+            return Err(Failure::UpdateInterrupted {
+                signal,
+                state: UpdateState::Failed,
+            });
+        }
+        (Err(e), None) => return Err(e.into()),
+    };
     if args.json {
         let value = serde_json::json!({
             "kind": kind_name,
@@ -144,6 +172,20 @@ pub fn run(args: UpdateArgs) -> Outcome {
     } else {
         report::emit(&text(&result, &plan, &dir, &from, &dropped));
     }
+    if let Some(signal) = signal {
+        let state = if args.dry_run || result.nothing_to_do {
+            UpdateState::Before
+        } else if !result.conflicts.is_empty() {
+            UpdateState::Conflicts {
+                merge: matches!(result.method, Method::Merge { .. }),
+            }
+        } else if result.committed {
+            UpdateState::Committed
+        } else {
+            UpdateState::Written
+        };
+        return Err(Failure::UpdateInterrupted { signal, state });
+    }
     if !result.conflicts.is_empty() && !args.dry_run {
         return Err(Failure::UpdateConflicts {
             count: result.conflicts.len(),
@@ -151,21 +193,6 @@ pub fn run(args: UpdateArgs) -> Outcome {
         });
     }
     Ok(())
-}
-
-/// The record's opening comment, as `scaffold new` writes it.
-fn record(templates: &Option<PathBuf>) -> Record {
-    let templates = templates
-        .as_ref()
-        .map(|t| format!(" --templates {}", t.display()))
-        .unwrap_or_default();
-    Record {
-        comment: vec![
-            "Answers this project was generated from. Generate it again with:".into(),
-            format!("  scaffold new --answers .scaffold/answers.toml{templates} -o OTHER_FOLDER"),
-        ],
-        ..Record::default()
-    }
 }
 
 fn short(commit: &str) -> &str {

@@ -3,6 +3,7 @@
 //! `--templates`, so a kind behaves the same from either.
 
 mod format;
+mod literals;
 mod manifest;
 mod partials;
 mod question;
@@ -15,6 +16,7 @@ pub use manifest::{Binding, CostSpec, Manifest};
 pub use question::{
     Choice, NAME_MAX_LEN, NAME_PATTERN, QUOTE_CHARS, Question, QuestionType, check_answer,
     check_path_segment, check_type, example_of, int_example, name_question, quoted,
+    version_control,
 };
 pub use rules::{
     Check, Condition, FileRule, OneOrMany, Operand, Relation, check_relations, rule_glob,

@@ -299,7 +299,31 @@ pub fn check_path_segment(s: &str) -> Result<(), String> {
     if s.contains('\0') {
         return Err("a path part cannot hold a NUL byte".into());
     }
+    if let Some(vcs) = version_control(s) {
+        return Err(format!(
+            "{} is {vcs}'s own folder: a generated project never holds it (its hooks and configuration \
+             would run code)",
+            quoted(s)
+        ));
+    }
     Ok(())
+}
+
+/// The version-control system whose metadata folder (or link file) `segment` names, compared without case
+/// (`.GIT` is `.git` on a case-insensitive file system).
+pub fn version_control(segment: &str) -> Option<&'static str> {
+    const VCS: [(&str, &str); 7] = [
+        (".git", "git"),
+        (".hg", "Mercurial"),
+        (".svn", "Subversion"),
+        (".bzr", "Bazaar"),
+        ("_darcs", "Darcs"),
+        ("CVS", "CVS"),
+        (".jj", "Jujutsu"),
+    ];
+    VCS.iter()
+        .find(|(name, _)| segment.eq_ignore_ascii_case(name))
+        .map(|(_, vcs)| *vcs)
 }
 
 #[cfg(test)]

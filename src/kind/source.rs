@@ -328,6 +328,16 @@ fn build_kind(folder: &str, origin: Option<&Path>, raw: Vec<RawFile>) -> Result<
     let mut presets = Vec::new();
     for (path, contents) in raw {
         if let Some(rest) = path.strip_prefix("files/") {
+            if let Some(vcs) = rest.split('/').find_map(super::question::version_control) {
+                let message = format!(
+                    "it is {vcs} metadata, which a kind may not ship: written into a project, its hooks and \
+                     configuration would run code there; remove it from the template folder"
+                );
+                return Err(match origin {
+                    Some(dir) => folder_error(&dir.join(&path), message),
+                    None => err(format!("{path}: {message}")),
+                });
+            }
             if rest.ends_with(".hbs")
                 && let Some(cycle) = super::partials::recursion(&String::from_utf8_lossy(&contents))
             {
@@ -338,6 +348,17 @@ fn build_kind(folder: &str, origin: Option<&Path>, raw: Vec<RawFile>) -> Result<
                 return Err(match origin {
                     Some(dir) => folder_error(&dir.join(&path), message),
                     None => err(format!("{path}: {message}")),
+                });
+            }
+            if rest.ends_with(".hbs")
+                && let Some((line, message)) = super::literals::unknown_choice(
+                    &String::from_utf8_lossy(&contents),
+                    &manifest.questions,
+                )
+            {
+                return Err(match origin {
+                    Some(dir) => folder_error(&dir.join(format!("{path}:{line}")), message),
+                    None => err(format!("{path}:{line}: {message}")),
                 });
             }
             files.push(TemplateFile {

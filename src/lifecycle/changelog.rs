@@ -14,6 +14,11 @@ fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
     it.next().is_none().then_some(v)
 }
 
+/// True when `version` is a newer release than `than` (both `x.y.z`); false when either is not a version.
+pub fn is_newer(version: &str, than: &str) -> bool {
+    matches!((parse_version(version), parse_version(than)), (Some(a), Some(b)) if a > b)
+}
+
 /// The `## [x.y.z]` sections of `text` newer than `from` and no newer than `to`, newest first, each with its
 /// heading. Sections without a version number (`## [Unreleased]`) are left out.
 pub fn between(text: &str, from: &str, to: &str) -> Vec<(String, String)> {

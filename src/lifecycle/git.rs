@@ -8,6 +8,8 @@ use std::process::{Command, Stdio};
 
 use crate::error::{Error, Result};
 
+use super::manifest::{MANIFEST, base_tag};
+
 /// The identity a commit is made with when the user has none configured.
 pub const FALLBACK_NAME: &str = "scaffold";
 pub const FALLBACK_EMAIL: &str = "scaffold@invalid";
@@ -74,11 +76,9 @@ impl Git {
     }
 
     pub fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<Output> {
-        let mut cmd = Command::new("git");
+        let mut cmd = command();
         cmd.current_dir(&self.dir)
             .args(args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("LC_ALL", "C")
             .stdin(if stdin.is_some() {
                 Stdio::piped()
             } else {
@@ -135,6 +135,40 @@ impl Git {
     }
 }
 
+/// `git` with a clean environment: every `GIT_*` variable of the caller is dropped except the identity and
+/// which configuration files to read, so a run from inside a hook (which sets `GIT_DIR`, `GIT_INDEX_FILE`, ...)
+/// works on the project and not on the repository running the hook. Pathspecs are literal (`notes[1].md` names
+/// one file), nothing prompts, and the child gets a process group of its own: Ctrl-C in the terminal reaches
+/// scaffold, which lets the step in progress finish, and not git in the middle of writing the work tree.
+fn command() -> Command {
+    let mut cmd = Command::new("git");
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("GIT_") && !KEPT_ENV.contains(&key.as_ref()) {
+            cmd.env_remove(key.as_ref());
+        }
+    }
+    use std::os::unix::process::CommandExt;
+    cmd.env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_LITERAL_PATHSPECS", "1")
+        .env("LC_ALL", "C")
+        .process_group(0);
+    cmd
+}
+
+/// The caller's `GIT_*` variables a git call keeps: who commits, and which configuration files git reads.
+const KEPT_ENV: &[&str] = &[
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "GIT_COMMITTER_DATE",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_CONFIG_NOSYSTEM",
+];
+
 fn finish(action: String, out: std::io::Result<std::process::Output>) -> Result<Output> {
     let out = out.map_err(|e| Error::Git {
         action,
@@ -151,7 +185,7 @@ fn finish(action: String, out: std::io::Result<std::process::Output>) -> Result<
 
 /// True when a `git` can be run.
 pub fn available() -> bool {
-    Command::new("git")
+    command()
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -166,6 +200,21 @@ pub fn work_tree(dir: &Path) -> Option<PathBuf> {
         .run(&["rev-parse", "--show-toplevel"], None)
         .ok()?;
     (out.ok && !out.stdout.trim().is_empty()).then(|| PathBuf::from(out.stdout.trim()))
+}
+
+/// True when the work tree around `dir` ignores it (a dotfiles repository with `*` in its `.gitignore`): the
+/// project is not part of that repository's history, so it gets one of its own.
+fn ignored_by_work_tree(dir: &Path) -> bool {
+    // check-ignore takes no pathspec magic, literal included; "." holds no pattern character anyway.
+    command()
+        .env_remove("GIT_LITERAL_PATHSPECS")
+        .current_dir(dir)
+        .args(["check-ignore", "-q", "--no-index", "."])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// What [`start_history`] did.
@@ -185,7 +234,9 @@ pub fn start_history(dir: &Path, paths: &[String], message: &str) -> Result<Hist
     if !available() {
         return Ok(History::NoGit);
     }
-    if let Some(top) = work_tree(dir) {
+    if let Some(top) = work_tree(dir)
+        && !ignored_by_work_tree(dir)
+    {
         return Ok(History::InsideWorkTree(top));
     }
     let git = Git::new(dir);
@@ -206,8 +257,22 @@ pub fn start_history(dir: &Path, paths: &[String], message: &str) -> Result<Hist
             ],
             Some(&list),
         )?;
-        git.ok(&["commit", "-q", "--no-verify", "-m", message], None)?;
+        git.ok(
+            &[
+                "commit",
+                "-q",
+                "--no-verify",
+                "--no-gpg-sign",
+                "-m",
+                message,
+            ],
+            None,
+        )?;
         let commit = git.ok(&["rev-parse", "HEAD"], None)?.trim().to_string();
+        // The first commit is exactly the generated files: it is the first update's base.
+        let manifest = std::fs::read(dir.join(MANIFEST))
+            .map_err(|e| Error::io(format!("reading {}", dir.join(MANIFEST).display()), e))?;
+        git.ok(&["update-ref", &base_tag("", &manifest), &commit, ""], None)?;
         Ok(History::Started {
             commit,
             files: paths.len(),

@@ -18,6 +18,19 @@ pub fn parse(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The tags that hold the renderings of generated projects, one per rendering (see docs/update.md).
+pub const BASE_TAGS: &str = "refs/tags/scaffold/base/";
+
+/// The tag of the rendering whose manifest is `manifest`, of the project at `prefix` (its folder in the
+/// repository, `""` or ending in `/`). Named by content, a tag never moves: fetching and pushing it needs no
+/// force, and each rendering keeps its own.
+pub fn base_tag(prefix: &str, manifest: &[u8]) -> String {
+    let mut key = prefix.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(manifest);
+    format!("{BASE_TAGS}{}", &sha256(&key)[..20])
+}
+
 pub fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()

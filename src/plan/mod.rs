@@ -3,6 +3,8 @@
 
 mod build;
 
+/// The folder names no plan holds (version-control metadata); updates check a project's own paths with it.
+pub use crate::kind::version_control;
 pub use build::{build, context};
 
 /// The version recorded in every project's `.scaffold/answers.toml`.

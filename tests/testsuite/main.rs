@@ -2,6 +2,7 @@
 //! the cost and advise commands), the built-in kinds rendered through the library (quoting, determinism, the
 //! cost pages' own tests) and whole-tree snapshots. Snapshots live in `snapshots/` beside this file.
 
+mod answer_types;
 mod architecture;
 mod cost_cli;
 mod cost_templates;
@@ -17,6 +18,10 @@ mod support;
 mod trees;
 mod untrusted;
 mod update;
+mod update_confined;
+mod update_git;
+mod update_history;
+mod update_refusals;
 mod validation;
 mod wizard;
 mod workflows;

@@ -224,3 +224,130 @@ fn a_signal_during_a_forced_merge_leaves_the_folder_as_it_was_or_complete() {
     }
     assert!(outcomes.contains("nothing"), "{outcomes:?}");
 }
+
+/// `git -C dir ARGS`, its output trimmed.
+fn git_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Each signal, sent to the whole process group as a terminal sends Ctrl-C, at moments spread over
+/// `scaffold update`, for an update that merges cleanly and one that stops
+/// at conflicts: the project is either as it was, or merged and committed, or a merge in progress that
+/// `git merge --abort` takes back to as it was; a run the signal stopped exits 128 + the signal and says which.
+#[test]
+fn every_terminating_signal_at_any_moment_of_an_update_leaves_it_undone_or_whole() {
+    use std::os::unix::process::CommandExt;
+    let fixture = |v: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/update/{v}"))
+    };
+    for conflicting in [false, true] {
+        let sb = Sandbox::new();
+        let status = Command::new(env!("CARGO_BIN_EXE_scaffold"))
+            .current_dir(sb.path())
+            .args(["new", "--kind", "app", "base", "--no-input", "--templates"])
+            .arg(fixture("v1"))
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+        let base = sb.path().join("base");
+        let (from, to) = if conflicting {
+            ("image: app:1.0", "image: app:1.5")
+        } else {
+            ("port: 8080", "port: 8080\n# mine")
+        };
+        let settings = std::fs::read_to_string(base.join("settings.yaml")).unwrap();
+        std::fs::write(base.join("settings.yaml"), settings.replace(from, to)).unwrap();
+        git_in(&base, &["commit", "-qam", "my edit"]);
+        let before = git_in(&base, &["rev-parse", "HEAD"]);
+        let update = |name: &str| {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_scaffold"));
+            cmd.current_dir(sb.path())
+                .env("NO_COLOR", "1")
+                .args(["update", name, "--templates"])
+                .arg(fixture("v2"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            cmd
+        };
+        let copy = |name: &str| {
+            assert!(
+                Command::new("cp")
+                    .args(["-a", "base", name])
+                    .current_dir(sb.path())
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+            sb.path().join(name)
+        };
+        copy("timed");
+        let started = Instant::now();
+        assert!(matches!(
+            update("timed").status().unwrap().code(),
+            Some(0 | 1)
+        ));
+        let whole = started.elapsed();
+        for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+            let mut outcomes = std::collections::BTreeSet::new();
+            for i in 0..10u32 {
+                let name = format!("{signal}{i}");
+                let dir = copy(&name);
+                // Its own process group, signalled whole, as a terminal signals the job in front of it.
+                let child = update(&name).process_group(0).spawn().unwrap();
+                std::thread::sleep(whole * i / 7);
+                let _ = Command::new("kill")
+                    .args([&format!("-{signal}"), "--", &format!("-{}", child.id())])
+                    .status();
+                let out = child.wait_with_output().unwrap();
+                let status = shell_code(out.status);
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let stopped = status == Some(code);
+                let context = format!("SIG{signal} at {i}: {status:?} {stderr}");
+                assert!(!dir.join(".git/scaffold-update.lock").exists(), "{context}");
+                let head = git_in(&dir, &["rev-parse", "HEAD"]);
+                if dir.join(".git/MERGE_HEAD").exists() {
+                    assert!(conflicting, "{context}");
+                    assert!(stopped || status == Some(1), "{context}");
+                    assert!(
+                        !stopped || stderr.contains("git merge --abort"),
+                        "{context}"
+                    );
+                    git_in(&dir, &["merge", "--abort"]);
+                    assert_eq!(git_in(&dir, &["rev-parse", "HEAD"]), before, "{context}");
+                    outcomes.insert("merge to abort");
+                } else if head == before {
+                    assert!(stopped, "{context}");
+                    assert!(
+                        stderr.is_empty()
+                            || stderr.contains("the project is as it was")
+                            || stderr.contains("nothing was written"),
+                        "{context}"
+                    );
+                    outcomes.insert("as it was");
+                } else {
+                    assert!(!conflicting, "{context}");
+                    assert_eq!(git_in(&dir, &["rev-parse", "HEAD^1"]), before, "{context}");
+                    assert!(stopped || status == Some(0), "{context}");
+                    assert!(
+                        !stopped || stderr.contains("merged and committed"),
+                        "{context}"
+                    );
+                    outcomes.insert("merged");
+                }
+                assert_eq!(git_in(&dir, &["status", "--porcelain"]), "", "{context}");
+            }
+            assert!(outcomes.contains("as it was"), "SIG{signal}: {outcomes:?}");
+        }
+    }
+}

@@ -179,3 +179,64 @@ fn a_recursive_inline_partial_is_refused_before_rendering() {
     let text = refused(&sb, &root, &file, "item -> item");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn version_control_metadata_in_a_kind_is_refused_before_anything_runs() {
+    for (dir, file) in [
+        (".git/hooks", "post-commit"),
+        (".git", "config"),
+        ("sub/.hg", "hgrc"),
+        (".SVN", "entries"),
+    ] {
+        let sb = Sandbox::new();
+        let root = kinds(&sb);
+        let folder = root.join("demo/files").join(dir);
+        std::fs::create_dir_all(&folder).unwrap();
+        let marker = sb.path().join("ran");
+        std::fs::write(
+            folder.join(file),
+            format!("#!/bin/sh\ntouch {}\n", marker.display()),
+        )
+        .unwrap();
+        let first = dir.split('/').next_back().unwrap();
+        let shown = root.join("demo/files").join(dir.split('/').next().unwrap());
+        let text = refused(&sb, &root, &shown, "metadata, which a kind may not ship");
+        assert!(text.contains(first), "{text}");
+        assert!(!marker.exists(), "a hook of the template folder ran");
+    }
+}
+
+#[test]
+fn a_path_part_rendered_to_git_metadata_is_refused() {
+    let sb = Sandbox::new();
+    let root = kinds(&sb);
+    std::fs::create_dir_all(root.join("demo/files/{{description}}")).unwrap();
+    std::fs::write(root.join("demo/files/{{description}}/config"), "[core]\n").unwrap();
+    let mut cmd = sb.cmd(&["new", "--kind", "demo", "shop", "--no-input"]);
+    cmd.args(["--set", "description=.Git", "--templates"])
+        .arg(&root);
+    let text = fails(&sb, cmd, 2);
+    assert!(text.contains("`.Git` is git's own folder"), "{text}");
+}
+
+#[test]
+fn a_comparison_with_a_value_that_is_no_choice_is_refused_with_its_line() {
+    let sb = Sandbox::new();
+    let root = kinds(&sb);
+    let readme = root.join("demo/files/README.md.hbs");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    // A typo: the choice is `gateway`; as written, the HTTPRoute sentence would never render.
+    std::fs::write(
+        &readme,
+        text.replace("(eq ingress \"gateway\")", "(eq ingress \"gatway\")"),
+    )
+    .unwrap();
+    let shown = root.join("demo/files/README.md.hbs:7");
+    let text = refused(
+        &sb,
+        &root,
+        &shown,
+        "not one of its choices (nginx, gateway)",
+    );
+    assert!(text.contains("\"gatway\""), "{text}");
+}

@@ -7,12 +7,12 @@ use crate::support::Sandbox;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn fixture(version: &str) -> PathBuf {
+pub(crate) fn fixture(version: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/update/{version}"))
 }
 
 /// `git ARGS` in `dir`, as a user with an identity of their own; panics on failure.
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
@@ -27,24 +27,24 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn read(dir: &Path, file: &str) -> String {
+pub(crate) fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-fn append(dir: &Path, file: &str, text: &str) {
+pub(crate) fn append(dir: &Path, file: &str, text: &str) {
     let mut s = read(dir, file);
     s.push_str(text);
     std::fs::write(dir.join(file), s).unwrap();
 }
 
-fn replace(dir: &Path, file: &str, from: &str, to: &str) {
+pub(crate) fn replace(dir: &Path, file: &str, from: &str, to: &str) {
     let s = read(dir, file);
     assert!(s.contains(from), "{file} does not hold {from:?}");
     std::fs::write(dir.join(file), s.replace(from, to)).unwrap();
 }
 
 /// A v1 project `demo` in the sandbox, with git (unless `no_git`).
-fn project(sb: &Sandbox, extra: &[&str]) -> PathBuf {
+pub(crate) fn project(sb: &Sandbox, extra: &[&str]) -> PathBuf {
     let mut cmd = sb.cmd(&["new", "--templates"]);
     cmd.arg(fixture("v1"))
         .args(["--kind", "app", "demo", "--no-input"])
@@ -53,26 +53,44 @@ fn project(sb: &Sandbox, extra: &[&str]) -> PathBuf {
     sb.path().join("demo")
 }
 
-fn update(sb: &Sandbox, dir: &Path, extra: &[&str]) -> std::process::Output {
-    let mut cmd = sb.cmd(&["update"]);
-    cmd.arg(dir)
-        .arg("--templates")
-        .arg(fixture("v2"))
-        .args(extra);
-    cmd.output().unwrap()
+/// `scaffold update DIR --templates v2`, to add to.
+pub(crate) fn update_cmd(sb: &Sandbox, dir: &Path) -> assert_cmd::Command {
+    update_from(sb, dir, &fixture("v2"))
 }
 
-fn stdout(out: &std::process::Output) -> String {
+/// `scaffold update DIR --templates TEMPLATES`, to add to.
+pub(crate) fn update_from(sb: &Sandbox, dir: &Path, templates: &Path) -> assert_cmd::Command {
+    let mut cmd = sb.cmd(&["update"]);
+    cmd.arg(dir).arg("--templates").arg(templates);
+    cmd
+}
+
+pub(crate) fn update(sb: &Sandbox, dir: &Path, extra: &[&str]) -> std::process::Output {
+    update_cmd(sb, dir).args(extra).output().unwrap()
+}
+
+/// The run exited with `code`; otherwise both its outputs are shown.
+pub(crate) fn exits(out: &std::process::Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+pub(crate) fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn stderr(out: &std::process::Output) -> String {
+pub(crate) fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The user's usual edits: a line of their own in the README (the templates change its top), an edit to the
 /// runbook (which the templates move), a change to a file the templates drop, and a file of their own.
-fn edit_and_commit(dir: &Path) {
+pub(crate) fn edit_and_commit(dir: &Path) {
     append(dir, "README.md", "Our own note.\n");
     replace(
         dir,

@@ -640,3 +640,38 @@ fn a_taken_folder_given_with_o_is_refused_before_the_questions_and_another_is_as
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(sb.files("taken"), vec!["keep.txt"]);
 }
+
+#[test]
+fn y_then_enter_at_the_recommended_setup_stops_at_the_summary_and_the_project_gets_its_history() {
+    let sb = Sandbox::new();
+    let templates = fixtures().display().to_string();
+    let mut p = spawn(
+        &sb,
+        &["new", "--templates", &templates, "--kind", "demo"],
+        true,
+    );
+    p.exp_string("[1/9] Project name").unwrap();
+    keys(&mut p, "shop\r");
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Use the recommended setup for the other 8 questions?")
+        .unwrap();
+    // As a person types it: `y` and Enter in one go.
+    keys(&mut p, "y\r");
+    p.exp_string("Ready?").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(
+        !sb.path().join("shop").exists(),
+        "written without a key pressed at the summary"
+    );
+    keys(&mut p, "\r");
+    p.exp_string("Created shop demo project in ./shop").unwrap();
+    p.exp_string("Started a git repository").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let count = Command::new("git")
+        .current_dir(sb.path().join("shop"))
+        .args(["rev-list", "--count", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "1");
+}

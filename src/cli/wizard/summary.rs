@@ -21,6 +21,9 @@ impl Wizard {
         let width = layout::width();
         let shown = answers.iter().map(|(k, v)| (k, v.to_string()));
         eprint!("{}", layout::summary(shown, plan, output, width));
+        // Keys typed before the summary showed (the Enter after a `y` that a confirmation took alone) are
+        // dropped: only a key pressed at the summary writes the project.
+        let _ = rustix::termios::tcflush(std::io::stdin(), rustix::termios::QueueSelector::IFlush);
         let write = format!("Write {} files to {output}", plan.files.len());
         let items = [
             write.as_str(),

@@ -3,7 +3,8 @@
 //! against an empty base. Everything is computed first and written through temporary files renamed into
 //! place, so a failure leaves the project as it was.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
 use crate::plan::Plan;
@@ -24,11 +25,20 @@ pub(super) fn run(
     reason: NoHistory,
     same: bool,
     opts: &Options,
+    cancel: &AtomicBool,
 ) -> Result<Report> {
     let mut report = Report::new(Method::Manifest { reason }, opts.dry_run);
     if same {
         report.nothing_to_do = true;
         return Ok(report);
+    }
+    for path in plan
+        .files
+        .iter()
+        .map(|f| &f.path)
+        .chain(recorded.files.keys())
+    {
+        super::confined(dir, path, "the path")?;
     }
     let mut ops: Vec<(String, Op)> = Vec::new();
     for f in &plan.files {
@@ -71,7 +81,7 @@ pub(super) fn run(
         }
     }
     if !opts.dry_run {
-        apply(dir, ops)?;
+        apply(dir, ops, cancel)?;
     }
     Ok(report)
 }
@@ -131,49 +141,100 @@ fn merge_file(mine: &[u8], new: &[u8]) -> Option<Vec<u8>> {
     matches!(out.code, Some(0..=127)).then_some(out.raw)
 }
 
-/// Stages every new file beside its target, then renames them into place, then removes the dropped ones.
-fn apply(dir: &Path, ops: Vec<(String, Op)>) -> Result<()> {
-    let mut staged = Vec::new();
-    let result = (|| {
-        for (path, op) in &ops {
-            if let Op::Write(bytes, exec) = op {
-                let target = dir.join(path);
-                let parent = target.parent().unwrap_or(dir);
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
-                let tmp = tempfile::NamedTempFile::new_in(parent)
-                    .map_err(|e| Error::io(format!("staging {}", target.display()), e))?;
-                std::fs::write(tmp.path(), bytes)
-                    .map_err(|e| Error::io(format!("staging {}", target.display()), e))?;
-                if *exec {
-                    use std::os::unix::fs::PermissionsExt;
-                    let _ = std::fs::set_permissions(
-                        tmp.path(),
-                        std::fs::Permissions::from_mode(0o755),
-                    );
-                } else {
-                    use std::os::unix::fs::PermissionsExt;
-                    let _ = std::fs::set_permissions(
-                        tmp.path(),
-                        std::fs::Permissions::from_mode(0o644),
-                    );
+/// Stages every new file beside its target, then moves everything into place: the project's files first,
+/// the removals, and the record (`.scaffold/`) last. Each replaced or removed file is first moved aside; on a
+/// failure, or when `cancel` is set between two steps, every step taken is undone in reverse, so the project is left as it was and a second run sees the
+/// same work to do.
+fn apply(dir: &Path, mut ops: Vec<(String, Op)>, cancel: &AtomicBool) -> Result<()> {
+    ops.sort_by_key(|(path, op)| (path.starts_with(".scaffold/"), matches!(op, Op::Write(..))));
+    let mut done: Vec<Undo> = Vec::new();
+    let result = ops.iter().try_for_each(|(path, op)| {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        step(dir, path, op, &mut done)
+    });
+    match result {
+        Ok(()) => {
+            for undo in done {
+                if let Undo::Restore { aside, .. } = undo {
+                    let _ = std::fs::remove_file(aside);
                 }
-                staged.push((tmp, target));
             }
+            Ok(())
         }
-        Ok(())
-    })();
-    result?;
-    for (tmp, target) in staged {
-        tmp.persist(&target)
-            .map_err(|e| Error::io(format!("writing {}", target.display()), e.error))?;
+        Err(e) => {
+            for undo in done.into_iter().rev() {
+                match undo {
+                    Undo::Remove(path) => {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    Undo::Restore { aside, to } => {
+                        let _ = std::fs::rename(aside, to);
+                    }
+                    Undo::RemoveDir(path) => {
+                        let _ = std::fs::remove_dir(path);
+                    }
+                }
+            }
+            Err(e)
+        }
     }
-    for (path, op) in &ops {
-        if let Op::Remove = op {
-            let target = dir.join(path);
-            std::fs::remove_file(&target)
-                .map_err(|e| Error::io(format!("removing {}", target.display()), e))?;
+}
+
+/// How to take back one step of [`apply`].
+enum Undo {
+    /// A file that did not exist before.
+    Remove(PathBuf),
+    /// A file moved aside, to be put back.
+    Restore { aside: PathBuf, to: PathBuf },
+    /// A folder made for a new file.
+    RemoveDir(PathBuf),
+}
+
+fn step(dir: &Path, path: &str, op: &Op, done: &mut Vec<Undo>) -> Result<()> {
+    let target = dir.join(path);
+    let parent = target.parent().unwrap_or(dir).to_path_buf();
+    let io = |what: &str, e| Error::io(format!("{what} {}", target.display()), e);
+    if let Op::Write(..) = op {
+        let mut missing = Vec::new();
+        let mut at = parent.clone();
+        while !at.exists() && at.starts_with(dir) && at != dir {
+            missing.push(at.clone());
+            at.pop();
         }
+        for folder in missing.into_iter().rev() {
+            std::fs::create_dir(&folder).map_err(|e| io("creating the folder of", e))?;
+            done.push(Undo::RemoveDir(folder));
+        }
+    }
+    // The file now there, moved aside under a fresh name in the same folder.
+    if std::fs::symlink_metadata(&target).is_ok() {
+        let aside = tempfile::Builder::new()
+            .prefix(".scaffold-old-")
+            .tempfile_in(&parent)
+            .map_err(|e| io("moving aside", e))?
+            .into_temp_path()
+            .keep()
+            .map_err(|e| io("moving aside", e.error))?;
+        std::fs::rename(&target, &aside).map_err(|e| {
+            let _ = std::fs::remove_file(&aside);
+            io("moving aside", e)
+        })?;
+        done.push(Undo::Restore {
+            aside,
+            to: target.clone(),
+        });
+    }
+    if let Op::Write(bytes, exec) = op {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::NamedTempFile::new_in(&parent).map_err(|e| io("staging", e))?;
+        std::fs::write(tmp.path(), bytes).map_err(|e| io("staging", e))?;
+        let mode = if *exec { 0o755 } else { 0o644 };
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
+        tmp.persist_noclobber(&target)
+            .map_err(|e| io("writing", e.error))?;
+        done.push(Undo::Remove(target));
     }
     Ok(())
 }

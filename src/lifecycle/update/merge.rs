@@ -1,91 +1,34 @@
-//! The three-way merge with git: find the base, commit the new rendering on top of it with plumbing (a
-//! temporary index, so the user's is untouched), and merge that commit into the current branch.
+//! The three-way merge with git. The new rendering is committed as exactly the generated files on top of the
+//! base (with plumbing and a temporary index, so the user's is untouched) and recorded under its tag; then
+//! `git merge-tree` merges it into the current branch with that base given explicitly, whatever the branch's
+//! history is. A clean result becomes a merge commit the branch moves to; a result with conflicts is left as
+//! `git merge` leaves one (the files with markers, the index with their stages, `MERGE_HEAD`), so
+//! `git commit` finishes it and `git merge --abort` undoes it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 
 use super::super::git::Git;
-use super::super::manifest::{self, MANIFEST};
-use super::{Method, Options, Recorded, Report};
+use super::super::manifest::{MANIFEST, base_tag};
+use super::{Method, Options, Report};
 
-/// How many commits that touched the manifest are searched for the base, newest first.
-const SEARCHED: usize = 200;
+/// A path's entry in one stage of a conflict: mode and object.
+type Entry = Option<(String, String)>;
 
-/// The newest commit whose project files match the recorded manifest's hashes.
-pub(super) fn find_base(repo: &Git, prefix: &str, recorded: &Recorded) -> Result<Option<String>> {
-    let path = format!("{prefix}{MANIFEST}");
-    let log = repo.ok(&["log", "--format=%H", "--", &path], None)?;
-    for commit in log.lines().take(SEARCHED) {
-        let shown = repo.run(&["show", &format!("{commit}:{path}")], None)?;
-        if shown.ok
-            && shown.raw == recorded.text.as_bytes()
-            && matches(repo, commit, prefix, recorded)?
-        {
-            return Ok(Some(commit.to_string()));
-        }
-    }
-    Ok(None)
-}
-
-/// Every file of the manifest is in `commit` with the recorded sha256.
-fn matches(repo: &Git, commit: &str, prefix: &str, recorded: &Recorded) -> Result<bool> {
-    let paths: Vec<&String> = recorded.files.keys().collect();
-    let input: String = paths
-        .iter()
-        .map(|p| format!("{commit}:{prefix}{p}\n"))
-        .collect();
-    let out = repo.run(&["cat-file", "--batch"], Some(input.as_bytes()))?;
-    if !out.ok {
-        return Ok(false);
-    }
-    let mut rest: &[u8] = &out.raw;
-    for p in paths {
-        let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
-            return Ok(false);
-        };
-        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
-        rest = &rest[nl + 1..];
-        let mut parts = header.split(' ');
-        let (Some(_), Some("blob"), Some(size)) = (parts.next(), parts.next(), parts.next()) else {
-            return Ok(false);
-        };
-        let Ok(size) = size.parse::<usize>() else {
-            return Ok(false);
-        };
-        if rest.len() < size + 1 {
-            return Ok(false);
-        }
-        if manifest::sha256(&rest[..size]) != recorded.files[p] {
-            return Ok(false);
-        }
-        rest = &rest[size + 1..];
-    }
-    Ok(true)
-}
-
-/// Commits the plan on top of `base` (a tree equal to the base's with the project's files replaced) and
-/// returns the commit, or `None` when the tree equals the base's.
+/// Commits the plan as exactly the generated files, with `base` as parent, and returns the commit, or `None`
+/// when its tree equals the base's.
 fn pristine(
     repo: &Git,
     prefix: &str,
     base: &str,
     plan: &Plan,
-    recorded: &Recorded,
     message: &str,
 ) -> Result<Option<String>> {
     let tmp = tempfile::tempdir().map_err(|e| Error::io("creating a temporary folder", e))?;
     let index = repo.with_index(&tmp.path().join("index"));
-    index.ok(&["read-tree", base], None)?;
-    let mut gone: Vec<u8> = Vec::new();
-    for p in recorded.files.keys().map(String::as_str).chain([MANIFEST]) {
-        gone.extend(format!("{prefix}{p}\0").bytes());
-    }
-    index.ok(
-        &["update-index", "--force-remove", "-z", "--stdin"],
-        Some(&gone),
-    )?;
     let mut list = String::new();
     for (i, f) in plan.files.iter().enumerate() {
         let path = tmp.path().join(format!("blob-{i}"));
@@ -102,16 +45,27 @@ fn pristine(
         let mode = if f.executable { "100755" } else { "100644" };
         info.extend(format!("{mode} {sha}\t{prefix}{}\0", f.path).bytes());
     }
-    index.ok(&["update-index", "-z", "--index-info"], Some(&info))?;
+    index.ok(
+        &["update-index", "--add", "-z", "--index-info"],
+        Some(&info),
+    )?;
     let tree = index.ok(&["write-tree"], None)?.trim().to_string();
     let base_tree = repo.ok(&["rev-parse", &format!("{base}^{{tree}}")], None)?;
     if tree == base_tree.trim() {
         return Ok(None);
     }
-    let commit = repo
-        .clone()
-        .with_identity()
-        .ok(&["commit-tree", &tree, "-p", base, "-m", message], None)?;
+    let commit = repo.clone().with_identity().ok(
+        &[
+            "commit-tree",
+            "--no-gpg-sign",
+            &tree,
+            "-p",
+            base,
+            "-m",
+            message,
+        ],
+        None,
+    )?;
     Ok(Some(commit.trim().to_string()))
 }
 
@@ -120,8 +74,8 @@ pub(super) fn run(
     prefix: &str,
     base: &str,
     plan: &Plan,
-    recorded: &Recorded,
     opts: &Options,
+    cancel: &AtomicBool,
 ) -> Result<Report> {
     let scratch = tempfile::tempdir().map_err(|e| Error::io("creating a temporary folder", e))?;
     let dry;
@@ -131,143 +85,239 @@ pub(super) fn run(
     } else {
         repo
     };
-    let Some(new) = pristine(repo, prefix, base, plan, recorded, &opts.pristine_message)? else {
-        let mut report = Report::new(
-            Method::Merge {
-                base: base.to_string(),
-                pristine: String::new(),
-            },
-            opts.dry_run,
-        );
+    let method = |pristine: &str| Method::Merge {
+        base: base.to_string(),
+        pristine: pristine.to_string(),
+    };
+    let Some(new) = pristine(repo, prefix, base, plan, &opts.pristine_message)? else {
+        let mut report = Report::new(method(""), opts.dry_run);
         report.nothing_to_do = true;
         return Ok(report);
     };
-    let mut report = classify(repo, prefix, base, &new, opts.dry_run)?;
+    let head = repo
+        .ok(&["rev-parse", "--verify", "HEAD"], None)?
+        .trim()
+        .to_string();
+    // "HEAD", not its id, names our side in conflict markers, as `git merge` does.
+    let merged = merge_tree(repo, base, "HEAD", &new)?;
+    let mut report = Report::new(method(&new), opts.dry_run);
+    // The record is scaffold's: the new rendering's version wins. A file the templates dropped and the user
+    // changed stays as the user has it. Everything else in conflict is left to the user.
+    let mut resolved: Vec<(String, Entry)> = Vec::new();
+    let mut conflicts: BTreeMap<String, [Entry; 3]> = BTreeMap::new();
+    for (path, stages) in merged.conflicts {
+        let project_path = path.strip_prefix(prefix).unwrap_or(&path).to_string();
+        if project_path.starts_with(".scaffold/") {
+            resolved.push((path, stages[2].clone()));
+        } else if stages[2].is_none() && stages[1].is_some() {
+            report.kept.push(project_path);
+            resolved.push((path, stages[1].clone()));
+        } else {
+            conflicts.insert(path, stages);
+        }
+    }
+    let tree = if resolved.is_empty() {
+        merged.tree
+    } else {
+        replace_in_tree(repo, &merged.tree, &resolved)?
+    };
+    classify(repo, prefix, &head, &tree, &conflicts, &mut report)?;
     if opts.dry_run {
         return Ok(report);
     }
-    let git = repo.clone().with_identity();
-    let out = git.run(
-        &[
-            "merge",
-            "--no-ff",
-            "--no-edit",
-            "-m",
-            &opts.merge_message,
-            &new,
-        ],
-        None,
-    )?;
-    let unmerged = unmerged(&git)?;
-    if !out.ok && unmerged.is_empty() {
-        return Err(Error::Git {
-            action: "git merge".into(),
-            message: format!("{}{}", out.stdout, out.stderr).trim().to_string(),
-        });
+    // The last moment to stop with nothing changed; from here on the update finishes.
+    if cancel.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
     }
-    for path in &unmerged {
-        let project_path = path.strip_prefix(prefix).unwrap_or(path);
-        if project_path.starts_with(".scaffold/") {
-            // The record is scaffold's: the new rendering's version wins.
-            git.ok(&["checkout", "--theirs", "--", path], None)?;
-            git.ok(&["add", "--", path], None)?;
-        } else if report.kept.iter().any(|k| k == project_path) {
-            // Dropped by the templates, changed by the user: the user's file stays.
-            git.ok(&["add", "--", path], None)?;
-        }
-    }
-    let left = unmerged_in(&git, prefix)?;
-    if out.ok {
+    if conflicts.is_empty() {
+        let commit = repo.clone().with_identity().ok(
+            &[
+                "commit-tree",
+                "--no-gpg-sign",
+                &tree,
+                "-p",
+                &head,
+                "-p",
+                &new,
+                "-m",
+                &opts.merge_message,
+            ],
+            None,
+        )?;
+        let commit = commit.trim();
+        repo.ok(&["read-tree", "-m", "-u", &head, commit], None)?;
+        repo.ok(
+            &[
+                "update-ref",
+                "-m",
+                &opts.merge_message,
+                "HEAD",
+                commit,
+                &head,
+            ],
+            None,
+        )?;
         report.committed = true;
-    } else if left.is_empty() {
-        git.ok(&["commit", "-q", "--no-edit", "--no-verify"], None)?;
-        report.committed = true;
+    } else {
+        leave_conflicts(repo, &head, &tree, &new, &conflicts, &opts.merge_message)?;
     }
-    report.conflicts = left;
+    record(repo, prefix, &new)?;
     Ok(report)
 }
 
-fn unmerged(git: &Git) -> Result<Vec<String>> {
-    let out = git.ok(&["diff", "--name-only", "--diff-filter=U", "-z"], None)?;
-    let set: BTreeSet<String> = out
-        .split('\0')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect();
-    Ok(set.into_iter().collect())
+/// Records the new rendering under its tag (named by its manifest, so it is never moved).
+fn record(repo: &Git, prefix: &str, new: &str) -> Result<()> {
+    let manifest = repo.run(
+        &["cat-file", "blob", &format!("{new}:{prefix}{MANIFEST}")],
+        None,
+    )?;
+    let tag = base_tag(prefix, &manifest.raw);
+    let exists = repo.run(&["rev-parse", "-q", "--verify", &tag], None)?.ok;
+    if !exists {
+        repo.ok(&["update-ref", &tag, new, ""], None)?;
+    }
+    Ok(())
 }
 
-fn unmerged_in(git: &Git, prefix: &str) -> Result<Vec<String>> {
-    Ok(unmerged(git)?
-        .into_iter()
-        .map(|p| p.strip_prefix(prefix).unwrap_or(&p).to_string())
-        .collect())
+/// The work tree and index as `git merge` leaves a merge with conflicts: the merged files (markers in the
+/// conflicted ones), their stages in the index, and `MERGE_HEAD`, `MERGE_MSG`, `MERGE_MODE`.
+fn leave_conflicts(
+    repo: &Git,
+    head: &str,
+    tree: &str,
+    new: &str,
+    conflicts: &BTreeMap<String, [Entry; 3]>,
+    message: &str,
+) -> Result<()> {
+    repo.ok(&["read-tree", "-m", "-u", head, tree], None)?;
+    let mut info: Vec<u8> = Vec::new();
+    for (path, stages) in conflicts {
+        info.extend(format!("0 {}\t{path}\0", "0".repeat(40)).bytes());
+        for (stage, entry) in stages.iter().enumerate() {
+            if let Some((mode, oid)) = entry {
+                info.extend(format!("{mode} {oid} {}\t{path}\0", stage + 1).bytes());
+            }
+        }
+    }
+    repo.ok(&["update-index", "-z", "--index-info"], Some(&info))?;
+    let mut msg = format!("{message}\n\n# Conflicts:\n");
+    for path in conflicts.keys() {
+        msg.push_str(&format!("#\t{path}\n"));
+    }
+    for (name, text) in [
+        ("MERGE_MSG", msg),
+        ("MERGE_MODE", "no-ff".to_string()),
+        ("MERGE_HEAD", format!("{new}\n")),
+    ] {
+        let path = repo.ok(&["rev-parse", "--git-path", name], None)?;
+        let path = repo.dir.join(path.trim());
+        std::fs::write(&path, text)
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    }
+    Ok(())
 }
 
-/// What merging `new` into HEAD does, from `git merge-tree` (nothing is written but objects).
-fn classify(repo: &Git, prefix: &str, base: &str, new: &str, dry_run: bool) -> Result<Report> {
-    let mut report = Report::new(
-        Method::Merge {
-            base: base.to_string(),
-            pristine: new.to_string(),
-        },
-        dry_run,
-    );
+/// What `git merge-tree` made of merging `theirs` into `ours` from `base`.
+struct Merged {
+    tree: String,
+    /// Each conflicted path with its base, ours and theirs entries.
+    conflicts: BTreeMap<String, [Entry; 3]>,
+}
+
+fn merge_tree(repo: &Git, base: &str, ours: &str, theirs: &str) -> Result<Merged> {
     let out = repo.run(
-        &["merge-tree", "--write-tree", "--name-only", "HEAD", new],
+        &[
+            "merge-tree",
+            "--write-tree",
+            "-z",
+            "--merge-base",
+            base,
+            ours,
+            theirs,
+        ],
         None,
     )?;
     if !matches!(out.code, Some(0 | 1)) {
         return Err(Error::Git {
             action: "git merge-tree".into(),
-            message: format!("{} (an update needs git 2.38 or newer)", out.stderr.trim()),
+            message: format!("{} (an update needs git 2.40 or newer)", out.stderr.trim()),
         });
     }
-    let mut lines = out.stdout.lines();
-    let tree = lines.next().unwrap_or("").to_string();
-    let mut conflicted = BTreeSet::new();
-    for line in lines.by_ref() {
-        if line.is_empty() {
-            break;
+    let mut fields = out.stdout.split('\0');
+    let tree = fields.next().unwrap_or("").trim().to_string();
+    let mut conflicts: BTreeMap<String, [Entry; 3]> = BTreeMap::new();
+    if out.code == Some(1) {
+        for field in fields {
+            let Some((meta, path)) = field.split_once('\t') else {
+                break;
+            };
+            let mut parts = meta.split(' ');
+            let (Some(mode), Some(oid), Some(Ok(stage))) = (
+                parts.next(),
+                parts.next(),
+                parts.next().map(str::parse::<usize>),
+            ) else {
+                break;
+            };
+            if (1..=3).contains(&stage) {
+                conflicts.entry(path.to_string()).or_default()[stage - 1] =
+                    Some((mode.to_string(), oid.to_string()));
+            }
         }
-        conflicted.insert(line.to_string());
     }
+    Ok(Merged { tree, conflicts })
+}
+
+/// `tree` with the given paths set to the given entries (removed for `None`).
+fn replace_in_tree(repo: &Git, tree: &str, entries: &[(String, Entry)]) -> Result<String> {
+    let tmp = tempfile::tempdir().map_err(|e| Error::io("creating a temporary folder", e))?;
+    let index = repo.with_index(&tmp.path().join("index"));
+    index.ok(&["read-tree", tree], None)?;
+    let mut info: Vec<u8> = Vec::new();
+    for (path, entry) in entries {
+        match entry {
+            Some((mode, oid)) => info.extend(format!("{mode} {oid}\t{path}\0").bytes()),
+            None => info.extend(format!("0 {}\t{path}\0", "0".repeat(40)).bytes()),
+        }
+    }
+    index.ok(&["update-index", "-z", "--index-info"], Some(&info))?;
+    Ok(index.ok(&["write-tree"], None)?.trim().to_string())
+}
+
+/// Sorts what the merge changes (from HEAD to `tree`) into the report's lists.
+fn classify(
+    repo: &Git,
+    prefix: &str,
+    head: &str,
+    tree: &str,
+    conflicts: &BTreeMap<String, [Entry; 3]>,
+    report: &mut Report,
+) -> Result<()> {
     let strip = |p: &str| p.strip_prefix(prefix).unwrap_or(p).to_string();
-    for line in lines {
-        if let Some(rest) = line.strip_prefix("CONFLICT (modify/delete): ")
-            && let Some((path, _)) = rest.split_once(&format!(" deleted in {new} and modified in"))
-        {
-            conflicted.remove(path);
-            report.kept.push(strip(path));
+    let mine = match &report.method {
+        Method::Merge { base, .. } => {
+            repo.ok(&["diff-tree", "-r", "--name-only", "-z", base, head], None)?
         }
-    }
-    let mine = repo.ok(
-        &["diff-tree", "-r", "--name-only", "-z", base, "HEAD"],
-        None,
-    )?;
+        Method::Manifest { .. } => String::new(),
+    };
     let mine: BTreeSet<&str> = mine.split('\0').collect();
     let diff = repo.ok(
-        &[
-            "diff-tree",
-            "-r",
-            "--name-status",
-            "-M",
-            "-z",
-            "HEAD",
-            &tree,
-        ],
+        &["diff-tree", "-r", "--name-status", "-M", "-z", head, tree],
         None,
     )?;
     let mut fields = diff.split('\0').filter(|s| !s.is_empty());
     while let Some(status) = fields.next() {
         let first = fields.next().unwrap_or("");
-        let path = if status.starts_with('R') || status.starts_with('C') {
+        let (path, last) = if status.starts_with('R') || status.starts_with('C') {
             let to = fields.next().unwrap_or("");
-            format!("{} -> {}", strip(first), strip(to))
+            (format!("{} -> {}", strip(first), strip(to)), to)
         } else {
-            strip(first)
+            (strip(first), first)
         };
-        if conflicted.contains(first) {
+        if conflicts.contains_key(first) || conflicts.contains_key(last) {
+            continue;
+        }
+        if report.kept.contains(&path) {
             continue;
         }
         match status.chars().next() {
@@ -277,6 +327,6 @@ fn classify(repo: &Git, prefix: &str, base: &str, new: &str, dry_run: bool) -> R
             _ => report.changed.push(path),
         }
     }
-    report.conflicts = conflicted.iter().map(|p| strip(p)).collect();
-    Ok(report)
+    report.conflicts = conflicts.keys().map(|p| strip(p)).collect();
+    Ok(())
 }

@@ -5,14 +5,19 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use crate::error::{Error, Result};
+
+pub use crate::error::BaseLost;
 use crate::plan::Plan;
 
 use super::git;
 use super::manifest::{self, ANSWERS, MANIFEST};
 
+mod base;
 mod fallback;
+mod lock;
 mod merge;
 
 /// How an update is run.
@@ -109,8 +114,11 @@ pub fn check_project(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Updates the project in `dir` to `plan`.
-pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
+/// Updates the project in `dir` to `plan`. `cancel` asks the update to stop: it is read before anything in the
+/// project changes (then the update returns [`Error::Interrupted`] with the project as it was, its manifest
+/// fallback undoing the steps it took), and no longer once the work tree is being changed, so the update then
+/// finishes: merged, or stopped at conflicts as `git merge` stops.
+pub fn update(dir: &Path, plan: &Plan, opts: &Options, cancel: &AtomicBool) -> Result<Report> {
     check_project(dir)?;
     let text = std::fs::read_to_string(dir.join(MANIFEST))
         .map_err(|e| Error::io(format!("reading {}", dir.join(MANIFEST).display()), e))?;
@@ -118,6 +126,9 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
         files: manifest::parse(&text),
         text,
     };
+    for file in recorded.files.keys() {
+        confined(dir, file, "its line in .scaffold/manifest")?;
+    }
     let new_manifest = plan
         .files
         .iter()
@@ -137,9 +148,14 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
         } else {
             NoHistory::NoGit
         };
-        return fallback::run(dir, plan, &recorded, reason, same, opts);
+        return fallback::run(dir, plan, &recorded, reason, same, opts, cancel);
     };
     let repo = git::Git::new(&top);
+    let _lock = if opts.dry_run {
+        None
+    } else {
+        Some(lock::Lock::take(&repo)?)
+    };
     let dirty = dirty_files(&repo)?;
     if !dirty.is_empty() {
         return Err(Error::DirtyWorkTree {
@@ -148,19 +164,7 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
         });
     }
     let prefix = prefix_in(&top, dir)?;
-    // Git's merge replaces ignored files without a word; a file of the new rendering that exists here
-    // untracked is the user's, so it is refused like any other uncommitted change.
-    let tracked = repo.ok(&["ls-files", "-z"], None)?;
-    let tracked: std::collections::BTreeSet<&str> = tracked.split('\0').collect();
-    let in_the_way: Vec<PathBuf> = plan
-        .files
-        .iter()
-        .filter(|f| {
-            !tracked.contains(format!("{prefix}{}", f.path).as_str())
-                && std::fs::symlink_metadata(dir.join(&f.path)).is_ok()
-        })
-        .map(|f| PathBuf::from(&f.path))
-        .collect();
+    let in_the_way = in_the_way(&repo, &prefix, dir, plan)?;
     if !in_the_way.is_empty() {
         return Err(Error::DirtyWorkTree {
             path: dir.to_path_buf(),
@@ -169,9 +173,17 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
     }
     let has_head = repo.run(&["rev-parse", "-q", "--verify", "HEAD"], None)?.ok;
     if !has_head {
-        return fallback::run(dir, plan, &recorded, NoHistory::NoCommits, same, opts);
+        return fallback::run(
+            dir,
+            plan,
+            &recorded,
+            NoHistory::NoCommits,
+            same,
+            opts,
+            cancel,
+        );
     }
-    match merge::find_base(&repo, &prefix, &recorded)? {
+    match base::find(&repo, &prefix, &recorded)? {
         Some(base) => {
             if same {
                 let mut report = Report::new(
@@ -184,7 +196,7 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
                 report.nothing_to_do = true;
                 return Ok(report);
             }
-            merge::run(&repo, &prefix, &base, plan, &recorded, opts)
+            merge::run(&repo, &prefix, &base, plan, opts, cancel)
         }
         None => fallback::run(
             dir,
@@ -193,18 +205,94 @@ pub fn update(dir: &Path, plan: &Plan, opts: &Options) -> Result<Report> {
             NoHistory::NoMatchingCommit,
             same,
             opts,
+            cancel,
         ),
     }
+}
+
+/// Files of the new rendering, or folders it needs, that exist here untracked or ignored: they are the user's,
+/// and a merge would replace them (git's merge replaces ignored files without a word), so they are refused
+/// like any other uncommitted change. A file `conf` where the templates add `conf/local.yaml` is one.
+fn in_the_way(repo: &git::Git, prefix: &str, dir: &Path, plan: &Plan) -> Result<Vec<PathBuf>> {
+    let tracked = repo.ok(&["ls-files", "-z"], None)?;
+    let tracked: std::collections::BTreeSet<&str> = tracked.split('\0').collect();
+    let mut found = std::collections::BTreeSet::new();
+    for f in &plan.files {
+        let mut path = String::new();
+        let parts: Vec<&str> = f.path.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(part);
+            let last = i + 1 == parts.len();
+            let Ok(meta) = std::fs::symlink_metadata(dir.join(&path)) else {
+                break;
+            };
+            // A folder on the way to the file is fine; anything else there must be tracked.
+            if !last && meta.is_dir() {
+                continue;
+            }
+            if !tracked.contains(format!("{prefix}{path}").as_str()) {
+                found.insert(PathBuf::from(&path));
+            }
+            break;
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// Checks that `file` (relative, `/`-separated) names a place inside the project `dir`: no absolute path, no
+/// `..`, no version control metadata, and no link on the way (a folder replaced by a link to elsewhere), so
+/// nothing is read, written or removed outside the project through it.
+pub(super) fn confined(dir: &Path, file: &str, source: &str) -> Result<()> {
+    let refuse = |why: String| {
+        Err(Error::OutsideProject {
+            path: dir.to_path_buf(),
+            file: file.to_string(),
+            why,
+        })
+    };
+    if file.starts_with('/') || file.is_empty() {
+        return refuse(format!(
+            "{source} is not a relative path inside the project"
+        ));
+    }
+    let mut at = dir.to_path_buf();
+    for part in file.split('/') {
+        if matches!(part, "" | "." | "..") || part.contains('\\') {
+            return refuse(format!(
+                "{source} holds `{part}`, which may lead outside the project"
+            ));
+        }
+        if let Some(vcs) = crate::plan::version_control(part) {
+            return refuse(format!("{source} leads into {vcs}'s own folder"));
+        }
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return refuse(format!(
+                "{} is a link, and writing or removing through it could reach outside the project",
+                at.strip_prefix(dir).unwrap_or(&at).display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Paths with uncommitted changes, untracked files included (ignored ones are not).
 fn dirty_files(repo: &git::Git) -> Result<Vec<PathBuf>> {
     let out = repo.ok(&["status", "--porcelain", "-z"], None)?;
-    Ok(out
-        .split('\0')
-        .filter(|e| e.len() > 3)
-        .map(|e| PathBuf::from(&e[3..]))
-        .collect())
+    let mut files = Vec::new();
+    let mut entries = out.split('\0').filter(|e| !e.is_empty());
+    while let Some(entry) = entries.next() {
+        // "XY path"; a rename or copy is followed by its source path as an entry of its own.
+        let (status, path) = (entry.get(..2).unwrap_or(""), entry.get(3..).unwrap_or(""));
+        files.push(PathBuf::from(path));
+        if status.contains('R') || status.contains('C') {
+            entries.next();
+        }
+    }
+    Ok(files)
 }
 
 /// The project's folder inside the work tree, as a path prefix ending in `/` (empty at the top).
