@@ -240,6 +240,17 @@ pub fn platform_cost(
                 assumptions.min_nodes,
                 &addons,
             );
+            if fit.pods_per_node == 0 {
+                return Err(crate::cost::invalid(
+                    "task_vcpu",
+                    format!(
+                        "a task of {} vCPU and {} GB does not fit on one {}: pick a larger node type or a smaller task",
+                        format::plain(assumptions.task_vcpu),
+                        format::plain(assumptions.task_memory_gb),
+                        assumptions.node_type
+                    ),
+                ));
+            }
             items.push(item(
                 "nodes",
                 &format!("Worker nodes ({})", assumptions.node_type),
@@ -349,7 +360,8 @@ mod tests {
             ..defaults.clone()
         };
         assert_eq!(nodes(&floor), 5.0);
-        // 40 pods of 500m on 1,805m nodes: 20,300m over 1,444m usable is 15 nodes, over 902.5m usable 23.
+        // 40 pods of 500m on 1,805m nodes: 1,444m usable holds two pods a node, 20 nodes (summing requests said
+        // 15); 902.5m usable with half kept free holds one, 40 nodes (summing said 23).
         let busy = ContainerAssumptions {
             min_tasks: 40,
             ..defaults.clone()
@@ -358,7 +370,7 @@ mod tests {
             headroom: 0.5,
             ..busy.clone()
         };
-        assert_eq!(nodes(&busy), 15.0);
-        assert_eq!(nodes(&roomy), 23.0);
+        assert_eq!(nodes(&busy), 20.0);
+        assert_eq!(nodes(&roomy), 40.0);
     }
 }

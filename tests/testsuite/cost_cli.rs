@@ -187,6 +187,29 @@ fn explain_prints_the_formulas() {
 }
 
 #[test]
+fn a_1000m_pod_fits_once_on_a_node_so_ten_replicas_are_ten_nodes() {
+    // An m7g.large offers 1,755m allocatable with the kind's add-ons: one 1000m pod to a node whatever the
+    // headroom, so 10 replicas need 10 nodes. Summing requests said 9, and 7 with --headroom 0.
+    for headroom in ["0.2", "0"] {
+        let v = json_of(&[
+            "cost",
+            "k8s-platform",
+            "--replicas",
+            "10",
+            "--cpu-request",
+            "1",
+            "--memory-request",
+            "1Gi",
+            "--headroom",
+            headroom,
+            "--json",
+        ]);
+        assert_eq!(v["estimate"]["fit"]["nodes"], 10, "headroom {headroom}");
+        assert_eq!(v["estimate"]["fit"]["pods_per_node"], 1);
+    }
+}
+
+#[test]
 fn k8s_reports_nodes_and_namespace_cost() {
     let v = json_of(&[
         "cost",
@@ -199,9 +222,9 @@ fn k8s_reports_nodes_and_namespace_cost() {
         "128Mi",
         "--json",
     ]);
-    // 20 x 500m + 1,435m of the default answers' add-ons = 11,435m over 1,755 x 0.8 = 1,404m usable a node
-    // (node-exporter takes 50m of each) = 8.14 -> 9 nodes.
-    assert_eq!(v["estimate"]["fit"]["nodes"], 9);
+    // 1,755m allocatable a node (node-exporter takes 50m of each) x 0.8 = 1,404m usable: two 500m pods to a
+    // node, so 20 pods need 10 nodes; the 1,435m of add-ons go in the 404m left on each. Summing said 9.
+    assert_eq!(v["estimate"]["fit"]["nodes"], 10);
     assert_eq!(v["estimate"]["fit"]["bound_by"], "cpu");
     scaffold()
         .args([

@@ -25,4 +25,6 @@ pub use input::{
     ADDON_INPUTS, DEFAULT_ADDONS, DEFAULT_HEADROOM, DEFAULT_IMAGE_ARCH, DEFAULT_MIN_NODES,
     DEFAULT_NODE_TYPE, INPUTS, K8sInput, Project, TeamQuota, parse_cpu, parse_memory,
 };
-pub use platform::{Addons, ControlPlane, addons, check_arch, control_plane, input_addons};
+pub use platform::{
+    Addons, ControlPlane, PodGroup, addons, check_arch, control_plane, input_addons,
+};
