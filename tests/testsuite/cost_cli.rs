@@ -410,7 +410,7 @@ fn advise_recommends_and_explains() {
     ]);
     assert_eq!(v["recommendation"], "k8s-platform");
     assert_eq!(v["rule"], "R1");
-    assert_eq!(v["reasons"].as_array().unwrap().len(), 9);
+    assert_eq!(v["reasons"].as_array().unwrap().len(), 12);
     let v = json_of(&[
         "advise",
         "--no-input",

@@ -187,7 +187,7 @@ pub const KUBERNETES: [Flag; 15] = [
 ];
 
 /// The flags of the container side of `scaffold cost compare`.
-pub const CONTAINERS: [Flag; 8] = [
+pub const CONTAINERS: [Flag; 10] = [
     flag(
         "peak_factor",
         "peak-factor",
@@ -219,6 +219,16 @@ pub const CONTAINERS: [Flag; 8] = [
         "min_nodes",
         "min-nodes",
         "Fewest EKS nodes, for availability.",
+    ),
+    flag(
+        "ops_usd_per_month",
+        "ops-usd-per-month",
+        "What running a container platform costs you a month beyond serverless (people's time, tooling), added to each container bill.",
+    ),
+    flag(
+        "existing_cluster",
+        "existing-cluster",
+        "The pods join a cluster you already run: price only the nodes they add (no control plane, node floor or add-ons).",
     ),
 ];
 
