@@ -210,6 +210,29 @@ fn a_1000m_pod_fits_once_on_a_node_so_ten_replicas_are_ten_nodes() {
 }
 
 #[test]
+fn the_day_priced_is_today_unless_given() {
+    // 1.34 left EKS standard support after 2026-12-02: priced on the kind's day (2026-12-01) it paid $0.10 an
+    // hour; priced today (2026-12-06 or later) it pays the extended $0.60 x 730 = $438.
+    let v = json_of(&["cost", "k8s-platform", "--kube-version", "1.34", "--json"]);
+    let day = v["estimate"]["control_plane"]["priced_on"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(day.as_str() >= "2026-12-06" && day.len() == 10, "{day}");
+    assert_eq!(v["estimate"]["control_plane"]["tier"], "extended");
+    let v = json_of(&[
+        "cost",
+        "k8s-platform",
+        "--kube-version",
+        "1.34",
+        "--priced-on",
+        "2026-12-01",
+        "--json",
+    ]);
+    assert_eq!(v["estimate"]["control_plane"]["tier"], "standard");
+}
+
+#[test]
 fn k8s_reports_nodes_and_namespace_cost() {
     let v = json_of(&[
         "cost",
@@ -493,7 +516,10 @@ fn reports_are_stable() {
         "serverless_1m",
         stdout_of(&["cost", "serverless-webhook", "--events-per-month", "1M"])
     );
-    insta::assert_snapshot!("k8s_default", stdout_of(&["cost", "k8s-platform"]));
+    insta::assert_snapshot!(
+        "k8s_default",
+        stdout_of(&["cost", "k8s-platform", "--priced-on", "2026-12-01"])
+    );
     insta::assert_snapshot!(
         "compare_50m",
         stdout_of(&["cost", "compare", "--events-per-month", "50M"])

@@ -152,7 +152,7 @@ pub const KUBERNETES: [Flag; 15] = [
     flag(
         "priced_on",
         "priced-on",
-        "The day priced, YYYY-MM-DD, for the support tier. Empty: the day the price table's calendar was read.",
+        "The day priced, YYYY-MM-DD, for the support tier. Default: today.",
     ),
     flag(
         "image_arch",
@@ -277,6 +277,8 @@ pub fn args(inputs: &[InputSpec], flags: &[Flag], defaults: &Values) -> Vec<Arg>
                 }
             };
             match defaults.get(f.input) {
+                // The day priced is today unless given: a kind's day is for its pages only.
+                Some(_) if f.input == "priced_on" => arg,
                 Some(value) => arg.default_value(Values::text_of(value)),
                 // An input the model derives from others when it is left out (write units from the payload).
                 None if scaffold::cost::serverless::DERIVED_INPUTS.contains(&f.input) => arg,
