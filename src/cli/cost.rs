@@ -101,7 +101,7 @@ fn common_args(cmd: Command) -> Command {
             .long("prices")
             .value_name("FILE")
             .value_parser(clap::value_parser!(PathBuf))
-            .help("Use this price table instead of the embedded one (same format as templates/pricing/aws-us-east-1.toml)."),
+            .help("Use this price table (TOML) instead of the built-in one: every price key of the built-in table, with unit, per, usd or tiers, as_of and source; unknown keys are refused."),
     )
     .arg(
         Arg::new("json")

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// The table shipped with the binary.
 pub const EMBEDDED_TABLE: &str = include_str!("../../templates/pricing/aws-us-east-1.toml");
 /// How the embedded table is named in messages and documents.
-pub const EMBEDDED_ORIGIN: &str = "templates/pricing/aws-us-east-1.toml";
+pub const EMBEDDED_ORIGIN: &str = "scaffold's built-in price table";
 
 /// One tier of a tiered price.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -790,3 +790,90 @@ fn k8s_node_architecture_must_match_the_image() {
         .assert()
         .success();
 }
+
+#[test]
+fn compare_gives_the_curve_from_10k_to_1b_with_the_stated_volume_in_order() {
+    let v = json_of(&["cost", "compare", "--events-per-month", "50M", "--json"]);
+    let curve = v["curve"].as_array().expect("curve");
+    let volumes: Vec<u64> = curve
+        .iter()
+        .map(|p| p["events_per_month"].as_u64().unwrap())
+        .collect();
+    assert!(volumes.len() >= 7, "{volumes:?}");
+    assert_eq!(volumes.first(), Some(&10_000));
+    assert_eq!(volumes.last(), Some(&1_000_000_000));
+    assert!(volumes.windows(2).all(|w| w[0] < w[1]), "{volumes:?}");
+    assert!(volumes.contains(&50_000_000));
+    // At 10K the two Fargate tasks cost 2 x 730 x (0.5 x 0.03238 + 1 x 0.00356) = $28.835 and the ALB
+    // 730 x 0.0225 = $16.425: $45.26 before the few cents of LCUs, queue, table and logs both sides pay.
+    let fargate_10k = curve[0]["fargate_usd"].as_f64().unwrap();
+    assert!((45.26..45.40).contains(&fargate_10k), "{fargate_10k}");
+    for key in ["serverless_usd", "fargate_usd", "eks_usd"] {
+        assert!(curve.iter().all(|p| p[key].is_f64()), "{key}");
+    }
+    // The point at the stated volume is the comparison's own figures.
+    let mine = curve
+        .iter()
+        .find(|p| p["events_per_month"] == 50_000_000)
+        .unwrap();
+    assert_eq!(mine["serverless_usd"], v["serverless"]["total_usd"]);
+    // Per thousand events: the total over 50,000 thousands.
+    let total = v["serverless"]["total_usd"].as_f64().unwrap();
+    let per = v["per_thousand_events_usd"]["serverless"].as_f64().unwrap();
+    assert!((per - total / 50_000.0).abs() < 1e-12, "{per}");
+    let text = stdout_of(&["cost", "compare", "--events-per-month", "50M"]);
+    // The lean example's Fargate break-even, about 35.8M, falls between the 30M and 50M rows.
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap();
+    assert!(
+        at("  30M ") < at("-- break-even against Fargate")
+            && at("-- break-even against Fargate") < at("<- this volume"),
+        "{text}"
+    );
+}
+
+#[test]
+fn each_json_gives_the_cost_per_thousand_events() {
+    // The lean example at 1M events costs $5.46 a month (the worked example): $0.00546 per thousand.
+    let v = json_of(&["cost", "compare", "--events-per-month", "1M", "--json"]);
+    let per = v["per_thousand_events_usd"]["serverless"].as_f64().unwrap();
+    assert!((per - 0.00546).abs() < 0.00001, "{per}");
+    let v = json_of(&["cost", "serverless-webhook", "--json"]);
+    let total = v["estimate"]["total_usd"].as_f64().unwrap();
+    let events = v["estimate"]["input"]["events_per_month"].as_f64().unwrap();
+    let per = v["estimate"]["per_thousand_events_usd"].as_f64().unwrap();
+    assert!((per - total / events * 1000.0).abs() < 1e-9, "{per}");
+    let v = json_of(&["advise", "--no-input", "--json"]);
+    assert!(
+        v["cost"]["per_thousand_events_usd"]["fargate"].is_f64(),
+        "{v}"
+    );
+}
+
+#[test]
+fn the_volumes_table_puts_the_stated_volume_in_order() {
+    let text = stdout_of(&["cost", "serverless-webhook", "--events-per-month", "50M"]);
+    let header = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("events per month"))
+        .unwrap();
+    let columns: Vec<&str> = header.split_whitespace().skip(3).collect();
+    assert_eq!(columns, ["10K", "1M", "50M", "100M"], "{header}");
+}
+
+#[test]
+fn no_output_names_a_file_of_scaffold_s_own_source_tree() {
+    for args in [
+        vec!["cost", "serverless-webhook", "--explain"],
+        vec!["cost", "k8s-platform", "--explain"],
+        vec!["cost", "compare", "--events-per-month", "5M", "--explain"],
+        vec!["advise", "--no-input"],
+        vec!["advise", "--no-input", "--json"],
+        vec!["cost", "compare", "--help"],
+    ] {
+        let text = stdout_of(&args);
+        for path in ["templates/pricing", "docs/advise.md", "docs/cost.md"] {
+            assert!(!text.contains(path), "`{}` names {path}", args.join(" "));
+        }
+    }
+}
