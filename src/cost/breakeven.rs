@@ -153,10 +153,11 @@ mod tests {
         let n = break_even(&p, Platform::Fargate, &input, &a)
             .unwrap()
             .unwrap();
-        // By hand: fixed 28.835 + 16.425 over (1.353334 - 0.0111111 x 0.8) per million = about 35.8M. Two tasks
-        // serve up to 87.6M at a peak 3x the average (2 x 50/s x 2,628,000 s / 3), where serverless is $118 of
-        // requests alone against $53 for a third task: no later crossing.
-        let by_hand = (28.835 + 16.425) / (1.353334 - 0.008 / 0.09) * 1e6;
+        // By hand: fixed 28.835 of tasks + 16.425 of ALB + 14.60 of public IPv4 (2 for the ALB, 1 per task:
+        // 4 x 730 x 0.005) = 59.86 over (1.353334 - 0.0111111 x 0.8) per million = about 47.3M (35.8M before the
+        // addresses were counted). Two tasks serve up to 87.6M at a peak 3x the average (2 x 50/s x 2,628,000 s /
+        // 3), where serverless is $118 of requests alone against $18 for a third task: no later crossing.
+        let by_hand = (28.835 + 16.425 + 14.6) / (1.353334 - 0.008 / 0.09) * 1e6;
         assert!(
             (n as f64 - by_hand).abs() / by_hand < 0.001,
             "{n} vs {by_hand}"
@@ -169,22 +170,25 @@ mod tests {
     fn the_break_even_is_the_last_crossing_when_a_new_task_puts_serverless_ahead_again() {
         let p = prices();
         let input = ServerlessInput::default();
-        // Bursty traffic, 10x peaks: one task serves 50 x 2,628,000 / 10 = 13,140,000 events a month. Serverless
-        // costs about $1.35 a million more than the load balancer; a task costs 730 x (0.5 x 0.03238 + 0.00356)
-        // = $14.42. Each new task puts containers $14.42 behind, and 13.14M events win back only about $16.6, so
-        // the gap swings around zero for a while before containers stay ahead.
+        // Peaks 7x the average: one task serves 50 x 2,628,000 / 7 = 18.77M events a month. Serverless costs about
+        // $1.2645 a million more than the load balancer, so a task's volume wins back $23.74, while a task costs
+        // 730 x (0.5 x 0.03238 + 0.00356) = $14.42 + its public IPv4 $3.65 = $18.07. Containers gain $5.67 a step
+        // at the tops of the steps, and the $18.07 jump at each new task puts serverless ahead again for a few
+        // steps after the first crossing.
         let a = ContainerAssumptions {
-            peak_factor: 10.0,
+            peak_factor: 7.0,
             ..Default::default()
         };
         let n = break_even(&p, Platform::Fargate, &input, &a)
             .unwrap()
             .unwrap();
-        let per_task = 13_140_000u64;
+        let per_task = 50.0 * 2_628_000.0 / 7.0;
+        let first_of = |k: u64| (k as f64 * per_task).floor() as u64 + 1;
+        let top_of = |k: u64| (k as f64 * per_task).floor() as u64;
         // Every step's first volume from the break-even on is at least even.
-        let k0 = n / per_task;
+        let k0 = (n as f64 / per_task) as u64;
         for k in k0..k0 + 200 {
-            let first = k * per_task + 1;
+            let first = first_of(k);
             if first >= n {
                 assert!(
                     at(&p, Platform::Fargate, &input, &a, first) >= 0.0,
@@ -196,7 +200,7 @@ mod tests {
         // And containers were already even at the top of some earlier step: the first crossing, which the
         // break-even used to be, comes before it.
         let earlier = (1..=k0)
-            .map(|k| k * per_task)
+            .map(top_of)
             .find(|&top| top < n && at(&p, Platform::Fargate, &input, &a, top) >= 0.0);
         assert!(earlier.is_some(), "no crossing before {n}");
     }

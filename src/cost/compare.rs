@@ -126,7 +126,12 @@ pub fn compare(
             "EKS: one cluster of {} nodes with {}% headroom, at least {} nodes, plus the control plane; an existing shared cluster would only add nodes.",
             a.node_type, format::plain(a.headroom * 100.0), a.min_nodes
         ),
-        "Not counted on either side: data transfer out, NAT gateways, container images, CI, and the people who run each platform.".into(),
+        format!(
+            "Tasks and nodes reach the internet through a public IPv4 address each ({} an hour), cheaper than a NAT gateway ({} an hour per zone plus per GB) below about nine per zone; each node has a 20 GB gp3 root volume.",
+            prices.get("public_ipv4").describe(),
+            prices.get("nat_gateway_hour").describe()
+        ),
+        "Not counted on either side: data transfer out, container images, CI, and the people who run each platform unless given as --ops-usd-per-month.".into(),
     ];
     let per_thousand = |usd: f64| usd / input.events_per_month as f64 * 1000.0;
     Ok(Comparison {

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::cost::kubernetes;
 use crate::cost::serverless::{Arch, ServerlessEstimate};
-use crate::cost::{InputSpec, InputType, LineItem, Prices, Values, check_range, format, item};
+use crate::cost::{
+    InputSpec, InputType, LineItem, Prices, Values, check_range, format, item, network,
+};
 use crate::error::Result;
 
 /// Every input of the container side, by the names of [`ContainerAssumptions`]' fields.
@@ -230,6 +232,7 @@ pub fn platform_cost(
     let lcu = prices.get("alb_lcu");
     let mut items = Vec::new();
     let mut pods_per_node = 0;
+    let mut nodes = 0;
     match platform {
         Platform::Fargate => {
             let (cpu_key, mem_key) = match input.arch {
@@ -297,6 +300,7 @@ pub fn platform_cost(
                 ));
             }
             pods_per_node = fit.pods_per_node;
+            nodes = fit.nodes;
             items.push(item(
                 "nodes",
                 &format!("Worker nodes ({})", assumptions.node_type),
@@ -319,6 +323,13 @@ pub fn platform_cost(
                     format!("1 cluster x {} hours x {}", format::plain(h), cp.describe()),
                 ));
             }
+        }
+    }
+    match platform {
+        Platform::Fargate => items.push(network::public_ipv4(prices, tasks, "tasks")),
+        Platform::Eks => {
+            items.push(network::public_ipv4(prices, nodes, "nodes"));
+            items.push(network::root_volumes(prices, nodes));
         }
     }
     items.push(item(

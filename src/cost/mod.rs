@@ -7,7 +7,7 @@
 //! model's inputs to answers, settings or fixed values (see [`model`]), so a kind stays data.
 //!
 //! Each module uses only those listed before it: [`format`] (number formatting), [`cluster`] (the table's EKS
-//! calendar and add-ons) and [`prices`] (the table); the
+//! calendar and add-ons) and [`prices`] (the table); [`network`] (addresses and volumes around machines); the
 //! models [`serverless`] and [`kubernetes`]; the container side of a comparison ([`containers`]), the
 //! [`breakeven`] search and [`compare`]; [`model`], which resolves a kind's bindings; and [`context`], the `cost`
 //! value templates see. This module holds what they share: line items, model inputs and their parsing.
@@ -20,6 +20,7 @@ pub mod context;
 pub mod format;
 pub mod kubernetes;
 pub mod model;
+pub mod network;
 pub mod prices;
 pub mod serverless;
 

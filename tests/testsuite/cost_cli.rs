@@ -669,12 +669,12 @@ fn k8s_control_plane_is_priced_by_the_version_s_support_tier() {
     assert_eq!(v["estimate"]["control_plane"]["version"], "1.36");
     assert_eq!(v["estimate"]["control_plane"]["tier"], "standard");
     // 1.33 left standard support on 2026-07-29: extended, 0.60 x 730 = $438.00, and the total grows by the
-    // difference: 214.40 + (438 - 73) = 579.40.
+    // difference: 230.74 (nodes, control plane, NLB, public IPv4, root volumes) + (438 - 73) = 595.74.
     let (v, usd) = control(&["--kube-version", "1.33"]);
     assert!((usd - 438.0).abs() < 1e-9, "{usd}");
     assert_eq!(v["estimate"]["control_plane"]["tier"], "extended");
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 57940.0);
+    assert_eq!((total * 100.0).round(), 59574.0);
     // 1.36 itself once its standard support ends: 2027-08-03 is extended.
     let (_, usd) = control(&["--priced-on", "2027-08-03"]);
     assert!((usd - 438.0).abs() < 1e-9, "{usd}");
@@ -804,10 +804,11 @@ fn compare_gives_the_curve_from_10k_to_1b_with_the_stated_volume_in_order() {
     assert_eq!(volumes.last(), Some(&1_000_000_000));
     assert!(volumes.windows(2).all(|w| w[0] < w[1]), "{volumes:?}");
     assert!(volumes.contains(&50_000_000));
-    // At 10K the two Fargate tasks cost 2 x 730 x (0.5 x 0.03238 + 1 x 0.00356) = $28.835 and the ALB
-    // 730 x 0.0225 = $16.425: $45.26 before the few cents of LCUs, queue, table and logs both sides pay.
+    // At 10K the two Fargate tasks cost 2 x 730 x (0.5 x 0.03238 + 1 x 0.00356) = $28.835, the ALB
+    // 730 x 0.0225 = $16.425 and four public IPv4 addresses (two for the ALB, one per task) 4 x 730 x 0.005 =
+    // $14.60: $59.86 before the few cents of LCUs, queue, table and logs both sides pay.
     let fargate_10k = curve[0]["fargate_usd"].as_f64().unwrap();
-    assert!((45.26..45.40).contains(&fargate_10k), "{fargate_10k}");
+    assert!((59.86..60.00).contains(&fargate_10k), "{fargate_10k}");
     for key in ["serverless_usd", "fargate_usd", "eks_usd"] {
         assert!(curve.iter().all(|p| p[key].is_f64()), "{key}");
     }

@@ -296,7 +296,12 @@ fn k8s_cost_page_renders_with_its_figures() {
     assert!(doc.contains(
         "scaffold cost k8s-platform --replicas 2 --cpu-request 100m --memory-request 128Mi"
     ));
-    assert!(doc.contains("| **total** | **$214.40** |"), "{doc}");
+    // 2 nodes $119.14 + control plane $73 + NLB $20.81 + 4 public IPv4 $14.60 + 2 root volumes $3.20.
+    assert!(doc.contains("| **total** | **$230.74** |"), "{doc}");
+    assert!(
+        doc.contains("Network Load Balancer") && !doc.contains("Application Load Balancer"),
+        "{doc}"
+    );
     // 4 CPUs over 1,755m allocatable (node-exporter takes 50m a node) x 0.0816 x 730 = 135.77.
     assert!(doc.contains("about **$135.77 a month**"), "{doc}");
     assert!(doc.contains("`payments`") && doc.contains("`cc-1234`"));

@@ -380,7 +380,8 @@ mod tests {
         let c = context(&Prices::embedded().unwrap(), &v).unwrap();
         assert_eq!((c.min_replicas, c.max_replicas), (2, 10));
         assert_eq!(c.min.nodes, 2);
-        assert_eq!(c.min.total, "$214.40");
+        // 2 nodes $119.14 + control plane $73 + NLB $20.81 + 4 public IPv4 $14.60 + root volumes $3.20.
+        assert_eq!(c.min.total, "$230.74");
         assert_eq!(c.quota.usd, "$132.01");
         assert_eq!(c.chart.cpu_request, "100m");
         assert_eq!(c.oversized.cpu_request, "500m");

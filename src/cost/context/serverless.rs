@@ -278,7 +278,7 @@ struct ContainersFile<'a> {
 }
 
 /// Every price the page's figures can use, including the alternatives its levers switch to.
-const PRICE_KEYS: [&str; 27] = [
+const PRICE_KEYS: [&str; 28] = [
     "api_http_requests",
     "api_rest_requests",
     "lambda_requests",
@@ -305,6 +305,7 @@ const PRICE_KEYS: [&str; 27] = [
     "fargate_x86_64_memory",
     "alb_hour",
     "alb_lcu",
+    "public_ipv4",
     "eks_control_plane",
 ];
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::input::K8sInput;
 use super::platform::{Addons, ControlPlane, check_arch, control_plane, input_addons};
 use crate::cost::cluster::SupportTier;
-use crate::cost::{LineItem, Prices, format, item, largest_key};
+use crate::cost::{LineItem, Prices, format, item, largest_key, network};
 use crate::error::Result;
 
 /// Per-node DaemonSets on EKS: kube-proxy (100m CPU) and the VPC CNI aws-node (25m CPU).
@@ -235,8 +235,8 @@ pub fn node_share(cap: &NodeCapacity, cpu_m: f64, memory_mib: f64) -> f64 {
 fn platform_items(prices: &Prices, cp: &ControlPlane, lcu_per_hour: f64) -> Vec<LineItem> {
     let h = prices.hours_per_month;
     let price = prices.get(&cp.price_key);
-    let alb = prices.get("alb_hour");
-    let lcu = prices.get("alb_lcu");
+    let nlb = prices.get("nlb_hour");
+    let nlcu = prices.get("nlb_nlcu");
     let until = match cp.tier {
         SupportTier::Standard => &cp.end_of_standard,
         SupportTier::Extended => &cp.end_of_extended,
@@ -257,19 +257,20 @@ fn platform_items(prices: &Prices, cp: &ControlPlane, lcu_per_hour: f64) -> Vec<
                 cp.priced_on
             ),
         ),
+        // The edge's LoadBalancer Service: on EKS the AWS Load Balancer Controller makes it a Network Load Balancer.
         item(
             "load_balancer",
-            "Application Load Balancer",
+            "Network Load Balancer",
             h,
             "hours",
-            alb.cost(h) + lcu.cost(h * lcu_per_hour),
+            nlb.cost(h) + nlcu.cost(h * lcu_per_hour),
             format!(
-                "{} hours x {} + {} LCU x {} hours x {}",
+                "{} hours x {} + {} NLCU x {} hours x {}",
                 format::plain(h),
-                alb.describe(),
+                nlb.describe(),
                 format::plain(lcu_per_hour),
                 format::plain(h),
-                lcu.describe()
+                nlcu.describe()
             ),
         ),
     ]
@@ -330,6 +331,8 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
             format::plain(h)
         ),
     )];
+    items.push(network::public_ipv4(prices, f.nodes, "nodes"));
+    items.push(network::root_volumes(prices, f.nodes));
     items.extend(platform_items(prices, &cp, input.lcu_per_hour));
     let total_usd = items.iter().map(|i| i.usd).sum();
     let largest = largest_key(&items);

@@ -42,8 +42,10 @@ fn the_default_chart_needs_only_the_minimum_two_nodes() {
     let e = estimate(&prices(), &K8sInput::default()).unwrap();
     assert_eq!(e.fit.nodes, 2);
     assert_eq!(e.fit.bound_by, "minimum");
-    // 2 x 0.0816 x 730 + 0.10 x 730 + 0.0225 x 730 + 1 x 0.008 x 730
-    let expected = 2.0 * 0.0816 * 730.0 + 73.0 + 16.425 + 5.84;
+    // Nodes 2 x 0.0816 x 730 = 119.136; control plane 0.10 x 730 = 73; the Service's NLB 0.0225 x 730 = 16.425
+    // + 1 NLCU x 0.006 x 730 = 4.38; public IPv4 (2 for the NLB + 2 nodes) x 730 x 0.005 = 14.60; root volumes
+    // 2 x 20 GB x 0.08 = 3.20. Total 230.741.
+    let expected = 230.741;
     assert!((e.total_usd - expected).abs() < 1e-9, "{}", e.total_usd);
     assert_eq!(e.largest, "nodes");
     // 2 pods x 100m + 300m of add-ons; 2 x 128 MiB + 340 MiB.
