@@ -279,6 +279,7 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
                     "command": format!("scaffold cost {} {line}", kind.name),
                     "estimate": main,
                     "volumes": volumes,
+                    "quota_warnings": serverless::quota_warnings(&prices, &main),
                 }));
             }
             Ok(report::serverless_report(

@@ -263,7 +263,9 @@ fn k8s_reports_nodes_and_namespace_cost() {
         .assert()
         .success()
         .stdout(predicate::str::contains("EKS control plane"))
-        .stdout(predicate::str::contains("$73.00"))
+        // Two clusters (staging and production) x 0.10 x 730.
+        .stdout(predicate::str::contains("$146.00"))
+        .stdout(predicate::str::contains("Priced for 2 clusters"))
         .stdout(predicate::str::contains("Per team namespace"));
 }
 
@@ -652,7 +654,8 @@ fn serverless_payload_above_the_ingest_limit_is_refused() {
 #[test]
 fn k8s_control_plane_is_priced_by_the_version_s_support_tier() {
     let control = |args: &[&str]| {
-        let mut all = vec!["cost", "k8s-platform", "--json"];
+        // One cluster: the kind's two environments would double every line.
+        let mut all = vec!["cost", "k8s-platform", "--json", "--environments", "1"];
         all.extend_from_slice(args);
         let v = json_of(&all);
         let items = v["estimate"]["items"].as_array().unwrap().clone();
@@ -685,7 +688,8 @@ fn k8s_control_plane_is_priced_by_the_version_s_support_tier() {
         .stdout(predicate::str::contains(
             "EKS control plane (extended support)",
         ))
-        .stdout(predicate::str::contains("$438.00"));
+        // Two clusters x $438.00.
+        .stdout(predicate::str::contains("$876.00"));
     for (args, message) in [
         (
             &["--kube-version", "1.31"][..],
@@ -767,9 +771,10 @@ fn k8s_node_sizing_counts_the_add_ons_the_answers_install() {
 fn k8s_node_architecture_must_match_the_image() {
     // The kind's image is built for amd64 and arm64: both the arm64 default and an x86_64 node are priced.
     // m6i.large: 2 x 0.096 x 730 = $140.16 of nodes.
+    // Two clusters (staging and production) of them: $280.32.
     let v = json_of(&["cost", "k8s-platform", "--node-type", "m6i.large", "--json"]);
     let nodes = v["estimate"]["items"][0]["usd"].as_f64().unwrap();
-    assert!((nodes - 140.16).abs() < 1e-9, "{nodes}");
+    assert!((nodes - 280.32).abs() < 1e-9, "{nodes}");
     // An amd64-only image cannot run on the arm64 m7g.large.
     scaffold()
         .args(["cost", "k8s-platform", "--image-arch", "amd64"])
@@ -877,4 +882,29 @@ fn no_output_names_a_file_of_scaffold_s_own_source_tree() {
             assert!(!text.contains(path), "`{}` names {path}", args.join(" "));
         }
     }
+}
+
+#[test]
+fn a_volume_past_the_quotas_is_priced_with_each_limit_named() {
+    // 10^12 events a month: 380,518 a second on average, 3.8M at the 10x peak; past the throttle's 10,000, the
+    // 1,000 concurrent processors an SQS event source allows and DynamoDB's 40,000 write units per table.
+    let text = stdout_of(&["cost", "serverless-webhook", "--events-per-month", "1T"]);
+    for limit in [
+        "ceiling of 10,000",
+        "the 1,000 an SQS event source",
+        "40,000 per on-demand table",
+    ] {
+        assert!(text.contains(limit), "{limit}: {text}");
+    }
+    let v = json_of(&[
+        "cost",
+        "serverless-webhook",
+        "--events-per-month",
+        "1T",
+        "--json",
+    ]);
+    assert_eq!(v["quota_warnings"].as_array().unwrap().len(), 4, "{v}");
+    // 1M events a month: 3.8 a second at the peak, nothing near a quota.
+    let v = json_of(&["cost", "serverless-webhook", "--json"]);
+    assert_eq!(v["quota_warnings"].as_array().unwrap().len(), 0);
 }

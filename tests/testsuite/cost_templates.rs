@@ -296,8 +296,10 @@ fn k8s_cost_page_renders_with_its_figures() {
     assert!(doc.contains(
         "scaffold cost k8s-platform --replicas 2 --cpu-request 100m --memory-request 128Mi"
     ));
-    // 2 nodes $119.14 + control plane $73 + NLB $20.81 + 4 public IPv4 $14.60 + 2 root volumes $3.20.
-    assert!(doc.contains("| **total** | **$230.74** |"), "{doc}");
+    // A cluster: 2 nodes $119.14 + control plane $73 + NLB $20.81 + 4 public IPv4 $14.60 + 2 root volumes
+    // $3.20 = $230.74; the Argo CD overlays deploy staging and production: 2 x $230.74 = $461.48.
+    assert!(doc.contains("| **total** | **$461.48** |"), "{doc}");
+    assert!(doc.contains("2 clusters are priced alike"), "{doc}");
     assert!(
         doc.contains("Network Load Balancer") && !doc.contains("Application Load Balancer"),
         "{doc}"

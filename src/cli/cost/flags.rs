@@ -116,7 +116,7 @@ pub const SERVERLESS: [Flag; 24] = [
 
 /// The flags of the model `kubernetes`. Its other inputs (the autoscaler's ceiling, the limits, the team quota)
 /// shape a project's documents, not this command's figures, and keep the kind's values.
-pub const KUBERNETES: [Flag; 15] = [
+pub const KUBERNETES: [Flag; 16] = [
     flag("replicas", "replicas", "Pod replicas of the service."),
     flag(
         "cpu_request",
@@ -183,6 +183,11 @@ pub const KUBERNETES: [Flag; 15] = [
         "monitoring_addon",
         "monitoring-addon",
         "The monitoring add-on (kube-prometheus-stack), or empty for none.",
+    ),
+    flag(
+        "environments",
+        "environments",
+        "Clusters the workload is deployed to (staging and production: 2), each priced alike.",
     ),
 ];
 

@@ -85,6 +85,13 @@ pub fn serverless_report(
         money(main.free_tier_usd),
         money(main.after_free_tier_usd)
     );
+    let warnings = scaffold::cost::serverless::quota_warnings(prices, main);
+    if !warnings.is_empty() {
+        out.push_str("\nQuotas at this volume's peak (10x the mean rate):\n");
+        for w in &warnings {
+            let _ = writeln!(out, "  - {}", w.sentence);
+        }
+    }
     out.push_str("\nThe same workload at other volumes (per month, free tier not applied):\n");
     let _ = write!(out, "  {:<32}", "events per month");
     for v in volumes {
@@ -163,6 +170,13 @@ pub fn k8s_report(kind: &str, prices: &Prices, e: &K8sEstimate, explain: bool) -
         prices.origin
     );
     items_table(&mut out, &e.items, e.total_usd);
+    if i.environments > 1 {
+        let _ = writeln!(
+            out,
+            "\nPriced for {} clusters, one per environment the project deploys (staging and production), each alike; node figures below are per cluster.",
+            i.environments
+        );
+    }
     let cap = &e.capacity;
     let _ = writeln!(
         out,

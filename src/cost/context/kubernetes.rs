@@ -17,6 +17,8 @@ pub struct KubernetesContext {
     pub prices_origin: String,
     /// Hours in the price table's month: `730`.
     pub hours_per_month: String,
+    /// Clusters priced, one per environment the project deploys (staging and production: 2).
+    pub environments: u32,
     /// The replicas priced at the floor and at the ceiling.
     pub min_replicas: u32,
     pub max_replicas: u32,
@@ -223,6 +225,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         region: prices.region.clone(),
         prices_origin: prices.origin.clone(),
         hours_per_month: format::plain(prices.hours_per_month),
+        environments: base.environments,
         min_replicas: base.replicas,
         max_replicas: project.max_replicas,
         chart: Chart {

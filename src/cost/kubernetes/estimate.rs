@@ -334,6 +334,14 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
     items.push(network::public_ipv4(prices, f.nodes, "nodes"));
     items.push(network::root_volumes(prices, f.nodes));
     items.extend(platform_items(prices, &cp, input.lcu_per_hour));
+    if input.environments > 1 {
+        let n = f64::from(input.environments);
+        for i in &mut items {
+            i.quantity *= n;
+            i.usd *= n;
+            i.formula = format!("{} clusters x ({})", input.environments, i.formula);
+        }
+    }
     let total_usd = items.iter().map(|i| i.usd).sum();
     let largest = largest_key(&items);
 
