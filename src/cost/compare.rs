@@ -131,7 +131,7 @@ pub fn compare(
             prices.get("public_ipv4").describe(),
             prices.get("nat_gateway_hour").describe()
         ),
-        "Not counted on either side: data transfer out, container images, CI, and the people who run each platform unless given as --ops-usd-per-month.".into(),
+        "Not counted on either side: data transfer out, container images, CI, and the people who run each platform unless their monthly cost is given as an operations cost.".into(),
     ];
     let per_thousand = |usd: f64| usd / input.events_per_month as f64 * 1000.0;
     Ok(Comparison {

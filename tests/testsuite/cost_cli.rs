@@ -266,6 +266,9 @@ fn k8s_reports_nodes_and_namespace_cost() {
         // Two clusters (staging and production) x 0.10 x 730.
         .stdout(predicate::str::contains("$146.00"))
         .stdout(predicate::str::contains("Priced for 2 clusters"))
+        .stdout(predicate::str::contains(
+            "Not modelled:\n  - Data transfer out",
+        ))
         .stdout(predicate::str::contains("Per team namespace"));
 }
 

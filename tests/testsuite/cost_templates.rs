@@ -300,6 +300,13 @@ fn k8s_cost_page_renders_with_its_figures() {
     // $3.20 = $230.74; the Argo CD overlays deploy staging and production: 2 x $230.74 = $461.48.
     assert!(doc.contains("| **total** | **$461.48** |"), "{doc}");
     assert!(doc.contains("2 clusters are priced alike"), "{doc}");
+    // What the figures leave out, listed like the serverless kind's.
+    let left_out = doc
+        .split("## Not modelled")
+        .nth(1)
+        .expect("a Not modelled section");
+    assert!(left_out.matches("\n- ").count() >= 5, "{left_out}");
+    assert!(left_out.contains("between zones"), "{left_out}");
     assert!(
         doc.contains("Network Load Balancer") && !doc.contains("Application Load Balancer"),
         "{doc}"

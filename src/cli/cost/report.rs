@@ -266,6 +266,10 @@ pub fn k8s_report(kind: &str, prices: &Prices, e: &K8sEstimate, explain: bool) -
     } else {
         out.push_str("\nAdd --explain for the formulas, --json for machine-readable output.\n");
     }
+    out.push_str("\nNot modelled:\n");
+    for line in scaffold::cost::kubernetes::NOT_MODELLED {
+        let _ = writeln!(out, "  - {line}");
+    }
     out
 }
 

@@ -19,6 +19,8 @@ pub struct KubernetesContext {
     pub hours_per_month: String,
     /// Clusters priced, one per environment the project deploys (staging and production: 2).
     pub environments: u32,
+    /// What the model leaves out, one sentence each.
+    pub not_modelled: Vec<String>,
     /// The replicas priced at the floor and at the ceiling.
     pub min_replicas: u32,
     pub max_replicas: u32,
@@ -226,6 +228,10 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         prices_origin: prices.origin.clone(),
         hours_per_month: format::plain(prices.hours_per_month),
         environments: base.environments,
+        not_modelled: super::super::kubernetes::NOT_MODELLED
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         min_replicas: base.replicas,
         max_replicas: project.max_replicas,
         chart: Chart {
