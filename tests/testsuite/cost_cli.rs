@@ -300,7 +300,7 @@ fn bad_numbers_exit_2_with_a_clear_message() {
         ),
         (
             &["cost", "serverless-webhook", "--events-per-month", "lots"],
-            "is not a number",
+            "is not a whole number of events",
         ),
         (
             &[
@@ -502,6 +502,26 @@ fn advise_and_the_kind_questions_read_event_counts_the_same_way() {
             &format!("events_per_month={text}"),
         ]);
         assert_eq!(v["answers"]["events_per_month"], n, "{text}");
+        let v = json_of(&[
+            "cost",
+            "serverless-webhook",
+            "--events-per-month",
+            text,
+            "--json",
+        ]);
+        assert_eq!(v["estimate"]["input"]["events_per_month"], n, "{text}");
+    }
+    // A comma out of place is refused by every command alike (`cost` read `1,0000` as 10,000).
+    for args in [
+        &["advise", "--no-input", "--events-per-month", "1,0000"][..],
+        &["cost", "serverless-webhook", "--events-per-month", "1,0000"][..],
+        &["cost", "compare", "--events-per-month", "1,0000"][..],
+    ] {
+        scaffold()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--events-per-month"));
     }
 }
 
