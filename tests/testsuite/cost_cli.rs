@@ -177,6 +177,8 @@ fn explain_prints_the_formulas() {
             "--arch",
             "x86_64",
         ])
+        // A wide terminal: each formula on one line.
+        .env("COLUMNS", "400")
         .assert()
         .success()
         .stdout(predicate::str::contains("How each line is computed:"))
@@ -912,6 +914,8 @@ fn a_volume_past_the_quotas_is_priced_with_each_limit_named() {
     // 10^12 events a month: 380,518 a second on average, 3.8M at the 10x peak; past the throttle's 10,000, the
     // 1,000 concurrent processors an SQS event source allows and DynamoDB's 40,000 write units per table.
     let text = stdout_of(&["cost", "serverless-webhook", "--events-per-month", "1T"]);
+    // Wrapped to 80 columns: read the words.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for limit in [
         "ceiling of 10,000",
         "the 1,000 an SQS event source",
