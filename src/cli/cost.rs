@@ -280,6 +280,7 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
                     "estimate": main,
                     "volumes": volumes,
                     "quota_warnings": serverless::quota_warnings(&prices, &main),
+                    "sensitivity": serverless::sensitivity(&prices, &main)?,
                 }));
             }
             Ok(report::serverless_report(

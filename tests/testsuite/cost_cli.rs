@@ -935,3 +935,34 @@ fn a_volume_past_the_quotas_is_priced_with_each_limit_named() {
     let v = json_of(&["cost", "serverless-webhook", "--json"]);
     assert_eq!(v["quota_warnings"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn the_estimate_ranks_the_inputs_by_how_far_they_move_the_bill() {
+    // The lean example at 100M ($545.83): 10% more events +$54.58, write units 5 -> 5.5 +$31.25 (50M units x
+    // $0.625/M), logs 1 -> 1.1 KB +$5.00 (10 GB x $0.50).
+    let v = json_of(&["cost", "compare", "--events-per-month", "100M", "--json"]);
+    assert!(v["serverless"]["total_usd"].as_f64().unwrap() > 545.0);
+    let v = json_of(&[
+        "cost",
+        "serverless-webhook",
+        "--events-per-month",
+        "100M",
+        "--json",
+    ]);
+    let ranked = v["sensitivity"].as_array().expect("sensitivity");
+    assert!(ranked.len() >= 5, "{ranked:?}");
+    let deltas: Vec<f64> = ranked
+        .iter()
+        .map(|s| s["delta_usd"].as_f64().unwrap().abs())
+        .collect();
+    assert!(deltas.windows(2).all(|w| w[0] >= w[1]), "{deltas:?}");
+    // 10% more events moves nearly every line by 10%: close to 10% of the bill.
+    let events = ranked
+        .iter()
+        .find(|s| s["input"] == "events_per_month")
+        .unwrap();
+    let share = events["delta_share"].as_f64().unwrap();
+    assert!((0.09..=0.101).contains(&share), "{share}");
+    let text = stdout_of(&["cost", "serverless-webhook", "--events-per-month", "100M"]);
+    assert!(text.contains("What moves the bill most"), "{text}");
+}

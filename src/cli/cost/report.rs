@@ -85,6 +85,22 @@ pub fn serverless_report(
         money(main.free_tier_usd),
         money(main.after_free_tier_usd)
     );
+    if let Ok(ranked) = scaffold::cost::serverless::sensitivity(prices, main) {
+        out.push_str("\nWhat moves the bill most (each input a tenth higher, one at a time):\n");
+        for s in ranked.iter().take(5) {
+            let _ = writeln!(
+                out,
+                "  {:<24} {} -> {}: {}{} a month ({}{}%)",
+                s.input.replace('_', "-"),
+                plain(s.from),
+                plain(s.to),
+                if s.delta_usd < 0.0 { "-" } else { "+" },
+                money(s.delta_usd.abs()),
+                if s.delta_usd < 0.0 { "-" } else { "+" },
+                decimals(s.delta_share.abs() * 100.0, 1)
+            );
+        }
+    }
     let warnings = scaffold::cost::serverless::quota_warnings(prices, main);
     if !warnings.is_empty() {
         out.push_str("\nQuotas at this volume's peak (10x the mean rate):\n");
