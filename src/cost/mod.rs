@@ -13,6 +13,7 @@
 //! value templates see. This module holds what they share: line items, model inputs and their parsing.
 
 pub mod breakeven;
+pub mod chart;
 pub mod cluster;
 pub mod compare;
 pub mod containers;

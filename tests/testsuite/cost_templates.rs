@@ -300,6 +300,13 @@ fn k8s_cost_page_renders_with_its_figures() {
     // $3.20 = $230.74; the Argo CD overlays deploy staging and production: 2 x $230.74 = $461.48.
     assert!(doc.contains("| **total** | **$461.48** |"), "{doc}");
     assert!(doc.contains("2 clusters are priced alike"), "{doc}");
+    // The curve is drawn by the engine next to the page, and the page shows it.
+    assert!(doc.contains("](cost-curve.svg)"), "{doc}");
+    let svg = std::fs::read_to_string(dir.path().join("docs/cost-curve.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg ") && svg.matches("<polyline").count() == 3,
+        "{svg}"
+    );
     // What the figures leave out, listed like the serverless kind's.
     let left_out = doc
         .split("## Not modelled")

@@ -21,6 +21,8 @@ pub struct KubernetesContext {
     pub environments: u32,
     /// What the model leaves out, one sentence each.
     pub not_modelled: Vec<String>,
+    /// The lean serverless example against containers from 10K to 1B events a month, as an SVG chart.
+    pub curve_svg: String,
     /// The replicas priced at the floor and at the ceiling.
     pub min_replicas: u32,
     pub max_replicas: u32,
@@ -204,6 +206,24 @@ pub struct Quota {
 pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesContext> {
     let project = Project::from_values(values)?;
     let base = &project.input;
+    let lean = crate::cost::serverless::ServerlessInput::default();
+    let cmp = crate::cost::compare::compare(
+        prices,
+        &lean,
+        &crate::cost::compare::ContainerAssumptions::default(),
+    )?;
+    let marks: Vec<(&str, u64)> = [
+        ("Fargate", cmp.break_even_fargate),
+        ("EKS", cmp.break_even_eks),
+    ]
+    .into_iter()
+    .filter_map(|(label, b)| b.map(|b| (label, b)))
+    .collect();
+    let curve_svg = crate::cost::chart::curve_svg(
+        "A lean webhook workload on serverless against containers (USD a month)",
+        &cmp.curve,
+        &marks,
+    );
     let at = |replicas: u32, cpu_request_m: u32, memory_request_mib: u32| {
         kubernetes::estimate(
             prices,
@@ -228,6 +248,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         prices_origin: prices.origin.clone(),
         hours_per_month: format::plain(prices.hours_per_month),
         environments: base.environments,
+        curve_svg,
         not_modelled: super::super::kubernetes::NOT_MODELLED
             .iter()
             .map(|s| s.to_string())
