@@ -13,8 +13,10 @@ const RIGHT: f64 = 160.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 50.0;
 
-/// The series drawn: label, colour and how to read its bill from a point.
-const SERIES: [(&str, &str, fn(&CurvePoint) -> f64); 3] = [
+/// A series drawn: label, colour and how to read its bill from a point.
+type Series = (&'static str, &'static str, fn(&CurvePoint) -> f64);
+
+const SERIES: [Series; 3] = [
     ("serverless", "#d62728", |p| p.serverless_usd),
     ("Fargate", "#1f77b4", |p| p.fargate_usd),
     ("EKS", "#2ca02c", |p| p.eks_usd),
