@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
-use super::figures;
+use super::figures::{self, CostSummary, Workload};
 use super::kinds::Recommendation;
 use super::questions::{AdviseInput, Traffic};
-use super::rules::{Decision, Facts, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, decide};
+use super::rules::{Decision, Facts, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, Platform, decide};
 use crate::cost::Prices;
-use crate::cost::compare::Comparison;
+use crate::cost::breakeven::break_even_saving;
+use crate::cost::compare;
 use crate::cost::format::{self, money};
 use crate::error::Result;
 use crate::kind::Catalog;
@@ -34,14 +35,57 @@ fn yes_no(b: bool) -> String {
     if b { "yes".into() } else { "no".into() }
 }
 
-/// One sentence per answer, in question order, on what it did to the outcome.
-pub fn reasons(input: &AdviseInput, cmp: &Comparison) -> Vec<Reason> {
-    let k8s_ok = Facts::of(input, cmp.break_even_fargate).can_run_kubernetes;
-    let be = |b: Option<u64>| match b {
-        Some(n) => format!("{} events a month", format::thousands(n)),
-        None => "never (below 10^12 events a month)".into(),
-    };
+/// What the rules' platforms are called next to a bill.
+pub fn platform_label(p: Platform) -> &'static str {
+    match p {
+        Platform::Kubernetes => "containers on EKS",
+        Platform::ManagedContainers => "containers on Fargate",
+        Platform::Serverless => "serverless",
+    }
+}
 
+/// What the bills say at the stated volume, in one sentence that the rules' decision cannot contradict: it
+/// compares serverless with the container platform the rules would pick, by the same test.
+fn cost_effect(input: &AdviseInput, cost: &CostSummary) -> String {
+    let bills = cost.bills();
+    let facts = Facts::of(input, &bills);
+    let c = facts.cheapest_container;
+    let label = platform_label(c);
+    let (s, cu) = (bills.serverless_usd, bills.of(c));
+    let ops = if cost.ops_usd_per_month > 0.0 {
+        format!(" (with {} of operations)", money(cost.ops_usd_per_month))
+    } else {
+        String::new()
+    };
+    let head = format!(
+        "serverless {} vs {label}{ops} {} a month",
+        money(s),
+        money(cu)
+    );
+    if cu < s {
+        let saving = s - cu;
+        let pct = format::decimals(saving / s * 100.0, 1);
+        if facts.containers_save {
+            format!(
+                "{head}: {label} saves {} ({pct}%), at least the {} a month worth a move",
+                money(saving),
+                money(cost.min_saving_usd)
+            )
+        } else {
+            format!(
+                "{head}: {label} would save only {} ({pct}%), less than the {} a month worth a move",
+                money(saving),
+                money(cost.min_saving_usd)
+            )
+        }
+    } else {
+        format!("{head}: serverless is cheaper here")
+    }
+}
+
+/// One sentence per answer, in question order, on what it did to the outcome.
+pub fn reasons(input: &AdviseInput, cost: &CostSummary) -> Vec<Reason> {
+    let k8s_ok = Facts::of(input, &cost.bills()).can_run_kubernetes;
     let mut reasons = Vec::new();
     let traffic_effect = match input.traffic {
         Traffic::Steady => {
@@ -59,20 +103,10 @@ pub fn reasons(input: &AdviseInput, cmp: &Comparison) -> Vec<Reason> {
         answer: input.traffic.as_str().into(),
         effect: traffic_effect.into(),
     });
-    let cheaper = if cmp.cheapest == "serverless" {
-        "serverless is cheaper here"
-    } else {
-        "containers are cheaper here"
-    };
     reasons.push(Reason {
         key: "events_per_month",
         answer: format::thousands(input.events_per_month),
-        effect: format!(
-            "serverless {} vs containers on Fargate {} a month: {cheaper}; break-even {}",
-            money(cmp.serverless.total_usd),
-            money(cmp.fargate.total_usd),
-            be(cmp.break_even_fargate)
-        ),
+        effect: cost_effect(input, cost),
     });
     let needs = |flag: bool, yes: &str, no: &str| {
         if flag {
@@ -93,7 +127,7 @@ pub fn reasons(input: &AdviseInput, cmp: &Comparison) -> Vec<Reason> {
         answer: yes_no(input.gpu),
         effect: needs(
             input.gpu,
-            "Lambda has no GPUs: this needs containers on GPU nodes",
+            "neither Lambda nor Fargate offers GPUs: this needs containers on EC2 GPU instances (ECS or EKS)",
             "not a factor",
         ),
     });
@@ -149,37 +183,101 @@ pub fn reasons(input: &AdviseInput, cmp: &Comparison) -> Vec<Reason> {
             "room for a cold start; a webhook answers 202 and does the work after the queue anyway".into()
         },
     });
+    reasons.push(Reason {
+        key: "ops_usd_per_month",
+        answer: input.ops_usd_per_month.to_string(),
+        effect: if input.ops_usd_per_month > 0 {
+            format!("added to each container bill: {} a month of people's time and tooling", money(cost.ops_usd_per_month))
+        } else {
+            "the people who run containers are not counted: give their monthly cost to compare fairly".into()
+        },
+    });
+    reasons.push(Reason {
+        key: "min_saving_usd",
+        answer: input.min_saving_usd.to_string(),
+        effect: format!(
+            "containers must cost at least {} a month less than serverless before cost alone moves the workload",
+            money(cost.min_saving_usd)
+        ),
+    });
+    reasons.push(Reason {
+        key: "existing_cluster",
+        answer: yes_no(input.existing_cluster),
+        effect: needs(
+            input.existing_cluster,
+            "only the nodes the workload adds are priced on EKS: no control plane, no floor of nodes",
+            "EKS is priced as a new cluster: control plane, add-ons and at least two nodes",
+        ),
+    });
     reasons
 }
 
 /// The sentence that says why the deciding rule decided as it did.
-pub fn summary(input: &AdviseInput, decision: &Decision, cmp: &Comparison) -> String {
-    let k8s_ok = Facts::of(input, cmp.break_even_fargate).can_run_kubernetes;
+pub fn summary(input: &AdviseInput, decision: &Decision, cost: &CostSummary) -> String {
+    let bills = cost.bills();
+    let facts = Facts::of(input, &bills);
     match decision.rule {
-        "R1" if k8s_ok => "The workload needs something functions cannot give, and a platform team can own a cluster.".to_string(),
+        "R1" if facts.can_run_kubernetes => "The workload needs something functions cannot give, and a platform team can own a cluster.".to_string(),
+        "R1" if input.gpu => "The workload needs GPUs, and nobody would own a cluster: ECS on EC2 GPU instances (Fargate has no GPUs).".to_string(),
         "R1" => "The workload needs containers, but nobody would own a cluster: use a managed container platform.".to_string(),
         "R2" => "Compliance asks for isolation you control, and a platform team can provide it.".to_string(),
-        "R3" => format!(
-            "At {} events a month containers cost less than functions ({} vs {}).",
-            format::thousands(input.events_per_month), money(cmp.fargate.total_usd), money(cmp.serverless.total_usd)
+        "R3" => {
+            let p = decision.platform;
+            let saving = bills.serverless_usd - bills.of(p);
+            format!(
+                "At {} events a month {} cost {} against serverless {}: {} ({}%) less, at least the {} a month worth a move.",
+                format::thousands(input.events_per_month),
+                platform_label(p),
+                money(bills.of(p)),
+                money(bills.serverless_usd),
+                money(saving),
+                format::decimals(saving / bills.serverless_usd * 100.0, 1),
+                money(cost.min_saving_usd)
+            )
+        }
+        _ if bills.of(facts.cheapest_container) < bills.serverless_usd => format!(
+            "Nothing here needs containers, and at this volume they would save less than the {} a month worth a move; functions need no one to run them.",
+            money(cost.min_saving_usd)
         ),
-        _ => "Nothing here needs containers, and below the break-even functions cost less and need no one to run them.".to_string(),
+        _ => "Nothing here needs containers, and at this volume functions cost less and need no one to run them.".to_string(),
     }
 }
 
 /// Picks one yes/no answer out of an input, to flip it.
 type Toggle = fn(&mut AdviseInput) -> &mut bool;
 
-/// Every single-answer change that gives another recommendation, decided by the same rules: each other traffic
-/// shape (which also moves the break-even), each yes/no flipped, the team size and the latency budget moved
-/// across their thresholds, and the volume moved to the break-even (or one event below it). Each names the kind
-/// of `catalog` it would recommend.
+/// The volumes tried for a flip on volume: the break-evens (with the minimum saving) and one below each, and
+/// every power of ten the model prices.
+fn volume_candidates(
+    prices: &Prices,
+    workload: &Workload,
+    input: &AdviseInput,
+) -> Result<Vec<u64>> {
+    let a = figures::assumptions(input);
+    let margin = f64::from(input.min_saving_usd);
+    let mut out: Vec<u64> = (4..=12).map(|e| 10u64.pow(e)).collect();
+    for platform in [compare::Platform::Fargate, compare::Platform::Eks] {
+        if let Some(b) = break_even_saving(prices, platform, &workload.input, &a, margin)? {
+            out.push(b);
+            out.push(b.saturating_sub(1).max(1));
+        }
+    }
+    out.retain(|&n| n != input.events_per_month && n <= crate::cost::MAX_EVENTS_PER_MONTH);
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// Every single-answer change that gives another recommendation, decided by the same rules on the bills at the
+/// changed answers: each other traffic shape, each yes/no flipped, the team size and the latency budget moved
+/// across their thresholds, and the volume nearest the stated one (a break-even or a power of ten) that changes
+/// it. Each answer is written as its flag takes it, and names the kind of `catalog` it would recommend.
 pub fn would_change(
     prices: &Prices,
     catalog: &Catalog,
+    workload: &Workload,
     input: &AdviseInput,
     decision: &Decision,
-    break_even: Option<u64>,
 ) -> Result<Vec<Flip>> {
     let mut variants: Vec<(&'static str, String, AdviseInput)> = Vec::new();
     for t in Traffic::ALL.into_iter().filter(|t| *t != input.traffic) {
@@ -192,18 +290,19 @@ pub fn would_change(
             },
         ));
     }
-    let toggles: [(&'static str, Toggle); 5] = [
+    let toggles: [(&'static str, Toggle); 6] = [
         ("long_lived_connections", |i| &mut i.long_lived_connections),
         ("gpu", |i| &mut i.gpu),
         ("custom_networking", |i| &mut i.custom_networking),
         ("platform_team", |i| &mut i.platform_team),
         ("compliance_isolation", |i| &mut i.compliance_isolation),
+        ("existing_cluster", |i| &mut i.existing_cluster),
     ];
     for (key, field) in toggles {
         let mut v = input.clone();
         let b = field(&mut v);
         *b = !*b;
-        let answer = yes_no(*b);
+        let answer = b.to_string();
         variants.push((key, answer, v));
     }
     let team = if input.team_size >= MIN_TEAM_FOR_PLATFORM {
@@ -232,32 +331,9 @@ pub fn would_change(
             ..input.clone()
         },
     ));
-    if let Some(b) = break_even {
-        let other = if input.events_per_month >= b {
-            b - 1
-        } else {
-            b
-        };
-        if other >= 1 {
-            variants.push((
-                "events_per_month",
-                other.to_string(),
-                AdviseInput {
-                    events_per_month: other,
-                    ..input.clone()
-                },
-            ));
-        }
-    }
     let mut would_change = Vec::new();
     for (key, answer, v) in variants {
-        // Traffic moves the break-even too; every other change keeps this traffic shape's break-even.
-        let b = if key == "traffic" {
-            figures::break_even(prices, v.traffic)?
-        } else {
-            break_even
-        };
-        let d = decide(&v, b);
+        let d = decide(&v, &figures::bills(prices, workload, &v)?);
         if d.platform != decision.platform {
             would_change.push(Flip {
                 key,
@@ -267,115 +343,30 @@ pub fn would_change(
             });
         }
     }
+    // The flipping volume nearest the stated one, by ratio.
+    let here = input.events_per_month as f64;
+    let mut best: Option<(f64, u64, Decision)> = None;
+    for n in volume_candidates(prices, workload, input)? {
+        let v = AdviseInput {
+            events_per_month: n,
+            ..input.clone()
+        };
+        let d = decide(&v, &figures::bills(prices, workload, &v)?);
+        let distance = (n as f64 / here).ln().abs();
+        if d.platform != decision.platform && best.as_ref().is_none_or(|(b, _, _)| distance < *b) {
+            best = Some((distance, n, d));
+        }
+    }
+    if let Some((_, n, d)) = best {
+        would_change.push(Flip {
+            key: "events_per_month",
+            answer: n.to_string(),
+            recommendation: Recommendation::of(d.platform, catalog),
+            rule: d.rule,
+        });
+    }
     Ok(would_change)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kind::Source;
-
-    struct Case {
-        input: AdviseInput,
-        cmp: Comparison,
-        decision: Decision,
-        prices: Prices,
-    }
-
-    fn case(input: AdviseInput) -> Case {
-        let prices = Prices::embedded().unwrap();
-        let cmp = figures::comparison(&prices, &input).unwrap();
-        let decision = decide(&input, cmp.break_even_fargate);
-        Case {
-            input,
-            cmp,
-            decision,
-            prices,
-        }
-    }
-
-    fn flips(c: &Case) -> Vec<Flip> {
-        let catalog = Catalog::load(&Source::Embedded).unwrap();
-        would_change(
-            &c.prices,
-            &catalog,
-            &c.input,
-            &c.decision,
-            c.cmp.break_even_fargate,
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn every_answer_is_explained_in_question_order() {
-        let c = case(AdviseInput::default());
-        let reasons = reasons(&c.input, &c.cmp);
-        let keys: Vec<&str> = reasons.iter().map(|r| r.key).collect();
-        let question_keys: Vec<String> = super::super::questions()
-            .into_iter()
-            .map(|q| q.key)
-            .collect();
-        assert_eq!(keys, question_keys);
-        assert_eq!(reasons[1].answer, "1,000,000");
-        assert!(
-            reasons[1].effect.contains("serverless is cheaper here"),
-            "{:?}",
-            reasons[1]
-        );
-    }
-
-    #[test]
-    fn the_summary_gives_the_figures_when_cost_decides() {
-        let c = case(AdviseInput {
-            events_per_month: 1_000_000_000,
-            ..AdviseInput::default()
-        });
-        assert_eq!(c.decision.rule, "R3");
-        let s = summary(&c.input, &c.decision, &c.cmp);
-        assert!(
-            s.starts_with("At 1,000,000,000 events a month containers cost less"),
-            "{s}"
-        );
-    }
-
-    #[test]
-    fn flips_list_single_changes_that_change_the_platform() {
-        let c = case(AdviseInput::default());
-        let flips = flips(&c);
-        // GPU alone flips a small team to managed containers; the break-even volume flips it too.
-        let gpu = flips.iter().find(|f| f.key == "gpu").expect("gpu flip");
-        assert_eq!(gpu.answer, "yes");
-        assert_eq!(gpu.recommendation.name(), "managed-containers");
-        let volume = flips
-            .iter()
-            .find(|f| f.key == "events_per_month")
-            .expect("volume flip");
-        assert_eq!(volume.rule, "R3");
-        assert_eq!(
-            volume.answer,
-            c.cmp.break_even_fargate.unwrap().to_string(),
-            "the flip is the break-even itself"
-        );
-    }
-
-    #[test]
-    fn every_flip_is_what_the_rules_decide_for_the_changed_answer() {
-        let c = case(AdviseInput {
-            gpu: true,
-            platform_team: true,
-            team_size: 12,
-            ..AdviseInput::default()
-        });
-        assert_eq!(c.decision.rule, "R1");
-        let flips = flips(&c);
-        for f in &flips {
-            assert_ne!(f.recommendation.platform, c.decision.platform, "{f:?}");
-        }
-        let keys: Vec<&str> = flips.iter().map(|f| f.key).collect();
-        assert_eq!(keys, ["gpu", "platform_team", "team_size"]);
-        assert_eq!(
-            flips[2].answer, "9",
-            "the team size just below the threshold"
-        );
-    }
-}
+mod tests;

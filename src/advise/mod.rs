@@ -20,10 +20,12 @@ pub mod questions;
 pub mod rules;
 
 pub use explain::{Flip, Reason};
-pub use figures::CostSummary;
+pub use figures::{CostSummary, LEAN_EXAMPLE, Workload};
 pub use kinds::{Recommendation, kind_for};
 pub use questions::{AdviseInput, MAX_LATENCY_MS, MAX_TEAM_SIZE, Traffic, answers, questions};
-pub use rules::{Decision, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, Platform, RULES, decide};
+pub use rules::{
+    Bills, Decision, LATENCY_FLOOR_MS, MIN_TEAM_FOR_PLATFORM, Platform, RULES, decide,
+};
 
 use serde::Serialize;
 
@@ -51,22 +53,18 @@ pub struct Advice {
 /// Recommendations name the kinds of `catalog` by the platform each declares.
 pub fn advise(prices: &Prices, catalog: &Catalog, input: &AdviseInput) -> Result<Advice> {
     input.validate()?;
-    let cmp = figures::comparison(prices, input)?;
-    let decision = decide(input, cmp.break_even_fargate);
+    let workload = Workload::of(catalog)?;
+    let cmp = figures::comparison(prices, &workload, input)?;
+    let cost = CostSummary::of(input, &workload, &cmp, prices.hours_per_month);
+    let decision = decide(input, &cost.bills());
     Ok(Advice {
         input: input.clone(),
         recommendation: Recommendation::of(decision.platform, catalog),
         rule: decision.rule,
-        summary: explain::summary(input, &decision, &cmp),
-        reasons: explain::reasons(input, &cmp),
-        cost: CostSummary::of(input, &cmp, prices.hours_per_month),
-        would_change: explain::would_change(
-            prices,
-            catalog,
-            input,
-            &decision,
-            cmp.break_even_fargate,
-        )?,
+        summary: explain::summary(input, &decision, &cost),
+        reasons: explain::reasons(input, &cost),
+        would_change: explain::would_change(prices, catalog, &workload, input, &decision)?,
+        cost,
     })
 }
 

@@ -9,6 +9,8 @@ use crate::kind::{Answer, Choice, Question, QuestionType, check_answer};
 
 pub const MAX_TEAM_SIZE: u32 = 100_000;
 pub const MAX_LATENCY_MS: u32 = 600_000;
+/// Largest monthly amount, in USD, the operations cost and the minimum saving take.
+pub const MAX_OPS_USD: u32 = 10_000_000;
 
 /// Traffic shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,6 +58,12 @@ pub struct AdviseInput {
     pub platform_team: bool,
     pub compliance_isolation: bool,
     pub latency_budget_ms: u32,
+    /// What running a container platform costs a month beyond serverless (people's time, tooling), in USD.
+    pub ops_usd_per_month: u32,
+    /// The smallest monthly saving, in USD, worth moving to containers for.
+    pub min_saving_usd: u32,
+    /// A Kubernetes cluster already runs: only the nodes the workload adds are priced.
+    pub existing_cluster: bool,
 }
 
 impl Default for AdviseInput {
@@ -70,6 +78,9 @@ impl Default for AdviseInput {
             platform_team: false,
             compliance_isolation: false,
             latency_budget_ms: 1000,
+            ops_usd_per_month: 0,
+            min_saving_usd: 100,
+            existing_cluster: false,
         }
     }
 }
@@ -110,11 +121,14 @@ impl AdviseInput {
             platform_team: flag("platform_team"),
             compliance_isolation: flag("compliance_isolation"),
             latency_budget_ms: u32::try_from(int("latency_budget_ms")).unwrap_or(0),
+            ops_usd_per_month: u32::try_from(int("ops_usd_per_month")).unwrap_or(0),
+            min_saving_usd: u32::try_from(int("min_saving_usd")).unwrap_or(0),
+            existing_cluster: flag("existing_cluster"),
         })
     }
 
     /// Each answer under its question's key, in question order.
-    pub fn answers(&self) -> [(&'static str, Answer); 9] {
+    pub fn answers(&self) -> [(&'static str, Answer); 12] {
         [
             ("traffic", Answer::Str(self.traffic.as_str().into())),
             (
@@ -137,6 +151,12 @@ impl AdviseInput {
                 "latency_budget_ms",
                 Answer::Int(self.latency_budget_ms.into()),
             ),
+            (
+                "ops_usd_per_month",
+                Answer::Int(self.ops_usd_per_month.into()),
+            ),
+            ("min_saving_usd", Answer::Int(self.min_saving_usd.into())),
+            ("existing_cluster", Answer::Bool(self.existing_cluster)),
         ]
     }
 
@@ -255,6 +275,32 @@ pub fn questions() -> Vec<Question> {
             "Below 100 ms, function cold starts do not fit without paying to keep instances warm.",
             d.latency_budget_ms.into(),
             MAX_LATENCY_MS.into(),
+        ),
+        Question {
+            min: Some(0),
+            ..int_question(
+                "ops_usd_per_month",
+                "What would running containers cost you a month beyond serverless (people's time, tooling), in USD?",
+                "Added to each container bill before comparing: the machines are priced, the people are your figure. 0 leaves them out.",
+                d.ops_usd_per_month.into(),
+                MAX_OPS_USD.into(),
+            )
+        },
+        Question {
+            min: Some(0),
+            ..int_question(
+                "min_saving_usd",
+                "Smallest monthly saving, in USD, worth moving to containers for",
+                "A move takes work and risk: below this saving, cost keeps serverless.",
+                d.min_saving_usd.into(),
+                MAX_OPS_USD.into(),
+            )
+        },
+        yes_no_question(
+            "existing_cluster",
+            "Does a Kubernetes cluster already run that this could join?",
+            "Then only the nodes the workload adds are priced, not a control plane or a floor of nodes.",
+            d.existing_cluster,
         ),
     ]
 }

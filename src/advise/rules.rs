@@ -41,7 +41,44 @@ impl Platform {
     }
 }
 
-/// What the rules look at, derived from the answers (docs/advise.md, "Derived facts").
+/// The monthly bills at the stated volume, as the cost model gives them (each container bill includes the
+/// operations cost given), and the saving a move must bring.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bills {
+    pub serverless_usd: f64,
+    pub fargate_usd: f64,
+    pub eks_usd: f64,
+    /// The smallest monthly saving worth a move, in USD.
+    pub min_saving: f64,
+}
+
+impl Bills {
+    /// A container platform's bill.
+    pub fn of(&self, platform: Platform) -> f64 {
+        match platform {
+            Platform::Kubernetes => self.eks_usd,
+            Platform::ManagedContainers => self.fargate_usd,
+            Platform::Serverless => self.serverless_usd,
+        }
+    }
+
+    /// The container platform an organisation can run (`kubernetes`: EKS is among them) with the lowest bill,
+    /// managed containers on a tie.
+    pub fn cheapest_container(&self, kubernetes: bool) -> Platform {
+        if kubernetes && self.eks_usd < self.fargate_usd {
+            Platform::Kubernetes
+        } else {
+            Platform::ManagedContainers
+        }
+    }
+
+    /// Whether moving to `platform` saves at least the minimum saving.
+    pub fn worth_moving_to(&self, platform: Platform) -> bool {
+        self.of(platform) <= self.serverless_usd - self.min_saving
+    }
+}
+
+/// What the rules look at, derived from the answers and the bills (docs/advise.md, "Derived facts").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Facts {
     /// A platform team exists and the organisation is large enough to keep it.
@@ -49,22 +86,26 @@ pub struct Facts {
     /// Something functions cannot do: GPUs, long-lived connections, custom networking, a tight latency budget.
     pub needs_containers: bool,
     pub compliance_isolation: bool,
-    /// The volume is at or above the break-even, so containers cost less.
-    pub at_break_even: bool,
+    /// The cheapest container platform the organisation can run saves at least the minimum saving at the stated
+    /// volume.
+    pub containers_save: bool,
+    /// That platform.
+    pub cheapest_container: Platform,
 }
 
 impl Facts {
-    /// `break_even` is the volume from which containers on Fargate cost less than serverless for this traffic
-    /// shape (`None`: never).
-    pub fn of(input: &AdviseInput, break_even: Option<u64>) -> Facts {
+    pub fn of(input: &AdviseInput, bills: &Bills) -> Facts {
+        let can_run_kubernetes = input.platform_team && input.team_size >= MIN_TEAM_FOR_PLATFORM;
+        let cheapest_container = bills.cheapest_container(can_run_kubernetes);
         Facts {
-            can_run_kubernetes: input.platform_team && input.team_size >= MIN_TEAM_FOR_PLATFORM,
+            can_run_kubernetes,
             needs_containers: input.gpu
                 || input.long_lived_connections
                 || input.custom_networking
                 || input.latency_budget_ms < LATENCY_FLOOR_MS,
             compliance_isolation: input.compliance_isolation,
-            at_break_even: break_even.is_some_and(|b| input.events_per_month >= b),
+            containers_save: bills.worth_moving_to(cheapest_container),
+            cheapest_container,
         }
     }
 }
@@ -109,10 +150,10 @@ pub const RULES: [Rule; 4] = [
     },
     Rule {
         id: "R3",
-        when: "events per month are at or above the break-even (none exists: never)",
-        why: "cost decides between workloads that could run either way",
-        applies: |f| f.at_break_even,
-        recommends: containers,
+        when: "at the stated volume the cheapest container platform you can run saves at least the minimum saving a month",
+        why: "cost decides between workloads that could run either way, once the saving is worth a move",
+        applies: |f| f.containers_save,
+        recommends: |f| f.cheapest_container,
     },
     Rule {
         id: "R4",
@@ -131,9 +172,9 @@ pub struct Decision {
     pub rule: &'static str,
 }
 
-/// The first rule of [`RULES`] that applies to `input` decides. `break_even` as for [`Facts::of`].
-pub fn decide(input: &AdviseInput, break_even: Option<u64>) -> Decision {
-    let facts = Facts::of(input, break_even);
+/// The first rule of [`RULES`] that applies to `input`, with these bills at its volume, decides.
+pub fn decide(input: &AdviseInput, bills: &Bills) -> Decision {
+    let facts = Facts::of(input, bills);
     let rule = RULES
         .iter()
         .find(|r| (r.applies)(&facts))
@@ -160,7 +201,15 @@ mod tests {
         }
     }
 
-    fn rec(input: &AdviseInput, b: Option<u64>) -> (Platform, &'static str) {
+    /// Serverless is the cheapest.
+    const LOW: Bills = Bills {
+        serverless_usd: 100.0,
+        fargate_usd: 200.0,
+        eks_usd: 300.0,
+        min_saving: 10.0,
+    };
+
+    fn rec(input: &AdviseInput, b: &Bills) -> (Platform, &'static str) {
         let d = decide(input, b);
         (d.platform, d.rule)
     }
@@ -187,7 +236,7 @@ mod tests {
                 ..capable()
             },
         ] {
-            assert_eq!(rec(&v, None), (Kubernetes, "R1"), "{v:?}");
+            assert_eq!(rec(&v, &LOW), (Kubernetes, "R1"), "{v:?}");
         }
     }
 
@@ -199,7 +248,7 @@ mod tests {
                     gpu: true,
                     ..base()
                 },
-                None
+                &LOW
             ),
             (ManagedContainers, "R1")
         );
@@ -210,7 +259,7 @@ mod tests {
             team_size: 9,
             ..base()
         };
-        assert_eq!(rec(&thin, None), (ManagedContainers, "R1"));
+        assert_eq!(rec(&thin, &LOW), (ManagedContainers, "R1"));
     }
 
     #[test]
@@ -221,9 +270,9 @@ mod tests {
             latency_budget_ms: latency,
             ..capable()
         };
-        assert_eq!(rec(&at(10, 99), None), (Kubernetes, "R1"));
-        assert_eq!(rec(&at(9, 99), None), (ManagedContainers, "R1"));
-        assert_eq!(rec(&at(10, 100), None), (Serverless, "R4"));
+        assert_eq!(rec(&at(10, 99), &LOW), (Kubernetes, "R1"));
+        assert_eq!(rec(&at(9, 99), &LOW), (ManagedContainers, "R1"));
+        assert_eq!(rec(&at(10, 100), &LOW), (Serverless, "R4"));
     }
 
     #[test]
@@ -234,7 +283,7 @@ mod tests {
                     compliance_isolation: true,
                     ..capable()
                 },
-                None
+                &LOW
             ),
             (Kubernetes, "R2")
         );
@@ -244,35 +293,49 @@ mod tests {
                     compliance_isolation: true,
                     ..base()
                 },
-                None
+                &LOW
             ),
             (Serverless, "R4")
         );
     }
 
     #[test]
-    fn r3_volume_at_the_break_even_moves_to_containers() {
-        let b = Some(35_000_000);
-        let at = |n| AdviseInput {
-            events_per_month: n,
-            ..base()
+    fn r3_moves_to_the_cheapest_container_platform_only_for_the_minimum_saving() {
+        let bills = |s: f64, f: f64, e: f64| Bills {
+            serverless_usd: s,
+            fargate_usd: f,
+            eks_usd: e,
+            min_saving: 10.0,
         };
-        assert_eq!(rec(&at(34_999_999), b), (Serverless, "R4"));
-        assert_eq!(rec(&at(35_000_000), b), (ManagedContainers, "R3"));
-        let big = AdviseInput {
-            events_per_month: 35_000_000,
-            ..capable()
-        };
-        assert_eq!(rec(&big, b), (Kubernetes, "R3"));
-        assert_eq!(rec(&at(u64::MAX), None), (Serverless, "R4"));
+        // Fargate at $89.99 saves $10.01 of $100, at least the $10 asked: worth the move. $90.01 saves $9.99: not.
+        assert_eq!(
+            rec(&base(), &bills(100.0, 89.99, 50.0)),
+            (ManagedContainers, "R3")
+        );
+        assert_eq!(rec(&base(), &bills(100.0, 90.01, 50.0)), (Serverless, "R4"));
+        // EKS at $50 is cheaper still, but only a platform team can run it.
+        assert_eq!(
+            rec(&capable(), &bills(100.0, 89.99, 50.0)),
+            (Kubernetes, "R3")
+        );
+        // With a platform team, EKS dearer than serverless never wins on cost, even when Fargate would not either.
+        assert_eq!(
+            rec(&capable(), &bills(218.0, 376.0, 376.0)),
+            (Serverless, "R4")
+        );
+        // ... and Fargate cheaper by the margin wins over a dearer EKS.
+        assert_eq!(
+            rec(&capable(), &bills(218.0, 150.0, 376.0)),
+            (ManagedContainers, "R3")
+        );
     }
 
     #[test]
     fn r4_is_the_default() {
-        assert_eq!(rec(&base(), Some(35_000_000)), (Serverless, "R4"));
+        assert_eq!(rec(&base(), &LOW), (Serverless, "R4"));
         let last = &RULES[RULES.len() - 1];
         assert!(
-            (last.applies)(&Facts::of(&base(), None)),
+            (last.applies)(&Facts::of(&base(), &LOW)),
             "the last rule always applies"
         );
     }

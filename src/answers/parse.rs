@@ -54,6 +54,16 @@ enum Whole {
 /// number (`2.5M`). A leading `-` or `+` is allowed. The value must come out whole: `2.5` and `1.0000005M` are
 /// refused. Computed exactly, without floating point.
 fn parse_whole(raw: &str) -> Result<i64, Whole> {
+    parse_count_inner(raw)
+}
+
+/// A whole number as people write counts (see [`parse_whole`]), for any part of the library that reads a count
+/// from text: the one parser, so `1,0000` is refused everywhere. `None` when the text is not one.
+pub(crate) fn parse_count(raw: &str) -> Option<i64> {
+    parse_whole(raw).ok()
+}
+
+fn parse_count_inner(raw: &str) -> Result<i64, Whole> {
     let text = raw.trim();
     let (negative, body) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),

@@ -10,10 +10,10 @@ use clap::builder::PossibleValuesParser;
 use std::fmt::Write as _;
 
 use scaffold::advise::{self, Advice, AdviseInput, Platform, Recommendation, Traffic};
-use scaffold::cost::{Prices, format};
+use scaffold::cost::{Model, Prices, format};
 use scaffold::{Catalog, Error, Prompter, Source};
 
-use super::cost::{load_prices, to_json};
+use super::cost::{flags, load_prices, to_json};
 use super::failure::{Failure, Outcome};
 use super::interactive;
 use super::wizard::Wizard;
@@ -47,6 +47,15 @@ pub struct AdviseArgs {
     /// p99 latency budget in milliseconds.
     #[arg(long, allow_negative_numbers = true)]
     pub latency_budget_ms: Option<i64>,
+    /// What running containers costs you a month beyond serverless (people's time, tooling), in USD.
+    #[arg(long, allow_negative_numbers = true, value_name = "USD")]
+    pub ops_usd_per_month: Option<i64>,
+    /// Smallest monthly saving, in USD, worth a move to containers.
+    #[arg(long, allow_negative_numbers = true, value_name = "USD")]
+    pub min_saving_usd: Option<i64>,
+    /// A Kubernetes cluster already runs: price only the nodes the workload adds.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub existing_cluster: Option<bool>,
     /// Never ask: unanswered questions take their defaults.
     #[arg(long)]
     pub no_input: bool,
@@ -83,10 +92,40 @@ fn given(args: &AdviseArgs) -> Vec<(String, String)> {
             "latency_budget_ms",
             args.latency_budget_ms.map(|n| n.to_string()),
         ),
+        (
+            "ops_usd_per_month",
+            args.ops_usd_per_month.map(|n| n.to_string()),
+        ),
+        ("min_saving_usd", args.min_saving_usd.map(|n| n.to_string())),
+        ("existing_cluster", text(args.existing_cluster)),
     ];
-    pairs
+    let pairs = pairs
         .into_iter()
         .filter_map(|(key, value)| value.map(|v| (key.to_string(), v)))
+        .collect::<Vec<_>>();
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    let open = unasked(&keys);
+    pairs.into_iter().chain(open).collect()
+}
+
+/// The questions only a flag answers: the wizard never asks them, so they take their defaults unless `given`
+/// (keys already answered) has them.
+const FLAG_ONLY: [&str; 3] = ["ops_usd_per_month", "min_saving_usd", "existing_cluster"];
+
+/// The defaults of the flag-only questions `given` leaves open, as given answers.
+fn unasked(given: &[&str]) -> Vec<(String, String)> {
+    let d = AdviseInput::default();
+    d.answers()
+        .into_iter()
+        .filter(|(k, _)| FLAG_ONLY.contains(k) && !given.contains(k))
+        .map(|(k, a)| {
+            let text = match a {
+                scaffold::Answer::Bool(b) => b.to_string(),
+                scaffold::Answer::Int(n) => n.to_string(),
+                other => format!("{other:?}"),
+            };
+            (k.to_string(), text)
+        })
         .collect()
 }
 
@@ -115,7 +154,7 @@ pub fn run(args: &AdviseArgs) -> Outcome<String> {
     let advice = advise::advise(&prices, &catalog, &input).map_err(with_flag)?;
     if args.json {
         let mut value = serde_json::to_value(&advice).expect("advice serialises to JSON");
-        value["cost"]["command"] = serde_json::Value::String(compare_command(&advice));
+        value["cost"]["command"] = serde_json::Value::String(compare_command(&advice, &catalog));
         return to_json(&value);
     }
     Ok(report(&advice, &catalog))
@@ -133,8 +172,12 @@ pub struct WizardAdvice {
 /// error and returns what it recommends.
 pub fn in_wizard(wizard: &mut Wizard, catalog: &Catalog) -> Outcome<WizardAdvice> {
     let questions = advise::questions();
-    wizard.begin(questions.clone(), Vec::new(), questions.len());
-    let answers = advise::answers(&[], Some(wizard as &mut dyn Prompter))?;
+    wizard.begin(
+        questions.clone(),
+        Vec::new(),
+        questions.len() - FLAG_ONLY.len(),
+    );
+    let answers = advise::answers(&unasked(&[]), Some(wizard as &mut dyn Prompter))?;
     let input = AdviseInput::from_answers(&answers)?;
     let prices = Prices::embedded().map_err(|e| Error::Embedded {
         what: "price table".into(),
@@ -151,13 +194,19 @@ pub fn in_wizard(wizard: &mut Wizard, catalog: &Catalog) -> Outcome<WizardAdvice
 }
 
 /// What a recommendation means, after `Recommendation:`: the kind to generate (or that no kind fits) and the
-/// platform it runs on.
-fn describe(r: &Recommendation) -> String {
+/// platform it runs on. GPU workloads get platforms that have GPUs.
+fn describe(r: &Recommendation, input: &AdviseInput) -> String {
     let platform = match r.platform {
+        Platform::Kubernetes if input.gpu => {
+            "run it on a Kubernetes platform your platform team owns, with a GPU node group"
+        }
         Platform::Kubernetes => "run it on a Kubernetes platform your platform team owns",
         Platform::Serverless => "API Gateway, Lambda, SQS and DynamoDB",
+        Platform::ManagedContainers if input.gpu => {
+            "Amazon ECS on EC2 GPU instances (Fargate has no GPUs)"
+        }
         Platform::ManagedContainers => {
-            "a managed container platform (ECS on Fargate, Cloud Run, App Runner)"
+            "a managed container platform (Amazon ECS on Fargate or ECS Express Mode)"
         }
     };
     format!(
@@ -170,14 +219,18 @@ fn describe(r: &Recommendation) -> String {
 /// platform.
 pub fn report(a: &Advice, catalog: &Catalog) -> String {
     let kind = |p| advise::kind_for(catalog, p).map(|k| k.name());
-    let serverless = kind(Platform::Serverless).unwrap_or("serverless");
+    let serverless = a.cost.serverless_workload.as_str();
     let eks = match kind(Platform::Kubernetes) {
         Some(k) => format!("containers on EKS ({k})"),
         None => "containers on EKS".to_string(),
     };
     let mut out = String::new();
-    let _ = writeln!(out, "Recommendation: {}", describe(&a.recommendation));
-    let _ = writeln!(out, "Rule {} (docs/advise.md): {}\n", a.rule, a.summary);
+    let _ = writeln!(
+        out,
+        "Recommendation: {}",
+        describe(&a.recommendation, &a.input)
+    );
+    let _ = writeln!(out, "Rule {}: {}\n", a.rule, a.summary);
     out.push_str("Your answers and what each did:\n");
     for r in &a.reasons {
         let _ = writeln!(
@@ -216,7 +269,14 @@ pub fn report(a: &Advice, catalog: &Catalog) -> String {
         c.break_even_eks,
         c.hours_per_month,
     ));
-    let _ = writeln!(out, "  Details: {}", compare_command(a));
+    let _ = writeln!(
+        out,
+        "  Per thousand events: serverless {}, Fargate {}, EKS {}.",
+        per_thousand(a.cost.per_thousand_events_usd.serverless),
+        per_thousand(a.cost.per_thousand_events_usd.fargate),
+        per_thousand(a.cost.per_thousand_events_usd.eks)
+    );
+    let _ = writeln!(out, "  Details: {}", compare_command(a, catalog));
     out.push_str("\nWhat would change the answer:\n");
     if a.would_change.is_empty() {
         out.push_str("  No single changed answer would.\n");
@@ -234,13 +294,37 @@ pub fn report(a: &Advice, catalog: &Catalog) -> String {
     out
 }
 
-/// The `scaffold cost compare` command that shows the advice's comparison in detail.
-fn compare_command(a: &Advice) -> String {
-    format!(
-        "scaffold cost compare --events-per-month {} --peak-factor {}",
-        a.cost.events_per_month,
+/// A cost per thousand events, to four decimals of a dollar.
+fn per_thousand(usd: f64) -> String {
+    format!("${}", format::decimals(usd, 4))
+}
+
+/// The `scaffold cost compare` command that shows the advice's comparison in detail: the same workload (the
+/// serverless kind's inputs where they differ from the model's), volume, peak and container inputs.
+fn compare_command(a: &Advice, catalog: &Catalog) -> String {
+    let mut values = advise::Workload::of(catalog)
+        .map(|w| w.input.at(a.cost.events_per_month).to_values())
+        .unwrap_or_default();
+    if values.get("events_per_month").is_none() {
+        values.set("events_per_month", a.cost.events_per_month);
+    }
+    let defaults = Model::Serverless.defaults();
+    let mut line = format!(
+        "scaffold cost compare {} --peak-factor {}",
+        flags::command_line(&flags::SERVERLESS, &values, &defaults),
         format::plain(a.cost.peak_factor)
-    )
+    );
+    if a.cost.ops_usd_per_month > 0.0 {
+        let _ = write!(
+            line,
+            " --ops-usd-per-month {}",
+            format::plain(a.cost.ops_usd_per_month)
+        );
+    }
+    if a.cost.existing_cluster {
+        line.push_str(" --existing-cluster true");
+    }
+    line
 }
 
 #[cfg(test)]
@@ -257,7 +341,7 @@ mod tests {
             text.starts_with("Recommendation: serverless-webhook"),
             "{text}"
         );
-        assert!(text.contains("--gpu yes -> managed-containers"), "{text}");
+        assert!(text.contains("--gpu true -> managed-containers"), "{text}");
     }
 
     #[test]
@@ -312,5 +396,104 @@ mod tests {
                 q.key
             );
         }
+    }
+
+    /// Every "what would change the answer" line and the "Details" command, run through the real command line as
+    /// printed: each parses, and each flip gives the recommendation it promises (`--gpu yes` was printed and
+    /// refused).
+    #[test]
+    fn every_printed_suggestion_is_accepted_as_printed_and_does_what_it_says() {
+        use clap::{CommandFactory, FromArgMatches};
+        let argv: Vec<std::ffi::OsString> = vec!["scaffold".into(), "cost".into()];
+        let kinds = super::super::cost::priced_kinds(&argv).unwrap_or_else(|_| panic!("kinds"));
+        let cli = super::super::cost::with_kinds(super::super::args::Cli::command(), &kinds);
+        let p = Prices::embedded().unwrap();
+        let catalog = Catalog::load(&Source::Embedded).unwrap();
+        let base = AdviseInput::default;
+        let cases = [
+            base(),
+            AdviseInput {
+                traffic: Traffic::Bursty,
+                events_per_month: 110_000_000,
+                ..base()
+            },
+            AdviseInput {
+                traffic: Traffic::Steady,
+                events_per_month: 40_000_000,
+                team_size: 12,
+                platform_team: true,
+                ..base()
+            },
+            AdviseInput {
+                gpu: true,
+                platform_team: true,
+                team_size: 12,
+                ..base()
+            },
+            AdviseInput {
+                events_per_month: 1_000_000_000,
+                ops_usd_per_month: 50,
+                existing_cluster: true,
+                ..base()
+            },
+        ];
+        let mut checked = 0;
+        for input in cases {
+            let a = advise::advise(&p, &catalog, &input).unwrap();
+            let text = report(&a, &catalog);
+            let as_flags = |i: &AdviseInput| -> Vec<String> {
+                i.answers()
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "--{}={}",
+                            k.replace('_', "-"),
+                            match v {
+                                scaffold::Answer::Bool(b) => b.to_string(),
+                                scaffold::Answer::Int(n) => n.to_string(),
+                                scaffold::Answer::Str(s) => s.clone(),
+                            }
+                        )
+                    })
+                    .collect()
+            };
+            for line in text.lines().map(str::trim) {
+                if let Some(cmd) = line.strip_prefix("Details: ") {
+                    cli.clone()
+                        .try_get_matches_from(cmd.split_whitespace())
+                        .unwrap_or_else(|e| panic!("`{cmd}` is refused: {e}"));
+                    checked += 1;
+                }
+                let Some((change, promised)) = line.split_once(" -> ") else {
+                    continue;
+                };
+                let promised = promised.split_whitespace().next().unwrap();
+                let mut argv = vec!["scaffold".to_string(), "advise".into(), "--no-input".into()];
+                let changed = format!("{}=", change.split_whitespace().next().unwrap());
+                argv.extend(
+                    as_flags(&input)
+                        .into_iter()
+                        .filter(|f| !f.starts_with(&changed)),
+                );
+                argv.extend(change.split_whitespace().map(String::from));
+                let matches = cli
+                    .clone()
+                    .try_get_matches_from(&argv)
+                    .unwrap_or_else(|e| panic!("`{change}` is refused: {e}"));
+                let args =
+                    AdviseArgs::from_arg_matches(matches.subcommand_matches("advise").unwrap())
+                        .unwrap();
+                let out = run(&args).unwrap_or_else(|_| panic!("`{change}` fails"));
+                assert!(
+                    out.starts_with(&format!("Recommendation: {promised}"))
+                        || (promised == "managed-containers"
+                            && out.starts_with("Recommendation: neither kind")),
+                    "`{change}` promised {promised}, got {}",
+                    out.lines().next().unwrap()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 10, "only {checked} suggestions checked");
     }
 }

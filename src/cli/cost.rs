@@ -101,7 +101,7 @@ fn common_args(cmd: Command) -> Command {
             .long("prices")
             .value_name("FILE")
             .value_parser(clap::value_parser!(PathBuf))
-            .help("Use this price table instead of the embedded one (same format as templates/pricing/aws-us-east-1.toml)."),
+            .help("Use this price table (TOML) instead of the built-in one: every price key of the built-in table, with unit, per, usd or tiers, as_of and source; unknown keys are refused."),
     )
     .arg(
         Arg::new("json")
@@ -203,6 +203,29 @@ fn eks_label(kinds: &[PricedKind]) -> String {
     }
 }
 
+/// Today's date in UTC, `YYYY-MM-DD`, from the system clock.
+pub(crate) fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_day(secs / 86_400)
+}
+
+/// The calendar day `days` after 1970-01-01 (Howard Hinnant's days-to-civil algorithm).
+fn civil_day(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Run a `scaffold cost` subcommand and return what to print.
 pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
     let Some((name, sub)) = args.matches.subcommand() else {
@@ -256,6 +279,8 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
                     "command": format!("scaffold cost {} {line}", kind.name),
                     "estimate": main,
                     "volumes": volumes,
+                    "quota_warnings": serverless::quota_warnings(&prices, &main),
+                    "sensitivity": serverless::sensitivity(&prices, &main)?,
                 }));
             }
             Ok(report::serverless_report(
@@ -263,6 +288,12 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
             ))
         }
         Model::Kubernetes => {
+            let mut values = values;
+            // The control plane's support tier is the one of the day the command runs, unless another is asked
+            // for (a kind's pages are priced on the day its manifest names, so that they are reproducible).
+            if sub.value_source("priced_on") != Some(clap::parser::ValueSource::CommandLine) {
+                values.set("priced_on", today());
+            }
             let input = K8sInput::from_values(&values)?;
             let e = kubernetes::estimate(&prices, &input)?;
             if json {
@@ -272,5 +303,18 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
             }
             Ok(report::k8s_report(&kind.name, &prices, &e, explain))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_since_1970_are_calendar_days() {
+        // 1970-01-01 is day 0; 2000-03-01 is day 11,017 (30 years x 365 + 7 leap days + 59 days of 2000);
+        // 2026-12-06 is day 20,793 (56 years x 365 = 20,440 + 14 leap days + 339 days into 2026).
+        assert_eq!(super::civil_day(0), "1970-01-01");
+        assert_eq!(super::civil_day(11_017), "2000-03-01");
+        assert_eq!(super::civil_day(20_793), "2026-12-06");
+        assert_eq!(super::today().len(), 10);
     }
 }

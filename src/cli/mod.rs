@@ -49,8 +49,12 @@ pub fn run() -> i32 {
         Command::New(args) => new::run(args),
         Command::Update(args) => update::run(args),
         Command::List(args) => list::run(args),
-        Command::Cost(args) => cost::run_cost(&args, &priced).map(|text| report::emit(&text)),
-        Command::Advise(args) => advise::run(&args).map(|text| report::emit(&text)),
+        Command::Cost(args) => {
+            cost::run_cost(&args, &priced).map(|text| report::emit(&report::fit_to_terminal(&text)))
+        }
+        Command::Advise(args) => {
+            advise::run(&args).map(|text| report::emit(&report::fit_to_terminal(&text)))
+        }
         Command::Completions { shell } => {
             // The built-in presets are offered as `--preset` values; parsing leaves the check to `new`,
             // which knows the kind and reads `--templates`.

@@ -42,6 +42,79 @@ pub fn emit(text: &str) {
     }
 }
 
+/// Standard output's width: the terminal's, else `COLUMNS`, else 80.
+fn stdout_width() -> usize {
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, cols)| usize::from(cols))
+        .filter(|c| *c > 0)
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .filter(|c: &usize| *c >= 40)
+        .unwrap_or(80)
+}
+
+/// A report fitted to standard output's width: see [`fit`].
+pub fn fit_to_terminal(text: &str) -> String {
+    if text.trim_start().starts_with(['{', '[']) {
+        return text.to_string();
+    }
+    fit(text, stdout_width())
+}
+
+/// Every line of `text` longer than `width` wrapped at spaces, never inside a word. A continuation line starts
+/// under the line's last column (after its last run of two or more spaces) when that column begins in the
+/// first half of the line, so a table row's text stays in its column; otherwise four spaces in from the
+/// line's own indent, under a bullet's text for `- ` lines. Lines of a table whose last column starts past
+/// the middle (figures), and command lines to copy, are left whole.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        // A command to copy stays on one line.
+        if console::measure_text_width(body) <= width || body.contains("scaffold ") {
+            out.push_str(line);
+            continue;
+        }
+        let lead = body.len() - body.trim_start().len();
+        let last_column = body[lead..]
+            .rfind("  ")
+            .map(|at| lead + at + body[lead + at..].len() - body[lead + at..].trim_start().len());
+        let hang = match last_column {
+            Some(col) if col <= width / 2 => col,
+            Some(_) => {
+                out.push_str(line);
+                continue;
+            }
+            None if body[lead..].starts_with("- ") => lead + 2,
+            None => lead + 4,
+        };
+        let (head, rest) = body.split_at(last_column.unwrap_or(lead));
+        let mut current = head.to_string();
+        let mut first = true;
+        for word in rest.split_whitespace() {
+            let fits =
+                console::measure_text_width(&current) + 1 + console::measure_text_width(word)
+                    <= width;
+            let at_start = current.trim().is_empty() || (first && current.len() == head.len());
+            if !fits && !at_start {
+                out.push_str(current.trim_end());
+                out.push('\n');
+                current = " ".repeat(hang);
+                first = false;
+            } else if !at_start {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(current.trim_end());
+        out.push_str(newline);
+    }
+    out
+}
+
 /// Writes an error to standard error. A closed or broken stderr is ignored: the exit code still tells.
 pub fn error_text(text: &str) {
     use std::io::Write;
@@ -205,6 +278,46 @@ pub fn human_size(bytes: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// Advice and cost reports fit 80 columns without splitting a word: every line at most 80 wide (but for
+    /// command lines to copy and figure tables), and the words in the same order.
+    #[test]
+    fn reports_fit_80_columns_and_keep_every_word_whole() {
+        let p = scaffold::cost::Prices::embedded().unwrap();
+        let catalog = scaffold::Catalog::load(&scaffold::Source::Embedded).unwrap();
+        let input = scaffold::advise::AdviseInput {
+            traffic: scaffold::advise::Traffic::Bursty,
+            events_per_month: 110_000_000,
+            ..Default::default()
+        };
+        let a = scaffold::advise::advise(&p, &catalog, &input).unwrap();
+        let text = super::super::advise::report(&a, &catalog);
+        assert!(
+            text.lines().any(|l| l.chars().count() > 80),
+            "the test needs long lines"
+        );
+        let fitted = fit(&text, 80);
+        for line in fitted.lines() {
+            assert!(
+                line.chars().count() <= 80 || line.contains("scaffold "),
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        let words = |t: &str| t.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert_eq!(words(&fitted), words(&text), "a word was split or lost");
+        // A reason's continuation lines start under its text column.
+        let reason = fitted
+            .lines()
+            .skip_while(|l| !l.starts_with("  traffic "))
+            .nth(1)
+            .unwrap();
+        assert!(
+            reason.starts_with(&" ".repeat(40)) && !reason.starts_with(&" ".repeat(41)),
+            "{reason:?}"
+        );
+        assert_eq!(fit("{\"a\": 1}", 10), "{\"a\": 1}");
+    }
     use super::*;
     use scaffold::plan::PlannedFile;
 

@@ -11,6 +11,62 @@ pub use crate::cost::containers::{
     ContainerAssumptions, INPUTS, Platform, PlatformCost, platform_cost,
 };
 
+/// The volumes of the cost curve: 10K to 1B events a month in steps of about 3x.
+pub const CURVE_VOLUMES: [u64; 11] = [
+    10_000,
+    30_000,
+    100_000,
+    300_000,
+    1_000_000,
+    3_000_000,
+    10_000_000,
+    30_000_000,
+    100_000_000,
+    300_000_000,
+    1_000_000_000,
+];
+
+/// The three bills at one volume.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePoint {
+    pub events_per_month: u64,
+    pub serverless_usd: f64,
+    pub fargate_usd: f64,
+    pub eks_usd: f64,
+}
+
+/// Monthly cost per thousand events on each side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PerThousand {
+    pub serverless: f64,
+    pub fargate: f64,
+    pub eks: f64,
+}
+
+/// The three bills at each of [`CURVE_VOLUMES`] and at `extra` (the stated volume), smallest first.
+pub fn curve(
+    prices: &Prices,
+    input: &ServerlessInput,
+    assumptions: &ContainerAssumptions,
+    extra: &[u64],
+) -> Result<Vec<CurvePoint>> {
+    let mut volumes: Vec<u64> = CURVE_VOLUMES.iter().chain(extra).copied().collect();
+    volumes.sort_unstable();
+    volumes.dedup();
+    volumes
+        .into_iter()
+        .map(|n| {
+            let s = serverless::estimate(prices, &input.at(n))?;
+            Ok(CurvePoint {
+                events_per_month: n,
+                serverless_usd: s.total_usd,
+                fargate_usd: platform_cost(prices, Platform::Fargate, &s, assumptions)?.total_usd,
+                eks_usd: platform_cost(prices, Platform::Eks, &s, assumptions)?.total_usd,
+            })
+        })
+        .collect()
+}
+
 /// The result of `scaffold cost compare`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
@@ -25,6 +81,9 @@ pub struct Comparison {
     pub cheapest: String,
     pub assumptions: Vec<String>,
     pub container_assumptions: ContainerAssumptions,
+    pub per_thousand_events_usd: PerThousand,
+    /// The three bills from 10K to 1B events a month and at the stated volume.
+    pub curve: Vec<CurvePoint>,
 }
 
 pub fn compare(
@@ -67,9 +126,21 @@ pub fn compare(
             "EKS: one cluster of {} nodes with {}% headroom, at least {} nodes, plus the control plane; an existing shared cluster would only add nodes.",
             a.node_type, format::plain(a.headroom * 100.0), a.min_nodes
         ),
-        "Not counted on either side: data transfer out, NAT gateways, container images, CI, and the people who run each platform.".into(),
+        format!(
+            "Tasks and nodes reach the internet through a public IPv4 address each ({} an hour), cheaper than a NAT gateway ({} an hour per zone plus per GB) below about nine per zone; each node has a 20 GB gp3 root volume.",
+            prices.get("public_ipv4").describe(),
+            prices.get("nat_gateway_hour").describe()
+        ),
+        "Not counted on either side: data transfer out, container images, CI, and the people who run each platform unless their monthly cost is given as an operations cost.".into(),
     ];
+    let per_thousand = |usd: f64| usd / input.events_per_month as f64 * 1000.0;
     Ok(Comparison {
+        per_thousand_events_usd: PerThousand {
+            serverless: per_thousand(s.total_usd),
+            fargate: per_thousand(fargate.total_usd),
+            eks: per_thousand(eks.total_usd),
+        },
+        curve: curve(prices, input, assumptions, &[input.events_per_month])?,
         events_per_month: input.events_per_month,
         serverless: s,
         fargate,

@@ -7,11 +7,13 @@ use serde::Serialize;
 
 use crate::cost::kubernetes;
 use crate::cost::serverless::{Arch, ServerlessEstimate};
-use crate::cost::{InputSpec, InputType, LineItem, Prices, Values, check_range, format, item};
+use crate::cost::{
+    InputSpec, InputType, LineItem, Prices, Values, check_range, format, item, network,
+};
 use crate::error::Result;
 
 /// Every input of the container side, by the names of [`ContainerAssumptions`]' fields.
-pub const INPUTS: [InputSpec; 8] = [
+pub const INPUTS: [InputSpec; 10] = [
     spec("peak_factor", InputType::Number),
     spec("task_vcpu", InputType::Number),
     spec("task_memory_gb", InputType::Number),
@@ -20,6 +22,8 @@ pub const INPUTS: [InputSpec; 8] = [
     spec("node_type", InputType::Name),
     spec("headroom", InputType::Number),
     spec("min_nodes", InputType::Whole),
+    spec("ops_usd_per_month", InputType::Number),
+    spec("existing_cluster", InputType::Choice(&["false", "true"])),
 ];
 
 const fn spec(name: &'static str, kind: InputType) -> InputSpec {
@@ -42,6 +46,12 @@ pub struct ContainerAssumptions {
     pub headroom: f64,
     /// Fewest EKS nodes, for availability.
     pub min_nodes: u32,
+    /// What running the container platform costs a month beyond serverless (people's time, tooling), added to
+    /// each container bill: the model prices machines, this is the user's figure for the rest.
+    pub ops_usd_per_month: f64,
+    /// The pods join a cluster that already runs: only the nodes they add are priced (no control plane, no
+    /// floor of nodes, no cluster add-ons).
+    pub existing_cluster: bool,
 }
 
 impl Default for ContainerAssumptions {
@@ -55,6 +65,8 @@ impl Default for ContainerAssumptions {
             node_type: kubernetes::DEFAULT_NODE_TYPE.into(),
             headroom: kubernetes::DEFAULT_HEADROOM,
             min_nodes: kubernetes::DEFAULT_MIN_NODES,
+            ops_usd_per_month: 0.0,
+            existing_cluster: false,
         }
     }
 }
@@ -74,6 +86,20 @@ impl ContainerAssumptions {
             node_type: values.text("node_type")?.unwrap_or(d.node_type),
             headroom: values.number("headroom")?.unwrap_or(d.headroom),
             min_nodes: values.whole("min_nodes", 1, 1000)?.unwrap_or(d.min_nodes),
+            ops_usd_per_month: values
+                .number("ops_usd_per_month")?
+                .unwrap_or(d.ops_usd_per_month),
+            existing_cluster: match values.text("existing_cluster")?.as_deref() {
+                None => d.existing_cluster,
+                Some("true") => true,
+                Some("false") => false,
+                Some(other) => {
+                    return Err(crate::cost::invalid(
+                        "existing_cluster",
+                        format!("'{other}' is not true or false"),
+                    ));
+                }
+            },
         };
         a.validate()?;
         Ok(a)
@@ -90,6 +116,8 @@ impl ContainerAssumptions {
         v.set("node_type", self.node_type.as_str());
         v.set("headroom", self.headroom);
         v.set("min_nodes", self.min_nodes);
+        v.set("ops_usd_per_month", self.ops_usd_per_month);
+        v.set("existing_cluster", self.existing_cluster.to_string());
         v
     }
 
@@ -131,6 +159,13 @@ impl ContainerAssumptions {
             1000.0,
             "a node count",
         )?;
+        check_range(
+            "ops_usd_per_month",
+            self.ops_usd_per_month,
+            0.0,
+            10_000_000.0,
+            "USD a month",
+        )?;
         Ok(())
     }
 
@@ -148,6 +183,8 @@ pub struct PlatformCost {
     pub tasks: u32,
     /// What a task is called on this platform: "tasks" or "pods".
     pub task_noun: String,
+    /// Pods one node holds (EKS); 0 where tasks are billed one by one (Fargate).
+    pub pods_per_node: u32,
     pub items: Vec<LineItem>,
     /// Queue, tables, logs, traces and the fixed items: the same as on the serverless side.
     pub shared_usd: f64,
@@ -194,6 +231,8 @@ pub fn platform_cost(
     let alb = prices.get("alb_hour");
     let lcu = prices.get("alb_lcu");
     let mut items = Vec::new();
+    let mut pods_per_node = 0;
+    let mut nodes = 0;
     match platform {
         Platform::Fargate => {
             let (cpu_key, mem_key) = match input.arch {
@@ -226,7 +265,16 @@ pub fn platform_cost(
                 .split(',')
                 .map(String::from)
                 .collect();
-            let addons = kubernetes::addons(prices, &[base], |_| "node_type".into())?;
+            let addons = if assumptions.existing_cluster {
+                kubernetes::Addons::default()
+            } else {
+                kubernetes::addons(prices, &[base], |_| "node_type".into())?
+            };
+            let min_nodes = if assumptions.existing_cluster {
+                0
+            } else {
+                assumptions.min_nodes
+            };
             let cap = kubernetes::capacity(prices, &assumptions.node_type, &addons)?;
             let cpu_m = (assumptions.task_vcpu * 1000.0).round() as u32;
             let mem_mib =
@@ -237,9 +285,22 @@ pub fn platform_cost(
                 cpu_m,
                 mem_mib,
                 assumptions.headroom,
-                assumptions.min_nodes,
+                min_nodes,
                 &addons,
             );
+            if fit.pods_per_node == 0 {
+                return Err(crate::cost::invalid(
+                    "task_vcpu",
+                    format!(
+                        "a task of {} vCPU and {} GB does not fit on one {}: pick a larger node type or a smaller task",
+                        format::plain(assumptions.task_vcpu),
+                        format::plain(assumptions.task_memory_gb),
+                        assumptions.node_type
+                    ),
+                ));
+            }
+            pods_per_node = fit.pods_per_node;
+            nodes = fit.nodes;
             items.push(item(
                 "nodes",
                 &format!("Worker nodes ({})", assumptions.node_type),
@@ -251,15 +312,24 @@ pub fn platform_cost(
                     fit.nodes, fit.bound_by, format::rate(cap.usd_per_hour), format::plain(h)
                 ),
             ));
-            let cp = prices.get("eks_control_plane");
-            items.push(item(
-                "control_plane",
-                "EKS control plane",
-                h,
-                "cluster-hours",
-                cp.cost(h),
-                format!("1 cluster x {} hours x {}", format::plain(h), cp.describe()),
-            ));
+            if !assumptions.existing_cluster {
+                let cp = prices.get("eks_control_plane");
+                items.push(item(
+                    "control_plane",
+                    "EKS control plane",
+                    h,
+                    "cluster-hours",
+                    cp.cost(h),
+                    format!("1 cluster x {} hours x {}", format::plain(h), cp.describe()),
+                ));
+            }
+        }
+    }
+    match platform {
+        Platform::Fargate => items.push(network::public_ipv4(prices, tasks, "tasks")),
+        Platform::Eks => {
+            items.push(network::public_ipv4(prices, nodes, "nodes"));
+            items.push(network::root_volumes(prices, nodes));
         }
     }
     items.push(item(
@@ -282,6 +352,19 @@ pub fn platform_cost(
         shared_usd,
         "SQS + DynamoDB (requests, storage, recovery) + CloudWatch Logs + X-Ray + KMS + Secrets Manager + alarms and dashboards, as computed for the serverless side".into(),
     ));
+    if assumptions.ops_usd_per_month > 0.0 {
+        items.push(item(
+            "operations",
+            "Running the platform (your figure)",
+            1.0,
+            "month",
+            assumptions.ops_usd_per_month,
+            format!(
+                "{} a month for people's time and tooling, as given",
+                format::money(assumptions.ops_usd_per_month)
+            ),
+        ));
+    }
     let total_usd = items.iter().map(|i| i.usd).sum();
     Ok(PlatformCost {
         platform: platform.label().into(),
@@ -290,6 +373,7 @@ pub fn platform_cost(
             Platform::Fargate => "tasks".into(),
             Platform::Eks => "pods".into(),
         },
+        pods_per_node,
         items,
         shared_usd,
         total_usd,
@@ -349,7 +433,8 @@ mod tests {
             ..defaults.clone()
         };
         assert_eq!(nodes(&floor), 5.0);
-        // 40 pods of 500m on 1,805m nodes: 20,300m over 1,444m usable is 15 nodes, over 902.5m usable 23.
+        // 40 pods of 500m on 1,805m nodes: 1,444m usable holds two pods a node, 20 nodes (summing requests said
+        // 15); 902.5m usable with half kept free holds one, 40 nodes (summing said 23).
         let busy = ContainerAssumptions {
             min_tasks: 40,
             ..defaults.clone()
@@ -358,7 +443,7 @@ mod tests {
             headroom: 0.5,
             ..busy.clone()
         };
-        assert_eq!(nodes(&busy), 15.0);
-        assert_eq!(nodes(&roomy), 23.0);
+        assert_eq!(nodes(&busy), 20.0);
+        assert_eq!(nodes(&roomy), 40.0);
     }
 }

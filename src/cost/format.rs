@@ -6,11 +6,13 @@
 use std::fmt::Write as _;
 
 fn trim_zeros(text: String) -> String {
-    if text.contains('.') {
+    let trimmed = if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         text
-    }
+    };
+    // A negative figure that rounds to nothing is nothing: never "-0".
+    if trimmed == "-0" { "0".into() } else { trimmed }
 }
 
 fn group(digits: &str) -> String {
@@ -109,6 +111,14 @@ pub fn break_even_sentence(platform: &str, events: Option<u64>, hours_per_month:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_negative_figure_that_rounds_to_nothing_prints_as_0() {
+        // -0.000001 to two places is "-0.00": it printed "-0 traces".
+        assert_eq!(count(-0.000001), "0");
+        assert_eq!(decimals(-0.0001, 2), "0");
+        assert_eq!(count(-1500.0), "-1.5K");
+    }
 
     #[test]
     fn the_break_even_rate_uses_the_month_it_is_given() {

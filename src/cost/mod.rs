@@ -7,12 +7,13 @@
 //! model's inputs to answers, settings or fixed values (see [`model`]), so a kind stays data.
 //!
 //! Each module uses only those listed before it: [`format`] (number formatting), [`cluster`] (the table's EKS
-//! calendar and add-ons) and [`prices`] (the table); the
+//! calendar and add-ons) and [`prices`] (the table); [`network`] (addresses and volumes around machines); the
 //! models [`serverless`] and [`kubernetes`]; the container side of a comparison ([`containers`]), the
 //! [`breakeven`] search and [`compare`]; [`model`], which resolves a kind's bindings; and [`context`], the `cost`
 //! value templates see. This module holds what they share: line items, model inputs and their parsing.
 
 pub mod breakeven;
+pub mod chart;
 pub mod cluster;
 pub mod compare;
 pub mod containers;
@@ -20,6 +21,7 @@ pub mod context;
 pub mod format;
 pub mod kubernetes;
 pub mod model;
+pub mod network;
 pub mod prices;
 pub mod serverless;
 
@@ -232,50 +234,26 @@ pub(crate) fn largest_key(items: &[LineItem]) -> String {
 /// Parse a monthly event count: `1000000`, `1_000_000`, `1,000,000`, `10K`, `1M`, `2.5M`, `1B`, `1e6`.
 /// Refuses zero, negatives, fractions of an event and anything above [`MAX_EVENTS_PER_MONTH`].
 pub fn parse_events(field: &str, text: &str) -> Result<u64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != '_' && *c != ',')
-        .collect();
-    if cleaned.is_empty() {
-        return Err(invalid(
-            field,
-            "expected a number of events per month, e.g. 1000000 or 1M",
-        ));
-    }
-    let (digits, scale) = match cleaned.chars().last().map(|c| c.to_ascii_lowercase()) {
-        Some('k') => (&cleaned[..cleaned.len() - 1], 1e3),
-        Some('m') => (&cleaned[..cleaned.len() - 1], 1e6),
-        Some('b') | Some('g') => (&cleaned[..cleaned.len() - 1], 1e9),
-        Some('t') => (&cleaned[..cleaned.len() - 1], 1e12),
-        _ => (cleaned.as_str(), 1.0),
-    };
-    let value: f64 = digits.parse().map_err(|_| {
+    // The same parser as every whole-number answer, so `cost` and `advise` read `1,0000` alike (refused: commas
+    // go between groups of three).
+    let events = crate::answers::parse::parse_count(text).ok_or_else(|| {
         invalid(
             field,
-            format!("'{text}' is not a number (use e.g. 1000000, 1M or 2.5M)"),
+            format!(
+                "'{text}' is not a whole number of events (use e.g. 1000000, 1,000,000, 1M or 2.5M)"
+            ),
         )
     })?;
-    let events = value * scale;
-    if !events.is_finite() {
-        return Err(invalid(field, format!("'{text}' is not a finite number")));
-    }
-    if events <= 0.0 {
+    if events < 1 {
         return Err(invalid(
             field,
             format!("'{text}' must be at least 1 event per month"),
         ));
     }
-    if events > MAX_EVENTS_PER_MONTH as f64 {
+    if events as u64 > MAX_EVENTS_PER_MONTH {
         return Err(invalid(
             field,
             format!("'{text}' is above the model's limit of 10^12 events per month"),
-        ));
-    }
-    if events.fract() != 0.0 {
-        return Err(invalid(
-            field,
-            format!("'{text}' is not a whole number of events"),
         ));
     }
     Ok(events as u64)
@@ -354,6 +332,9 @@ mod tests {
             "2T",
             "inf",
             "NaN",
+            // Commas go between groups of three: this was 10,000 to `cost` and an error to `advise`.
+            "1,0000",
+            "1,00,000",
         ] {
             let err = parse_events("events_per_month", bad).unwrap_err();
             assert!(

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// The table shipped with the binary.
 pub const EMBEDDED_TABLE: &str = include_str!("../../templates/pricing/aws-us-east-1.toml");
 /// How the embedded table is named in messages and documents.
-pub const EMBEDDED_ORIGIN: &str = "templates/pricing/aws-us-east-1.toml";
+pub const EMBEDDED_ORIGIN: &str = "scaffold's built-in price table";
 
 /// One tier of a tiered price.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -189,7 +189,7 @@ struct RawTable {
 }
 
 /// Every price key a table must hold, with what it prices.
-pub const PRICE_KEYS: [(&str, &str); 29] = [
+pub const PRICE_KEYS: [(&str, &str); 34] = [
     ("api_http_requests", "API Gateway HTTP API requests"),
     ("api_rest_requests", "API Gateway REST API requests"),
     ("lambda_requests", "Lambda invocations"),
@@ -231,6 +231,11 @@ pub const PRICE_KEYS: [(&str, &str); 29] = [
     ),
     ("alb_hour", "Application Load Balancer hours"),
     ("alb_lcu", "Application Load Balancer capacity units"),
+    ("nlb_hour", "Network Load Balancer hours"),
+    ("nlb_nlcu", "Network Load Balancer capacity units"),
+    ("public_ipv4", "Public IPv4 addresses"),
+    ("ebs_gp3_storage", "EBS gp3 volume storage"),
+    ("nat_gateway_hour", "NAT gateway hours"),
 ];
 
 /// Every always-free allowance a table must hold.

@@ -177,6 +177,8 @@ fn explain_prints_the_formulas() {
             "--arch",
             "x86_64",
         ])
+        // A wide terminal: each formula on one line.
+        .env("COLUMNS", "400")
         .assert()
         .success()
         .stdout(predicate::str::contains("How each line is computed:"))
@@ -184,6 +186,52 @@ fn explain_prints_the_formulas() {
             "x $3.50 per 1M requests (first 333M)",
         ))
         .stdout(predicate::str::contains("$0.0000166667 per GB-second"));
+}
+
+#[test]
+fn a_1000m_pod_fits_once_on_a_node_so_ten_replicas_are_ten_nodes() {
+    // An m7g.large offers 1,755m allocatable with the kind's add-ons: one 1000m pod to a node whatever the
+    // headroom, so 10 replicas need 10 nodes. Summing requests said 9, and 7 with --headroom 0.
+    for headroom in ["0.2", "0"] {
+        let v = json_of(&[
+            "cost",
+            "k8s-platform",
+            "--replicas",
+            "10",
+            "--cpu-request",
+            "1",
+            "--memory-request",
+            "1Gi",
+            "--headroom",
+            headroom,
+            "--json",
+        ]);
+        assert_eq!(v["estimate"]["fit"]["nodes"], 10, "headroom {headroom}");
+        assert_eq!(v["estimate"]["fit"]["pods_per_node"], 1);
+    }
+}
+
+#[test]
+fn the_day_priced_is_today_unless_given() {
+    // 1.34 left EKS standard support after 2026-12-02: priced on the kind's day (2026-12-01) it paid $0.10 an
+    // hour; priced today (2026-12-06 or later) it pays the extended $0.60 x 730 = $438.
+    let v = json_of(&["cost", "k8s-platform", "--kube-version", "1.34", "--json"]);
+    let day = v["estimate"]["control_plane"]["priced_on"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(day.as_str() >= "2026-12-06" && day.len() == 10, "{day}");
+    assert_eq!(v["estimate"]["control_plane"]["tier"], "extended");
+    let v = json_of(&[
+        "cost",
+        "k8s-platform",
+        "--kube-version",
+        "1.34",
+        "--priced-on",
+        "2026-12-01",
+        "--json",
+    ]);
+    assert_eq!(v["estimate"]["control_plane"]["tier"], "standard");
 }
 
 #[test]
@@ -199,9 +247,9 @@ fn k8s_reports_nodes_and_namespace_cost() {
         "128Mi",
         "--json",
     ]);
-    // 20 x 500m + 1,435m of the default answers' add-ons = 11,435m over 1,755 x 0.8 = 1,404m usable a node
-    // (node-exporter takes 50m of each) = 8.14 -> 9 nodes.
-    assert_eq!(v["estimate"]["fit"]["nodes"], 9);
+    // 1,755m allocatable a node (node-exporter takes 50m of each) x 0.8 = 1,404m usable: two 500m pods to a
+    // node, so 20 pods need 10 nodes; the 1,435m of add-ons go in the 404m left on each. Summing said 9.
+    assert_eq!(v["estimate"]["fit"]["nodes"], 10);
     assert_eq!(v["estimate"]["fit"]["bound_by"], "cpu");
     scaffold()
         .args([
@@ -217,7 +265,12 @@ fn k8s_reports_nodes_and_namespace_cost() {
         .assert()
         .success()
         .stdout(predicate::str::contains("EKS control plane"))
-        .stdout(predicate::str::contains("$73.00"))
+        // Two clusters (staging and production) x 0.10 x 730.
+        .stdout(predicate::str::contains("$146.00"))
+        .stdout(predicate::str::contains("Priced for 2 clusters"))
+        .stdout(predicate::str::contains(
+            "Not modelled:\n  - Data transfer out",
+        ))
         .stdout(predicate::str::contains("Per team namespace"));
 }
 
@@ -249,7 +302,7 @@ fn bad_numbers_exit_2_with_a_clear_message() {
         ),
         (
             &["cost", "serverless-webhook", "--events-per-month", "lots"],
-            "is not a number",
+            "is not a whole number of events",
         ),
         (
             &[
@@ -387,7 +440,7 @@ fn advise_recommends_and_explains() {
     ]);
     assert_eq!(v["recommendation"], "k8s-platform");
     assert_eq!(v["rule"], "R1");
-    assert_eq!(v["reasons"].as_array().unwrap().len(), 9);
+    assert_eq!(v["reasons"].as_array().unwrap().len(), 12);
     let v = json_of(&[
         "advise",
         "--no-input",
@@ -451,6 +504,26 @@ fn advise_and_the_kind_questions_read_event_counts_the_same_way() {
             &format!("events_per_month={text}"),
         ]);
         assert_eq!(v["answers"]["events_per_month"], n, "{text}");
+        let v = json_of(&[
+            "cost",
+            "serverless-webhook",
+            "--events-per-month",
+            text,
+            "--json",
+        ]);
+        assert_eq!(v["estimate"]["input"]["events_per_month"], n, "{text}");
+    }
+    // A comma out of place is refused by every command alike (`cost` read `1,0000` as 10,000).
+    for args in [
+        &["advise", "--no-input", "--events-per-month", "1,0000"][..],
+        &["cost", "serverless-webhook", "--events-per-month", "1,0000"][..],
+        &["cost", "compare", "--events-per-month", "1,0000"][..],
+    ] {
+        scaffold()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--events-per-month"));
     }
 }
 
@@ -470,7 +543,10 @@ fn reports_are_stable() {
         "serverless_1m",
         stdout_of(&["cost", "serverless-webhook", "--events-per-month", "1M"])
     );
-    insta::assert_snapshot!("k8s_default", stdout_of(&["cost", "k8s-platform"]));
+    insta::assert_snapshot!(
+        "k8s_default",
+        stdout_of(&["cost", "k8s-platform", "--priced-on", "2026-12-01"])
+    );
     insta::assert_snapshot!(
         "compare_50m",
         stdout_of(&["cost", "compare", "--events-per-month", "50M"])
@@ -603,7 +679,8 @@ fn serverless_payload_above_the_ingest_limit_is_refused() {
 #[test]
 fn k8s_control_plane_is_priced_by_the_version_s_support_tier() {
     let control = |args: &[&str]| {
-        let mut all = vec!["cost", "k8s-platform", "--json"];
+        // One cluster: the kind's two environments would double every line.
+        let mut all = vec!["cost", "k8s-platform", "--json", "--environments", "1"];
         all.extend_from_slice(args);
         let v = json_of(&all);
         let items = v["estimate"]["items"].as_array().unwrap().clone();
@@ -620,12 +697,12 @@ fn k8s_control_plane_is_priced_by_the_version_s_support_tier() {
     assert_eq!(v["estimate"]["control_plane"]["version"], "1.36");
     assert_eq!(v["estimate"]["control_plane"]["tier"], "standard");
     // 1.33 left standard support on 2026-07-29: extended, 0.60 x 730 = $438.00, and the total grows by the
-    // difference: 214.40 + (438 - 73) = 579.40.
+    // difference: 230.74 (nodes, control plane, NLB, public IPv4, root volumes) + (438 - 73) = 595.74.
     let (v, usd) = control(&["--kube-version", "1.33"]);
     assert!((usd - 438.0).abs() < 1e-9, "{usd}");
     assert_eq!(v["estimate"]["control_plane"]["tier"], "extended");
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 57940.0);
+    assert_eq!((total * 100.0).round(), 59574.0);
     // 1.36 itself once its standard support ends: 2027-08-03 is extended.
     let (_, usd) = control(&["--priced-on", "2027-08-03"]);
     assert!((usd - 438.0).abs() < 1e-9, "{usd}");
@@ -636,7 +713,8 @@ fn k8s_control_plane_is_priced_by_the_version_s_support_tier() {
         .stdout(predicate::str::contains(
             "EKS control plane (extended support)",
         ))
-        .stdout(predicate::str::contains("$438.00"));
+        // Two clusters x $438.00.
+        .stdout(predicate::str::contains("$876.00"));
     for (args, message) in [
         (
             &["--kube-version", "1.31"][..],
@@ -718,9 +796,10 @@ fn k8s_node_sizing_counts_the_add_ons_the_answers_install() {
 fn k8s_node_architecture_must_match_the_image() {
     // The kind's image is built for amd64 and arm64: both the arm64 default and an x86_64 node are priced.
     // m6i.large: 2 x 0.096 x 730 = $140.16 of nodes.
+    // Two clusters (staging and production) of them: $280.32.
     let v = json_of(&["cost", "k8s-platform", "--node-type", "m6i.large", "--json"]);
     let nodes = v["estimate"]["items"][0]["usd"].as_f64().unwrap();
-    assert!((nodes - 140.16).abs() < 1e-9, "{nodes}");
+    assert!((nodes - 280.32).abs() < 1e-9, "{nodes}");
     // An amd64-only image cannot run on the arm64 m7g.large.
     scaffold()
         .args(["cost", "k8s-platform", "--image-arch", "amd64"])
@@ -740,4 +819,150 @@ fn k8s_node_architecture_must_match_the_image() {
         ])
         .assert()
         .success();
+}
+
+#[test]
+fn compare_gives_the_curve_from_10k_to_1b_with_the_stated_volume_in_order() {
+    let v = json_of(&["cost", "compare", "--events-per-month", "50M", "--json"]);
+    let curve = v["curve"].as_array().expect("curve");
+    let volumes: Vec<u64> = curve
+        .iter()
+        .map(|p| p["events_per_month"].as_u64().unwrap())
+        .collect();
+    assert!(volumes.len() >= 7, "{volumes:?}");
+    assert_eq!(volumes.first(), Some(&10_000));
+    assert_eq!(volumes.last(), Some(&1_000_000_000));
+    assert!(volumes.windows(2).all(|w| w[0] < w[1]), "{volumes:?}");
+    assert!(volumes.contains(&50_000_000));
+    // At 10K the two Fargate tasks cost 2 x 730 x (0.5 x 0.03238 + 1 x 0.00356) = $28.835, the ALB
+    // 730 x 0.0225 = $16.425 and four public IPv4 addresses (two for the ALB, one per task) 4 x 730 x 0.005 =
+    // $14.60: $59.86 before the few cents of LCUs, queue, table and logs both sides pay.
+    let fargate_10k = curve[0]["fargate_usd"].as_f64().unwrap();
+    assert!((59.86..60.00).contains(&fargate_10k), "{fargate_10k}");
+    for key in ["serverless_usd", "fargate_usd", "eks_usd"] {
+        assert!(curve.iter().all(|p| p[key].is_f64()), "{key}");
+    }
+    // The point at the stated volume is the comparison's own figures.
+    let mine = curve
+        .iter()
+        .find(|p| p["events_per_month"] == 50_000_000)
+        .unwrap();
+    assert_eq!(mine["serverless_usd"], v["serverless"]["total_usd"]);
+    // Per thousand events: the total over 50,000 thousands.
+    let total = v["serverless"]["total_usd"].as_f64().unwrap();
+    let per = v["per_thousand_events_usd"]["serverless"].as_f64().unwrap();
+    assert!((per - total / 50_000.0).abs() < 1e-12, "{per}");
+    let text = stdout_of(&["cost", "compare", "--events-per-month", "50M"]);
+    // The lean example's Fargate break-even, about 35.8M, falls between the 30M and 50M rows.
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap();
+    assert!(
+        at("  30M ") < at("-- break-even against Fargate")
+            && at("-- break-even against Fargate") < at("<- this volume"),
+        "{text}"
+    );
+}
+
+#[test]
+fn each_json_gives_the_cost_per_thousand_events() {
+    // The lean example at 1M events costs $5.46 a month (the worked example): $0.00546 per thousand.
+    let v = json_of(&["cost", "compare", "--events-per-month", "1M", "--json"]);
+    let per = v["per_thousand_events_usd"]["serverless"].as_f64().unwrap();
+    assert!((per - 0.00546).abs() < 0.00001, "{per}");
+    let v = json_of(&["cost", "serverless-webhook", "--json"]);
+    let total = v["estimate"]["total_usd"].as_f64().unwrap();
+    let events = v["estimate"]["input"]["events_per_month"].as_f64().unwrap();
+    let per = v["estimate"]["per_thousand_events_usd"].as_f64().unwrap();
+    assert!((per - total / events * 1000.0).abs() < 1e-9, "{per}");
+    let v = json_of(&["advise", "--no-input", "--json"]);
+    assert!(
+        v["cost"]["per_thousand_events_usd"]["fargate"].is_f64(),
+        "{v}"
+    );
+}
+
+#[test]
+fn the_volumes_table_puts_the_stated_volume_in_order() {
+    let text = stdout_of(&["cost", "serverless-webhook", "--events-per-month", "50M"]);
+    let header = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("events per month"))
+        .unwrap();
+    let columns: Vec<&str> = header.split_whitespace().skip(3).collect();
+    assert_eq!(columns, ["10K", "1M", "50M", "100M"], "{header}");
+}
+
+#[test]
+fn no_output_names_a_file_of_scaffold_s_own_source_tree() {
+    for args in [
+        vec!["cost", "serverless-webhook", "--explain"],
+        vec!["cost", "k8s-platform", "--explain"],
+        vec!["cost", "compare", "--events-per-month", "5M", "--explain"],
+        vec!["advise", "--no-input"],
+        vec!["advise", "--no-input", "--json"],
+        vec!["cost", "compare", "--help"],
+    ] {
+        let text = stdout_of(&args);
+        for path in ["templates/pricing", "docs/advise.md", "docs/cost.md"] {
+            assert!(!text.contains(path), "`{}` names {path}", args.join(" "));
+        }
+    }
+}
+
+#[test]
+fn a_volume_past_the_quotas_is_priced_with_each_limit_named() {
+    // 10^12 events a month: 380,518 a second on average, 3.8M at the 10x peak; past the throttle's 10,000, the
+    // 1,000 concurrent processors an SQS event source allows and DynamoDB's 40,000 write units per table.
+    let text = stdout_of(&["cost", "serverless-webhook", "--events-per-month", "1T"]);
+    // Wrapped to 80 columns: read the words.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for limit in [
+        "ceiling of 10,000",
+        "the 1,000 an SQS event source",
+        "40,000 per on-demand table",
+    ] {
+        assert!(text.contains(limit), "{limit}: {text}");
+    }
+    let v = json_of(&[
+        "cost",
+        "serverless-webhook",
+        "--events-per-month",
+        "1T",
+        "--json",
+    ]);
+    assert_eq!(v["quota_warnings"].as_array().unwrap().len(), 4, "{v}");
+    // 1M events a month: 3.8 a second at the peak, nothing near a quota.
+    let v = json_of(&["cost", "serverless-webhook", "--json"]);
+    assert_eq!(v["quota_warnings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn the_estimate_ranks_the_inputs_by_how_far_they_move_the_bill() {
+    // The lean example at 100M ($545.83): 10% more events +$54.58, write units 5 -> 5.5 +$31.25 (50M units x
+    // $0.625/M), logs 1 -> 1.1 KB +$5.00 (10 GB x $0.50).
+    let v = json_of(&["cost", "compare", "--events-per-month", "100M", "--json"]);
+    assert!(v["serverless"]["total_usd"].as_f64().unwrap() > 545.0);
+    let v = json_of(&[
+        "cost",
+        "serverless-webhook",
+        "--events-per-month",
+        "100M",
+        "--json",
+    ]);
+    let ranked = v["sensitivity"].as_array().expect("sensitivity");
+    assert!(ranked.len() >= 5, "{ranked:?}");
+    let deltas: Vec<f64> = ranked
+        .iter()
+        .map(|s| s["delta_usd"].as_f64().unwrap().abs())
+        .collect();
+    assert!(deltas.windows(2).all(|w| w[0] >= w[1]), "{deltas:?}");
+    // 10% more events moves nearly every line by 10%: close to 10% of the bill.
+    let events = ranked
+        .iter()
+        .find(|s| s["input"] == "events_per_month")
+        .unwrap();
+    let share = events["delta_share"].as_f64().unwrap();
+    assert!((0.09..=0.101).contains(&share), "{share}");
+    let text = stdout_of(&["cost", "serverless-webhook", "--events-per-month", "100M"]);
+    assert!(text.contains("What moves the bill most"), "{text}");
 }

@@ -296,7 +296,28 @@ fn k8s_cost_page_renders_with_its_figures() {
     assert!(doc.contains(
         "scaffold cost k8s-platform --replicas 2 --cpu-request 100m --memory-request 128Mi"
     ));
-    assert!(doc.contains("| **total** | **$214.40** |"), "{doc}");
+    // A cluster: 2 nodes $119.14 + control plane $73 + NLB $20.81 + 4 public IPv4 $14.60 + 2 root volumes
+    // $3.20 = $230.74; the Argo CD overlays deploy staging and production: 2 x $230.74 = $461.48.
+    assert!(doc.contains("| **total** | **$461.48** |"), "{doc}");
+    assert!(doc.contains("2 clusters are priced alike"), "{doc}");
+    // The curve is drawn by the engine next to the page, and the page shows it.
+    assert!(doc.contains("](cost-curve.svg)"), "{doc}");
+    let svg = std::fs::read_to_string(dir.path().join("docs/cost-curve.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg ") && svg.matches("<polyline").count() == 3,
+        "{svg}"
+    );
+    // What the figures leave out, listed like the serverless kind's.
+    let left_out = doc
+        .split("## Not modelled")
+        .nth(1)
+        .expect("a Not modelled section");
+    assert!(left_out.matches("\n- ").count() >= 5, "{left_out}");
+    assert!(left_out.contains("between zones"), "{left_out}");
+    assert!(
+        doc.contains("Network Load Balancer") && !doc.contains("Application Load Balancer"),
+        "{doc}"
+    );
     // 4 CPUs over 1,755m allocatable (node-exporter takes 50m a node) x 0.0816 x 730 = 135.77.
     assert!(doc.contains("about **$135.77 a month**"), "{doc}");
     assert!(doc.contains("`payments`") && doc.contains("`cc-1234`"));

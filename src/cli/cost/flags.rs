@@ -116,7 +116,7 @@ pub const SERVERLESS: [Flag; 24] = [
 
 /// The flags of the model `kubernetes`. Its other inputs (the autoscaler's ceiling, the limits, the team quota)
 /// shape a project's documents, not this command's figures, and keep the kind's values.
-pub const KUBERNETES: [Flag; 15] = [
+pub const KUBERNETES: [Flag; 16] = [
     flag("replicas", "replicas", "Pod replicas of the service."),
     flag(
         "cpu_request",
@@ -152,7 +152,7 @@ pub const KUBERNETES: [Flag; 15] = [
     flag(
         "priced_on",
         "priced-on",
-        "The day priced, YYYY-MM-DD, for the support tier. Empty: the day the price table's calendar was read.",
+        "The day priced, YYYY-MM-DD, for the support tier. Default: today.",
     ),
     flag(
         "image_arch",
@@ -184,10 +184,15 @@ pub const KUBERNETES: [Flag; 15] = [
         "monitoring-addon",
         "The monitoring add-on (kube-prometheus-stack), or empty for none.",
     ),
+    flag(
+        "environments",
+        "environments",
+        "Clusters the workload is deployed to (staging and production: 2), each priced alike.",
+    ),
 ];
 
 /// The flags of the container side of `scaffold cost compare`.
-pub const CONTAINERS: [Flag; 8] = [
+pub const CONTAINERS: [Flag; 10] = [
     flag(
         "peak_factor",
         "peak-factor",
@@ -219,6 +224,16 @@ pub const CONTAINERS: [Flag; 8] = [
         "min_nodes",
         "min-nodes",
         "Fewest EKS nodes, for availability.",
+    ),
+    flag(
+        "ops_usd_per_month",
+        "ops-usd-per-month",
+        "What running a container platform costs you a month beyond serverless (people's time, tooling), added to each container bill.",
+    ),
+    flag(
+        "existing_cluster",
+        "existing-cluster",
+        "The pods join a cluster you already run: price only the nodes they add (no control plane, node floor or add-ons).",
     ),
 ];
 
@@ -267,6 +282,8 @@ pub fn args(inputs: &[InputSpec], flags: &[Flag], defaults: &Values) -> Vec<Arg>
                 }
             };
             match defaults.get(f.input) {
+                // The day priced is today unless given: a kind's day is for its pages only.
+                Some(_) if f.input == "priced_on" => arg,
                 Some(value) => arg.default_value(Values::text_of(value)),
                 // An input the model derives from others when it is left out (write units from the payload).
                 None if scaffold::cost::serverless::DERIVED_INPUTS.contains(&f.input) => arg,

@@ -8,7 +8,7 @@ use scaffold::cost::format::{
     break_even_sentence, count, decimals, money, plain, platform_totals, rate, thousands,
 };
 use scaffold::cost::kubernetes::K8sEstimate;
-use scaffold::cost::serverless::{NOT_MODELLED, ServerlessEstimate};
+use scaffold::cost::serverless::{NOT_MODELLED, ServerlessEstimate, ServerlessInput};
 use scaffold::cost::{LineItem, Prices};
 
 fn percent(part: f64, whole: f64) -> String {
@@ -85,6 +85,29 @@ pub fn serverless_report(
         money(main.free_tier_usd),
         money(main.after_free_tier_usd)
     );
+    if let Ok(ranked) = scaffold::cost::serverless::sensitivity(prices, main) {
+        out.push_str("\nWhat moves the bill most (each input a tenth higher, one at a time):\n");
+        for s in ranked.iter().take(5) {
+            let _ = writeln!(
+                out,
+                "  {:<24} {} -> {}: {}{} a month ({}{}%)",
+                s.input.replace('_', "-"),
+                plain(s.from),
+                plain(s.to),
+                if s.delta_usd < 0.0 { "-" } else { "+" },
+                money(s.delta_usd.abs()),
+                if s.delta_usd < 0.0 { "-" } else { "+" },
+                decimals(s.delta_share.abs() * 100.0, 1)
+            );
+        }
+    }
+    let warnings = scaffold::cost::serverless::quota_warnings(prices, main);
+    if !warnings.is_empty() {
+        out.push_str("\nQuotas at this volume's peak (10x the mean rate):\n");
+        for w in &warnings {
+            let _ = writeln!(out, "  - {}", w.sentence);
+        }
+    }
     out.push_str("\nThe same workload at other volumes (per month, free tier not applied):\n");
     let _ = write!(out, "  {:<32}", "events per month");
     for v in volumes {
@@ -163,6 +186,13 @@ pub fn k8s_report(kind: &str, prices: &Prices, e: &K8sEstimate, explain: bool) -
         prices.origin
     );
     items_table(&mut out, &e.items, e.total_usd);
+    if i.environments > 1 {
+        let _ = writeln!(
+            out,
+            "\nPriced for {} clusters, one per environment the project deploys (staging and production), each alike; node figures below are per cluster.",
+            i.environments
+        );
+    }
     let cap = &e.capacity;
     let _ = writeln!(
         out,
@@ -252,6 +282,10 @@ pub fn k8s_report(kind: &str, prices: &Prices, e: &K8sEstimate, explain: bool) -
     } else {
         out.push_str("\nAdd --explain for the formulas, --json for machine-readable output.\n");
     }
+    out.push_str("\nNot modelled:\n");
+    for line in scaffold::cost::kubernetes::NOT_MODELLED {
+        let _ = writeln!(out, "  - {line}");
+    }
     out
 }
 
@@ -261,6 +295,53 @@ fn platform_block(out: &mut String, label: &str, p: &PlatformCost) {
 }
 
 /// The report of `scaffold cost compare`; `eks` is what the EKS side is called.
+/// The three bills from 10K to 1B events a month, smallest first, with the stated volume marked and a line where
+/// each break-even falls.
+fn curve_table(out: &mut String, c: &Comparison) {
+    let _ = writeln!(out, "\nThe curve, per month:");
+    let _ = writeln!(
+        out,
+        "  {:<16} {:>14} {:>14} {:>14}",
+        "events", "serverless", "Fargate", "EKS"
+    );
+    let mut marks: Vec<(u64, &str)> =
+        [(c.break_even_fargate, "Fargate"), (c.break_even_eks, "EKS")]
+            .into_iter()
+            .filter_map(|(b, name)| b.map(|b| (b, name)))
+            .collect();
+    marks.sort_unstable();
+    let mut marks = marks.into_iter().peekable();
+    for point in &c.curve {
+        while let Some((b, name)) = marks.next_if(|(b, _)| *b <= point.events_per_month) {
+            let _ = writeln!(
+                out,
+                "  -- break-even against {name} at {}: containers cost no more from here on",
+                thousands(b)
+            );
+        }
+        let mine = if point.events_per_month == c.events_per_month {
+            "  <- this volume"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>14} {:>14} {:>14}{mine}",
+            count(point.events_per_month as f64),
+            money(point.serverless_usd),
+            money(point.fargate_usd),
+            money(point.eks_usd)
+        );
+    }
+    for (b, name) in marks {
+        let _ = writeln!(
+            out,
+            "  -- break-even against {name} at {}: containers cost no more from here on",
+            thousands(b)
+        );
+    }
+}
+
 pub fn compare_report(prices: &Prices, c: &Comparison, eks: &str, explain: bool) -> String {
     let mut out = String::new();
     let s = &c.serverless;
@@ -269,11 +350,26 @@ pub fn compare_report(prices: &Prices, c: &Comparison, eks: &str, explain: bool)
         "Serverless against containers at {} events per month\n",
         thousands(c.events_per_month)
     );
+    let lean = s.input == ServerlessInput::default().at(c.events_per_month);
+    if lean {
+        let _ = writeln!(
+            out,
+            "Serverless is {}; give the inputs of your stack (scaffold cost <kind> --json shows a kind's) to price it.\n",
+            scaffold::advise::LEAN_EXAMPLE
+        );
+    }
     platform_totals(
         &mut out,
         (40, 14),
         &[
-            ("serverless (API Gateway + Lambda)", s.total_usd),
+            (
+                if lean {
+                    "serverless (lean example)"
+                } else {
+                    "serverless (API Gateway + Lambda)"
+                },
+                s.total_usd,
+            ),
             (&c.fargate.platform, c.fargate.total_usd),
             (eks, c.eks.total_usd),
         ],
@@ -293,6 +389,15 @@ pub fn compare_report(prices: &Prices, c: &Comparison, eks: &str, explain: bool)
     let hours = prices.hours_per_month;
     out.push_str(&break_even_sentence("Fargate", c.break_even_fargate, hours));
     out.push_str(&break_even_sentence("EKS", c.break_even_eks, hours));
+    let p = &c.per_thousand_events_usd;
+    let _ = writeln!(
+        out,
+        "Per thousand events: serverless ${}, Fargate ${}, EKS ${}.",
+        decimals(p.serverless, 4),
+        decimals(p.fargate, 4),
+        decimals(p.eks, 4)
+    );
+    curve_table(&mut out, c);
     out.push_str("\nServerless line items:\n");
     items_table(&mut out, &s.items, s.total_usd);
     platform_block(&mut out, &c.fargate.platform, &c.fargate);
@@ -305,7 +410,7 @@ pub fn compare_report(prices: &Prices, c: &Comparison, eks: &str, explain: bool)
         formulas(&mut out, &s.items);
         formulas(&mut out, &c.fargate.items);
         formulas(&mut out, &c.eks.items);
-        out.push_str("\nBreak-even: the smallest monthly volume at which the serverless bill is at least the container bill.\n");
+        out.push_str("\nBreak-even: the volume from which the container bill is at most the serverless bill at every higher volume (the container bill steps up a task or node at a time, so serverless can be cheaper again just above an earlier crossing).\n");
     }
     out
 }

@@ -17,6 +17,12 @@ pub struct KubernetesContext {
     pub prices_origin: String,
     /// Hours in the price table's month: `730`.
     pub hours_per_month: String,
+    /// Clusters priced, one per environment the project deploys (staging and production: 2).
+    pub environments: u32,
+    /// What the model leaves out, one sentence each.
+    pub not_modelled: Vec<String>,
+    /// The lean serverless example against containers from 10K to 1B events a month, as an SVG chart.
+    pub curve_svg: String,
     /// The replicas priced at the floor and at the ceiling.
     pub min_replicas: u32,
     pub max_replicas: u32,
@@ -200,6 +206,24 @@ pub struct Quota {
 pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesContext> {
     let project = Project::from_values(values)?;
     let base = &project.input;
+    let lean = crate::cost::serverless::ServerlessInput::default();
+    let cmp = crate::cost::compare::compare(
+        prices,
+        &lean,
+        &crate::cost::compare::ContainerAssumptions::default(),
+    )?;
+    let marks: Vec<(&str, u64)> = [
+        ("Fargate", cmp.break_even_fargate),
+        ("EKS", cmp.break_even_eks),
+    ]
+    .into_iter()
+    .filter_map(|(label, b)| b.map(|b| (label, b)))
+    .collect();
+    let curve_svg = crate::cost::chart::curve_svg(
+        "A lean webhook workload on serverless against containers (USD a month)",
+        &cmp.curve,
+        &marks,
+    );
     let at = |replicas: u32, cpu_request_m: u32, memory_request_mib: u32| {
         kubernetes::estimate(
             prices,
@@ -223,6 +247,12 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         region: prices.region.clone(),
         prices_origin: prices.origin.clone(),
         hours_per_month: format::plain(prices.hours_per_month),
+        environments: base.environments,
+        curve_svg,
+        not_modelled: super::super::kubernetes::NOT_MODELLED
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         min_replicas: base.replicas,
         max_replicas: project.max_replicas,
         chart: Chart {
@@ -380,7 +410,8 @@ mod tests {
         let c = context(&Prices::embedded().unwrap(), &v).unwrap();
         assert_eq!((c.min_replicas, c.max_replicas), (2, 10));
         assert_eq!(c.min.nodes, 2);
-        assert_eq!(c.min.total, "$214.40");
+        // 2 nodes $119.14 + control plane $73 + NLB $20.81 + 4 public IPv4 $14.60 + root volumes $3.20.
+        assert_eq!(c.min.total, "$230.74");
         assert_eq!(c.quota.usd, "$132.01");
         assert_eq!(c.chart.cpu_request, "100m");
         assert_eq!(c.oversized.cpu_request, "500m");

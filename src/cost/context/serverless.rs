@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::standing::StandingCosts;
 use super::{Line, PriceEntry, lines, price_entry};
+use crate::cost::chart;
 use crate::cost::compare::{self, ContainerAssumptions, Platform};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
 use crate::cost::serverless::usage::KB_PER_GB;
@@ -78,6 +79,8 @@ pub struct ServerlessContext {
     pub free_tier: Vec<Allowance>,
     /// The prices, allowances, workload and container sizing as a JSON document, for `cost/prices.json`.
     pub prices_json: String,
+    /// The cost curve from 10K to 1B events a month (serverless, Fargate, EKS) as an SVG chart.
+    pub curve_svg: String,
     /// The throttle, concurrency and budget sized from the workload: the stack's parameter defaults.
     pub limits: Limits,
     /// GB the events table grows by each month, and what it holds when priced.
@@ -278,7 +281,7 @@ struct ContainersFile<'a> {
 }
 
 /// Every price the page's figures can use, including the alternatives its levers switch to.
-const PRICE_KEYS: [&str; 27] = [
+const PRICE_KEYS: [&str; 28] = [
     "api_http_requests",
     "api_rest_requests",
     "lambda_requests",
@@ -305,6 +308,7 @@ const PRICE_KEYS: [&str; 27] = [
     "fargate_x86_64_memory",
     "alb_hour",
     "alb_lcu",
+    "public_ipv4",
     "eks_control_plane",
 ];
 
@@ -362,6 +366,11 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
     let main = serverless::estimate(prices, &input)?;
     let volumes = serverless::at_volumes(prices, &input)?;
     let cmp = compare::compare(prices, &input, &assumptions)?;
+    let curve_svg = chart::curve_svg(
+        "This stack on serverless against the same code in containers (USD a month)",
+        &cmp.curve,
+        &chart::break_evens(&cmp),
+    );
     let at_100m = volumes
         .iter()
         .find(|v| v.input.events_per_month == 100_000_000)
@@ -498,6 +507,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
         prices: price_list,
         free_tier: free_list,
         prices_json,
+        curve_svg,
         limits: Limits::of(prices, &main),
         events_gb_per_month: gb(input.events_per_month as f64
             * (input.payload_kb

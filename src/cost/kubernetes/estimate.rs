@@ -6,12 +6,17 @@ use serde::Serialize;
 use super::input::K8sInput;
 use super::platform::{Addons, ControlPlane, check_arch, control_plane, input_addons};
 use crate::cost::cluster::SupportTier;
-use crate::cost::{LineItem, Prices, format, item, largest_key};
+use crate::cost::{LineItem, Prices, format, item, largest_key, network};
 use crate::error::Result;
 
 /// Per-node DaemonSets on EKS: kube-proxy (100m CPU) and the VPC CNI aws-node (25m CPU).
 pub const DAEMONSET_CPU_M: u32 = 125;
 pub const DAEMONSET_PODS: u32 = 2;
+
+/// Share of an instance's memory the hypervisor and firmware keep: the node's kubelet reports less capacity than
+/// the instance type's memory. Karpenter's `vmMemoryOverheadPercent` default, 0.075 (its settings docs and
+/// aws/karpenter-provider-aws#5161, read 2026-12-06); the true figure varies by instance type.
+pub const VM_MEMORY_OVERHEAD: f64 = 0.075;
 
 /// Capacity of one node after kubelet reservations and DaemonSets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,7 +48,7 @@ pub fn capacity(prices: &Prices, node_type: &str, addons: &Addons) -> Result<Nod
         - reserved_cpu_m(node.vcpu)
         - DAEMONSET_CPU_M as f64
         - addons.per_node_cpu_m as f64;
-    let allocatable_memory_mib = node.memory_gib * 1024.0
+    let allocatable_memory_mib = (node.memory_gib * 1024.0 * (1.0 - VM_MEMORY_OVERHEAD)).floor()
         - (255.0 + 11.0 * node.max_pods as f64)
         - 100.0
         - addons.per_node_memory_mib as f64;
@@ -59,16 +64,46 @@ pub fn capacity(prices: &Prices, node_type: &str, addons: &Addons) -> Result<Nod
     })
 }
 
-/// Nodes needed for `pods` pods of the given requests plus the add-ons counted once per cluster.
+/// Nodes needed for `pods` pods of the given requests plus the add-ons' pods counted once per cluster.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fit {
     pub nodes: u32,
-    /// What decided the count: "cpu", "memory", "pods" or "minimum".
+    /// What decided the count: "cpu", "memory", "pods" (what fills a node first) or "minimum".
     pub bound_by: String,
+    /// Workload pods one empty node holds (0: a pod is larger than a node's usable capacity).
+    pub pods_per_node: u32,
     pub requested_cpu_m: f64,
     pub requested_memory_mib: f64,
 }
 
+/// What is still free on one node.
+struct Free {
+    cpu_m: f64,
+    memory_mib: f64,
+    pods: u32,
+}
+
+impl Free {
+    /// How many pods of this size still fit.
+    fn holds(&self, cpu_m: f64, memory_mib: f64) -> u32 {
+        let by = |free: f64, each: f64| {
+            if each <= 0.0 {
+                u32::MAX
+            } else {
+                // A hair of tolerance so that 3 x 333.333m fits in 1,000m.
+                ((free + 1e-9) / each).floor().clamp(0.0, u32::MAX as f64) as u32
+            }
+        };
+        by(self.cpu_m, cpu_m)
+            .min(by(self.memory_mib, memory_mib))
+            .min(self.pods)
+    }
+}
+
+/// Places pods on nodes as a scheduler must: a pod runs on one node and cannot span two. Each node offers its
+/// allocatable CPU, memory and pod slots less `headroom`; groups of pods are placed largest first (by the larger
+/// of their CPU and memory shares of a node), each pod on the first node with room, a new node when none has.
+/// The cluster starts with `min_nodes` nodes.
 pub fn fit(
     cap: &NodeCapacity,
     pods: u32,
@@ -78,25 +113,76 @@ pub fn fit(
     min_nodes: u32,
     addons: &Addons,
 ) -> Fit {
-    let cpu = pods as f64 * cpu_m as f64 + addons.cpu_m as f64;
-    let mem = pods as f64 * memory_mib as f64 + addons.memory_mib as f64;
     let usable = 1.0 - headroom;
-    let by_cpu = (cpu / (cap.allocatable_cpu_m * usable)).ceil() as u32;
-    let by_mem = (mem / (cap.allocatable_memory_mib * usable)).ceil() as u32;
-    let by_pods = ((pods + addons.pods) as f64 / cap.pods.max(1) as f64).ceil() as u32;
-    let mut nodes = min_nodes;
-    let mut bound_by = "minimum";
-    for (count, name) in [(by_cpu, "cpu"), (by_mem, "memory"), (by_pods, "pods")] {
-        if count > nodes {
-            nodes = count;
-            bound_by = name;
+    let empty = || Free {
+        cpu_m: cap.allocatable_cpu_m * usable,
+        memory_mib: cap.allocatable_memory_mib * usable,
+        pods: cap.pods,
+    };
+    let share = |c: f64, m: f64| {
+        (c / (cap.allocatable_cpu_m * usable)).max(m / (cap.allocatable_memory_mib * usable))
+    };
+    let mut groups: Vec<(u32, f64, f64)> = vec![(pods, f64::from(cpu_m), f64::from(memory_mib))];
+    groups.extend(
+        addons
+            .pod_groups
+            .iter()
+            .map(|g| (g.pods, g.cpu_m, g.memory_mib)),
+    );
+    groups.sort_by(|a, b| share(b.1, b.2).total_cmp(&share(a.1, a.2)));
+    let pods_per_node = empty().holds(f64::from(cpu_m), f64::from(memory_mib));
+    let mut nodes: Vec<Free> = (0..min_nodes).map(|_| empty()).collect();
+    let mut fits = true;
+    for (count, c, m) in groups {
+        let mut left = count;
+        for node in nodes.iter_mut() {
+            if left == 0 {
+                break;
+            }
+            let k = node.holds(c, m).min(left);
+            node.cpu_m -= f64::from(k) * c;
+            node.memory_mib -= f64::from(k) * m;
+            node.pods -= k;
+            left -= k;
+        }
+        while left > 0 {
+            let mut node = empty();
+            let k = node.holds(c, m).min(left);
+            if k == 0 {
+                fits = false;
+                break;
+            }
+            node.cpu_m -= f64::from(k) * c;
+            node.memory_mib -= f64::from(k) * m;
+            node.pods -= k;
+            left -= k;
+            nodes.push(node);
         }
     }
+    let n = nodes.len() as u32;
+    let bound_by = if !fits {
+        "pod larger than a node"
+    } else if n <= min_nodes {
+        "minimum"
+    } else {
+        let e = empty();
+        let by_cpu = (e.cpu_m / f64::from(cpu_m.max(1))).floor();
+        let by_mem = (e.memory_mib / f64::from(memory_mib.max(1))).floor();
+        let by_pods = f64::from(e.pods);
+        if by_pods <= by_cpu && by_pods <= by_mem {
+            "pods"
+        } else if by_cpu <= by_mem {
+            "cpu"
+        } else {
+            "memory"
+        }
+    };
     Fit {
-        nodes,
+        nodes: n.max(min_nodes),
         bound_by: bound_by.into(),
-        requested_cpu_m: cpu,
-        requested_memory_mib: mem,
+        pods_per_node: if fits { pods_per_node } else { 0 },
+        requested_cpu_m: pods as f64 * cpu_m as f64 + addons.cpu_m as f64,
+        requested_memory_mib: pods as f64 * memory_mib as f64 + addons.memory_mib as f64,
     }
 }
 
@@ -149,8 +235,8 @@ pub fn node_share(cap: &NodeCapacity, cpu_m: f64, memory_mib: f64) -> f64 {
 fn platform_items(prices: &Prices, cp: &ControlPlane, lcu_per_hour: f64) -> Vec<LineItem> {
     let h = prices.hours_per_month;
     let price = prices.get(&cp.price_key);
-    let alb = prices.get("alb_hour");
-    let lcu = prices.get("alb_lcu");
+    let nlb = prices.get("nlb_hour");
+    let nlcu = prices.get("nlb_nlcu");
     let until = match cp.tier {
         SupportTier::Standard => &cp.end_of_standard,
         SupportTier::Extended => &cp.end_of_extended,
@@ -171,19 +257,20 @@ fn platform_items(prices: &Prices, cp: &ControlPlane, lcu_per_hour: f64) -> Vec<
                 cp.priced_on
             ),
         ),
+        // The edge's LoadBalancer Service: on EKS the AWS Load Balancer Controller makes it a Network Load Balancer.
         item(
             "load_balancer",
-            "Application Load Balancer",
+            "Network Load Balancer",
             h,
             "hours",
-            alb.cost(h) + lcu.cost(h * lcu_per_hour),
+            nlb.cost(h) + nlcu.cost(h * lcu_per_hour),
             format!(
-                "{} hours x {} + {} LCU x {} hours x {}",
+                "{} hours x {} + {} NLCU x {} hours x {}",
                 format::plain(h),
-                alb.describe(),
+                nlb.describe(),
                 format::plain(lcu_per_hour),
                 format::plain(h),
-                lcu.describe()
+                nlcu.describe()
             ),
         ),
     ]
@@ -204,6 +291,21 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
         input.min_nodes,
         &addons,
     );
+    if f.pods_per_node == 0 {
+        return Err(crate::cost::invalid(
+            "cpu_request_m",
+            format!(
+                "a pod requesting {}m CPU and {} MiB does not fit on one {} ({}m and {} MiB allocatable, less {}% headroom): \
+                 lower the requests or the headroom, or pick a larger node type",
+                input.cpu_request_m,
+                input.memory_request_mib,
+                input.node_type,
+                format::plain(cap.allocatable_cpu_m),
+                format::plain(cap.allocatable_memory_mib),
+                format::plain(input.headroom * 100.0)
+            ),
+        ));
+    }
     let h = prices.hours_per_month;
     let node_month = cap.usd_per_hour * h;
     let mut items = vec![item(
@@ -213,12 +315,13 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
         "nodes",
         f.nodes as f64 * node_month,
         format!(
-            "{} nodes (bound by {}: {} pods x {}m / {} MiB + add-ons {}m / {} MiB, {}% headroom on {}m / {} MiB allocatable each) x {} per hour x {} hours",
+            "{} nodes (bound by {}: {} pods x {}m / {} MiB, {} to a node, + add-ons {}m / {} MiB, {}% headroom on {}m / {} MiB allocatable each) x {} per hour x {} hours",
             f.nodes,
             f.bound_by,
             input.replicas,
             input.cpu_request_m,
             input.memory_request_mib,
+            f.pods_per_node,
             addons.cpu_m,
             addons.memory_mib,
             format::plain(input.headroom * 100.0),
@@ -228,7 +331,17 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
             format::plain(h)
         ),
     )];
+    items.push(network::public_ipv4(prices, f.nodes, "nodes"));
+    items.push(network::root_volumes(prices, f.nodes));
     items.extend(platform_items(prices, &cp, input.lcu_per_hour));
+    if input.environments > 1 {
+        let n = f64::from(input.environments);
+        for i in &mut items {
+            i.quantity *= n;
+            i.usd *= n;
+            i.formula = format!("{} clusters x ({})", input.environments, i.formula);
+        }
+    }
     let total_usd = items.iter().map(|i| i.usd).sum();
     let largest = largest_key(&items);
 
@@ -269,220 +382,4 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::input::ADDON_INPUTS;
-    use super::super::platform::addons;
-    use super::*;
-
-    fn prices() -> Prices {
-        Prices::embedded().unwrap()
-    }
-
-    fn none() -> Addons {
-        Addons::default()
-    }
-
-    /// CoreDNS and metrics-server, the model's default add-ons: 200m + 100m, 140 + 200 MiB, 2 + 1 pods.
-    fn base() -> Addons {
-        addons(
-            &prices(),
-            &[vec!["coredns".into(), "metrics-server".into()]],
-            |_| "addons".into(),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn reservations_follow_the_eks_ami_formula() {
-        assert_eq!(reserved_cpu_m(2.0), 70.0);
-        assert_eq!(reserved_cpu_m(4.0), 80.0);
-        assert_eq!(reserved_cpu_m(8.0), 90.0);
-        let cap = capacity(&prices(), "m7g.large", &none()).unwrap();
-        // 2,000 - 70 reserved - 125 DaemonSets
-        assert_eq!(cap.allocatable_cpu_m, 1805.0);
-        // 8192 - (255 + 11 x 29) - 100
-        assert_eq!(cap.allocatable_memory_mib, 7518.0);
-        assert_eq!(cap.pods, 27);
-        assert_eq!(cap.arch, "arm64");
-    }
-
-    #[test]
-    fn the_default_chart_needs_only_the_minimum_two_nodes() {
-        let e = estimate(&prices(), &K8sInput::default()).unwrap();
-        assert_eq!(e.fit.nodes, 2);
-        assert_eq!(e.fit.bound_by, "minimum");
-        // 2 x 0.0816 x 730 + 0.10 x 730 + 0.0225 x 730 + 1 x 0.008 x 730
-        let expected = 2.0 * 0.0816 * 730.0 + 73.0 + 16.425 + 5.84;
-        assert!((e.total_usd - expected).abs() < 1e-9, "{}", e.total_usd);
-        assert_eq!(e.largest, "nodes");
-        // 2 pods x 100m + 300m of add-ons; 2 x 128 MiB + 340 MiB.
-        assert_eq!(e.fit.requested_cpu_m, 500.0);
-        assert_eq!(e.fit.requested_memory_mib, 596.0);
-    }
-
-    #[test]
-    fn cpu_memory_and_pod_limits_each_decide_the_node_count() {
-        let p = prices();
-        let cap = capacity(&p, "m7g.large", &none()).unwrap();
-        let b = base();
-        // 20 pods x 500m + 300m = 10,300m; 1,805 x 0.8 = 1,444m usable per node -> 7.13 -> 8 nodes.
-        let f = fit(&cap, 20, 500, 128, 0.2, 2, &b);
-        assert_eq!((f.nodes, f.bound_by.as_str()), (8, "cpu"));
-        // 10 pods x 4,096 + 340 = 41,300 MiB over 7,518 x 0.8 = 6,014.4 usable -> 6.87 -> 7 nodes.
-        let f = fit(&cap, 10, 10, 4096, 0.2, 2, &b);
-        assert_eq!((f.nodes, f.bound_by.as_str()), (7, "memory"));
-        // 100 tiny pods + 3 add-on pods over 27 pod slots -> 3.81 -> 4 nodes.
-        let f = fit(&cap, 100, 1, 1, 0.2, 2, &b);
-        assert_eq!((f.nodes, f.bound_by.as_str()), (4, "pods"));
-    }
-
-    #[test]
-    fn add_on_requests_take_node_capacity() {
-        let p = prices();
-        // The kind's default platform: CoreDNS 200m / 140, metrics-server 100m / 200, Envoy Gateway 200m / 768,
-        // Argo CD 325m / 768, External Secrets 60m / 192, kube-prometheus-stack 550m / 1,664 and node-exporter
-        // 50m / 64 MiB on every node.
-        let names = |l: &[&str]| l.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-        let lists = vec![
-            names(&["coredns", "metrics-server"]),
-            names(&["envoy-gateway"]),
-            names(&["argo-cd"]),
-            names(&["external-secrets"]),
-            names(&["kube-prometheus-stack"]),
-        ];
-        let a = addons(&p, &lists, |i| ADDON_INPUTS[i].into()).unwrap();
-        // 200 + 100 + 200 + 325 + 60 + 550 = 1,435m; 140 + 200 + 768 + 768 + 192 + 1,664 = 3,732 MiB.
-        assert_eq!((a.cpu_m, a.memory_mib), (1435, 3732));
-        // 2 + 1 + 2 + 7 + 3 + 5 = 20 pods once, and 1 on every node.
-        assert_eq!((a.pods, a.per_node_pods), (20, 1));
-        let cap = capacity(&p, "m7g.large", &a).unwrap();
-        // 1,805 - 50 = 1,755m; 7,518 - 64 = 7,454 MiB; 27 - 1 = 26 pod slots.
-        assert_eq!(
-            (cap.allocatable_cpu_m, cap.allocatable_memory_mib, cap.pods),
-            (1755.0, 7454.0, 26)
-        );
-        // 12 pods x 100m + 1,435m = 2,635m over 1,755 x 0.8 = 1,404m usable -> 1.88 -> 2 nodes (the floor).
-        assert_eq!(fit(&cap, 12, 100, 128, 0.2, 2, &a).nodes, 2);
-        // 14 pods: 1,400 + 1,435 = 2,835m / 1,404 -> 2.02 -> 3 nodes, where without add-ons it would be 2.
-        let f = fit(&cap, 14, 100, 128, 0.2, 2, &a);
-        assert_eq!((f.nodes, f.bound_by.as_str()), (3, "cpu"));
-        let bare = capacity(&p, "m7g.large", &none()).unwrap();
-        assert_eq!(fit(&bare, 14, 100, 128, 0.2, 2, &none()).nodes, 2);
-        // A name twice is counted once; a name the table lacks is refused against its input.
-        let twice = addons(&p, &[names(&["flux"]), names(&["flux"])], |_| "x".into()).unwrap();
-        assert_eq!(twice.cpu_m, 350);
-        let err = addons(&p, &[vec![], names(&["traefik"])], |i| {
-            ADDON_INPUTS[i].into()
-        })
-        .unwrap_err();
-        assert!(
-            matches!(&err, crate::error::Error::InvalidInput { field, .. } if field == "edge_addon"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn the_control_plane_pays_its_version_s_support_tier_on_the_day_priced() {
-        let p = prices();
-        let cp_usd = |version: &str, day: &str| {
-            let input = K8sInput {
-                kube_version: version.into(),
-                priced_on: day.into(),
-                ..K8sInput::default()
-            };
-            estimate(&p, &input).map(|e| e.item("control_plane").unwrap().usd)
-        };
-        // 1.36 on 2026-12-01: standard until 2027-08-02, 0.10 x 730 = 73.
-        assert!((cp_usd("1.36", "2026-12-01").unwrap() - 73.0).abs() < 1e-9);
-        // 1.33 on 2026-12-01: standard ended 2026-07-29, extended until 2027-07-29: 0.60 x 730 = 438.
-        assert!((cp_usd("1.33", "2026-12-01").unwrap() - 438.0).abs() < 1e-9);
-        // 1.34: 2026-12-02 is its last standard day, 2026-12-03 its first extended one.
-        assert!((cp_usd("1.34", "2026-12-02").unwrap() - 73.0).abs() < 1e-9);
-        assert!((cp_usd("1.34", "2026-12-03").unwrap() - 438.0).abs() < 1e-9);
-        // No version and no day: the newest in the calendar on the day it was read.
-        let cp = control_plane(&p, "", "").unwrap();
-        assert_eq!(
-            (cp.version.as_str(), cp.priced_on.as_str()),
-            ("1.36", "2026-12-01")
-        );
-        assert_eq!(cp.tier, SupportTier::Standard);
-        // 1.31 left extended support on 2026-11-26; 1.36 was not on EKS before 2026-06-02; 1.37 is not listed.
-        for (version, day, says) in [
-            (
-                "1.31",
-                "2026-12-01",
-                "left EKS extended support on 2026-11-26",
-            ),
-            ("1.36", "2026-05-01", "not on EKS yet"),
-            (
-                "1.37",
-                "2026-12-01",
-                "not in the price table's EKS calendar",
-            ),
-        ] {
-            let err = cp_usd(version, day).unwrap_err();
-            assert!(
-                matches!(&err, crate::error::Error::InvalidInput { field, .. } if field == "kube_version"),
-                "{err}"
-            );
-            assert!(err.to_string().contains(says), "{err}");
-        }
-    }
-
-    #[test]
-    fn the_node_must_run_the_image_s_architecture() {
-        let p = prices();
-        let amd64_only = K8sInput {
-            image_arch: vec!["x86_64".into()],
-            ..K8sInput::default()
-        };
-        let err = estimate(&p, &amd64_only).unwrap_err();
-        assert!(
-            err.to_string().contains("m7g.large is an arm64 node"),
-            "{err}"
-        );
-        let x86 = K8sInput {
-            node_type: "m6i.large".into(),
-            ..amd64_only
-        };
-        // 2 x 0.096 x 730 = 140.16 for the x86_64 nodes.
-        let e = estimate(&p, &x86).unwrap();
-        assert!((e.item("nodes").unwrap().usd - 140.16).abs() < 1e-9);
-        // A multi-arch image (the default) runs on either.
-        assert!(estimate(&p, &K8sInput::default()).is_ok());
-    }
-
-    #[test]
-    fn namespace_cost_uses_the_dominant_resource() {
-        let e = estimate(&prices(), &K8sInput::default()).unwrap();
-        // 4 CPUs of 1,805m allocatable dominates 8 GiB of 7,518 MiB.
-        let share = 4000.0 / 1805.0;
-        assert!((e.namespace.quota_node_share - share).abs() < 1e-12);
-        assert!((e.namespace.quota_usd - share * 0.0816 * 730.0).abs() < 1e-9);
-        assert_eq!(e.namespace.overcommit_cpu, 2.0);
-        assert!(e.namespace.workload_usd < e.namespace.quota_usd);
-    }
-
-    #[test]
-    fn an_unknown_node_or_no_replicas_is_refused() {
-        let e = estimate(
-            &prices(),
-            &K8sInput {
-                node_type: "z9.huge".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("m7g.large"), "{e}");
-        assert!(
-            estimate(
-                &prices(),
-                &K8sInput {
-                    replicas: 0,
-                    ..Default::default()
-                }
-            )
-            .is_err()
-        );
-    }
-}
+mod tests;

@@ -30,7 +30,7 @@ pub const ADDON_INPUTS: [&str; 5] = [
 ];
 
 /// Every input of the model `kubernetes`.
-pub const INPUTS: [InputSpec; 22] = [
+pub const INPUTS: [InputSpec; 23] = [
     spec("replicas", InputType::Whole),
     spec("cpu_request", InputType::Cpu),
     spec("memory_request", InputType::Memory),
@@ -53,6 +53,7 @@ pub const INPUTS: [InputSpec; 22] = [
     spec("gitops_addon", InputType::Name),
     spec("secrets_addon", InputType::Name),
     spec("monitoring_addon", InputType::Name),
+    spec("environments", InputType::Whole),
 ];
 
 const fn spec(name: &'static str, kind: InputType) -> InputSpec {
@@ -105,6 +106,8 @@ pub struct K8sInput {
     /// The team namespace's quota; reported in the estimate's `namespace`.
     #[serde(skip)]
     pub quota: TeamQuota,
+    /// Clusters the project deploys the same workload to (staging and production: 2), each priced alike.
+    pub environments: u32,
 }
 
 impl Default for K8sInput {
@@ -128,6 +131,7 @@ impl Default for K8sInput {
                 })
                 .collect(),
             quota: TeamQuota::default(),
+            environments: 1,
         }
     }
 }
@@ -184,6 +188,9 @@ impl K8sInput {
                 limits_memory_mib: memory(values, "team_limits_memory")?
                     .unwrap_or(q.limits_memory_mib),
             },
+            environments: values
+                .whole("environments", 1, 20)?
+                .unwrap_or(d.environments),
         };
         input.validate()?;
         Ok(input)
@@ -202,6 +209,7 @@ impl K8sInput {
         v.set("kube_version", self.kube_version.as_str());
         v.set("priced_on", self.priced_on.as_str());
         v.set("image_arch", self.image_arch.join(","));
+        v.set("environments", self.environments);
         for (name, list) in ADDON_INPUTS.iter().zip(&self.addons) {
             v.set(name, list.join(","));
         }

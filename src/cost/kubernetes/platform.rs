@@ -21,6 +21,17 @@ pub struct Addons {
     pub per_node_cpu_m: u32,
     pub per_node_memory_mib: u32,
     pub per_node_pods: u32,
+    /// The pods counted once per cluster, one group per add-on, each pod's share of its add-on's requests: the
+    /// bin-packing places these pods, not their sum.
+    pub pod_groups: Vec<PodGroup>,
+}
+
+/// Identical pods to place on nodes: how many, and what each requests.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PodGroup {
+    pub pods: u32,
+    pub cpu_m: f64,
+    pub memory_mib: f64,
 }
 
 /// The add-ons `lists` name (each a list of names of the price table), summed; a name the table lacks is refused
@@ -53,6 +64,13 @@ pub fn addons(
             out.per_node_cpu_m += a.per_node_cpu_m;
             out.per_node_memory_mib += a.per_node_memory_mib;
             out.per_node_pods += a.per_node_pods();
+            if a.pods > 0 {
+                out.pod_groups.push(PodGroup {
+                    pods: a.pods,
+                    cpu_m: f64::from(a.cpu_m) / f64::from(a.pods),
+                    memory_mib: f64::from(a.memory_mib) / f64::from(a.pods),
+                });
+            }
         }
     }
     Ok(out)

@@ -159,6 +159,9 @@ pub struct ServerlessInput {
     pub idempotency_pitr: bool,
 }
 
+/// DynamoDB's largest item, in KB.
+pub const DYNAMODB_ITEM_KB: f64 = 400.0;
+
 impl Default for ServerlessInput {
     fn default() -> Self {
         ServerlessInput {
@@ -338,12 +341,14 @@ impl ServerlessInput {
                 "is above the model's limit of 10^12 events per month",
             ));
         }
+        // The raw payload is stored in the events table's item with its attributes: DynamoDB items stop at 400 KB
+        // (DynamoDB quotas page, checked 2026-12-06). When payloads move out of the table, this bound goes too.
         check_range(
             "payload_kb",
             self.payload_kb,
             0.001,
-            1024.0,
-            "a payload (SQS holds at most 1 MB)",
+            DYNAMODB_ITEM_KB - ServerlessInput::EVENT_ATTRIBUTES_KB,
+            "a payload stored in a DynamoDB item (items stop at 400 KB, attributes included)",
         )?;
         check_range(
             "ingest_memory_mb",
@@ -520,6 +525,11 @@ mod tests {
             },
             ServerlessInput {
                 payload_kb: 2048.0,
+                ..Default::default()
+            },
+            // 399.8 KB + 0.3 KB of attributes = 400.1 KB: past DynamoDB's 400 KB item.
+            ServerlessInput {
+                payload_kb: 399.8,
                 ..Default::default()
             },
             ServerlessInput {

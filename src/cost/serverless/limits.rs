@@ -22,6 +22,10 @@ pub const CONCURRENCY_FLOOR: u64 = 10;
 pub const CONCURRENCY_CEILING: u64 = 1_000;
 /// Lambda's default concurrency quota per account and Region, shared by every function.
 pub const ACCOUNT_CONCURRENCY: u64 = 1_000;
+/// Write request units a second an on-demand DynamoDB table takes by default (a quota that can be raised; the
+/// DynamoDB quotas page, checked 2026-12-06).
+pub const TABLE_WRITE_UNITS_PER_SECOND: u64 = 40_000;
+
 /// A budget never below this many dollars, and twice the estimate above it.
 pub const BUDGET_FLOOR_USD: f64 = 10.0;
 pub const BUDGET_FACTOR: f64 = 2.0;
@@ -89,6 +93,73 @@ impl Limits {
     }
 }
 
+/// A quota the workload's peak goes past, and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaWarning {
+    /// The limit, named: `api_rate`, `processor_concurrency`, `table_write_units`, `account_concurrency`.
+    pub limit: String,
+    pub sentence: String,
+}
+
+/// Every quota the workload's peak (the mean rate x [`PEAK_FACTOR`]) goes past, each named with its figure.
+pub fn quota_warnings(prices: &Prices, estimate: &ServerlessEstimate) -> Vec<QuotaWarning> {
+    let input = &estimate.input;
+    let l = Limits::of(prices, estimate);
+    let needed_processor =
+        DRAIN_FACTOR * l.peak_rps / input.batch_size as f64 * input.processor_duration_ms / 1000.0;
+    let write_units = l.peak_rps * input.write_units_per_event;
+    let mut out = Vec::new();
+    let mut warn = |limit: &str, sentence: String| {
+        out.push(QuotaWarning {
+            limit: limit.into(),
+            sentence,
+        })
+    };
+    if l.peak_rps > ACCOUNT_RATE_LIMIT as f64 {
+        warn(
+            "api_rate",
+            format!(
+                "The peak of {} requests a second is past the API throttle's ceiling of {} (the account's HTTP API quota, and the throttle parameter's MaxValue): ask AWS for more, or split the traffic across APIs.",
+                crate::cost::format::thousands(l.peak_rps.ceil() as u64),
+                crate::cost::format::thousands(ACCOUNT_RATE_LIMIT)
+            ),
+        );
+    }
+    if needed_processor > CONCURRENCY_CEILING as f64 {
+        warn(
+            "processor_concurrency",
+            format!(
+                "The processor needs {} concurrent invocations at the peak, past the {} an SQS event source scales one function to: raise the batch size, shorten the processing or shard the queue.",
+                crate::cost::format::thousands(needed_processor.ceil() as u64),
+                crate::cost::format::thousands(CONCURRENCY_CEILING)
+            ),
+        );
+    }
+    if write_units > TABLE_WRITE_UNITS_PER_SECOND as f64 {
+        warn(
+            "table_write_units",
+            format!(
+                "The tables take {} write units a second between them at the peak, and DynamoDB allows {} per on-demand table by default: check each table's share and ask for a higher quota where it is past.",
+                crate::cost::format::thousands(write_units.ceil() as u64),
+                crate::cost::format::thousands(TABLE_WRITE_UNITS_PER_SECOND)
+            ),
+        );
+    }
+    if l.ingest_peak_concurrency + needed_processor.ceil() as u64 > ACCOUNT_CONCURRENCY {
+        warn(
+            "account_concurrency",
+            format!(
+                "Ingest and processor need {} concurrent Lambda invocations at the peak, past the account's default of {} a Region: ask for a concurrency increase first.",
+                crate::cost::format::thousands(
+                    l.ingest_peak_concurrency + needed_processor.ceil() as u64
+                ),
+                crate::cost::format::thousands(ACCOUNT_CONCURRENCY)
+            ),
+        );
+    }
+    out
+}
+
 /// A monthly budget for an estimate: ceil(max(10, 2 x total)) dollars.
 pub fn budget_usd(total_usd: f64) -> u64 {
     (BUDGET_FACTOR * total_usd).max(BUDGET_FLOOR_USD).ceil() as u64
@@ -135,6 +206,34 @@ mod tests {
         assert_eq!(huge.api_rate_limit, 10_000);
         assert_eq!(huge.processor_concurrency, 1_000);
         assert!(huge.above_account_limits);
+    }
+
+    #[test]
+    fn a_peak_past_a_quota_is_named_with_its_limit() {
+        let p = Prices::embedded().unwrap();
+        let at = |events: u64| {
+            let e = estimate(&p, &ServerlessInput::default().at(events)).unwrap();
+            quota_warnings(&p, &e)
+                .into_iter()
+                .map(|w| w.limit)
+                .collect::<Vec<_>>()
+        };
+        // 1B: 3,805 rps peak; 5 write units each = 19,026 a second, under 40,000; 306 concurrent: no warning.
+        assert!(at(1_000_000_000).is_empty());
+        // 10^12: 3,805,175 rps peak, past the throttle's 10,000; the processor needs 2 x 3,805,175 / 10 x 0.25 =
+        // 190,259 concurrent, past 1,000; the tables 19M write units a second, past 40,000.
+        assert_eq!(
+            at(1_000_000_000_000),
+            [
+                "api_rate",
+                "processor_concurrency",
+                "table_write_units",
+                "account_concurrency"
+            ]
+        );
+        // 3B: 11,416 rps past 10,000; 57,078 write units a second past 40,000; processor 571 and ingest 343:
+        // 914, under the account's 1,000.
+        assert_eq!(at(3_000_000_000), ["api_rate", "table_write_units"]);
     }
 
     #[test]

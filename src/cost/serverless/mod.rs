@@ -7,7 +7,8 @@
 //! and X-Ray traces under Lambda's default sampling. The fixed items ([`fixed`]) follow the stack, not the events:
 //! stored tables and their recovery backups, the KMS key, secrets, alarms and dashboards. Free tiers are computed
 //! apart: they belong to the account, not to one project. [`limits`] sizes the throttle, the processor's
-//! concurrency and a budget from the same workload.
+//! concurrency and a budget from the same workload, and [`sensitivity`] ranks the inputs by how far a tenth more
+//! of each moves the bill.
 //!
 //! [`input`] is what the model reads, [`items`] the sizes of the items it writes, [`usage`] the billed quantities it implies, [`estimate`] the priced month.
 
@@ -16,10 +17,12 @@ pub mod fixed;
 pub mod input;
 pub mod items;
 pub mod limits;
+pub mod sensitivity;
 pub mod usage;
 
 pub use estimate::{MOVING_KEYS, ServerlessEstimate, at_volumes, estimate, price_keys};
 pub use fixed::{NOT_MODELLED, STANDING_KEYS};
 pub use input::{ApiKind, Arch, DERIVED_INPUTS, INPUTS, QueueKind, ServerlessInput};
-pub use limits::Limits;
+pub use limits::{Limits, QuotaWarning, quota_warnings};
+pub use sensitivity::{Sensitivity, sensitivity};
 pub use usage::Usage;

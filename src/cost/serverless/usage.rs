@@ -123,16 +123,17 @@ mod tests {
     }
 
     #[test]
-    fn large_payloads_cost_more_sqs_and_api_requests() {
+    fn large_payloads_cost_more_sqs_requests() {
         let p = prices();
         let input = ServerlessInput {
-            payload_kb: 600.0,
+            payload_kb: 300.0,
             ..ServerlessInput::default()
         };
         let u = Usage::of(&input, p.seconds_per_month());
-        // 600 KB: 10 chunks to send, 94 chunks per batch of 10 to receive, 1 delete per batch.
-        assert!((u.sqs_requests_per_event - (10.0 + 95.0 / 10.0)).abs() < 1e-12);
-        assert_eq!(u.api_requests, 2.0 * 1_000_000.0);
+        // 300 KB (DynamoDB's 400 KB item keeps payloads smaller than an HTTP API's 512 KB metering step): 5
+        // chunks of 64 KB to send, 3,000 KB = 47 chunks per batch of 10 to receive, 1 delete per batch.
+        assert!((u.sqs_requests_per_event - (5.0 + 48.0 / 10.0)).abs() < 1e-12);
+        assert_eq!(u.api_requests, 1_000_000.0);
         let rest = Usage::of(
             &ServerlessInput {
                 api: ApiKind::Rest,
@@ -145,7 +146,7 @@ mod tests {
             estimate(
                 &p,
                 &ServerlessInput {
-                    payload_kb: 600.0,
+                    payload_kb: 300.0,
                     ..Default::default()
                 }
             )

@@ -161,9 +161,12 @@ def fargate_total(w: dict, events: int) -> float:
     )
     lcu_hours = max(n / (25 * 3600), n * w["payload_kb"] / 1_000_000)
     balancer = cost("alb_hour", HOURS) + cost("alb_lcu", lcu_hours)
+    # Public IPv4: the internet-facing load balancer holds one in each of its two zones, and each task one for
+    # its own egress (no NAT gateway).
+    addresses = cost("public_ipv4", (2 + tasks) * HOURS)
     items = line_items(w, events)
     shared = sum(usd for key, usd in items.items() if key not in MOVING)
-    return tasks_usd + balancer + shared
+    return tasks_usd + balancer + addresses + shared
 
 
 def money(text: str) -> float:
