@@ -32,10 +32,19 @@ const HOSTILE_DESCRIPTION: &str = "He said \"ship it\": it's #1 — {{x}} ${{ y 
 
 /// Generates `preset` into a temp folder, with `extra` arguments, and returns the folder.
 fn generate(preset: &Path, extra: &[&str]) -> Result<(tempfile::TempDir, PathBuf), Failed> {
+    generate_into("project", preset, extra)
+}
+
+/// Generates `preset` into `folder` (a relative path) inside a new temp folder.
+fn generate_into(
+    folder: &str,
+    preset: &Path,
+    extra: &[&str],
+) -> Result<(tempfile::TempDir, PathBuf), Failed> {
     let tmp = tempfile::Builder::new()
         .prefix("scaffold-harness-")
         .tempdir()?;
-    let project = tmp.path().join("project");
+    let project = tmp.path().join(folder);
     let out = Command::new(env!("CARGO_BIN_EXE_scaffold"))
         .args(["new", "--no-input", "--answers"])
         .arg(preset)
@@ -104,6 +113,38 @@ fn longest_description(kind: &str) -> Result<String, Failed> {
 }
 
 fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
+    let (tmp, project) = generate(preset, &[])?;
+    make_check(kind, &tmp, &project)
+}
+
+/// The longest name the CLI accepts.
+const LONGEST_NAME: usize = 40;
+
+/// The preset with the longest name the CLI accepts, generated into a path with a space: names land in
+/// comments and paths, and the project's folder in every command the Makefile builds.
+fn check_long_name_spaced_path(kind: &str, preset: &Path) -> Result<(), Failed> {
+    let name = |len: usize| {
+        "long-name-"
+            .chars()
+            .chain(std::iter::repeat('x'))
+            .take(len)
+            .collect::<String>()
+    };
+    let too_long = format!("name={}", name(LONGEST_NAME + 1));
+    if generate(preset, &["--set", &too_long]).is_ok() {
+        return Err(format!(
+            "the CLI accepted a {}-character name: raise LONGEST_NAME",
+            LONGEST_NAME + 1
+        )
+        .into());
+    }
+    let longest = format!("name={}", name(LONGEST_NAME));
+    let (tmp, project) = generate_into("my projects/project", preset, &["--set", &longest])?;
+    make_check(kind, &tmp, &project)
+}
+
+/// Runs the project's `make check` with the validators of `target/tools`, then fails on tests that did not run.
+fn make_check(kind: &str, tmp: &tempfile::TempDir, project: &Path) -> Result<(), Failed> {
     let tools = tools_dir();
     let venv = tools.join(format!("py-{kind}/bin"));
     for needed in [
@@ -120,7 +161,6 @@ fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
             .into());
         }
     }
-    let (tmp, project) = generate(preset, &[])?;
     let path = format!(
         "{}:{}:{}",
         venv.display(),
@@ -129,7 +169,7 @@ fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
     );
     let out = Command::new("make")
         .arg("check")
-        .current_dir(&project)
+        .current_dir(project)
         .env("PATH", path)
         .env("HOME", tmp.path())
         // Each project gets its own temp root, so projects checked side by side share no pytest folders.
@@ -211,6 +251,13 @@ fn main() {
             trials.push(Trial::test(format!("{name}/yamllint-hostile"), move || {
                 yamllint_hostile(&k, &p)
             }));
+            if preset.file_stem().is_some_and(|s| s == "default") {
+                let (k, p) = (kind.clone(), preset.clone());
+                trials.push(Trial::test(
+                    format!("{name}/longest-name-spaced-path"),
+                    move || check_long_name_spaced_path(&k, &p),
+                ));
+            }
             let kind = kind.clone();
             trials.push(Trial::test(name, move || check(&kind, &preset)));
         }

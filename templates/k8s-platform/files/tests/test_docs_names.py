@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from project_files import project_files
+
 ROOT = Path(__file__).resolve().parent.parent
 CHART = next((ROOT / "charts").glob("*/Chart.yaml")).parent
 KUBE_VERSION = re.search(r"^KUBE_VERSION\s*:=\s*(\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
@@ -136,7 +138,7 @@ def check_path(token: str, problems: Problems) -> None:
     if not (is_path or is_file):
         return
     if is_file:
-        if token not in {p.name for p in ROOT.rglob(token)}:
+        if token not in {p.name for p in project_files(ROOT)}:
             problems.add("file", token)
         return
     # From the project root, the chart, or a top-level folder the sentence is about (`service/main.py` in `app/`).

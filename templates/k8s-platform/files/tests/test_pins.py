@@ -52,3 +52,35 @@ def test_a_bump_without_the_table_is_caught() -> None:
     assert any(var in p for p in problems(rows))
     del rows[var]
     assert any("missing from the table" in p for p in problems(rows))
+
+
+# Retired upstream: no release will follow these, so the pin must be the last one. ingress-nginx's final
+# releases were tagged on 2026-03-19 (controller-v1.13.9, controller-v1.15.1) and 2026-03-20 (controller-v1.14.5);
+# v1.15.1 is the newest line (kubernetes/ingress-nginx tags, checked 2026-12-06).
+FINAL_RELEASES = {"INGRESS_NGINX_VERSION": "controller-v1.15.1"}
+
+
+def test_a_retired_component_is_pinned_at_its_final_release() -> None:
+    pins = pinned("platform/bootstrap.sh")
+    rows = current()
+    for var, final in FINAL_RELEASES.items():
+        if var in pins:
+            assert pins[var] == final, f"{var} pins {pins[var]}: take the final release {final}"
+            assert "retired" in (ROOT / "docs/upgrade-plan.md").read_text(encoding="utf-8")
+        else:
+            assert var not in rows, f"{var} is in the table but not pinned"
+
+
+def base_images() -> list[str]:
+    text = (ROOT / "app/Dockerfile").read_text(encoding="utf-8")
+    return re.findall(r"^FROM (\S+)", text, re.M)
+
+
+def test_the_base_image_tag_is_one_that_is_still_rebuilt() -> None:
+    # A tag naming a Python patch release (3.12.11-...) is rebuilt only until the next patch ships, and then
+    # misses every Debian security fix. A minor tag (3.12-slim-trixie) is rebuilt for each patch and each
+    # Debian update; a digest pins one build exactly (and a bot must keep it fresh).
+    images = base_images()
+    assert images, "app/Dockerfile has no FROM"
+    for image in images:
+        assert "@sha256:" in image or re.fullmatch(r"python:3\.\d+-slim-[a-z]+", image), image

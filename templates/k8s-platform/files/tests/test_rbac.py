@@ -1,4 +1,5 @@
-"""The team Role reads, follows logs, port-forwards and deletes pods; it never writes a workload or reads a Secret."""
+"""The team Role reads, follows logs, port-forwards and evicts pods; it never deletes a pod, writes a workload or
+reads a Secret."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 READ = {"get", "list", "watch"}
-# The only writes: open a port-forward, and delete a pod so its ReplicaSet recreates it from the same spec.
-WRITES = {("", "pods/portforward", "create"), ("", "pods", "delete")}
-REQUIRED = {("", "pods/log", "get"), ("", "pods/portforward", "create"), ("apps", "deployments", "get")}
+# The only writes: open a port-forward, and evict a pod so its ReplicaSet recreates it from the same spec. An
+# eviction waits for the PodDisruptionBudget; a delete does not, so it is not among them.
+WRITES = {("", "pods/portforward", "create"), ("", "pods/eviction", "create")}
+REQUIRED = {
+    ("", "pods/log", "get"),
+    ("", "pods/portforward", "create"),
+    ("", "pods/eviction", "create"),
+    ("apps", "deployments", "get"),
+}
 
 
 def team_role() -> dict[str, Any]:
@@ -55,3 +62,9 @@ def test_the_policy_rejects_a_write_on_deployments_and_secret_reads() -> None:
     found = violations(role)
     assert "write patch on apps/deployments" in found
     assert "get on Secrets" in found
+
+
+def test_the_policy_rejects_deleting_pods() -> None:
+    role = team_role()
+    role["rules"].append({"apiGroups": [""], "resources": ["pods"], "verbs": ["delete"]})
+    assert "write delete on core/pods" in violations(role)

@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+from project_files import project_files
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = json.loads((ROOT / "renovate.json").read_text(encoding="utf-8"))
 
@@ -17,13 +19,7 @@ def python_regex(pattern: str) -> re.Pattern[str]:
 
 def files_for(manager: dict) -> list[Path]:
     patterns = [python_regex(p.strip("/")) for p in manager["managerFilePatterns"]]
-    return [
-        path
-        for path in sorted(ROOT.rglob("*"))
-        if path.is_file()
-        and ".render" not in path.parts
-        and any(p.search(str(path.relative_to(ROOT))) for p in patterns)
-    ]
+    return [path for path in project_files(ROOT) if any(p.search(str(path.relative_to(ROOT))) for p in patterns)]
 
 
 def matches(manager: dict) -> list[dict[str, str]]:

@@ -93,6 +93,12 @@ def needed(command: str) -> tuple[str | None, set[tuple[str, str, str]]]:
         return namespace, {(resource(rest[0])[0], resource(rest[0])[1] + "/scale", "patch")}
     if verb == "delete":
         return namespace, {(*resource(rest[0]), "delete")}
+    if verb == "create" and "--raw" in words:
+        # `kubectl create --raw /api/v1/namespaces/NS/pods/POD/eviction -f -`: a POST to that subresource.
+        path = words[words.index("--raw") + 1]
+        found = re.fullmatch(r"/api/v1/namespaces/([^/]+)/(pods)/[^/]+/(eviction)", path)
+        assert found, f"unknown raw path {path!r} in {command!r}: teach tests/test_runbook_commands.py"
+        return found.group(1), {("", f"{found.group(2)}/{found.group(3)}", "create")}
     if verb in ("cordon", "uncordon", "drain"):
         return namespace, {("", "nodes", "patch")}
     if verb in ("edit", "patch", "label", "annotate", "set", "apply"):
@@ -135,4 +141,12 @@ def test_writes_and_secret_reads_are_refused() -> None:
     assert denied(f"kubectl -n {namespace} scale deployment/x --replicas=3")
     assert denied(f"kubectl -n {namespace} get secret x -o yaml")
     assert denied("kubectl cordon node-1")
+    assert denied(f"kubectl -n {namespace} delete pod x")
+    assert not denied(f"kubectl create --raw /api/v1/namespaces/{namespace}/pods/x/eviction -f -")
     assert not denied(f"kubectl -n {namespace} logs -l app=x --tail=10")
+
+
+def test_no_runbook_restarts_a_pod_by_deleting_it() -> None:
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        assert not re.search(r"\bdelete (the )?pods?\b", text), f"{doc.name}: a delete skips the PodDisruptionBudget"
