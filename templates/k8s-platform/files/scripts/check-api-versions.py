@@ -41,6 +41,8 @@ CURRENT: dict[str, str] = {
     "ExternalSecret": "external-secrets.io/v1",
     "SecretStore": "external-secrets.io/v1",
     "SealedSecret": "bitnami.com/v1alpha1",
+    "Certificate": "cert-manager.io/v1",
+    "ClusterIssuer": "cert-manager.io/v1",
     "Application": "argoproj.io/v1alpha1",
     "AppProject": "argoproj.io/v1alpha1",
     "GitRepository": "source.toolkit.fluxcd.io/v1",

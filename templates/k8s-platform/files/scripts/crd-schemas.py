@@ -84,6 +84,19 @@ SOURCES: list[tuple[str, str, str, str]] = [
         "helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml",
         "fb33ba448b89c2c3252480664078b7f4bdf0949426e5280d07ca049c0dbdbfb7",
     ),
+    # cert-manager v1.21.1 (platform/bootstrap.sh installs its chart with crds.enabled); read 2026-12-06.
+    (
+        "cert-manager/cert-manager",
+        "v1.21.1",
+        "deploy/crds/cert-manager.io_certificates.yaml",
+        "7ad91029c00ec959d54215b19d3b1a9b7e0247eaa60f987151c2b70d8661f8af",
+    ),
+    (
+        "cert-manager/cert-manager",
+        "v1.21.1",
+        "deploy/crds/cert-manager.io_clusterissuers.yaml",
+        "30008001b78aafb8e110af61359561104b5fafc3a4dc6ac0013245d0ee3fe4ca",
+    ),
     # The Gateway API CRDs (bundle v1.6.1) that Envoy Gateway v1.9.0 installs.
     (
         "envoyproxy/gateway",

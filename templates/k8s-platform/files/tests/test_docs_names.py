@@ -95,6 +95,10 @@ def tree() -> Tree:
     keys: set[str] = set()
     values: set[str] = set()
     walk_labels(list(docs), keys, values)
+    # The labels the log collector puts on Loki's streams (platform/logging/alloy-values.yaml) are labels too.
+    collector = ROOT / "platform" / "logging" / "alloy-values.yaml"
+    if collector.exists():
+        keys |= set(re.findall(r'target_label\s*=\s*"([a-z_]+)"', collector.read_text(encoding="utf-8")))
     tests = {
         str(p.relative_to(ROOT)): set(re.findall(r"^def (test_\w+)\(", p.read_text(encoding="utf-8"), re.M))
         for p in [*ROOT.glob("tests/test_*.py"), *ROOT.glob("app/tests/test_*.py")]

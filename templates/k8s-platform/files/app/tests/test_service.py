@@ -9,46 +9,14 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from service.main import App, JsonFormatter, Settings, build_server, serve
+from service.main import App, JsonFormatter, Settings, build_servers
 
-
-def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-class Running:
-    def __init__(self, settings: Settings) -> None:
-        self.app = App(settings)
-        self.server = build_server(self.app, host="127.0.0.1", port=0)
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=serve, args=(self.app, self.server, self.stop), daemon=True)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self, until_ready: bool = True) -> Running:
-        self.thread.start()
-        deadline = time.monotonic() + (5 if until_ready else 0.3)
-        while not self.app.ready and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return self
-
-
-@pytest.fixture
-def running(tmp_path: Path) -> Iterator[Running]:
-    settings = Settings(service_name="demo", version="1.2.3", drain_seconds=0.3, token_file="")
-    instance = Running(settings).start()
-    yield instance
-    instance.stop.set()
-    instance.thread.join(timeout=10)
+from .support import Running, fetch
 
 
 def test_root_reports_name_and_version(running: Running) -> None:
@@ -70,16 +38,17 @@ def test_liveness_and_readiness_are_separate(running: Running) -> None:
 
 def test_readiness_fails_before_start(tmp_path: Path) -> None:
     app = App(Settings(token_file=""))
-    server = build_server(app, host="127.0.0.1", port=0)
-    worker = threading.Thread(target=server.serve_forever, daemon=True)
-    worker.start()
+    servers = build_servers(app, host="127.0.0.1", port=0, metrics_port=0)
+    workers = [threading.Thread(target=s.serve_forever, daemon=True) for s in (servers.public, servers.metrics)]
+    for worker in workers:
+        worker.start()
     try:
-        code, body = fetch(f"http://127.0.0.1:{server.server_address[1]}/readyz")
-        assert code == 503
-        assert json.loads(body)["status"] == "starting"
+        for server in (servers.public, servers.metrics):
+            code, body = fetch(f"http://127.0.0.1:{server.server_address[1]}/readyz")
+            assert code == 503
+            assert json.loads(body)["status"] == "starting"
     finally:
-        server.shutdown()
-        server.server_close()
+        servers.close()
 
 
 def test_sigterm_drain_fails_readiness_then_stops() -> None:
@@ -101,7 +70,7 @@ def test_sigterm_drain_fails_readiness_then_stops() -> None:
 def test_metrics_count_requests_by_route(running: Running) -> None:
     fetch(running.base + "/")
     fetch(running.base + "/no/such/page")
-    code, body = fetch(running.base + "/metrics")
+    code, body = fetch(running.metrics_base + "/metrics")
     text = body.decode("utf-8")
     assert code == 200
     assert 'http_requests_total{code="200",method="GET",route="/"} 1.0' in text
@@ -112,18 +81,18 @@ def test_metrics_count_requests_by_route(running: Running) -> None:
 
 def test_a_request_is_counted_before_its_answer_is_sent(running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     # A scrape right after a response must include that response: the counter moves before the headers go out.
-    from service.main import Handler
+    from service.main import PublicHandler
 
     seen: list[float] = []
-    original = Handler.end_headers
+    original = PublicHandler.end_headers
 
-    def end_headers(handler: Handler) -> None:
+    def end_headers(handler: PublicHandler) -> None:
         if handler.path == "/":
             counter = running.app.metrics.requests.labels(route="/", method="GET", code="200")
             seen.append(counter._value.get())
         original(handler)
 
-    monkeypatch.setattr(Handler, "end_headers", end_headers)
+    monkeypatch.setattr(PublicHandler, "end_headers", end_headers)
     assert fetch(running.base + "/")[0] == 200
     assert seen == [1.0]
 
@@ -141,7 +110,7 @@ def test_echo_rejects_bad_json(running: Running) -> None:
 def test_malformed_content_length_gets_a_400_and_one_json_log_line(
     running: Running, caplog: pytest.LogCaptureFixture
 ) -> None:
-    host, port = running.server.server_address[:2]
+    host, port = running.address
     request = b"POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n"
     with caplog.at_level(logging.INFO, logger="service"), socket.create_connection((host, port), timeout=5) as sock:
         sock.sendall(request)
@@ -153,7 +122,7 @@ def test_malformed_content_length_gets_a_400_and_one_json_log_line(
     assert json.loads(rest.partition(b"\r\n\r\n")[2])["error"].startswith("Content-Length")
     lines = [r for r in caplog.records if r.getMessage() == "request"]
     assert len(lines) == 1
-    assert lines[0].fields["code"] == 400  # type: ignore[attr-defined]
+    assert lines[0].fields["status"] == 400  # type: ignore[attr-defined]
 
 
 def test_echo_requires_the_mounted_token(tmp_path: Path) -> None:
@@ -231,8 +200,11 @@ def test_a_rotated_token_replaces_the_old_one_without_a_restart(tmp_path: Path) 
 
 
 def test_settings_from_env() -> None:
-    settings = Settings.from_env({"PORT": "9000", "DRAIN_SECONDS": "2.5", "SERVICE_VERSION": "abc"})
+    settings = Settings.from_env(
+        {"PORT": "9000", "METRICS_PORT": "9100", "DRAIN_SECONDS": "2.5", "SERVICE_VERSION": "abc"}
+    )
     assert settings.port == 9000
+    assert settings.metrics_port == 9100
     assert settings.drain_seconds == 2.5
     assert settings.version == "abc"
 
