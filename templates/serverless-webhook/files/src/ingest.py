@@ -12,7 +12,7 @@ Answers:
   413 body larger than MAX_BODY_BYTES
   415 a form-encoded body from a sender other than GitHub
   500 the stored signing secret is not a valid document (logged at ERROR): fix the secret
-  503 the queue refused the message: the sender should retry
+  503 the queue refused the message: the sender should retry, no sooner than Retry-After seconds
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ logger = Logger(service="ingest")
 metrics = Metrics(service="ingest")
 
 SECRET_CACHE_SECONDS = 300
+# Sent with a 503: how long a sender should wait before retrying a delivery that could not be queued.
+RETRY_AFTER_SECONDS = 30
 
 
 def _settings() -> dict:
@@ -69,10 +71,10 @@ def _secrets(secret_id: str) -> list[str]:
     return signatures.parse_secrets(value)
 
 
-def _answer(status: int, body: dict) -> dict:
+def _answer(status: int, body: dict, headers: dict | None = None) -> dict:
     return {
         "statusCode": status,
-        "headers": {"content-type": "application/json"},
+        "headers": {"content-type": "application/json", **(headers or {})},
         "body": json.dumps(body, sort_keys=True),
     }
 
@@ -175,7 +177,8 @@ def handle(event: dict, now: int | None = None) -> dict:
     except (ClientError, BotoCoreError):
         logger.exception("enqueue failed")
         metrics.add_metric(name="EnqueueFailed", unit=MetricUnit.Count, value=1)
-        return _answer(503, {"error": "could not queue the delivery, retry later"})
+        retry = {"retry-after": str(RETRY_AFTER_SECONDS)}
+        return _answer(503, {"error": "could not queue the delivery, retry later"}, retry)
     metrics.add_metric(name="DeliveryAccepted", unit=MetricUnit.Count, value=1)
     logger.info("delivery queued", extra={"event_type": delivery.event_type})
     return _answer(202, {"id": delivery.delivery_id, "status": "queued"})
