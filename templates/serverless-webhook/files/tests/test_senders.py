@@ -122,10 +122,11 @@ def test_a_signed_deeply_nested_body_is_a_400_not_a_crash(env):
 def test_every_verifier_survives_a_deeply_nested_body(scheme):
     # Stripe reads the event id out of the body while verifying; no sender may let RecursionError out.
     headers = signatures.sign_headers(scheme, LOCAL_SECRET, DEEP, "evt_deep", NOW)
-    try:
-        signatures.verify(scheme, headers, DEEP, [LOCAL_SECRET], now=NOW)
-    except signatures.SignatureError as refused:
-        assert refused.status == 400
+    if scheme == "stripe":
+        with pytest.raises(signatures.NotAnObject):
+            signatures.verify(scheme, headers, DEEP, [LOCAL_SECRET], now=NOW)
+    else:
+        assert signatures.verify(scheme, headers, DEEP, [LOCAL_SECRET], now=NOW).delivery_id == "evt_deep"
 
 
 # --- the answer that asks to be retried -----------------------------------------------------------------------
