@@ -148,6 +148,7 @@ class LocalEnv:
         self.sqs = boto3.client("sqs")
         self.dynamodb = boto3.client("dynamodb")
         self.secrets = boto3.client("secretsmanager")
+        self.s3 = boto3.client("s3")
         # message id -> (when, receipt handle) of failed records whose visibility timeout is running,
         # oldest receive first. One entry per message: a receive replaces the one before, because
         # moto still honours a message's earlier receipt handles, so releasing by one would free the new receive early.
@@ -193,6 +194,9 @@ class LocalEnv:
                 KeySchema=props["KeySchema"],
             )
             self.urls[logical_id] = name
+        bucket = f"{self.stack}-payloads"
+        self.s3.create_bucket(Bucket=bucket)
+        self.urls["PayloadBucket"] = bucket
         secret_arn = self.secrets.create_secret(
             Name=f"{self.stack}/webhook-signing-secret", SecretString=signatures.secret_document(self.secret)
         )["ARN"]
@@ -211,6 +215,7 @@ class LocalEnv:
             "EVENTS_TABLE": self.urls["EventsTable"],
             "STATE_TABLE": self.urls["StateTable"],
             "IDEMPOTENCY_TABLE": self.urls["IdempotencyTable"],
+            "PAYLOAD_BUCKET": self.urls["PayloadBucket"],
         }
         out = {}
         for key, value in env.items():
@@ -381,5 +386,17 @@ class LocalEnv:
         return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
 
     def stored(self) -> list[dict]:
+        """The event records (not the guards that mark a GitHub body as applied)."""
+        return [item for item in self._events() if not item["delivery_id"].startswith("body-sha256:")]
+
+    def guards(self) -> list[dict]:
+        return [item for item in self._events() if item["delivery_id"].startswith("body-sha256:")]
+
+    def _events(self) -> list[dict]:
         items = self.dynamodb.scan(TableName=self.urls["EventsTable"])["Items"]
         return [{k: next(iter(v.values())) for k, v in item.items()} for item in items]
+
+    def payload(self, item: dict) -> str:
+        """The body an event record points to, read from the payload bucket."""
+        response = self.s3.get_object(Bucket=self.urls["PayloadBucket"], Key=item["payload_key"])
+        return response["Body"].read().decode("utf-8")

@@ -52,10 +52,13 @@ class LocalServer(ThreadingHTTPServer):
 
 def make_handler(env: local_env.LocalEnv):
     class Handler(BaseHTTPRequestHandler):
-        def _send(self, status: int, body: str, content_type: str = "application/json") -> None:
+        def _send(self, status: int, body: str, content_type: str = "application/json", headers=None) -> None:
             data = body.encode()
             self.send_response(status)
             self.send_header("content-type", content_type)
+            for name, value in (headers or {}).items():
+                if name != "content-type":
+                    self.send_header(name, value)
             self.send_header("content-length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -73,7 +76,7 @@ def make_handler(env: local_env.LocalEnv):
             if self.path == "/webhooks":
                 # items() keeps every header line, repeats included, in arrival order.
                 answer = env.post(self.headers.items(), body)
-                self._send(answer["statusCode"], answer["body"])
+                self._send(answer["statusCode"], answer["body"], headers=answer.get("headers"))
             elif self.path == "/replay":
                 moved = replay_dlq.manual_move(env.sqs, env.urls["DeadLetterQueue"], env.urls["Queue"], rate=500)
                 self._send(200, json.dumps({"moved": moved}))

@@ -1,7 +1,8 @@
-"""Ingest function: HTTP API -> verify -> SQS -> 202.
+"""Ingest function: HTTP API -> verify -> S3 + SQS -> 202.
 
 It does the least work that makes a delivery safe: size check, signature check
-on the raw bytes, one SendMessage. Everything slow happens in the processor, so
+on the raw bytes, one PutObject of the body (its key is the SHA-256 of the body,
+so an object never changes once written) and one SendMessage of that key. Everything slow happens in the processor, so
 the sender gets its answer well inside its timeout (GitHub waits 10 seconds).
 
 Answers:
@@ -12,7 +13,7 @@ Answers:
   413 body larger than MAX_BODY_BYTES
   415 a form-encoded body from a sender other than GitHub
   500 the stored signing secret is not a valid document (logged at ERROR): fix the secret
-  503 the queue refused the message: the sender should retry
+  503 the bucket or the queue refused the delivery: the sender should retry, no sooner than Retry-After seconds
 """
 
 from __future__ import annotations
@@ -38,12 +39,15 @@ logger = Logger(service="ingest")
 metrics = Metrics(service="ingest")
 
 SECRET_CACHE_SECONDS = 300
+# Sent with a 503: how long a sender should wait before retrying a delivery that could not be queued.
+RETRY_AFTER_SECONDS = 30
 
 
 def _settings() -> dict:
     return {
         "scheme": os.environ["SIGNATURE_SCHEME"],
         "queue_url": os.environ["QUEUE_URL"],
+        "bucket": os.environ["PAYLOAD_BUCKET"],
         "secret_id": os.environ["SIGNING_SECRET_ARN"],
         "tolerance": int(os.environ.get("SIGNATURE_TOLERANCE_SECONDS", signatures.DEFAULT_TOLERANCE_SECONDS)),
         "max_body": int(os.environ.get("MAX_BODY_BYTES", 262144)),
@@ -56,10 +60,16 @@ def _sqs():
     return boto3.client("sqs")
 
 
+@functools.cache
+def _s3():
+    return boto3.client("s3")
+
+
 def reset_clients() -> None:
     """Forget cached clients, secrets and unflushed metrics (tests start a fresh moto account per test)."""
     metrics.clear_metrics()
     _sqs.cache_clear()
+    _s3.cache_clear()
     parameters.clear_caches()
 
 
@@ -69,10 +79,10 @@ def _secrets(secret_id: str) -> list[str]:
     return signatures.parse_secrets(value)
 
 
-def _answer(status: int, body: dict) -> dict:
+def _answer(status: int, body: dict, headers: dict | None = None) -> dict:
     return {
         "statusCode": status,
-        "headers": {"content-type": "application/json"},
+        "headers": {"content-type": "application/json", **(headers or {})},
         "body": json.dumps(body, sort_keys=True),
     }
 
@@ -115,8 +125,17 @@ def _group_source(delivery: signatures.Delivery, text: str) -> str:
     return delivery.event_type or "default"
 
 
+def payload_key(text: str) -> str:
+    """Where a body is stored: named by its content, so a later delivery can never replace an earlier one's body."""
+    return "payloads/" + hashlib.sha256(text.encode("utf-8")).hexdigest() + ".json"
+
+
 def enqueue(settings: dict, delivery: signatures.Delivery, text: str, received_ms: int) -> None:
+    key = payload_key(text)
+    # The bucket's default encryption (the stack's key) applies; the object expires by the bucket's lifecycle rule.
+    _s3().put_object(Bucket=settings["bucket"], Key=key, Body=text.encode("utf-8"), ContentType="application/json")
     attributes = {
+        "payload_key": {"DataType": "String", "StringValue": key},
         "delivery_id": {"DataType": "String", "StringValue": delivery.delivery_id},
         "scheme": {"DataType": "String", "StringValue": settings["scheme"]},
         # Travels with the message through the DLQ and any replay, unlike SentTimestamp.
@@ -124,7 +143,7 @@ def enqueue(settings: dict, delivery: signatures.Delivery, text: str, received_m
     }
     if delivery.event_type:
         attributes["event_type"] = {"DataType": "String", "StringValue": delivery.event_type}
-    request = {"QueueUrl": settings["queue_url"], "MessageBody": text, "MessageAttributes": attributes}
+    request = {"QueueUrl": settings["queue_url"], "MessageBody": key, "MessageAttributes": attributes}
     if settings["fifo"]:
         request["MessageGroupId"] = _group_id(delivery, text)
         # SQS dedupes identical ids for 5 minutes; the idempotency table covers the days after that.
@@ -175,7 +194,8 @@ def handle(event: dict, now: int | None = None) -> dict:
     except (ClientError, BotoCoreError):
         logger.exception("enqueue failed")
         metrics.add_metric(name="EnqueueFailed", unit=MetricUnit.Count, value=1)
-        return _answer(503, {"error": "could not queue the delivery, retry later"})
+        retry = {"retry-after": str(RETRY_AFTER_SECONDS)}
+        return _answer(503, {"error": "could not queue the delivery, retry later"}, retry)
     metrics.add_metric(name="DeliveryAccepted", unit=MetricUnit.Count, value=1)
     logger.info("delivery queued", extra={"event_type": delivery.event_type})
     return _answer(202, {"id": delivery.delivery_id, "status": "queued"})

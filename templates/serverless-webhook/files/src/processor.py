@@ -7,13 +7,23 @@ Guarantees, and what gives them:
                      DLQ after maxReceiveCount receives.
   exactly-once effect  Powertools idempotency keyed on the sender's delivery id
                      (never the SQS message id: a redrive gives a new one) with
-                     a window of IDEMPOTENCY_TTL_SECONDS, plus a conditional put
-                     on the events table that holds after the window has passed.
+                     a window of IDEMPOTENCY_TTL_SECONDS; after it, the event
+                     record and the state are written in ONE DynamoDB
+                     transaction, conditional on the event record not existing,
+                     so a repeat changes nothing and is counted DuplicateSkipped.
   only if newer      the state table keeps, per object, the newest version seen;
-                     its write is conditional (no item yet, or stored version <
-                     incoming), so an older delivery that arrives late (a retry,
-                     a replay, a standard queue's reordering) is logged in the
-                     events table as not applied and counted as StaleSkipped.
+                     the same transaction writes it only if there is no item yet
+                     or the stored version is older, so an older delivery that
+                     arrives late (a retry, a replay, a standard queue's
+                     reordering) is recorded as not applied (StaleSkipped).
+  replay-proof       a sender that signs no timestamp (GitHub) proves only its
+                     body: the transaction also puts a guard keyed on the body's
+                     SHA-256 that never expires, so that body never applies twice,
+                     whatever delivery id it comes back under and however late.
+
+Payloads: ingest stores each body in S3 (PAYLOAD_BUCKET) and queues its key; the
+processor reads it there. The event record holds the key, not the body, and
+expires (EVENT_TTL_DAYS) with the object (the bucket's lifecycle rule).
 
 Tracing: the functions run with `Tracing: Active` (Lambda records its own segment)
 and use no X-Ray SDK, which is in maintenance mode (docs/adr/0006-tracing-without-the-x-ray-sdk.md).
@@ -43,13 +53,19 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
+
+from senders import SENDERS
 
 # The service name is also the metric dimension the alarms in template.yaml select on.
 logger = Logger(service="processor")
 metrics = Metrics(service="processor")
 
 SEVEN_DAYS = 7 * 24 * 3600
+# Events-table key of the guard that marks a body of a sender without signed timestamps as applied.
+BODY_GUARD_PREFIX = "body-sha256:"
+_SERIALIZER = TypeSerializer()
 
 
 class PoisonDelivery(Exception):
@@ -68,13 +84,13 @@ CONFIG = idempotency_config()
 
 
 @functools.cache
-def _table():
-    return boto3.resource("dynamodb").Table(os.environ["EVENTS_TABLE"])
+def _dynamodb():
+    return boto3.client("dynamodb")
 
 
 @functools.cache
-def _state_table():
-    return boto3.resource("dynamodb").Table(os.environ["STATE_TABLE"])
+def _s3():
+    return boto3.client("s3")
 
 
 @functools.cache
@@ -107,7 +123,9 @@ def apply_business_rules(delivery: dict) -> dict:
         "object_key": object_key(payload, delivery["event_type"]),
         "version": version,
         "version_source": version_source,
-        "payload": delivery["body"],
+        "payload_key": delivery["payload_key"],
+        "payload_bytes": len(delivery["body"].encode("utf-8")),
+        "body_sha256": hashlib.sha256(delivery["body"].encode("utf-8")).hexdigest(),
     }
 
 
@@ -153,40 +171,84 @@ def event_version(delivery: dict, payload: dict) -> tuple[int, str]:
     return int(delivery["first_received_at"]), "received_at"
 
 
-def apply_if_newer(item: dict) -> bool:
-    """Write the object's state only if this delivery is newer than the stored one. False: it is stale.
+def _put(table: str, item: dict, condition: str, names: dict, values: dict | None = None) -> dict:
+    put = {
+        "TableName": table,
+        "Item": {k: _SERIALIZER.serialize(v) for k, v in item.items()},
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+    }
+    if values:
+        put["ExpressionAttributeValues"] = {k: _SERIALIZER.serialize(v) for k, v in values.items()}
+    return {"Put": put}
 
-    The same delivery may write again (a retry after its state was written but the events put failed).
+
+def _event_put(item: dict, applied: bool) -> dict:
+    ttl_seconds = int(os.environ["EVENT_TTL_DAYS"]) * 24 * 3600
+    record = {k: v for k, v in item.items() if k != "body_sha256"}
+    record["applied"] = applied
+    # DynamoDB's TTL deletes the record (within days of this time) when its payload's lifecycle rule deletes the body.
+    record["expires_at"] = int(item["first_received_at"]) // 1000 + ttl_seconds
+    return _put(os.environ["EVENTS_TABLE"], record, "attribute_not_exists(#k)", {"#k": "delivery_id"})
+
+
+def _guard_puts(item: dict) -> list[dict]:
+    """A never-expiring guard for a body whose signature proves no time (GitHub): it applies once, ever."""
+    sender = SENDERS.get(item["scheme"])
+    if sender is None or sender.SIGNS_TIMESTAMP:
+        return []
+    guard = {"delivery_id": BODY_GUARD_PREFIX + item["body_sha256"], "first_delivery_id": item["delivery_id"]}
+    return [_put(os.environ["EVENTS_TABLE"], guard, "attribute_not_exists(#k)", {"#k": "delivery_id"})]
+
+
+def _state_put(item: dict) -> dict:
+    state = {k: item[k] for k in ("object_key", "version", "version_source", "delivery_id", "event_type")}
+    return _put(
+        os.environ["STATE_TABLE"],
+        state,
+        "attribute_not_exists(#k) OR #v < :v",
+        {"#k": "object_key", "#v": "version"},
+        {":v": item["version"]},
+    )
+
+
+def _transact(puts: list[dict]) -> list[str]:
+    """Write all or nothing. [] when written; else each put's cancellation code ("None" for the ones that held)."""
+    try:
+        _dynamodb().transact_write_items(TransactItems=puts)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        codes = [reason.get("Code", "None") for reason in exc.response.get("CancellationReasons", [])]
+        if not codes or any(code not in ("None", "ConditionalCheckFailed") for code in codes):
+            raise  # a conflict with a concurrent transaction or a throttle: SQS retries the record
+        return codes
+    return []
+
+
+def _state_holds(item: dict) -> bool:
+    """Whether the object's state is this very delivery (its event record has expired since it was applied)."""
+    key = {"object_key": _SERIALIZER.serialize(item["object_key"])}
+    state = _dynamodb().get_item(TableName=os.environ["STATE_TABLE"], Key=key, ConsistentRead=True).get("Item", {})
+    return state.get("delivery_id", {}).get("S") == item["delivery_id"]
+
+
+def record_event(item: dict) -> str:
+    """Record the delivery and apply it to its object's state in one transaction: "applied", "stale" or "duplicate".
+
+    "duplicate" means nothing was written: its event record (or, for GitHub, its body's guard) already exists,
+    or the state already is this delivery. A stale delivery is recorded as not applied; the state is untouched.
     """
-    try:
-        _state_table().put_item(
-            Item={
-                "object_key": item["object_key"],
-                "version": item["version"],
-                "version_source": item["version_source"],
-                "delivery_id": item["delivery_id"],
-                "event_type": item["event_type"],
-            },
-            ConditionExpression="attribute_not_exists(#k) OR #v < :v OR (#v = :v AND #d = :d)",
-            ExpressionAttributeNames={"#k": "object_key", "#v": "version", "#d": "delivery_id"},
-            ExpressionAttributeValues={":v": item["version"], ":d": item["delivery_id"]},
-        )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
-def store(item: dict) -> bool:
-    """Write once. Returns False when the item already exists (a repeat outside the idempotency window)."""
-    try:
-        _table().put_item(Item=item, ConditionExpression="attribute_not_exists(delivery_id)")
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    guards = _guard_puts(item)
+    codes = _transact([_event_put(item, applied=True), *guards, _state_put(item)])
+    if not codes:
+        return "applied"
+    if "ConditionalCheckFailed" in codes[:-1] or _state_holds(item):
+        return "duplicate"
+    # Only the state's condition failed: the state holds a newer version. Record the delivery as not applied.
+    if _transact([_event_put(item, applied=False), *guards]):
+        return "duplicate"  # a concurrent copy of this delivery recorded it first
+    return "stale"
 
 
 # Counts calls of apply_delivery, so record_handler can tell a delivery the idempotency
@@ -197,22 +259,20 @@ _applied = {"calls": 0}
 def apply_delivery(delivery: dict) -> dict:
     _applied["calls"] += 1
     item = apply_business_rules(delivery)
-    # State first, log second: a retry after a failed log write finds its own state and writes the log.
-    item["applied"] = apply_if_newer(item)
-    written = store(item)
-    if not written:
+    outcome = record_event(item)
+    if outcome == "duplicate":
         metrics.add_metric(name="DuplicateSkipped", unit=MetricUnit.Count, value=1)
         return {"delivery_id": delivery["delivery_id"], "written": False, "applied": False}
     # From the sender's first attempt reaching ingest to the write, across retries and replays.
     age_ms = max(0, int(time.time() * 1000) - int(delivery["first_received_at"]))
     metrics.add_metric(name="EndToEndAge", unit=MetricUnit.Milliseconds, value=age_ms)
-    if item["applied"]:
+    if outcome == "applied":
         metrics.add_metric(name="DeliveryApplied", unit=MetricUnit.Count, value=1)
     else:
         metrics.add_metric(name="StaleSkipped", unit=MetricUnit.Count, value=1)
         extra = {"object_key": item["object_key"], "version": item["version"]}
         logger.info("stale delivery skipped: the state holds a newer version", extra=extra)
-    return {"delivery_id": delivery["delivery_id"], "written": True, "applied": item["applied"]}
+    return {"delivery_id": delivery["delivery_id"], "written": True, "applied": outcome == "applied"}
 
 
 @functools.cache
@@ -228,8 +288,8 @@ def _idempotent_apply():
 def reset_clients() -> None:
     """Forget cached clients and unflushed metrics (tests start a fresh moto account per test)."""
     metrics.clear_metrics()
-    _table.cache_clear()
-    _state_table.cache_clear()
+    _dynamodb.cache_clear()
+    _s3.cache_clear()
     _batch_processor.cache_clear()
     _idempotent_apply.cache_clear()
 
@@ -242,14 +302,31 @@ def delivery_from_record(record: SQSRecord) -> dict:
     event_type = attributes["event_type"].string_value if "event_type" in attributes else ""
     scheme = attributes["scheme"].string_value if "scheme" in attributes else ""
     received_at = attributes["received_at"].string_value if "received_at" in attributes else None
+    payload_key = attributes["payload_key"].string_value if "payload_key" in attributes else ""
     return {
         "delivery_id": delivery_id,
         "event_type": event_type or "",
         "scheme": scheme or "",
         # When the sender first reached us, however often the message was redriven since.
         "first_received_at": int(received_at or record.attributes.sent_timestamp),
-        "body": record.body,
+        "payload_key": payload_key or "",
+        # A message queued before payloads moved to S3 carries its body itself.
+        "body": read_payload(payload_key) if payload_key else record.body,
     }
+
+
+def read_payload(key: str) -> str:
+    try:
+        response = _s3().get_object(Bucket=os.environ["PAYLOAD_BUCKET"], Key=key)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "NoSuchKey":
+            raise PoisonDelivery(f"payload {key} is not in the bucket (expired by its lifecycle rule?)") from exc
+        raise
+    text = response["Body"].read().decode("utf-8")
+    # Objects are named by the SHA-256 of their content (src/ingest.py): anything else was not written by ingest.
+    if not key.endswith(hashlib.sha256(text.encode("utf-8")).hexdigest() + ".json"):
+        raise PoisonDelivery(f"payload {key} does not hold the body it is named after")
+    return text
 
 
 def record_handler(record: SQSRecord) -> dict:

@@ -66,8 +66,8 @@ def make_delivery(
 ) -> tuple[dict, bytes]:
     """A request exactly as the scheme's sender would build it."""
     document = dict(document or {"type": event_type, "data": {"amount": 4200}})
-    if scheme == "stripe":
-        document.setdefault("id", delivery_id)
+    # Each event's body is its own (Stripe's carries the delivery id; GitHub signs only the body).
+    document.setdefault("id", delivery_id)
     body = json.dumps(document).encode()
     return signatures.sign_headers(scheme, secret, body, delivery_id, now, event_type), body
 

@@ -370,9 +370,16 @@ def test_tracing_storage_and_recovery_follow_the_template():
     not_modelled = DOC.split("## Not modelled", 1)[1].split("\n## ", 1)[0]
     assert "- The state table's storage and point-in-time recovery" in not_modelled
     events = TEMPLATE.split("\n  EventsTable:\n", 1)[1].split("\n\n", 1)[0]
-    # The events table keeps every event: no expiry, retained on delete. Its storage grows every month.
-    assert "TimeToLiveSpecification" not in events
+    # An event record expires (TTL) with its payload in S3; both are priced after stored_months months, the
+    # retention, when storage stops growing. Retained on delete.
+    assert "AttributeName: expires_at" in events
     assert "DeletionPolicy: Retain" in events
+    kept = re.search(r"- Id: expire-payloads\n(?:\s+\w+: \S+\n)*?\s+ExpirationInDays: (\d+)", TEMPLATE)
+    assert kept, "PayloadBucket has no expire-payloads rule"
+    ttl_days = re.search(r'EVENT_TTL_DAYS: "(\d+)"', TEMPLATE)
+    assert ttl_days
+    assert int(ttl_days.group(1)) == int(kept.group(1))
+    assert round(int(kept.group(1)) / 365 * 12) == WORKLOAD["stored_months"]
 
 
 def test_limits_and_budget_are_sized_from_the_volume():

@@ -27,7 +27,7 @@ def test_signed_webhook_reaches_the_table(env, deliver):
     [item] = env.stored()
     assert item["delivery_id"] == "evt_e2e_1"
     assert item["scheme"] == env.scheme
-    assert json.loads(item["payload"])["data"] == {"amount": 4200}
+    assert json.loads(env.payload(item))["data"] == {"amount": 4200}
     assert env.depth("Queue") == 0
     assert env.depth("DeadLetterQueue") == 0
 

@@ -15,6 +15,12 @@ def queued(env) -> list[dict]:
     ).get("Messages", [])
 
 
+def body_of(env, message: dict) -> bytes:
+    """The body a queued message points to in the payload bucket."""
+    key = message["MessageAttributes"]["payload_key"]["StringValue"]
+    return env.s3.get_object(Bucket=env.urls["PayloadBucket"], Key=key)["Body"].read()
+
+
 def test_signed_delivery_is_queued_with_its_id(env, deliver):
     answer = deliver("evt_ok")
     assert answer["statusCode"] == 202
@@ -22,7 +28,27 @@ def test_signed_delivery_is_queued_with_its_id(env, deliver):
     [message] = queued(env)
     assert message["MessageAttributes"]["delivery_id"]["StringValue"] == "evt_ok"
     assert message["MessageAttributes"]["scheme"]["StringValue"] == env.scheme
-    assert json.loads(message["Body"])["data"] == {"amount": 4200}
+    assert json.loads(body_of(env, message))["data"] == {"amount": 4200}
+
+
+def test_the_body_goes_to_the_bucket_and_the_queue_carries_its_key(env, deliver):
+    import hashlib
+
+    assert deliver("evt_s3")["statusCode"] == 202
+    [message] = queued(env)
+    body = body_of(env, message)
+    # Named by its content, so a body once written is never replaced by another under the same name.
+    assert message["Body"] == f"payloads/{hashlib.sha256(body).hexdigest()}.json"
+    assert message["MessageAttributes"]["payload_key"]["StringValue"] == message["Body"]
+    assert len(message["Body"]) < 100  # the queue carries a key, whatever the payload's size
+
+
+def test_bucket_failure_gets_503_and_nothing_is_queued(env, monkeypatch):
+    monkeypatch.setenv("PAYLOAD_BUCKET", "no-such-bucket")
+    answer = env.post(*make_delivery(env.scheme, "evt_1"), now=NOW)
+    assert answer["statusCode"] == 503
+    assert answer["headers"]["retry-after"] == "30"
+    assert queued(env) == []
 
 
 def test_body_is_queued_byte_for_byte(env):
@@ -33,7 +59,7 @@ def test_body_is_queued_byte_for_byte(env):
 
     headers = signatures.sign_headers(env.scheme, env.secret, document, "evt_raw", NOW, "spaced.out")
     assert env.post(headers, document, now=NOW)["statusCode"] == 202
-    assert queued(env)[0]["Body"].encode() == document
+    assert body_of(env, queued(env)[0]) == document
 
 
 def test_base64_encoded_body_from_api_gateway_is_decoded_before_verifying(env):
@@ -166,7 +192,7 @@ def test_form_encoded_delivery_is_decoded_for_github_and_415_for_others(env):
     if env.scheme == "github":
         assert answer["statusCode"] == 202
         [message] = queued(env)
-        assert message["Body"] == payload
+        assert body_of(env, message) == payload.encode()
     else:
         assert answer["statusCode"] in (400, 415)  # Stripe reads its id from the body before the media check
         assert queued(env) == []

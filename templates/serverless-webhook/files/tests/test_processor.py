@@ -41,6 +41,17 @@ def record(
     }
 
 
+def stored_record(env, message_id: str, delivery_id: str, body: str, **kwargs) -> dict:
+    """A message as ingest queues it: the body in the payload bucket, its key in the message."""
+    import ingest
+
+    key = ingest.payload_key(body)
+    env.s3.put_object(Bucket=env.urls["PayloadBucket"], Key=key, Body=body.encode())
+    message = record(message_id, delivery_id, key, **kwargs)
+    message["messageAttributes"]["payload_key"] = {"stringValue": key, "dataType": "String"}
+    return message
+
+
 def invoke(records: list[dict]) -> dict:
     return processor.handler({"Records": records}, FakeContext("processor", 30))
 
@@ -89,12 +100,12 @@ def test_idempotency_record_lives_at_least_seven_days(env):
 
 
 def test_conditional_write_holds_after_the_idempotency_window(env):
-    invoke([record("m1", "d1", good(1))])
+    invoke([stored_record(env, "m1", "d1", good(1))])
     # Simulate the window passing: the idempotency record is gone, the event is not.
     env.dynamodb.delete_item(TableName=env.urls["IdempotencyTable"], Key=_only_key(env))
-    assert invoke([record("m2", "d1", good(2))]) == {"batchItemFailures": []}
+    assert invoke([stored_record(env, "m2", "d1", good(2))]) == {"batchItemFailures": []}
     [item] = env.stored()
-    assert json.loads(item["payload"])["n"] == 1
+    assert json.loads(env.payload(item))["n"] == 1
 
 
 def test_stored_item_keeps_type_and_first_receive_time(env):
@@ -202,20 +213,29 @@ def test_objects_are_ordered_independently(env):
     assert {k: v["delivery_id"] for k, v in state(env).items()} == {"obj_a": "d_a2", "obj_b": "d_b1"}
 
 
-def test_a_retry_after_the_state_write_still_applies_the_delivery(env, monkeypatch):
-    real_store = processor.store
+def test_a_message_queued_before_payloads_moved_to_the_bucket_is_still_applied(env):
+    # Its body travels in the message and it has no payload_key attribute.
+    assert invoke([record("m1", "d1", about("obj_1", NOW), scheme="stripe")]) == {"batchItemFailures": []}
+    [item] = env.stored()
+    assert item["applied"] is True
+    assert item["payload_key"] == ""
 
-    def lost(item: dict) -> bool:
-        raise RuntimeError("events table unavailable")
 
-    monkeypatch.setattr(processor, "store", lost)
+def test_a_payload_missing_from_the_bucket_fails_its_record_alone(env):
+    lost = record("m1", "d1", "payloads/0.json", group="g1")
+    lost["messageAttributes"]["payload_key"] = {"stringValue": "payloads/0.json", "dataType": "String"}
+    result = invoke([lost, stored_record(env, "m2", "d2", good(2), group="g2")])
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    assert [item["delivery_id"] for item in env.stored()] == ["d2"]
+
+
+def test_a_payload_that_is_not_the_body_its_name_says_fails_its_record(env):
+    message = stored_record(env, "m1", "d1", good(1))
+    key = message["messageAttributes"]["payload_key"]["stringValue"]
+    env.s3.put_object(Bucket=env.urls["PayloadBucket"], Key=key, Body=good(2).encode())
     with pytest.raises(BatchProcessingError):
-        invoke([record("m1", "d1", about("obj_1", NOW), scheme="stripe")])
-    assert state(env)["obj_1"]["delivery_id"] == "d1"  # the state was written before the failure
-    monkeypatch.setattr(processor, "store", real_store)
-    # SQS brings it back: its own state is no obstacle, and the events table gets it as applied.
-    assert invoke([record("m2", "d1", about("obj_1", NOW), scheme="stripe")]) == {"batchItemFailures": []}
-    assert {item["delivery_id"]: item["applied"] for item in env.stored()} == {"d1": True}
+        invoke([message])
+    assert env.stored() == []
 
 
 def test_equal_versions_keep_the_first_applied(env):
