@@ -152,7 +152,7 @@ def test_alarms_ignore_missing_data():
 
 def test_inline_policies_name_their_actions_and_resources():
     for name, role in of_type("AWS::IAM::Role").items():
-        for policy in role["Properties"]["Policies"]:
+        for policy in role["Properties"].get("Policies", []):
             for statement in policy["PolicyDocument"]["Statement"]:
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 assert all("*" not in action for action in actions), (name, actions)
