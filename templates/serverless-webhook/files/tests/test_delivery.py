@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import re
@@ -10,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import iam_policy
 import pytest
 
 from local_env import ROOT, load_template
@@ -31,14 +31,15 @@ def test_functions_deploy_as_a_canary_that_rolls_back_on_their_own_alarms(functi
     assert preference["Type"].startswith("Canary")
     assert preference.get("Enabled", True) is not False
     alarms = [ref["Ref"] for ref in preference["Alarms"]]
-    assert len(alarms) >= 2
+    watched = set()
     for alarm in alarms:
         resource = TEMPLATE["Resources"][alarm]
         assert resource["Type"] == "AWS::CloudWatch::Alarm"
-        # Each alarm watches the function being shifted, so its new version's errors stop the canary.
         dimensions = {d["Name"]: d["Value"] for d in resource["Properties"]["Dimensions"]}
-        assert dimensions["FunctionName"] == {"Ref": function}
-        assert resource["Properties"]["MetricName"] in {"Errors", "Throttles"}
+        if dimensions.get("FunctionName") == {"Ref": function}:
+            watched.add(resource["Properties"]["MetricName"])
+    # The function's own errors and throttles stop the canary (5xx answered without an error: tests/test_canary.py).
+    assert watched == {"Errors", "Throttles"}
 
 
 def test_event_sources_are_sam_events_so_they_invoke_the_alias():
@@ -54,23 +55,7 @@ def test_event_sources_are_sam_events_so_they_invoke_the_alias():
 @pytest.fixture(scope="module")
 def expanded() -> dict:
     """template.yaml as CloudFormation receives it: expanded by SAM's translator, offline."""
-    from samtranslator.translator.transform import transform
-
-    class NoManagedPolicies:
-        def load(self) -> dict:
-            return {}
-
-    template = copy.deepcopy(TEMPLATE)
-    template["Globals"]["Function"]["CodeUri"] = "s3://bucket/code.zip"  # what `sam deploy` uploads
-    region = os.environ.get("AWS_DEFAULT_REGION")
-    os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
-    try:
-        return transform(template, {}, NoManagedPolicies())["Resources"]
-    finally:
-        if region is None:
-            del os.environ["AWS_DEFAULT_REGION"]
-        else:
-            os.environ["AWS_DEFAULT_REGION"] = region
+    return iam_policy.expanded()["Resources"]
 
 
 def test_the_queue_and_the_route_invoke_the_live_alias(expanded):
