@@ -308,3 +308,13 @@ def test_lint_checks_the_bootstrap_template_too():
     lint = make_target("lint")
     assert "cfn-lint $(CFN_TEMPLATES)" in lint
     assert "$(CHECKOV) --config-file .checkov.yaml $(addprefix -f ,$(CFN_TEMPLATES))" in lint
+
+
+@pytest.mark.parametrize(("args", "port"), [((), "3000"), (("PORT=8123",), "8123")])
+def test_make_local_serves_on_the_port_given(args, port):
+    make = shutil.which("make") or "/usr/bin/make"
+    result = subprocess.run(
+        [make, "-n", "local", *args], cwd=ROOT, capture_output=True, text=True, check=True, env=dict(os.environ)
+    )
+    (command,) = [line for line in result.stdout.splitlines() if "scripts/local_server.py" in line]
+    assert command.endswith(f"scripts/local_server.py --port {port}")
