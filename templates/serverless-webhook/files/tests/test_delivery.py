@@ -264,18 +264,47 @@ def make_target(name: str) -> list[str]:
 
 def test_setup_installs_the_pinned_tools_into_two_venvs_and_nothing_global():
     body = make_target("setup")
+    # The Python version is checked before anything is created or downloaded.
+    assert body[0].startswith("@$(BOOTSTRAP_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))'")
     assert "$(BOOTSTRAP_PYTHON) -m venv $(VENV)" in body
-    assert "$(BOOTSTRAP_PYTHON) -m venv $(CHECKOV_VENV)" in body
-    assert "$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt" in body
-    assert "$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt" in body
+    assert "$(UV) venv --quiet --allow-existing --python $(BOOTSTRAP_PYTHON) $(CHECKOV_VENV)" in body
+    assert "$(UV) pip install --python $(VENV)/bin/python -r requirements-dev.txt" in body
+    assert "$(UV) pip install --python $(CHECKOV_VENV)/bin/python -r requirements-checkov.txt" in body
     for line in body:
-        if " pip install" in line:
-            assert line.startswith(("$(VENV)/bin/python", "$(CHECKOV_VENV)/bin/python")), line
-        for global_install in ("pipx", "--user", "sudo"):
+        if " install" in line and "pip" in line:
+            assert line.startswith(("$(VENV)/bin/python -m pip", "$(UV) pip install --python $(")), line
+        for global_install in ("pipx", "--user", "sudo", "--system"):
             assert global_install not in line
+    # Each step says what it does, so a slow download is not mistaken for a hang.
+    assert len([line for line in body if line.startswith('@echo "==> [')]) == 4
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^VENV := \.venv$", makefile, re.MULTILINE)
     assert re.search(r"^CHECKOV_VENV := \.venv-checkov$", makefile, re.MULTILINE)
+    assert re.search(r"^UV := \$\(VENV\)/bin/uv$", makefile, re.MULTILINE)
+    assert re.search(r"^uv==[0-9.]+$", (ROOT / "requirements-dev.txt").read_text(), re.MULTILINE)
+
+
+@pytest.mark.parametrize("python", ["old", "missing"])
+def test_setup_refuses_an_old_or_missing_python_before_installing_anything(tmp_path, python):
+    fake = tmp_path / "python3"
+    if python == "old":
+        fake.write_text('#!/bin/sh\ncase "$1" in --version) echo "Python 3.9.18";; *) exit 1;; esac\n')
+        fake.chmod(0o755)
+    make = shutil.which("make") or "/usr/bin/make"
+    venv = f"{tmp_path}/venv"
+    result = subprocess.run(
+        [make, "--no-print-directory", "setup", f"BOOTSTRAP_PYTHON={fake}", f"VENV={venv}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "make setup needs Python 3.11+" in result.stderr
+    assert ("Python 3.9.18" if python == "old" else "not installed") in result.stderr
+    assert "BOOTSTRAP_PYTHON=python3.12" in result.stderr
+    assert not (tmp_path / "venv").exists()
+    assert result.stdout == ""
 
 
 def test_every_requirement_is_pinned():
@@ -318,3 +347,12 @@ def test_make_local_serves_on_the_port_given(args, port):
     )
     (command,) = [line for line in result.stdout.splitlines() if "scripts/local_server.py" in line]
     assert command.endswith(f"scripts/local_server.py --port {port}")
+
+
+def test_check_runs_lint_and_the_tests_side_by_side():
+    (line,) = make_target("check")
+    assert " -j2 " in line
+    assert line.endswith(" lint test")
+    make = shutil.which("make") or "/usr/bin/make"
+    dry = subprocess.run([make, "-n", "check"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "-j2" in dry

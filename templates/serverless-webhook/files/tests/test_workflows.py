@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 import yaml
+from test_doc_names import project_files
 
 from local_env import ROOT
 
@@ -111,10 +112,10 @@ def test_dependabot_watches_actions_and_every_requirements_file():
     config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
     watched = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
     assert ("github-actions", "/") in watched
-    for requirements in ROOT.glob("**/requirements*.txt"):
-        relative = requirements.relative_to(ROOT)
-        if relative.parts[0].startswith((".venv", "dist", ".aws-sam")):
+    for requirements in project_files(ROOT):
+        if not re.fullmatch(r"requirements.*\.txt", requirements.name):
             continue
+        relative = requirements.relative_to(ROOT)
         directory = "/" + "/".join(relative.parts[:-1])
         assert ("pip", directory) in watched, relative
 
