@@ -40,13 +40,18 @@ def bootstrap() -> dict:
 
 @functools.cache
 def _expanded() -> dict:
+    return expand(template())
+
+
+def expand(source: dict) -> dict:
+    """`source` (a copy of template.yaml) after SAM's translator, offline."""
     from samtranslator.translator.transform import transform
 
     class NoManagedPolicies:
         def load(self) -> dict:
             return {}
 
-    source = copy.deepcopy(template())
+    source = copy.deepcopy(source)
     # What `sam deploy --s3-bucket $ARTIFACT_BUCKET` uploads and writes into the template.
     source["Globals"]["Function"]["CodeUri"] = f"s3://{ARTIFACT_BUCKET}/{CODE_KEY}"
     region = os.environ.get("AWS_DEFAULT_REGION")

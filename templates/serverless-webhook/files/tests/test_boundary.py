@@ -19,8 +19,10 @@ from iam_policy import (
     bootstrap_resolver,
     boundary_policy,
     execution_policy,
+    expand,
     expanded,
     stack_resolver,
+    template,
 )
 
 from local_env import ROOT
@@ -68,6 +70,16 @@ def test_every_role_the_stack_creates_carries_the_bootstrap_boundary(role):
     boundary = STACK["Resources"][role]["Properties"].get("PermissionsBoundary")
     assert boundary is not None, f"{role} has no PermissionsBoundary"
     assert RESOLVE(boundary) == BOUNDARY_ARN
+
+
+def test_a_function_added_without_its_own_role_gets_one_with_the_boundary():
+    source = template()
+    source["Resources"]["AddedFunction"] = {
+        "Type": "AWS::Serverless::Function",
+        "Properties": {"Handler": "added.handler", "FunctionName": {"Fn::Sub": "${AWS::StackName}-added"}},
+    }
+    role = expand(source)["Resources"]["AddedFunctionRole"]
+    assert RESOLVE(role["Properties"]["PermissionsBoundary"]) == BOUNDARY_ARN
 
 
 def test_the_stack_creates_the_roles_sam_would_otherwise_add_without_a_boundary():

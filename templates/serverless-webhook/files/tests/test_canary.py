@@ -2,7 +2,7 @@
 
 Ingest answers a misconfigured secret with 500 and a refused enqueue with 503 without raising, so Lambda counts no
 error. Each such answer is driven here and its metrics captured; the deployment group SAM generates for the `live`
-alias must watch an alarm that one such answer trips, and the API's own 5xx.
+alias must watch an alarm that one such answer trips.
 """
 
 from __future__ import annotations
@@ -74,19 +74,12 @@ def test_a_5xx_answer_without_an_error_trips_a_rollback_alarm_of_ingest(env, mon
     assert tripped, f"a {status} emits {counted}; no rollback alarm of ingest ({sorted(alarms)}) trips on one"
 
 
-def test_ingest_rolls_back_on_the_apis_5xx():
-    alarms = rollback_alarms("IngestFunction")
-    api = [
-        alarm
-        for alarm in alarms.values()
-        if alarm.get("Namespace") == "AWS/ApiGateway"
-        and alarm.get("MetricName") == "5xx"
-        and {"Name": "ApiId", "Value": {"Ref": "HttpApi"}} in alarm["Dimensions"]
-    ]
-    assert api, f"no rollback alarm of ingest watches the HTTP API's 5xx: {sorted(alarms)}"
-    # The canary runs 5 minutes: the alarm must be able to fire inside it.
-    (alarm,) = api
-    assert alarm["Period"] * alarm["EvaluationPeriods"] <= 300
+def test_no_rollback_alarm_names_the_api_whose_route_invokes_the_alias():
+    # The alias's update waits for its deployment group, which reads its alarms; an alarm on the HTTP API's own 5xx
+    # names the API, whose route invokes the alias: a cycle CloudFormation refuses (cfn-lint E3004). The API's 5xx
+    # that are not answered by the function (a timeout, a crash) are Lambda errors, which roll back.
+    for name, alarm in rollback_alarms("IngestFunction").items():
+        assert "HttpApi" not in json.dumps(alarm), name
 
 
 @pytest.mark.parametrize("function", ["IngestFunction", "ProcessorFunction"])
