@@ -10,7 +10,7 @@
 # ARTIFACT_BUCKET (where packaged code goes; otherwise SAM's managed bucket) and CFN_EXECUTION_ROLE_ARN (the role
 # CloudFormation acts with). Both are outputs of bootstrap/oidc-roles.yaml. Extra arguments go to `sam deploy`.
 # The functions deploy as a canary behind their `live` alias; CloudFormation waits for the traffic shift and
-# CodeDeploy rolls back by itself when an error or throttle alarm fires during it.
+# CodeDeploy rolls back by itself when a rollback alarm fires during it (template.yaml DeploymentPreference).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 
@@ -17,7 +18,13 @@ os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
 os.environ["POWERTOOLS_METRICS_NAMESPACE"] = "tests"
 os.environ["POWERTOOLS_SERVICE_NAME"] = "tests"
 
+import botocore.session  # noqa: E402
 from moto import mock_aws  # noqa: E402
+
+# Every botocore session the tests open (boto3's clients, the ones Powertools opens for itself) shares one loader,
+# so each service model is parsed once per run instead of once per session: that parsing was most of the tests'
+# CPU time. A loader holds only the read-only models; moto's backends, reset by mock_aws, hold the AWS state.
+botocore.session.create_loader = functools.cache(botocore.session.create_loader)
 
 # A skipped or xfailed test fails the run (see tests/no_skips.py).
 from no_skips import (  # noqa: E402, F401

@@ -14,6 +14,8 @@ A name of none of these shapes (an error code, a JSON example) is prose and is n
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,22 @@ AWS_NAMES = {
 CAMEL = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+(?:\.[A-Z][A-Za-z0-9]+)*")
 PATH = re.compile(r"\.?[\w-]+(?:[./][\w.-]+)*/?")
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def project_files(root: Path) -> list[Path]:
+    """The project's own files: never git's objects, caches, or a virtualenv (.venv alone holds tens of thousands
+    of files), whatever its name; a folder that .gitignore lists is not the project's either."""
+    ignored = {".git", "__pycache__"}
+    gitignore = root / ".gitignore"
+    if gitignore.exists():
+        ignored.update(line.strip().strip("/") for line in gitignore.read_text().splitlines() if line.endswith("/"))
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [
+            name for name in subfolders if name not in ignored and not (Path(folder) / name / "pyvenv.cfg").exists()
+        ]
+        found.extend(Path(folder) / name for name in files)
+    return sorted(found)
 
 
 def docs(root: Path = ROOT) -> list[Path]:
@@ -78,9 +96,7 @@ class Known:
                 known.metrics.add(value)
             if isinstance(value, str):
                 known.stack_suffixes.update(re.findall(r"\$\{AWS::StackName\}-([a-z0-9-]+)", value))
-        for path in sorted(root.rglob("*")):
-            if ".git" in path.parts or not path.is_file():
-                continue
+        for path in project_files(root):
             relative = path.relative_to(root).as_posix()
             known.files.add(relative)
             known.files.update(parent.as_posix() + "/" for parent in path.relative_to(root).parents if parent.name)
@@ -210,8 +226,13 @@ def problems(doc: str, text: str, known: Known) -> list[str]:
     return out
 
 
+@functools.cache
+def gathered() -> Known:
+    return Known.gather()
+
+
 def test_every_name_the_docs_use_exists():
-    known = Known.gather()
+    known = gathered()
     found = []
     for path in docs():
         found += problems(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"), known)
@@ -225,7 +246,7 @@ def test_the_docs_are_read():
 
 
 def test_a_misspelt_name_is_caught_with_the_doc_and_the_place_looked():
-    known = Known.gather()
+    known = gathered()
     text = "\n".join(
         [
             "Run `make replay-dryrun` first, then `make check`.",
@@ -261,3 +282,17 @@ def test_a_misspelt_name_is_caught_with_the_doc_and_the_place_looked():
     assert any("a target of the Makefile (targets: " in line for line in found)
     assert any("MetricName in template.yaml" in line for line in found)
     assert any("`SignatureRejcted`" in line and "(did you mean `SignatureRejected`?)" in line for line in found)
+
+
+def test_the_walk_reads_the_project_and_skips_virtualenvs_caches_and_ignored_folders(tmp_path):
+    # A venv holds tens of thousands of files: walking it made this check take most of `make check`.
+    for relative in ("src/app.py", "docs/a.md", ".github/workflows/ci.yml", "env/lib/x.py", ".venv/lib/y.py"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x\n")
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    for relative in ("dist/sam/template.yaml", "src/__pycache__/app.pyc", ".git/HEAD"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x\n")
+    (tmp_path / ".gitignore").write_text(".venv/\ndist/\n*.pyc\n")
+    found = {p.relative_to(tmp_path).as_posix() for p in project_files(tmp_path)}
+    assert found == {"src/app.py", "docs/a.md", ".github/workflows/ci.yml", ".gitignore"}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 
+import pytest
 import yaml
+from test_doc_names import project_files
 
 from local_env import ROOT
 
@@ -107,9 +112,39 @@ def test_dependabot_watches_actions_and_every_requirements_file():
     config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
     watched = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
     assert ("github-actions", "/") in watched
-    for requirements in ROOT.glob("**/requirements*.txt"):
-        relative = requirements.relative_to(ROOT)
-        if relative.parts[0].startswith((".venv", "dist", ".aws-sam")):
+    for requirements in project_files(ROOT):
+        if not re.fullmatch(r"requirements.*\.txt", requirements.name):
             continue
+        relative = requirements.relative_to(ROOT)
         directory = "/" + "/".join(relative.parts[:-1])
         assert ("pip", directory) in watched, relative
+
+
+READY = "steps.configured.outputs.ready == 'true'"
+
+
+@pytest.mark.parametrize("configured", [False, True])
+def test_the_deploy_job_ends_green_as_not_configured_until_the_bootstrap_secrets_are_set(tmp_path, configured):
+    # A first push before the bootstrap's outputs are stored must not turn the pipeline red.
+    deploy = CI["jobs"]["deploy"]
+    gate, *rest = steps(deploy)
+    assert gate.get("id") == "configured"
+    assert gate["shell"] == "bash"
+    # It checks every secret the job uses.
+    used = set(re.findall(r"secrets\.(\w+)", yaml.safe_dump(rest)))
+    assert set(gate["env"]) == used
+    outputs = tmp_path / "outputs"
+    env = {"PATH": os.environ["PATH"], "GITHUB_OUTPUT": str(outputs)}
+    env.update({name: ("arn:aws:iam::123456789012:role/x" if configured else "") for name in gate["env"]})
+    bash = shutil.which("bash") or "/bin/bash"
+    result = subprocess.run([bash, "-e", "-c", gate["run"]], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert outputs.read_text() == f"ready={str(configured).lower()}\n"
+    if configured:
+        assert "::notice" not in result.stdout
+    else:
+        assert "::notice title=Deploy not configured::" in result.stdout
+        assert all(name in result.stdout for name in gate["env"])
+    # Every later step runs only when it is configured.
+    for step in rest:
+        assert step.get("if") == READY, step
