@@ -496,4 +496,40 @@ mod tests {
         }
         assert!(checked > 10, "only {checked} suggestions checked");
     }
+
+    /// GPU advice named "ECS on Fargate, Cloud Run, App Runner": Fargate has no GPUs, and App Runner has been
+    /// closed to new customers since 2026-04-30.
+    #[test]
+    fn gpu_advice_names_platforms_with_gpus_and_no_advice_names_app_runner() {
+        let p = Prices::embedded().unwrap();
+        let catalog = Catalog::load(&Source::Embedded).unwrap();
+        let gpu = AdviseInput {
+            gpu: true,
+            ..AdviseInput::default()
+        };
+        let a = advise::advise(&p, &catalog, &gpu).unwrap();
+        let text = report(&a, &catalog);
+        let first = text.lines().next().unwrap();
+        assert!(first.contains("EC2 GPU instances"), "{first}");
+        assert!(
+            !first.contains("on Fargate or") && !first.contains("Cloud Run"),
+            "{first}"
+        );
+        for input in [
+            gpu,
+            AdviseInput::default(),
+            AdviseInput {
+                long_lived_connections: true,
+                ..AdviseInput::default()
+            },
+            AdviseInput {
+                events_per_month: 1_000_000_000,
+                ..AdviseInput::default()
+            },
+        ] {
+            let a = advise::advise(&p, &catalog, &input).unwrap();
+            let text = report(&a, &catalog);
+            assert!(!text.contains("App Runner"), "{text}");
+        }
+    }
 }
