@@ -58,7 +58,7 @@ pub fn render_file(
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     for chunk in chunks::split(text) {
         if chunk.plain {
-            out.push_str(chunk.text);
+            out.push_str(&chunk.text);
             continue;
         }
         let at = |line: Option<usize>, col: Option<usize>| match (line, col) {
@@ -66,7 +66,7 @@ pub fn render_file(
             (Some(l), None) => format!("line {}: ", l + chunk.first_line - 1),
             _ => String::new(),
         };
-        hb.register_template_string(source, chunk.text)
+        hb.register_template_string(source, chunk.text.as_ref())
             .map_err(|e| {
                 let (line, col) = e.pos().map_or((None, None), |(l, c)| (Some(l), Some(c)));
                 Error::Render {
@@ -165,5 +165,28 @@ mod tests {
         let pieces =
             String::from_utf8(render_file(&mut hb, "t.hbs", &text, &ctx).unwrap()).unwrap();
         assert_eq!(pieces, whole);
+    }
+
+    #[test]
+    fn a_template_in_one_block_cut_inside_it_renders_as_the_whole() {
+        let lines = "{{n}} one\n{{n}}\n  {{#if a}}nested {{n}}{{/if}}\n\n   \nplain\n{{!-- note --}}\n- {{n}}\n{{#if a}}\nin\n{{/if}}\n";
+        for (cond, tail) in [("a", "\n"), ("b", ""), ("a", "after\n")] {
+            for block in ["if", "unless"] {
+                let ctx = handlebars::Context::wraps(
+                    serde_json::json!({ "a": true, "b": false, "n": "x" }),
+                )
+                .unwrap();
+                let text = format!("{{{{#{block} {cond}}}}}\n")
+                    + &lines.repeat(300)
+                    + &format!("{{{{/{block}}}}}")
+                    + tail;
+                assert!(chunks::split(&text).len() > 5);
+                let mut hb = registry();
+                let whole = hb.render_template_with_context(&text, &ctx).unwrap();
+                let pieces =
+                    String::from_utf8(render_file(&mut hb, "t.hbs", &text, &ctx).unwrap()).unwrap();
+                assert_eq!(pieces, whole, "{block} {cond}");
+            }
+        }
     }
 }
