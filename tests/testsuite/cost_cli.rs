@@ -93,7 +93,7 @@ fn serverless_json_reproduces_the_lean_example() {
     assert_eq!(volumes, vec![10_000, 1_000_000, 100_000_000]);
     assert_eq!(
         v["command"],
-        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0 --traced-functions 0 --kms-keys 0 --secrets 0 --alarms 0 --composite-alarms 0 --dashboards 0 --stored-months 0 --idempotency-ttl-days 0 --events-pitr off --idempotency-pitr off"
+        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0 --traced-functions 0 --kms-keys 0 --secrets 0 --alarms 0 --composite-alarms 0 --dashboards 0 --stored-months 0 --idempotency-ttl-days 0 --events-pitr off"
     );
     assert_eq!(v["estimate"]["largest"], "dynamodb");
 }
@@ -111,7 +111,7 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     assert_eq!(input["tracing_sample"], 0.05);
     assert_eq!(input["write_units_per_event"], 8.0);
     assert_eq!(input["traced_functions"], 2);
-    assert_eq!(input["alarms"], 18);
+    assert_eq!(input["alarms"], 19);
     assert_eq!(input["composite_alarms"], 2);
     assert_eq!(input["dashboards"], 1);
     assert_eq!(input["secrets"], 1);
@@ -139,19 +139,20 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     // (1M + 100K) x $5.00/M = $5.50 (a flat 5% gave $0.28).
     assert_eq!(usd("tracing"), 550.0);
     // Storage in the events table's 12th month: 12M x 4.4 KB / 1,048,576 = 50.354 GB, plus 7 days of 0.3 KB
-    // idempotency records (230,137 = 0.066 GB): 50.420 GB x $0.25 = $12.60, and x $0.20 recovery = $10.08.
-    assert_eq!([usd("storage"), usd("backups")], [1260.0, 1008.0]);
+    // idempotency records (230,137 = 0.066 GB): 50.420 GB x $0.25 = $12.60; recovery for the events table
+    // only (the idempotency records expire): 50.354 GB x $0.20 = $10.07.
+    assert_eq!([usd("storage"), usd("backups")], [1260.0, 1007.0]);
     // Key $1.00 + 6 callers x 8,760 five-minute periods = 52,560 requests x $0.03/10K = $1.16; secret $0.40 +
-    // 8,760 reads x $0.05/10K = $0.44; 18 alarm metrics (10 single-metric alarms + 4 SLO windows x 2 metrics)
-    // x $0.10 + 2 composite alarms x $0.50 = $2.80; 1 dashboard x $3.00.
+    // 8,760 reads x $0.05/10K = $0.44; 19 alarm metrics (11 single-metric alarms + 4 SLO windows x 2 metrics)
+    // x $0.10 + 2 composite alarms x $0.50 = $2.90; 1 dashboard x $3.00.
     assert_eq!(
         [usd("kms"), usd("secrets"), usd("alarms"), usd("dashboards")],
-        [116.0, 44.0, 280.0, 300.0]
+        [116.0, 44.0, 290.0, 300.0]
     );
-    // Total $42.97 (it was $37.42 before the state write, the metric-math alarms, the composites and the
+    // Total $43.06 (it was $37.42 before the state write, the metric-math alarms, the composites and the
     // dashboard were counted).
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 4297.0);
+    assert_eq!((total * 100.0).round(), 4306.0);
     assert_eq!(
         v["command"],
         "scaffold cost serverless-webhook --events-per-month 1000000"

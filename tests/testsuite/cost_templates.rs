@@ -157,8 +157,8 @@ fn a_billion_events_size_the_stack_and_its_budget() {
     )
     .unwrap();
     assert_eq!(prices["workload"]["secrets"], 2);
-    // Its redelivery-gave-up alarm is the 19th alarm metric (18 for the other schemes).
-    assert_eq!(prices["workload"]["alarms"], 19);
+    // Its redelivery-errors and redelivery-gave-up alarms are the 20th and 21st alarm metrics (19 for the others).
+    assert_eq!(prices["workload"]["alarms"], 21);
     assert_eq!(
         template
             .matches("Type: AWS::SecretsManager::Secret")
@@ -167,14 +167,14 @@ fn a_billion_events_size_the_stack_and_its_budget() {
     );
     assert!(template.contains("Type: AWS::Budgets::Budget"));
     // The README's recompute command prints the README's total: the command's defaults are a default project's
-    // (standard-webhooks: 1 secret, 18 alarm metrics), so a GitHub project's command names its 2 and 19.
+    // (standard-webhooks: 1 secret, 19 alarm metrics), so a GitHub project's command names its 2 and 21.
     let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
     let command = readme
         .split("Recompute with `")
         .nth(1)
         .and_then(|rest| rest.split('`').next())
         .unwrap();
-    assert!(command.contains("--secrets 2 --alarms 19"), "{command}");
+    assert!(command.contains("--secrets 2 --alarms 21"), "{command}");
     let total = readme
         .split("costs about **")
         .nth(1)
@@ -239,13 +239,13 @@ fn the_cost_test_counts_each_metric_a_metric_math_alarm_reads() {
         &std::fs::read_to_string(dir.path().join("cost/prices.json")).unwrap(),
     )
     .unwrap();
-    // 10 single-metric alarms + 4 SLO windows x 2 metrics; 2 composite alarms; 1 dashboard.
-    assert_eq!(prices["workload"]["alarms"], 18);
+    // 11 single-metric alarms + 4 SLO windows x 2 metrics; 2 composite alarms; 1 dashboard.
+    assert_eq!(prices["workload"]["alarms"], 19);
     assert_eq!(prices["workload"]["composite_alarms"], 2);
     assert_eq!(prices["workload"]["dashboards"], 1);
     let path = dir.path().join("template.yaml");
     let template = std::fs::read_to_string(&path).unwrap();
-    // A third metric in one SLO window alarm is a 19th alarm metric the model does not count.
+    // A third metric in one SLO window alarm is a 20th alarm metric the model does not count.
     let window = "\n  SloBurnPage1hAlarm:\n";
     let at = template.find(window).unwrap() + window.len();
     let metrics = "      Metrics:\n";
@@ -258,7 +258,7 @@ fn the_cost_test_counts_each_metric_a_metric_math_alarm_reads() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("read 19 alarm metrics") && stderr.contains("SloBurnPage1hAlarm 3"),
+        stderr.contains("read 20 alarm metrics") && stderr.contains("SloBurnPage1hAlarm 3"),
         "{stderr}"
     );
     // A composite alarm the model does not count fails too.
