@@ -276,5 +276,9 @@ def stack_resolver(source: dict) -> Resolver:
             arn = _arn("lambda", f"function:{ref}")
         elif kind == "AWS::IAM::Role":
             arn = _arn("iam", f"role/{ref}", region="")
+        elif kind == "AWS::S3::Bucket":
+            # CloudFormation names a bucket without BucketName in lower case: <stack>-<logical id>-<random>.
+            ref = resolve(props["BucketName"]) if "BucketName" in props else f"{stack}-{name.lower()}-1a2b3c4d5e6f"
+            arn = f"arn:{PARTITION}:s3:::{ref}"
         resolve.names[name] = {"Ref": ref, "Arn": arn}
     return resolve
