@@ -49,6 +49,13 @@ fn json_of(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
+/// The cents of the line item `key` in a cost command's JSON.
+fn item_cents(v: &serde_json::Value, key: &str) -> f64 {
+    let items = v["estimate"]["items"].as_array().unwrap();
+    let item = items.iter().find(|i| i["key"] == key).unwrap();
+    (item["usd"].as_f64().unwrap() * 100.0).round()
+}
+
 #[test]
 fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
     scaffold()
@@ -119,11 +126,7 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     assert_eq!(input["dashboards"], 1);
     assert_eq!(input["secrets"], 1);
     // Each line at 1M events of 4 KB, by hand (a month is 730 h = 2,628,000 s):
-    let usd = |key: &str| -> f64 {
-        let items = v["estimate"]["items"].as_array().unwrap();
-        let item = items.iter().find(|i| i["key"] == key).unwrap();
-        (item["usd"].as_f64().unwrap() * 100.0).round()
-    };
+    let usd = |key: &str| item_cents(&v, key);
     // API 1M x $1.00/M = $1.00; Lambda requests 1.1M x $0.20/M = $0.22; duration (1M x 0.25 GB x 0.03 s +
     // 100K x 0.25 GB x 0.25 s) = 13,750 GB-s x $0.0000133334 = $0.18; SQS 1.2M x $0.40/M = $0.48.
     assert_eq!(
@@ -989,11 +992,7 @@ fn the_large_high_volume_preset_keeps_its_bodies_in_s3_and_costs_a_twentieth_of_
         "256",
         "--json",
     ]);
-    let usd = |key: &str| -> f64 {
-        let items = v["estimate"]["items"].as_array().unwrap();
-        let item = items.iter().find(|i| i["key"] == key).unwrap();
-        (item["usd"].as_f64().unwrap() * 100.0).round()
-    };
+    let usd = |key: &str| item_cents(&v, key);
     // API 300M x $1.00/M + 200M x $0.90/M = $480; Lambda requests 550M x $0.20/M = $110; duration (500M x
     // 0.25 GB x 0.03 s + 50M x 0.25 GB x 0.25 s) = 6,875,000 GB-s x $0.0000133334 = $91.67; SQS (the key only)
     // 500M x 1.2 x $0.40/M = $240; DynamoDB 500M x 6 units x $0.625/M = $1,875; logs 500 GB x $0.50 = $250;
