@@ -189,7 +189,7 @@ struct RawTable {
 }
 
 /// Every price key a table must hold, with what it prices.
-pub const PRICE_KEYS: [(&str, &str); 34] = [
+pub const PRICE_KEYS: [(&str, &str); 39] = [
     ("api_http_requests", "API Gateway HTTP API requests"),
     ("api_rest_requests", "API Gateway REST API requests"),
     ("lambda_requests", "Lambda invocations"),
@@ -210,6 +210,14 @@ pub const PRICE_KEYS: [(&str, &str); 34] = [
     ("xray_traces_recorded", "X-Ray traces recorded"),
     ("dynamodb_storage", "DynamoDB table storage"),
     ("dynamodb_pitr", "DynamoDB point-in-time recovery"),
+    ("s3_put_requests", "S3 PUT requests"),
+    ("s3_get_requests", "S3 GET requests"),
+    ("s3_standard_storage", "S3 Standard storage"),
+    ("s3_standard_ia_storage", "S3 Standard-IA storage"),
+    (
+        "s3_lifecycle_transitions",
+        "S3 lifecycle transitions to Standard-IA",
+    ),
     ("kms_key", "KMS customer managed keys"),
     ("kms_requests", "KMS requests"),
     ("secrets_manager_secret", "Secrets Manager secrets"),

@@ -49,6 +49,13 @@ fn json_of(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
+/// The cents of the line item `key` in a cost command's JSON.
+fn item_cents(v: &serde_json::Value, key: &str) -> f64 {
+    let items = v["estimate"]["items"].as_array().unwrap();
+    let item = items.iter().find(|i| i["key"] == key).unwrap();
+    (item["usd"].as_f64().unwrap() * 100.0).round()
+}
+
 #[test]
 fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
     scaffold()
@@ -56,12 +63,14 @@ fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
         .args(LEAN)
         .assert()
         .success()
-        .stdout(predicate::str::contains("$545.83"))
+        // 100M events by hand: API $100 + Lambda $22 + $13.33 + SQS $48 + DynamoDB 6 units x 100M x $0.625/M =
+        // $375 + logs $50 + S3 100M PUT x $0.005/1,000 + 100M GET x $0.0004/1,000 = $540: $1,148.33.
+        .stdout(predicate::str::contains("$1,148.33"))
         .stdout(predicate::str::contains(
-            "Largest line item: DynamoDB on-demand at $312.50",
+            "Largest line item: S3 requests (payload bucket) at $540.00",
         ))
-        .stdout(predicate::str::contains("$0.05"))
-        .stdout(predicate::str::contains("$5.46"))
+        .stdout(predicate::str::contains("$0.11"))
+        .stdout(predicate::str::contains("$11.48"))
         .stdout(predicate::str::contains("Free tier, shown apart"))
         .stdout(predicate::str::contains(
             "Not modelled:\n  - Data transfer out of AWS and between Regions.",
@@ -81,9 +90,10 @@ fn serverless_json_reproduces_the_lean_example() {
     let v = json_of(&args);
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
     // By hand at 1M: API $1.00 + Lambda requests 1.1M x $0.20/M = $0.22 + duration 10,000 GB-s x $0.0000133334
-    // = $0.1333 + SQS 1.2M x $0.40/M = $0.48 + DynamoDB 5 WRU (2 for the 1.3 KB event item, 1 idempotency put,
-    // 1 update, 1 state put) x 1M x $0.625/M = $3.125 + logs 1 GB x $0.50 = $5.4583.
-    assert_eq!((total * 100.0).round(), 546.0);
+    // = $0.1333 + SQS 1.2M x $0.40/M = $0.48 + DynamoDB 6 WRU (a transaction of the 0.32 KB event record and the
+    // 0.14 KB state item, 2 each; idempotency put 1, update 1) x 1M x $0.625/M = $3.75 + logs 1 GB x $0.50 + S3
+    // 1M PUT x $0.005/1,000 + 1M GET x $0.0004/1,000 = $5.40: $11.4833.
+    assert_eq!((total * 100.0).round(), 1148.0);
     let volumes: Vec<u64> = v["volumes"]
         .as_array()
         .unwrap()
@@ -95,7 +105,7 @@ fn serverless_json_reproduces_the_lean_example() {
         v["command"],
         "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0 --traced-functions 0 --kms-keys 0 --secrets 0 --alarms 0 --composite-alarms 0 --dashboards 0 --stored-months 0 --idempotency-ttl-days 0 --events-pitr off"
     );
-    assert_eq!(v["estimate"]["largest"], "dynamodb");
+    assert_eq!(v["estimate"]["largest"], "s3_requests");
 }
 
 #[test]
@@ -109,18 +119,14 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     assert_eq!(input["ingest_memory_mb"], 256);
     assert_eq!(input["processor_memory_mb"], 256);
     assert_eq!(input["tracing_sample"], 0.05);
-    assert_eq!(input["write_units_per_event"], 8.0);
+    assert_eq!(input["write_units_per_event"], 6.0);
     assert_eq!(input["traced_functions"], 2);
     assert_eq!(input["alarms"], 19);
     assert_eq!(input["composite_alarms"], 2);
     assert_eq!(input["dashboards"], 1);
     assert_eq!(input["secrets"], 1);
     // Each line at 1M events of 4 KB, by hand (a month is 730 h = 2,628,000 s):
-    let usd = |key: &str| -> f64 {
-        let items = v["estimate"]["items"].as_array().unwrap();
-        let item = items.iter().find(|i| i["key"] == key).unwrap();
-        (item["usd"].as_f64().unwrap() * 100.0).round()
-    };
+    let usd = |key: &str| item_cents(&v, key);
     // API 1M x $1.00/M = $1.00; Lambda requests 1.1M x $0.20/M = $0.22; duration (1M x 0.25 GB x 0.03 s +
     // 100K x 0.25 GB x 0.25 s) = 13,750 GB-s x $0.0000133334 = $0.18; SQS 1.2M x $0.40/M = $0.48.
     assert_eq!(
@@ -132,16 +138,19 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
         ],
         [100.0, 22.0, 18.0, 48.0]
     );
-    // DynamoDB 8 units (5 for the 4.3 KB event item, 1 idempotency put, 1 update, 1 state put) x 1M x
-    // $0.625/M = $5.00.
-    assert_eq!(usd("dynamodb"), 500.0);
+    // DynamoDB 6 units (a transaction of the event record and the state item, 2 each; idempotency put 1,
+    // update 1) x 1M x $0.625/M = $3.75.
+    assert_eq!(usd("dynamodb"), 375.0);
+    // S3: 1M PUT x $0.005/1,000 + 1M GET x $0.0004/1,000 = $5.40; 12 months x 1M x 4 KB = 45.776 GB of bodies
+    // in Standard (under 128 KB, none move to Standard-IA) x $0.023 = $1.05.
+    assert_eq!([usd("s3_requests"), usd("s3_storage")], [540.0, 105.0]);
     // X-Ray: both functions stay under one invocation a second, so the reservoir records every one:
     // (1M + 100K) x $5.00/M = $5.50 (a flat 5% gave $0.28).
     assert_eq!(usd("tracing"), 550.0);
-    // Storage in the events table's 12th month: 12M x 4.4 KB / 1,048,576 = 50.354 GB, plus 7 days of 0.3 KB
-    // idempotency records (230,137 = 0.066 GB): 50.420 GB x $0.25 = $12.60. Only the events table has point-in-time
-    // recovery (idempotency records expire in 7 days): 50.354 GB x $0.20 = $10.07.
-    assert_eq!([usd("storage"), usd("backups")], [1260.0, 1007.0]);
+    // Storage in the events table's 12th month: 12M records x (0.32 + 0.1) KB / 1,048,576 = 4.8065 GB, plus 7
+    // days of 0.3 KB idempotency records (230,137 = 0.0658 GB): 4.8723 GB x $0.25 = $1.22. Only the events table
+    // has point-in-time recovery (idempotency records expire in 7 days): 4.8065 GB x $0.20 = $0.96.
+    assert_eq!([usd("storage"), usd("backups")], [122.0, 96.0]);
     // Key $1.00 + 6 callers x 8,760 five-minute periods = 52,560 requests x $0.03/10K = $1.16; secret $0.40 +
     // 8,760 reads x $0.05/10K = $0.44; 19 alarm metrics (11 single-metric alarms + 4 SLO windows x 2 metrics)
     // x $0.10 + 2 composite alarms x $0.50 = $2.90; 1 dashboard x $3.00.
@@ -149,10 +158,10 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
         [usd("kms"), usd("secrets"), usd("alarms"), usd("dashboards")],
         [116.0, 44.0, 290.0, 300.0]
     );
-    // Total $43.06: $42.97 with 18 alarm metrics and recovery on both tables, + $0.10 for the enqueue-failed alarm,
-    // - $0.013 for the idempotency table's recovery (0.066 GB x $0.20), which expiring records do not need.
+    // Total: 1.00 + 0.22 + 0.1833 + 0.48 + 3.75 + 0.50 (logs) + 5.50 + 5.40 + 1.0529 + 1.2181 + 0.9613 + 1.1577
+    // + 0.4438 + 2.90 + 3.00 = $27.77.
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 4306.0);
+    assert_eq!((total * 100.0).round(), 2777.0);
     assert_eq!(
         v["command"],
         "scaffold cost serverless-webhook --events-per-month 1000000"
@@ -384,9 +393,10 @@ fn a_user_price_table_is_used_and_validated() {
     ];
     args.extend(LEAN);
     let v = json_of(&args);
+    // The lean example at 100M, $1,148.33, less its DynamoDB writes (600M units x $0.625/M = $375): $773.33.
     assert_eq!(
         (v["estimate"]["total_usd"].as_f64().unwrap() * 100.0).round(),
-        23333.0
+        77333.0
     );
     let broken = dir.path().join("broken.toml");
     std::fs::write(
@@ -866,10 +876,10 @@ fn compare_gives_the_curve_from_10k_to_1b_with_the_stated_volume_in_order() {
 
 #[test]
 fn each_json_gives_the_cost_per_thousand_events() {
-    // The lean example at 1M events costs $5.46 a month (the worked example): $0.00546 per thousand.
+    // The lean example at 1M events costs $11.4833 a month (the worked example): $0.011483 per thousand.
     let v = json_of(&["cost", "compare", "--events-per-month", "1M", "--json"]);
     let per = v["per_thousand_events_usd"]["serverless"].as_f64().unwrap();
-    assert!((per - 0.00546).abs() < 0.00001, "{per}");
+    assert!((per - 0.011483).abs() < 0.000001, "{per}");
     let v = json_of(&["cost", "serverless-webhook", "--json"]);
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
     let events = v["estimate"]["input"]["events_per_month"].as_f64().unwrap();
@@ -966,4 +976,56 @@ fn the_estimate_ranks_the_inputs_by_how_far_they_move_the_bill() {
     assert!((0.09..=0.101).contains(&share), "{share}");
     let text = stdout_of(&["cost", "serverless-webhook", "--events-per-month", "100M"]);
     assert!(text.contains("What moves the bill most"), "{text}");
+}
+
+#[test]
+fn the_large_high_volume_preset_keeps_its_bodies_in_s3_and_costs_a_twentieth_of_before() {
+    // The standard-webhooks-large-high-volume preset: 500M deliveries of 256 KB a month, priced as the kind
+    // deploys it. Stored as items in DynamoDB it came to about $744K a month; with the bodies in S3, by hand
+    // (a month is 730 h = 2,628,000 s; 30 days = 0.986301 of it):
+    let v = json_of(&[
+        "cost",
+        "serverless-webhook",
+        "--events-per-month",
+        "500000000",
+        "--payload-kb",
+        "256",
+        "--json",
+    ]);
+    let usd = |key: &str| item_cents(&v, key);
+    // API 300M x $1.00/M + 200M x $0.90/M = $480; Lambda requests 550M x $0.20/M = $110; duration (500M x
+    // 0.25 GB x 0.03 s + 50M x 0.25 GB x 0.25 s) = 6,875,000 GB-s x $0.0000133334 = $91.67; SQS (the key only)
+    // 500M x 1.2 x $0.40/M = $240; DynamoDB 500M x 6 units x $0.625/M = $1,875; logs 500 GB x $0.50 = $250;
+    // X-Ray (2,628,000 + 0.05 x 497,372,000) + (2,628,000 + 0.05 x 47,372,000) = 32,493,200 x $5/M = $162.47.
+    assert_eq!(
+        [
+            usd("api"),
+            usd("lambda_requests"),
+            usd("lambda_duration"),
+            usd("sqs"),
+            usd("dynamodb"),
+            usd("logs"),
+            usd("tracing")
+        ],
+        [
+            48000.0, 11000.0, 9167.0, 24000.0, 187500.0, 25000.0, 16247.0
+        ]
+    );
+    // S3 requests: 500M PUT x $0.005/1,000 = $2,500 + 500M GET x $0.0004/1,000 = $200 + 500M transitions to
+    // Standard-IA (bodies over 128 KB) x $0.01/1,000 = $5,000: $7,700.
+    assert_eq!(usd("s3_requests"), 770000.0);
+    // S3 storage after 12 months: 500M x 256 KB / 1,048,576 = 122,070.3125 GB a month. Standard holds 30 days of
+    // it, 120,398.116 GB: 51,200 x $0.023 + 69,198.116 x $0.022 = $2,699.96; Standard-IA the other 11.0137 months,
+    // 1,464,843.75 - 120,398.116 = 1,344,445.634 GB x $0.0125 = $16,805.57. Together $19,505.53.
+    assert_eq!(usd("s3_storage"), 1950553.0);
+    // DynamoDB storage: 500M x 12 x 0.42 KB / 1,048,576 = 2,403.259 GB of event records + 115,068,493
+    // idempotency records x 0.3 KB = 32.921 GB: 2,436.181 GB x $0.25 = $609.05; recovery on the events table,
+    // 2,403.259 GB x $0.20 = $480.65.
+    assert_eq!([usd("storage"), usd("backups")], [60905.0, 48065.0]);
+    // Fixed: key $1.16, secret $0.44, 19 alarm metrics + 2 composites $2.90, dashboard $3.00.
+    // Total 480 + 110 + 91.667 + 240 + 1,875 + 250 + 162.466 + 7,700 + 19,505.529 + 609.045 + 480.652 + 1.158
+    // + 0.444 + 2.90 + 3.00 = $31,511.86.
+    let total = v["estimate"]["total_usd"].as_f64().unwrap();
+    assert_eq!((total * 100.0).round(), 3151186.0);
+    assert_eq!(v["estimate"]["largest"], "s3_storage");
 }

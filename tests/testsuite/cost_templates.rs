@@ -84,33 +84,35 @@ fn serverless_cost_page_passes_its_own_recompute_test() {
 
 #[test]
 fn the_recompute_test_catches_a_stale_figure() {
-    let dir = tempfile::tempdir().unwrap();
-    render_serverless(
-        &serverless_answers(1_000_000, 1, "arm64", "standard"),
-        dir.path(),
-    );
-    let doc_path = dir.path().join("docs/cost-model.md");
-    let doc = std::fs::read_to_string(&doc_path).unwrap();
-    // The DynamoDB cell at 1M events: 5 write units (2 + 1 + 1 + 1 for a 1 KB payload) x 1M x $0.625/M = $3.125,
-    // printed $3.13.
-    let row = doc
-        .lines()
-        .find(|l| l.starts_with("| `dynamodb`"))
-        .unwrap()
-        .to_string();
-    assert!(row.contains("$3.13"), "{row}");
-    std::fs::write(
-        &doc_path,
-        doc.replace(&row, &row.replacen("$3.13", "$3.23", 1)),
-    )
-    .unwrap();
-    let out = run_cost_test(dir.path());
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("dynamodb at 1000000"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // The DynamoDB cell at 1M events: 6 write units (one transaction of the event record and the state item, 2
+    // each, and the idempotency record's put and update) x 1M x $0.625/M = $3.75. The S3 requests cell: 1M PUT x
+    // $0.005/1,000 + 1M GET x $0.0004/1,000 = $5.40.
+    for (key, cell, stale) in [
+        ("dynamodb", "$3.75", "$3.85"),
+        ("s3_requests", "$5.40", "$5.50"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        render_serverless(
+            &serverless_answers(1_000_000, 1, "arm64", "standard"),
+            dir.path(),
+        );
+        let doc_path = dir.path().join("docs/cost-model.md");
+        let doc = std::fs::read_to_string(&doc_path).unwrap();
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{key}`")))
+            .unwrap()
+            .to_string();
+        assert!(row.contains(cell), "{row}");
+        std::fs::write(&doc_path, doc.replace(&row, &row.replacen(cell, stale, 1))).unwrap();
+        let out = run_cost_test(dir.path());
+        assert!(!out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&format!("{key} at 1000000")),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 
     // A price edited in cost/prices.json makes the page stale too.
     let dir = tempfile::tempdir().unwrap();

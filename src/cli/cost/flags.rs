@@ -285,7 +285,7 @@ pub fn args(inputs: &[InputSpec], flags: &[Flag], defaults: &Values) -> Vec<Arg>
                 // The day priced is today unless given: a kind's day is for its pages only.
                 Some(_) if f.input == "priced_on" => arg,
                 Some(value) => arg.default_value(Values::text_of(value)),
-                // An input the model derives from others when it is left out (write units from the payload).
+                // An input the model derives when it is left out (write units from the measured item sizes).
                 None if scaffold::cost::serverless::DERIVED_INPUTS.contains(&f.input) => arg,
                 None => arg.required(true),
             }

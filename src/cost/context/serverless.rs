@@ -86,6 +86,9 @@ pub struct ServerlessContext {
     /// GB the events table grows by each month, and what it holds when priced.
     pub events_gb_per_month: String,
     pub events_table_gb: String,
+    /// GB of bodies in S3 Standard and Standard-IA after `stored_months` months.
+    pub s3_standard_gb: String,
+    pub s3_ia_gb: String,
     pub idempotency_table_gb: String,
     /// What the model leaves out, one sentence each.
     pub not_modelled: Vec<String>,
@@ -281,7 +284,7 @@ struct ContainersFile<'a> {
 }
 
 /// Every price the page's figures can use, including the alternatives its levers switch to.
-const PRICE_KEYS: [&str; 28] = [
+const PRICE_KEYS: [&str; 33] = [
     "api_http_requests",
     "api_rest_requests",
     "lambda_requests",
@@ -295,6 +298,11 @@ const PRICE_KEYS: [&str; 28] = [
     "xray_traces_recorded",
     "dynamodb_storage",
     "dynamodb_pitr",
+    "s3_put_requests",
+    "s3_get_requests",
+    "s3_lifecycle_transitions",
+    "s3_standard_storage",
+    "s3_standard_ia_storage",
     "kms_key",
     "kms_requests",
     "secrets_manager_secret",
@@ -510,10 +518,10 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
         curve_svg,
         limits: Limits::of(prices, &main),
         events_gb_per_month: gb(input.events_per_month as f64
-            * (input.payload_kb
-                + ServerlessInput::EVENT_ATTRIBUTES_KB
-                + ServerlessInput::ITEM_OVERHEAD_KB)
+            * (ServerlessInput::EVENT_RECORD_KB + ServerlessInput::ITEM_OVERHEAD_KB)
             / KB_PER_GB),
+        s3_standard_gb: gb(main.usage.s3_standard_gb),
+        s3_ia_gb: gb(main.usage.s3_ia_gb),
         events_table_gb: gb(main.usage.events_table_gb),
         idempotency_table_gb: gb(main.usage.idempotency_table_gb),
         not_modelled: NOT_MODELLED.iter().map(|s| s.to_string()).collect(),

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::fixed;
 use super::input::{ApiKind, Arch, QueueKind, ServerlessInput};
 use super::usage::Usage;
+use super::{fixed, s3};
 use crate::cost::{LineItem, Prices, REFERENCE_VOLUMES, format, item, largest_key};
 use crate::error::Result;
 
@@ -177,7 +177,7 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             "requests",
             sqs.cost(u.sqs_requests),
             format!(
-                "{} events x {} requests per event (1 send per 64 KB chunk + 1 receive per 64 KB of a batch + 1 delete, per batch of {}) x {}",
+                "{} events x {} requests per event (1 send of the body's S3 key + 1 receive and 1 delete per batch of {}) x {}",
                 c(n),
                 format::plain(u.sqs_requests_per_event),
                 input.batch_size,
@@ -231,6 +231,7 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             ),
         ),
     ];
+    items.extend(s3::items(prices, input, &u));
     items.extend(fixed::items(prices, input, &u));
     let total_usd: f64 = items.iter().map(|i| i.usd).sum();
     let largest = largest_key(&items);
@@ -358,41 +359,45 @@ mod tests {
 
     #[test]
     fn lean_worked_example_reproduces_to_the_cent() {
-        // The lean example with write units derived from its 1 KB payload: 2 (event item, 1.3 KB) + 1 (idempotency
-        // put) + 1 (idempotency update) + 1 (state put) = 5 per event. At 100M events, by hand:
+        // The lean example: 1 KB bodies in S3, kept 0 months; 6 write units per event (one transaction of the event
+        // record and the state item, 2 each; idempotency put and update, 1 each). At 100M events, by hand:
         //   api        100M x $1.00/M                                          = $100.00
         //   lambda req (100M + 10M) x $0.20/M                                  =  $22.00
         //   duration   (100M x 0.125 GB x 0.03 s + 10M x 0.25 GB x 0.25 s) = 1,000,000 GB-s x $0.0000133334 = $13.33
         //   sqs        100M x (1 + 2/10) x $0.40/M                             =  $48.00
-        //   dynamodb   100M x 5 x $0.625/M                                     = $312.50
+        //   dynamodb   100M x 6 x $0.625/M                                     = $375.00
         //   logs       100M x 1 KB / 1e6 = 100 GB x $0.50                      =  $50.00
-        //   total                                                              = $545.83
-        // and 1/100 of it at 1M ($5.4583 -> 546 cents), 1/10,000 at 10K ($0.054583 -> 5 cents).
+        //   s3         100M PUT x $0.005/1,000 + 100M GET x $0.0004/1,000     = $540.00
+        //   total                                                              = $1,148.33
+        // and 1/100 of it at 1M ($11.4833 -> 1,148 cents), 1/10,000 at 10K ($0.114833 -> 11 cents).
         let p = prices();
         let lean = ServerlessInput::default();
-        assert_eq!(cents(estimate(&p, &lean.at(10_000)).unwrap().total_usd), 5);
+        assert_eq!(cents(estimate(&p, &lean.at(10_000)).unwrap().total_usd), 11);
         assert_eq!(
             cents(estimate(&p, &lean.at(1_000_000)).unwrap().total_usd),
-            546
+            1148
         );
         let big = estimate(&p, &lean.at(100_000_000)).unwrap();
-        assert_eq!(cents(big.total_usd), 54583);
+        assert_eq!(cents(big.total_usd), 114833);
         let usd = |k: &str| cents(big.item(k).unwrap().usd);
-        assert_eq!(usd("dynamodb"), 31250);
+        assert_eq!(usd("s3_requests"), 54000);
+        assert_eq!(usd("s3_storage"), 0);
+        assert_eq!(usd("dynamodb"), 37500);
         assert_eq!(usd("api"), 10000);
         assert_eq!(usd("logs"), 5000);
         assert_eq!(usd("sqs"), 4800);
         assert_eq!(usd("lambda_requests") + usd("lambda_duration"), 3533);
         assert_eq!(usd("lambda_requests"), 2200);
         assert_eq!(usd("tracing"), 0);
-        assert_eq!(big.largest, "dynamodb");
+        assert_eq!(big.largest, "s3_requests");
         assert_eq!(cents(big.moving_usd()), 13533);
     }
 
     #[test]
     fn heavy_worked_example_matches_the_reference() {
         let heavy = estimate(&prices(), &ServerlessInput::heavy(100_000_000)).unwrap();
-        assert_eq!(cents(heavy.total_usd), 218917);
+        // The reference's $2,189.17 plus the bodies' S3 requests: 100M x ($0.005 + $0.0004) / 1,000 = $540.
+        assert_eq!(cents(heavy.total_usd), 218917 + 54000);
         assert_eq!(heavy.largest, "tracing");
         assert_eq!(cents(heavy.item("tracing").unwrap().usd), 100000);
         assert_eq!(cents(heavy.item("api").unwrap().usd), 35000);
@@ -402,14 +407,17 @@ mod tests {
     #[test]
     fn free_tier_is_applied_per_allowance_and_kept_apart() {
         let p = prices();
-        // 10K events: everything Lambda, SQS and logs use fits in the free tier; API and DynamoDB do not.
+        // 10K events: everything Lambda, SQS and logs use fits in the free tier; API, DynamoDB and S3 do not.
         let small = estimate(&p, &ServerlessInput::default().at(10_000)).unwrap();
         let lambda_and_sqs: f64 = ["lambda_requests", "lambda_duration", "sqs", "logs"]
             .iter()
             .map(|k| small.item(k).unwrap().usd)
             .sum();
         assert!((small.free_tier_usd - lambda_and_sqs).abs() < 1e-12);
-        let expected_after = small.item("api").unwrap().usd + small.item("dynamodb").unwrap().usd;
+        let expected_after: f64 = ["api", "dynamodb", "s3_requests", "s3_storage"]
+            .iter()
+            .map(|k| small.item(k).unwrap().usd)
+            .sum();
         assert!((small.after_free_tier_usd - expected_after).abs() < 1e-12);
         // 100M events: the allowances are capped: 1M requests x $0.20/M + 400,000 GB-s x $0.0000133334 +
         // 1M SQS x $0.40/M + 5 GB x $0.50.
@@ -439,7 +447,7 @@ mod tests {
         fn cost_never_falls_as_volume_grows(
             a in 1u64..=MAX_EVENTS_PER_MONTH,
             b in 1u64..=MAX_EVENTS_PER_MONTH,
-            payload in 0.5f64..399.0,
+            payload in 0.5f64..=256.0,
             rest in proptest::bool::ANY,
             x86 in proptest::bool::ANY,
             batch in 1u32..=100,

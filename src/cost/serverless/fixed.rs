@@ -53,11 +53,10 @@ pub fn items(prices: &Prices, input: &ServerlessInput, u: &Usage) -> Vec<LineIte
             "GB-months",
             storage.cost(stored_gb),
             format!(
-                "(events table: {} events x {} months x ({} KB payload + {} KB attributes + {} KB item overhead) + idempotency table: {} events x {} days of records / {} days x ({} KB + {} KB)) / {} KB per GB x {}",
+                "(events table: {} events x {} months x ({} KB record + {} KB item overhead) + idempotency table: {} events x {} days of records / {} days x ({} KB + {} KB)) / {} KB per GB x {}",
                 c(n),
                 p(input.stored_months),
-                p(input.payload_kb),
-                p(ServerlessInput::EVENT_ATTRIBUTES_KB),
+                p(ServerlessInput::EVENT_RECORD_KB),
                 p(ServerlessInput::ITEM_OVERHEAD_KB),
                 c(n),
                 p(input.idempotency_ttl_days),
@@ -224,7 +223,7 @@ fn round3(x: f64) -> f64 {
 }
 
 /// What the model leaves out, one sentence each, for documents and the command's report.
-pub const NOT_MODELLED: [&str; 12] = [
+pub const NOT_MODELLED: [&str; 13] = [
     "Data transfer out of AWS and between Regions.",
     "API Gateway's 12-month free tier (1M calls a month), which only new accounts get.",
     "Lambda INIT time, billed since 2025-08-01 for cold starts of ZIP functions on managed runtimes.",
@@ -234,7 +233,8 @@ pub const NOT_MODELLED: [&str; 12] = [
     "KMS requests beyond one per caller per 5 minutes (each cold start decrypting the function settings, each warm container reading the secret), and alarm notifications through the encrypted topic.",
     "Scheduled jobs other than per-event work (such as a redelivery job every 15 minutes) and EventBridge Scheduler.",
     "DLQ redrives and replays, retried deliveries and duplicates (each costs another API request, invocation and write).",
-    "The state table's storage and point-in-time recovery: one small item (under 1 KB) per object the events are about, and the number of objects is not an input (its writes are priced, one unit per event).",
+    "The state table's storage and point-in-time recovery: one small item (under 1 KB) per object the events are about, and the number of objects is not an input (its writes are priced, 2 units per event in the transaction).",
+    "S3 Standard-IA retrieval fees (the processor reads each body before it moves; only a replay after that pays them) and the bucket's free lifecycle expirations.",
     "On-demand DynamoDB backups, restores and the lag before expired records are deleted.",
     "Deployment: CloudFormation, CodeDeploy, the S3 bucket for build artifacts, CI minutes.",
 ];
@@ -255,7 +255,7 @@ mod tests {
         ServerlessInput {
             payload_kb: 4.0,
             ingest_memory_mb: 256,
-            write_units_per_event: ServerlessInput::derived_write_units(4.0),
+            write_units_per_event: ServerlessInput::derived_write_units(),
             tracing_sample: 0.05,
             traced_functions: 2,
             kms_keys: 1,
@@ -283,23 +283,28 @@ mod tests {
         assert_eq!(usd("lambda_duration"), 18);
         // sqs        1M x (1 send + (1 receive + 1 delete) / 10) x $0.40/M                     =  $0.48
         assert_eq!(usd("sqs"), 48);
-        // dynamodb   1M x 8 units (4.3 KB item -> 5, idempotency put 1, update 1, state put 1)
-        //            x $0.625/M                                                                =  $5.00
-        assert_eq!(usd("dynamodb"), 500);
+        // dynamodb   1M x 6 units (one transaction: event record 0.32 KB -> 2, state item 0.14 KB -> 2;
+        //            idempotency put 1, update 1) x $0.625/M                                    =  $3.75
+        assert_eq!(usd("dynamodb"), 375);
         // logs       1 GB x $0.50                                                              =  $0.50
         assert_eq!(usd("logs"), 50);
         // x-ray      a month is 730 h x 3,600 = 2,628,000 s, more than either function's invocations, so the
         //            reservoir traces them all: 1M ingest + 100K processor = 1.1M x $5.00/M     =  $5.50
         assert_eq!(e.usage.traces, 1_100_000.0);
         assert_eq!(usd("tracing"), 550);
-        // storage    events: 12 months x 1M x (4 + 0.3 + 0.1) KB = 52.8M KB / 1,048,576 = 50.354 GB;
+        // s3 req     1M PUT x $0.005/1,000 + 1M GET x $0.0004/1,000; 4 KB bodies never move to Standard-IA
+        //                                                                                      =  $5.40
+        assert_eq!(usd("s3_requests"), 540);
+        // s3 store   12 months x 1M x 4 KB = 48M KB / 1,048,576 = 45.776 GB x $0.023           =  $1.0529
+        assert_eq!(usd("s3_storage"), 105);
+        // storage    events: 12 months x 1M x (0.32 + 0.1) KB = 5.04M KB / 1,048,576 = 4.8065 GB;
         //            idempotency: 1M x 7 d x 86,400 / 2,628,000 s = 230,137 records x 0.3 KB = 0.0658 GB;
-        //            50.4198 GB x $0.25                                                       = $12.6049
-        assert!((e.usage.events_table_gb - 50.354).abs() < 1e-3);
+        //            4.8724 GB x $0.25                                                         =  $1.2181
+        assert!((e.usage.events_table_gb - 4.8065).abs() < 1e-4);
         assert!((e.usage.idempotency_table_gb - 0.0658).abs() < 1e-4);
-        assert_eq!(usd("storage"), 1260);
-        // recovery   50.4198 GB x $0.20 (both tables)                                          = $10.0840
-        assert_eq!(usd("backups"), 1008);
+        assert_eq!(usd("storage"), 122);
+        // recovery   4.8724 GB x $0.20 (both tables)                                           =  $0.9745
+        assert_eq!(usd("backups"), 97);
         // kms        $1.00 + 6 callers x 8,760 five-minute periods = 52,560 x $0.03/10K         =  $1.1577
         assert_eq!(usd("kms"), 116);
         // secrets    $0.40 + 8,760 reads x $0.05/10K                                           =  $0.4438
@@ -308,13 +313,13 @@ mod tests {
         assert_eq!(usd("alarms"), 280);
         // dashboards 1 x $3.00                                                                 =  $3.00
         assert_eq!(usd("dashboards"), 300);
-        // total      1.00 + 0.22 + 0.1833 + 0.48 + 5.00 + 0.50 + 5.50 + 12.6049 + 10.0840 + 1.1577 + 0.4438
-        //            + 2.80 + 3.00                                                             = $42.97
-        assert_eq!(cents(e.total_usd), 4297);
+        // total      1.00 + 0.22 + 0.1833 + 0.48 + 3.75 + 0.50 + 5.50 + 5.40 + 1.0529 + 1.2181 + 0.9745
+        //            + 1.1577 + 0.4438 + 2.80 + 3.00                                           = $27.68
+        assert_eq!(cents(e.total_usd), 2768);
         // free tier: 10 of the 18 alarm metrics ($1.00; composites have no free tier) and the dashboard ($3.00).
         let free = |k: &str| cents(e.free_tier.iter().find(|i| i.key == k).unwrap().usd);
         assert_eq!([free("alarms"), free("dashboards")], [100, 300]);
-        assert_eq!(e.largest, "storage");
+        assert_eq!(e.largest, "tracing");
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub struct ServerlessInput {
     pub processor_duration_ms: f64,
     pub batch_size: u32,
     /// DynamoDB write units per event. Read from the input when given, otherwise
-    /// [`ServerlessInput::derived_write_units`] of the payload.
+    /// [`ServerlessInput::derived_write_units`].
     pub write_units_per_event: f64,
     pub read_units_per_event: f64,
     pub log_kb_per_event: f64,
@@ -150,7 +150,8 @@ pub struct ServerlessInput {
     pub alarms: u32,
     pub composite_alarms: u32,
     pub dashboards: u32,
-    /// Months of events the events table holds when its storage is priced (it has no expiry).
+    /// Months of events the events table and the payload bucket hold when their storage is priced: their
+    /// retention (a TTL and a lifecycle rule), after which storage stops growing.
     pub stored_months: f64,
     /// Days an idempotency record lives before its expiry deletes it.
     pub idempotency_ttl_days: f64,
@@ -159,8 +160,9 @@ pub struct ServerlessInput {
     pub idempotency_pitr: bool,
 }
 
-/// DynamoDB's largest item, in KB.
-pub const DYNAMODB_ITEM_KB: f64 = 400.0;
+/// The largest body the stack accepts, in KB: the ingest function answers 413 above `MaxBodyBytes` (262,144
+/// bytes) in template.yaml. Bodies are stored in S3, so no DynamoDB or SQS limit applies to them.
+pub const MAX_BODY_KB: f64 = 256.0;
 
 impl Default for ServerlessInput {
     fn default() -> Self {
@@ -175,8 +177,8 @@ impl Default for ServerlessInput {
             processor_memory_mb: 256,
             processor_duration_ms: 250.0,
             batch_size: 10,
-            // 1 KB payload: derived_write_units(1.0) = 2 + 3 (idempotency put and update, state put).
-            write_units_per_event: 5.0,
+            // derived_write_units(): event record 2 + state item 2 (one transaction) + idempotency put and update 2.
+            write_units_per_event: 6.0,
             read_units_per_event: 0.0,
             log_kb_per_event: 1.0,
             tracing_sample: 0.0,
@@ -254,9 +256,7 @@ impl ServerlessInput {
                 .unwrap_or(d.batch_size),
             write_units_per_event: match values.number("write_units_per_event")? {
                 Some(units) => units,
-                None => ServerlessInput::derived_write_units(
-                    values.number("payload_kb")?.unwrap_or(d.payload_kb),
-                ),
+                None => ServerlessInput::derived_write_units(),
             },
             read_units_per_event: values
                 .number("read_units_per_event")?
@@ -300,7 +300,7 @@ impl ServerlessInput {
         v.set("processor_duration_ms", self.processor_duration_ms);
         v.set("batch_size", self.batch_size);
         // Left out when it is what the payload implies, so a default set of values keeps deriving it.
-        if self.write_units_per_event != ServerlessInput::derived_write_units(self.payload_kb) {
+        if self.write_units_per_event != ServerlessInput::derived_write_units() {
             v.set("write_units_per_event", self.write_units_per_event);
         }
         v.set("read_units_per_event", self.read_units_per_event);
@@ -341,14 +341,13 @@ impl ServerlessInput {
                 "is above the model's limit of 10^12 events per month",
             ));
         }
-        // The raw payload is stored in the events table's item with its attributes: DynamoDB items stop at 400 KB
-        // (DynamoDB quotas page, checked 2026-12-06). When payloads move out of the table, this bound goes too.
+        // The body goes to S3 and the queue and tables hold only its key; the stack's body limit is what caps it.
         check_range(
             "payload_kb",
             self.payload_kb,
             0.001,
-            DYNAMODB_ITEM_KB - ServerlessInput::EVENT_ATTRIBUTES_KB,
-            "a payload stored in a DynamoDB item (items stop at 400 KB, attributes included)",
+            MAX_BODY_KB,
+            "a body the stack accepts (MaxBodyBytes is 256 KB)",
         )?;
         check_range(
             "ingest_memory_mb",
@@ -472,7 +471,7 @@ mod tests {
         assert_eq!(names, specs);
         // A workload whose write units are the derived ones leaves them out, to be derived again.
         let derived = ServerlessInput {
-            write_units_per_event: ServerlessInput::derived_write_units(heavy.payload_kb),
+            write_units_per_event: ServerlessInput::derived_write_units(),
             ..heavy.clone()
         };
         assert_eq!(

@@ -1,9 +1,10 @@
 //! Monthly cost of a serverless webhook system: HTTP API -> ingest function -> SQS -> processor function ->
-//! DynamoDB, with CloudWatch Logs and X-Ray. The model `serverless`.
+//! DynamoDB, with the bodies in S3, CloudWatch Logs and X-Ray. The model `serverless`.
 //!
 //! Every line item is quantity x price. The quantities follow the shape of the system: one API request and one
 //! ingest invocation per event, one processor invocation per batch, one SQS send per event plus one receive and one
-//! delete per batch (each billed per 64 KB chunk), DynamoDB write units from the item sizes, log bytes per event,
+//! delete per batch (the queue carries only the body's S3 key), one S3 PUT and GET per body ([`s3`]), DynamoDB
+//! write units from the item sizes, log bytes per event,
 //! and X-Ray traces under Lambda's default sampling. The fixed items ([`fixed`]) follow the stack, not the events:
 //! stored tables and their recovery backups, the KMS key, secrets, alarms and dashboards. Free tiers are computed
 //! apart: they belong to the account, not to one project. [`limits`] sizes the throttle, the processor's
@@ -17,6 +18,7 @@ pub mod fixed;
 pub mod input;
 pub mod items;
 pub mod limits;
+pub mod s3;
 pub mod sensitivity;
 pub mod usage;
 

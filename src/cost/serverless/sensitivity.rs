@@ -147,11 +147,11 @@ mod tests {
                 "log_kb_per_event"
             ]
         );
-        // By hand, at 100M events ($545.83): 10% more events is about 10% more of nearly every line, +$54.58;
-        // 5 -> 5.5 write units a event is 50M more units x $0.625/M = +$31.25; 1 -> 1.1 KB of logs a event is
+        // By hand, at 100M events ($1,148.33): 10% more events is about 10% more of nearly every line, +$114.83;
+        // 6 -> 6.6 write units a event is 60M more units x $0.625/M = +$37.50; 1 -> 1.1 KB of logs a event is
         // 10 GB more x $0.50 = +$5.00.
-        assert!((s[0].delta_usd - 54.58).abs() < 0.05, "{:?}", s[0]);
-        assert!((s[1].delta_usd - 31.25).abs() < 1e-6, "{:?}", s[1]);
+        assert!((s[0].delta_usd - 114.83).abs() < 0.05, "{:?}", s[0]);
+        assert!((s[1].delta_usd - 37.5).abs() < 1e-6, "{:?}", s[1]);
         assert!((s[2].delta_usd - 5.0).abs() < 1e-6, "{:?}", s[2]);
         // The lean example stores nothing: stored_months at 0 is left out.
         assert!(s.iter().all(|x| x.input != "stored_months"));

@@ -19,6 +19,14 @@ pub struct Usage {
     pub traces: f64,
     /// GB the events table holds after `stored_months` months, and the idempotency table in steady state.
     pub events_table_gb: f64,
+    /// S3 requests: one PutObject per event (ingest), one GetObject per event (processor), one lifecycle
+    /// transition per body that moves to Standard-IA.
+    pub s3_puts: f64,
+    pub s3_gets: f64,
+    pub s3_transitions: f64,
+    /// GB-months of bodies in S3 Standard and in Standard-IA after `stored_months` months.
+    pub s3_standard_gb: f64,
+    pub s3_ia_gb: f64,
     pub idempotency_table_gb: f64,
     /// KMS requests of the stack's encrypted resources (see [`KMS_CALLERS`]).
     pub kms_requests: f64,
@@ -45,6 +53,13 @@ pub fn traces_of(invocations: f64, seconds: f64, sample: f64) -> f64 {
     invocations.min(seconds) + sample * (invocations - seconds).max(0.0)
 }
 
+/// Bodies larger than this move to S3 Standard-IA (which bills 128 KB at least per object): the payload
+/// bucket's lifecycle rule, settings.payload_ia_after_days in the kind's template.toml.
+pub const IA_MIN_OBJECT_KB: f64 = 128.0;
+
+/// Days a large body stays in S3 Standard before its lifecycle rule moves it to Standard-IA.
+pub const IA_AFTER_DAYS: f64 = 30.0;
+
 fn chunks(kb: f64, chunk_kb: f64) -> f64 {
     (kb / chunk_kb).ceil().max(1.0)
 }
@@ -64,10 +79,19 @@ impl Usage {
                 + processor_invocations
                     * (input.processor_memory_mb as f64 / 1024.0)
                     * (input.processor_duration_ms / 1000.0);
-        // send: one request per 64 KB chunk of the body; receive: one per 64 KB chunk of a whole batch; delete: one
+        // The queue carries only the body's S3 key (about 90 bytes): one send per event, one receive and one delete
         // per batch.
-        let sqs_per_event =
-            chunks(input.payload_kb, 64.0) + (chunks(input.payload_kb * batch, 64.0) + 1.0) / batch;
+        let sqs_per_event = 1.0 + 2.0 / batch;
+        // Bodies kept `stored_months` months; large ones spend their first IA_AFTER_DAYS in Standard.
+        let body_gb = n * input.stored_months * input.payload_kb / KB_PER_GB;
+        let to_ia = input.payload_kb > IA_MIN_OBJECT_KB
+            && input.stored_months * seconds > IA_AFTER_DAYS * 86_400.0;
+        let standard_months = if to_ia {
+            IA_AFTER_DAYS * 86_400.0 / seconds
+        } else {
+            input.stored_months
+        };
+        let s3_standard_gb = n * standard_months * input.payload_kb / KB_PER_GB;
         Usage {
             api_requests: n * api_per_event,
             ingest_invocations: n,
@@ -85,10 +109,13 @@ impl Usage {
                 .sum(),
             events_table_gb: n
                 * input.stored_months
-                * (input.payload_kb
-                    + ServerlessInput::EVENT_ATTRIBUTES_KB
-                    + ServerlessInput::ITEM_OVERHEAD_KB)
+                * (ServerlessInput::EVENT_RECORD_KB + ServerlessInput::ITEM_OVERHEAD_KB)
                 / KB_PER_GB,
+            s3_puts: n,
+            s3_gets: n,
+            s3_transitions: if to_ia { n } else { 0.0 },
+            s3_standard_gb,
+            s3_ia_gb: body_gb - s3_standard_gb,
             idempotency_table_gb: n
                 * (input.idempotency_ttl_days * 86_400.0 / seconds)
                 * (ServerlessInput::IDEMPOTENCY_RECORD_KB + ServerlessInput::ITEM_OVERHEAD_KB)
@@ -123,34 +150,50 @@ mod tests {
     }
 
     #[test]
-    fn large_payloads_cost_more_sqs_requests() {
+    fn bodies_in_s3_leave_the_queue_small_and_age_into_standard_ia() {
         let p = prices();
+        let seconds = p.seconds_per_month();
+        // 256 KB bodies, 1M a month, kept 12 months. The queue carries only the key: 1 send + (1 receive + 1
+        // delete) / 10 = 1.2 requests per event, whatever the body size.
         let input = ServerlessInput {
-            payload_kb: 300.0,
+            payload_kb: 256.0,
+            stored_months: 12.0,
             ..ServerlessInput::default()
         };
-        let u = Usage::of(&input, p.seconds_per_month());
-        // 300 KB (DynamoDB's 400 KB item keeps payloads smaller than an HTTP API's 512 KB metering step): 5
-        // chunks of 64 KB to send, 3,000 KB = 47 chunks per batch of 10 to receive, 1 delete per batch.
-        assert!((u.sqs_requests_per_event - (5.0 + 48.0 / 10.0)).abs() < 1e-12);
-        assert_eq!(u.api_requests, 1_000_000.0);
-        let rest = Usage::of(
-            &ServerlessInput {
-                api: ApiKind::Rest,
-                ..input
-            },
-            p.seconds_per_month(),
-        );
-        assert_eq!(rest.api_requests, 1_000_000.0);
+        let u = Usage::of(&input, seconds);
+        assert!((u.sqs_requests_per_event - 1.2).abs() < 1e-12);
+        assert_eq!((u.s3_puts, u.s3_gets, u.s3_transitions), (1e6, 1e6, 1e6));
+        // Bodies: 1M x 12 x 256 KB / 1,048,576 KB per GB = 2,929.6875 GB in all. The month holds 730 h x 3,600 =
+        // 2,628,000 s; 30 days = 2,592,000 s = 0.986301 of a month in Standard: 0.986301 x 244.140625 GB a month =
+        // 240.796 GB; the other 2,929.6875 - 240.796 = 2,688.891 GB in Standard-IA.
         assert!(
-            estimate(
-                &p,
-                &ServerlessInput {
-                    payload_kb: 300.0,
-                    ..Default::default()
-                }
-            )
-            .is_ok()
+            (u.s3_standard_gb - 240.796).abs() < 1e-3,
+            "{}",
+            u.s3_standard_gb
         );
+        assert!((u.s3_ia_gb - 2688.891).abs() < 1e-3, "{}", u.s3_ia_gb);
+        // The events table holds records, not bodies: 1M x 12 x (0.32 + 0.1) KB / 1,048,576 = 4.806 GB.
+        assert!(
+            (u.events_table_gb - 4.806).abs() < 1e-3,
+            "{}",
+            u.events_table_gb
+        );
+        // 100 KB bodies stay in Standard (Standard-IA bills 128 KB at least): no transition.
+        let small = Usage::of(
+            &ServerlessInput {
+                payload_kb: 100.0,
+                ..input.clone()
+            },
+            seconds,
+        );
+        assert_eq!((small.s3_transitions, small.s3_ia_gb), (0.0, 0.0));
+        // 1M x 12 x 100 / 1,048,576 = 1,144.409 GB.
+        assert!((small.s3_standard_gb - 1144.409).abs() < 1e-3);
+        // The stack's body limit bounds the payload; DynamoDB's 400 KB item size no longer does.
+        let over = ServerlessInput {
+            payload_kb: 257.0,
+            ..ServerlessInput::default()
+        };
+        assert!(estimate(&p, &over).is_err());
     }
 }

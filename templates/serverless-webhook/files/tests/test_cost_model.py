@@ -31,6 +31,8 @@ ITEM_KEYS = [
     "dynamodb",
     "logs",
     "tracing",
+    "s3_requests",
+    "s3_storage",
     "storage",
     "backups",
     "kms",
@@ -43,10 +45,11 @@ STANDING = ("kms", "secrets", "alarms", "dashboards")
 # The part of the bill that only exists because the code runs on API Gateway and Lambda.
 MOVING = ("api", "lambda_requests", "lambda_duration")
 SECONDS = HOURS * 3600
-# Assumptions the page states: KB per stored item besides the payload, per idempotency record, per item overhead;
+# Assumptions the page states: KB per event record (measured by tests/test_storage.py), per idempotency record,
+# per item overhead;
 # one KMS (or Secrets Manager) call per caller per 5 minutes; six callers (queue send and receive, three tables,
 # the secret).
-EVENT_ATTRIBUTES_KB, IDEMPOTENCY_RECORD_KB, ITEM_OVERHEAD_KB = 0.3, 0.2, 0.1
+EVENT_RECORD_KB, IDEMPOTENCY_RECORD_KB, ITEM_OVERHEAD_KB = 0.32, 0.2, 0.1
 KEY_REUSE_SECONDS, KMS_CALLERS = 300.0, 6.0
 KB_PER_GB = 1024.0 * 1024.0
 
@@ -72,12 +75,28 @@ def chunks(kb: float, size: float) -> float:
     return max(1.0, math.ceil(kb / size))
 
 
+def ia_rule() -> tuple[float, float]:
+    """The payload bucket's rule moving large bodies to Standard-IA: (smallest KB moved, days before)."""
+    rule = re.search(
+        r"- Id: large-payloads-to-infrequent-access\n(?:.*\n)*?\s+ObjectSizeGreaterThan: (\d+)\n"
+        r"(?:.*\n)*?.*StorageClass: STANDARD_IA\n\s+TransitionInDays: (\d+)",
+        TEMPLATE,
+    )
+    assert rule, "PayloadBucket has no rule moving large bodies to Standard-IA"
+    return int(rule.group(1)) / 1024, float(rule.group(2))
+
+
 def usage(w: dict, events: int) -> dict:
     n = float(events)
     batch = float(w["batch_size"])
     processor = n / batch
     api_per_event = chunks(w["payload_kb"], 512.0) if w["api"] == "http" else 1.0
-    sqs_per_event = chunks(w["payload_kb"], 64.0) + (chunks(w["payload_kb"] * batch, 64.0) + 1.0) / batch
+    # The queue carries the body's S3 key only: one send per event, one receive and one delete per batch.
+    sqs_per_event = 1.0 + 2.0 / batch
+    ia_min_kb, ia_days = ia_rule()
+    months = w["stored_months"]
+    to_ia = w["payload_kb"] > ia_min_kb and months * SECONDS > ia_days * 86_400
+    standard_months = ia_days * 86_400 / SECONDS if to_ia else months
     return {
         "api": n * api_per_event,
         "invocations": n + processor,
@@ -88,7 +107,12 @@ def usage(w: dict, events: int) -> dict:
         "reads": n * w["read_units_per_event"],
         "log_gb": n * w["log_kb_per_event"] / 1_000_000,
         "traces": sum(traces(m, w["tracing_sample"]) for m in [n, processor][: w["traced_functions"]]),
-        "events_gb": n * w["stored_months"] * (w["payload_kb"] + EVENT_ATTRIBUTES_KB + ITEM_OVERHEAD_KB) / KB_PER_GB,
+        "events_gb": n * months * (EVENT_RECORD_KB + ITEM_OVERHEAD_KB) / KB_PER_GB,
+        "s3_puts": n,
+        "s3_gets": n,
+        "s3_transitions": n if to_ia else 0.0,
+        "s3_standard_gb": n * standard_months * w["payload_kb"] / KB_PER_GB,
+        "s3_ia_gb": n * (months - standard_months) * w["payload_kb"] / KB_PER_GB,
         "idempotency_gb": n
         * (w["idempotency_ttl_days"] * 86_400 / SECONDS)
         * (IDEMPOTENCY_RECORD_KB + ITEM_OVERHEAD_KB)
@@ -122,6 +146,10 @@ def line_items(w: dict, events: int) -> dict:
         "dynamodb": cost("dynamodb_write_units", u["writes"]) + cost("dynamodb_read_units", u["reads"]),
         "logs": cost("logs_ingest", u["log_gb"]),
         "tracing": cost("xray_traces_recorded", u["traces"]),
+        "s3_requests": cost("s3_put_requests", u["s3_puts"])
+        + cost("s3_get_requests", u["s3_gets"])
+        + cost("s3_lifecycle_transitions", u["s3_transitions"]),
+        "s3_storage": cost("s3_standard_storage", u["s3_standard_gb"]) + cost("s3_standard_ia_storage", u["s3_ia_gb"]),
         "storage": cost("dynamodb_storage", u["events_gb"] + u["idempotency_gb"]),
         "backups": cost(
             "dynamodb_pitr",
