@@ -64,6 +64,13 @@ impl Answers {
         &self.notes
     }
 
+    /// Sets `key` to an answer given by the user, in place of a settled or derived one: for answers not settled
+    /// as a whole yet, such as those a wizard has so far.
+    pub fn give(&mut self, key: &str, value: Answer) {
+        self.derived.remove(key);
+        self.insert(key, value);
+    }
+
     pub(crate) fn insert(&mut self, key: &str, value: Answer) {
         match self.entries.iter_mut().find(|(k, _)| k == key) {
             Some(slot) => slot.1 = value,

@@ -29,9 +29,10 @@ pub fn parse_answer(q: &Question, raw: &str) -> Result<Answer, String> {
             }
             Err(Whole::NotOne) => {
                 return Err(format!(
-                    "{} is not a whole number; e.g. {}",
+                    "{} is not a whole number; e.g. {}, {}",
                     quoted(raw),
-                    int_example(q)
+                    int_example(q),
+                    WHOLE_FORMS.join(", ")
                 ));
             }
         },
@@ -39,6 +40,9 @@ pub fn parse_answer(q: &Question, raw: &str) -> Result<Answer, String> {
     check_answer(q, &answer)?;
     Ok(answer)
 }
+
+/// The other forms [`parse_whole`] reads, shown when a text is not a whole number.
+const WHOLE_FORMS: [&str; 4] = ["1,000,000", "1_000_000", "1e6", "2.5M"];
 
 /// Why a text is not a whole number.
 #[derive(Debug, PartialEq, Eq)]
@@ -291,6 +295,11 @@ mod tests {
                 .unwrap_err()
                 .contains("whole number")
         );
+        let refused = parse_answer(&q, "three").unwrap_err();
+        for form in WHOLE_FORMS {
+            assert!(refused.contains(form), "{form} missing from: {refused}");
+            assert!(parse_whole(form).is_ok(), "{form} is shown but refused");
+        }
         assert_eq!(parse_answer(&q, "1e1"), Ok(Answer::Int(10)));
         assert!(parse_answer(&q, "1e20").unwrap_err().contains("too large"));
         q.kind = QuestionType::Bool;

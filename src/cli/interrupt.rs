@@ -4,6 +4,10 @@
 //! (nothing is on disk); while writing it asks the writer to undo its work; once the project is complete it
 //! ends the process with 0, because the project is whole (only the summary may be cut short).
 //!
+//! Before writing, a wizard that holds answers registers a rescue ([`keep_on_interrupt`]): whichever signal
+//! ends the run, and from whichever prompt, the answers so far are saved first and the line that resumes is
+//! printed.
+//!
 //! `signal-hook` delivers the signals to a thread of ours as ordinary values, with their number (`ctrlc`'s
 //! `termination` feature covers the same signals but does not say which one came, and the exit code needs it),
 //! and so nothing here runs inside a signal handler.
@@ -11,6 +15,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use scaffold::error::exit;
 use scaffold::write::{self, WriteOptions};
@@ -28,14 +33,30 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 /// The first signal that arrived, for the exit code.
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
 
+/// Saves what a run ending before its write would lose, and returns what to tell the user about it.
+pub type Rescue = Box<dyn FnOnce() -> String + Send>;
+/// The rescue [`stop`] runs, if any: the wizard's answers so far.
+static RESCUE: Mutex<Option<Rescue>> = Mutex::new(None);
+
+/// Registers what to save if a signal ends the run before anything is written (replacing the one before).
+pub fn keep_on_interrupt(rescue: Rescue) {
+    *RESCUE.lock().unwrap_or_else(PoisonError::into_inner) = Some(rescue);
+}
+
 pub fn install_handler() {
     reserve_std_fds();
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
         return;
     };
     std::thread::spawn(move || {
-        for sig in signals.forever() {
-            on_signal(sig);
+        loop {
+            let mut batch: Vec<i32> = signals.wait().collect();
+            // A prompt whose wait a signal cuts short raises SIGINT itself; delivered together with another
+            // signal (in number order), the other is the one that was sent, and it goes first.
+            batch.sort_by_key(|&sig| sig == SIGINT);
+            for sig in batch {
+                on_signal(sig);
+            }
         }
     });
 }
@@ -94,8 +115,9 @@ fn on_signal(sig: i32) {
     }
 }
 
-/// Ends a run whose prompt was interrupted (a prompt reads Ctrl-C as a key and raises SIGINT as well): whichever
-/// of this thread and the signal thread comes first prints the message, once, and exits 130.
+/// Ends a run whose prompt was interrupted (a prompt reads Ctrl-C as a key and raises SIGINT as well; a signal
+/// from elsewhere cuts its wait short): whichever of this thread and the signal thread comes first prints the
+/// message, once, and exits 128 + the first signal that came (130 for Ctrl-C).
 pub fn end_interrupted() -> ! {
     loop {
         let phase = PHASE.load(Ordering::SeqCst);
@@ -109,12 +131,27 @@ pub fn end_interrupted() -> ! {
             .compare_exchange(phase, EXITING, Ordering::SeqCst, Ordering::SeqCst)
             .is_ok()
         {
-            stop(SIGINT);
+            stop(match SIGNAL.load(Ordering::SeqCst) {
+                0 => SIGINT,
+                sig => sig,
+            });
         }
     }
 }
 
-/// Says once that nothing was written and ends the process with 128 + `sig`.
+/// A prompt's wait was cut short by a signal: waits (a little, at most) for the signal thread to take it, so
+/// that the run ends with that signal's code rather than Ctrl-C's.
+pub fn await_signal() {
+    for _ in 0..100 {
+        if SIGNAL.load(Ordering::SeqCst) != 0 {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Says once that nothing was written, saves what the registered rescue keeps, and ends the process with
+/// 128 + `sig`.
 fn stop(sig: i32) -> ! {
     let stderr = std::io::stderr();
     if stderr.is_terminal() {
@@ -123,6 +160,10 @@ fn stop(sig: i32) -> ! {
         let _ = writeln!(stderr.lock());
     }
     note("interrupted; nothing was written");
+    let rescue = RESCUE.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(rescue) = rescue {
+        note(&rescue());
+    }
     std::process::exit(exit_code(sig));
 }
 

@@ -168,6 +168,7 @@ fn wizard_answers(
         })
         .count();
     w.begin(questions, kind.manifest.checks.clone(), open);
+    w.keep_on_interrupt(kind.name(), super::templates_flag(&args.templates));
     w.ask_folder(args.output.clone(), args.force);
     match scaffold::answers::resolve(kind, given, Some(w as &mut dyn Prompter)) {
         Ok(_) | Err(Error::InvalidAnswer { .. }) => {}
@@ -190,8 +191,9 @@ fn settle_again(
     Ok(answers)
 }
 
-/// The summary (edit any answer, see every file, change the folder, or write), then the write. When it ends
-/// without a project, the answers are saved to a file and the command that resumes is printed.
+/// The summary (edit any answer, see every file, change the folder, quit, or write), then the write. When it
+/// ends without a project, the answers are saved to a file and the command that resumes is printed; quitting is
+/// a choice, not a failure, and exits 0.
 fn review_and_write(
     w: &mut wizard::Wizard,
     kind: &scaffold::Kind,
@@ -200,6 +202,7 @@ fn review_and_write(
     mut answers: scaffold::Answers,
 ) -> Outcome {
     let mut output = PathBuf::new();
+    let mut quit = false;
     let result = (|| -> Outcome {
         loop {
             output = w
@@ -207,6 +210,7 @@ fn review_and_write(
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(answers.name()));
             let shown = output.display().to_string();
+            w.keep(&answers);
             let plan = scaffold::build_plan(kind, &answers, &record(args))?;
             match w.review(&answers, &plan, &shown)? {
                 wizard::Review::Write => {
@@ -220,16 +224,24 @@ fn review_and_write(
                     answers = settle_again(w, kind, given)?;
                 }
                 wizard::Review::Folder => w.change_folder(answers.name())?,
-                wizard::Review::Quit => return Err(Error::Declined.into()),
+                wizard::Review::Quit => {
+                    quit = true;
+                    return Ok(());
+                }
             }
         }
     })();
-    if let Err(failure) = &result {
+    if quit {
+        eprintln!("Quit at the summary; nothing was written.");
+    }
+    // An interrupted prompt ends the run through the rescue `keep` registered, which saves the answers.
+    let interrupted = matches!(&result, Err(Failure::Lib(Error::Interrupted)));
+    if quit || (result.is_err() && !interrupted) {
         let taken = matches!(
-            failure,
-            Failure::Lib(
+            &result,
+            Err(Failure::Lib(
                 Error::TargetNotEmpty { .. } | Error::TargetNotDir { .. } | Error::Conflicts { .. }
-            )
+            ))
         );
         let folder = if taken {
             "OTHER_FOLDER".to_string()
@@ -237,15 +249,10 @@ fn review_and_write(
             output.display().to_string()
         };
         let templates = super::templates_flag(&args.templates);
-        let resume = |file: &str| format!("scaffold new --answers {file}{templates} -o {folder}");
-        match wizard::save_answers(&answers, kind.name(), &resume("FILE")) {
-            Ok(path) => eprintln!(
-                "Your answers are saved in {}; continue with:\n  {}",
-                path.display(),
-                resume(&path.display().to_string())
-            ),
-            Err(e) => eprintln!("Your answers could not be saved: {e}"),
-        }
+        eprintln!(
+            "{}",
+            wizard::save_and_say(&answers, kind.name(), &templates, Some(&folder))
+        );
     }
     result
 }

@@ -28,6 +28,14 @@ fn spawn(sb: &Sandbox, args: &[&str], no_color: bool) -> PtySession {
     spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
 }
 
+/// `scaffold new --templates <fixtures> ARGS` in the pseudo-terminal, without colour.
+fn spawn_new(sb: &Sandbox, args: &[&str]) -> PtySession {
+    let templates = fixtures().display().to_string();
+    let mut all = vec!["new", "--templates", &templates];
+    all.extend_from_slice(args);
+    spawn(sb, &all, true)
+}
+
 /// Sends keys once the prompt has had time to switch the terminal to raw mode; keys typed earlier are
 /// cooked by the line discipline, as they would be for a person typing ahead.
 fn keys(p: &mut PtySession, text: &str) {
@@ -46,8 +54,7 @@ fn exit_code(p: &mut PtySession) -> i32 {
 #[test]
 fn wizard_picks_a_kind_reasks_a_bad_answer_and_writes_after_confirming() {
     let sb = Sandbox::new();
-    let templates = fixtures().display().to_string();
-    let mut p = spawn(&sb, &["new", "--templates", &templates], true);
+    let mut p = spawn_new(&sb, &[]);
     p.exp_string("What do you want to build?").unwrap();
     p.exp_string("Testing the kind picker.").unwrap();
     keys(&mut p, DOWN); // the second kind, `other`
@@ -114,8 +121,7 @@ fn wizard_picks_a_kind_reasks_a_bad_answer_and_writes_after_confirming() {
 #[test]
 fn ctrl_c_at_the_kind_picker_writes_nothing_and_exits_130() {
     let sb = Sandbox::new();
-    let templates = fixtures().display().to_string();
-    let mut p = spawn(&sb, &["new", "--templates", &templates], true);
+    let mut p = spawn_new(&sb, &[]);
     p.exp_string("What do you want to build?").unwrap();
     keys(&mut p, "\x03");
     let rest = p.exp_eof().unwrap();
@@ -127,12 +133,7 @@ fn ctrl_c_at_the_kind_picker_writes_nothing_and_exits_130() {
 #[test]
 fn ctrl_c_while_typing_an_answer_writes_nothing_and_exits_130() {
     let sb = Sandbox::new();
-    let templates = fixtures().display().to_string();
-    let mut p = spawn(
-        &sb,
-        &["new", "--templates", &templates, "--kind", "demo", "shop"],
-        true,
-    );
+    let mut p = spawn_new(&sb, &["--kind", "demo", "shop"]);
     p.exp_string("Output folder").unwrap();
     keys(&mut p, "\r");
     p.exp_string("recommended setup").unwrap();
@@ -145,14 +146,9 @@ fn ctrl_c_while_typing_an_answer_writes_nothing_and_exits_130() {
 }
 
 #[test]
-fn declining_at_the_summary_writes_nothing() {
+fn quitting_at_the_summary_saves_the_answers_and_exits_0() {
     let sb = Sandbox::new();
-    let templates = fixtures().display().to_string();
-    let mut p = spawn(
-        &sb,
-        &["new", "--templates", &templates, "--kind", "other", "x"],
-        true,
-    );
+    let mut p = spawn_new(&sb, &["--kind", "other", "x"]);
     p.exp_string("Output folder").unwrap();
     keys(&mut p, "\r");
     p.exp_string("recommended setup").unwrap();
@@ -167,8 +163,12 @@ fn declining_at_the_summary_writes_nothing() {
         rest.contains("Your answers are saved in x.answers.toml"),
         "{rest}"
     );
-    assert!(rest.contains("nothing was written"), "{rest}");
-    assert_eq!(exit_code(&mut p), 1);
+    assert!(
+        rest.contains("Quit at the summary; nothing was written."),
+        "{rest}"
+    );
+    assert!(!rest.contains("error"), "quitting is a choice: {rest}");
+    assert_eq!(exit_code(&mut p), 0);
     assert_eq!(sb.entries(), vec!["x.answers.toml"]);
 }
 
@@ -235,6 +235,8 @@ fn not_sure_runs_the_advisor_then_preselects_the_recommended_kind() {
     p.exp_string("not sure?").unwrap();
     keys(&mut p, "\x1b[A"); // wrap around to the last entry
     keys(&mut p, "\r");
+    // The line left after the answer names the entry in full.
+    p.exp_regex(r"build\? \S+ not sure\?\r").unwrap();
     p.exp_string("How does traffic arrive?").unwrap();
     keys(&mut p, "\r");
     for prompt in [
@@ -265,8 +267,14 @@ fn not_sure_runs_the_advisor_then_preselects_the_recommended_kind() {
     keys(&mut p, "\r");
     p.exp_string("AWS region").unwrap(); // a serverless-webhook question: the recommendation was preselected
     keys(&mut p, "\x03");
+    p.exp_string("Your answers are saved in hooks.answers.toml")
+        .unwrap();
     assert_eq!(exit_code(&mut p), 130);
-    assert!(sb.entries().is_empty());
+    assert_eq!(
+        sb.entries(),
+        vec!["hooks.answers.toml"],
+        "nothing but the answers"
+    );
 }
 
 /// What a person sees: the output with escape sequences removed, line by line.
@@ -319,12 +327,7 @@ fn a_taken_folder_is_refused_at_once_and_the_recommended_setup_takes_the_rest() 
     let sb = Sandbox::new();
     std::fs::create_dir(sb.path().join("shop")).unwrap();
     std::fs::write(sb.path().join("shop/mine.txt"), "a user's file").unwrap();
-    let templates = fixtures().display().to_string();
-    let mut p = spawn(
-        &sb,
-        &["new", "--templates", &templates, "--kind", "demo"],
-        true,
-    );
+    let mut p = spawn_new(&sb, &["--kind", "demo"]);
     p.exp_string("[1/9] Project name").unwrap();
     keys(&mut p, "shop\r");
     p.exp_string("Output folder").unwrap();
@@ -411,7 +414,7 @@ fn a_rule_between_answers_offers_to_change_the_earlier_one_and_quitting_saves_th
         .unwrap();
     p.exp_string("scaffold new --answers shop.answers.toml -o ./shop")
         .unwrap();
-    assert_eq!(exit_code(&mut p), 1);
+    assert_eq!(exit_code(&mut p), 0);
     assert_eq!(sb.entries(), vec!["shop.answers.toml"]);
     let saved = std::fs::read_to_string(sb.path().join("shop.answers.toml")).unwrap();
     assert!(saved.contains("min_replicas = 3\n"), "{saved}");
@@ -429,12 +432,7 @@ fn a_rule_between_answers_offers_to_change_the_earlier_one_and_quitting_saves_th
 fn a_saved_answers_file_never_overwrites_a_users_file_and_a_refused_target_saves_too() {
     let sb = Sandbox::new();
     std::fs::write(sb.path().join("x.answers.toml"), "mine").unwrap();
-    let templates = fixtures().display().to_string();
-    let mut p = spawn(
-        &sb,
-        &["new", "--templates", &templates, "--kind", "other", "x"],
-        true,
-    );
+    let mut p = spawn_new(&sb, &["--kind", "other", "x"]);
     p.exp_string("Output folder").unwrap();
     keys(&mut p, "\r");
     p.exp_string("recommended setup").unwrap();
@@ -458,12 +456,7 @@ fn a_saved_answers_file_never_overwrites_a_users_file_and_a_refused_target_saves
 #[test]
 fn the_summary_edits_any_answer_and_shows_every_file_on_request() {
     let sb = Sandbox::new();
-    let templates = fixtures().display().to_string();
-    let mut p = spawn(
-        &sb,
-        &["new", "--templates", &templates, "--kind", "demo", "shop"],
-        true,
-    );
+    let mut p = spawn_new(&sb, &["--kind", "demo", "shop"]);
     p.exp_string("Output folder").unwrap();
     keys(&mut p, "\r");
     p.exp_string("recommended setup").unwrap();
@@ -544,7 +537,11 @@ fn the_recommendation_is_marked_and_its_answers_become_defaults_and_ctrl_c_says_
         "the message once: {rest:?}"
     );
     assert_eq!(exit_code(&mut p), 130);
-    assert!(sb.entries().is_empty());
+    assert_eq!(
+        sb.entries(),
+        vec!["hooks.answers.toml"],
+        "nothing but the answers"
+    );
     // The picker fits 80 columns: no line wraps.
     for line in screen_lines(&picker) {
         assert!(line.chars().count() <= 80, "{line:?}");
@@ -644,12 +641,7 @@ fn a_taken_folder_given_with_o_is_refused_before_the_questions_and_another_is_as
 #[test]
 fn y_then_enter_at_the_recommended_setup_stops_at_the_summary_and_the_project_gets_its_history() {
     let sb = Sandbox::new();
-    let templates = fixtures().display().to_string();
-    let mut p = spawn(
-        &sb,
-        &["new", "--templates", &templates, "--kind", "demo"],
-        true,
-    );
+    let mut p = spawn_new(&sb, &["--kind", "demo"]);
     p.exp_string("[1/9] Project name").unwrap();
     keys(&mut p, "shop\r");
     p.exp_string("Output folder").unwrap();
@@ -674,4 +666,140 @@ fn y_then_enter_at_the_recommended_setup_stops_at_the_summary_and_the_project_ge
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "1");
+}
+
+#[test]
+fn enter_alone_at_the_offer_takes_the_recommended_setup() {
+    let sb = Sandbox::new();
+    let mut p = spawn_new(&sb, &["--kind", "demo", "shop"]);
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Use the recommended setup for the other 8 questions? (y/n) ")
+        .unwrap();
+    p.exp_string("yes").unwrap(); // the default shown
+    keys(&mut p, "\r");
+    p.exp_string("Ready?").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Created shop demo project in ./shop").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+}
+
+/// Up to the host name question, answering the name, the folder, "n" to the recommended setup, the description
+/// and the team.
+fn answer_up_to_the_host(p: &mut PtySession) {
+    p.exp_string("[1/9] Project name").unwrap();
+    keys(p, "shop\r");
+    p.exp_string("Output folder").unwrap();
+    keys(p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(p, "n");
+    p.exp_string("One-line description").unwrap();
+    keys(p, "\r");
+    p.exp_string("Owner team").unwrap();
+    keys(p, "payments\r");
+    p.exp_string("Host name").unwrap();
+}
+
+#[test]
+fn ctrl_c_at_a_later_question_saves_the_answers_so_far_and_says_how_to_resume() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.path().join("shop.answers.toml"), "mine").unwrap();
+    let templates = fixtures().display().to_string();
+    let mut p = spawn_new(&sb, &["--kind", "demo"]);
+    answer_up_to_the_host(&mut p);
+    keys(&mut p, "half a host");
+    keys(&mut p, "\x03");
+    let rest = p.exp_eof().unwrap();
+    assert_eq!(rest.matches("interrupted").count(), 1, "{rest:?}");
+    assert!(
+        rest.contains("Your answers are saved in shop.answers-2.toml; continue with:"),
+        "{rest:?}"
+    );
+    assert!(
+        rest.contains(&format!(
+            "scaffold new --answers shop.answers-2.toml --templates {templates} -o ./shop"
+        )),
+        "{rest:?}"
+    );
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(
+        std::fs::read_to_string(sb.path().join("shop.answers.toml")).unwrap(),
+        "mine",
+        "a user's file is never overwritten"
+    );
+    let saved = std::fs::read_to_string(sb.path().join("shop.answers-2.toml")).unwrap();
+    assert!(saved.contains("team = \"payments\"\n"), "{saved}");
+    assert!(!saved.contains("half a host"), "{saved}");
+    // The saved file resumes: the answers given come back, the rest take their defaults.
+    sb.demo(&["--answers", "shop.answers-2.toml", "--no-input"])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(sb.path().join("shop/.scaffold/answers.toml")).unwrap();
+    assert!(written.contains("team = \"payments\"\n"), "{written}");
+}
+
+#[test]
+fn sigterm_while_a_prompt_waits_saves_the_answers_and_ends_at_once() {
+    let sb = Sandbox::new();
+    let mut p = spawn_new(&sb, &["--kind", "demo"]);
+    answer_up_to_the_host(&mut p);
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    p.process_mut()
+        .signal(rexpect::process::Signal::SIGTERM)
+        .unwrap();
+    // No key comes after the signal: a run that waited for one would time out here.
+    let rest = p.exp_eof().unwrap();
+    assert!(
+        rest.contains("Your answers are saved in shop.answers.toml"),
+        "{rest:?}"
+    );
+    assert_eq!(exit_code(&mut p), 143);
+    assert_eq!(sb.entries(), vec!["shop.answers.toml"]);
+}
+
+/// The HPA ceiling's help says how many replicas the team quota leaves room for, and that is the question's
+/// maximum: at the ceiling, a rollout's surge pod and the chart's test pod still fit the quota's CPU limits; one
+/// replica more would not.
+#[test]
+fn the_replica_ceiling_help_matches_its_limit_and_the_quota() {
+    let kind = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/k8s-platform");
+    let manifest: toml::Value =
+        toml::from_str(&std::fs::read_to_string(kind.join("template.toml")).unwrap()).unwrap();
+    let question = manifest["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["key"].as_str() == Some("max_replicas"))
+        .unwrap();
+    let max = question["max"].as_integer().unwrap();
+    let help = question["help"].as_str().unwrap();
+    let milli = |cpu: &str| match cpu.trim().strip_suffix('m') {
+        Some(m) => m.parse::<i64>().unwrap(),
+        None => cpu.trim().parse::<i64>().unwrap() * 1000,
+    };
+    let settings = &manifest["settings"];
+    let pod = milli(settings["cpu_limit"].as_str().unwrap());
+    let quota = milli(settings["team_limits_cpu"].as_str().unwrap());
+    let test_pod = std::fs::read_to_string(
+        kind.join("files/charts/{{name}}/templates/tests/test-connection.yaml"),
+    )
+    .unwrap();
+    let limits = &test_pod[test_pod.find("limits:").expect("the test pod's limits")..];
+    let cpu = limits
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("cpu:"))
+        .expect("a CPU limit");
+    let fits = |replicas: i64| (replicas + 1) * pod + milli(cpu) <= quota;
+    assert!(
+        fits(max),
+        "{max} replicas, a surge pod and the test pod exceed {quota}m"
+    );
+    assert!(
+        !fits(max + 1),
+        "the limit {max} is below what the quota holds"
+    );
+    assert!(
+        help.contains(&format!("room for {max} replicas")),
+        "the help says another count: {help}"
+    );
 }

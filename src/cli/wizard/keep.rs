@@ -62,6 +62,33 @@ pub fn save_answers(answers: &Answers, kind: &str, resume: &str) -> std::io::Res
     Err(last.unwrap_or_else(|| std::io::Error::other("every answers file name is taken")))
 }
 
+/// The command that resumes from the saved answers file `file`: `templates` is the ` --templates PATH` flag
+/// (or nothing), and the output folder is passed on once it is known (else the wizard asks it again).
+pub fn resume_command(file: &str, templates: &str, folder: Option<&str>) -> String {
+    let folder = folder.map(|f| format!(" -o {f}")).unwrap_or_default();
+    format!("scaffold new --answers {file}{templates}{folder}")
+}
+
+/// Saves `answers` (see [`save_answers`]) and returns what to tell the user: where, and the command that
+/// resumes.
+pub fn save_and_say(
+    answers: &Answers,
+    kind: &str,
+    templates: &str,
+    folder: Option<&str>,
+) -> String {
+    match save_answers(answers, kind, &resume_command("FILE", templates, folder)) {
+        Ok(path) => {
+            let shown = path.display().to_string();
+            format!(
+                "Your answers are saved in {shown}; continue with:\n  {}",
+                resume_command(&shown, templates, folder)
+            )
+        }
+        Err(e) => format!("Your answers could not be saved: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ pub mod layout;
 mod summary;
 
 pub use carry::carried;
-pub use keep::{check_target, save_answers};
+pub use keep::{check_target, save_and_say};
 pub use summary::Review;
 
 /// What the kind picker returned.
@@ -61,6 +61,11 @@ pub struct Wizard {
     rest_default: bool,
     offer_rest: bool,
     folder: Folder,
+    /// The kind and the ` --templates PATH` flag (or nothing), once answers are worth saving when a signal
+    /// ends the run.
+    resume: Option<(String, String)>,
+    /// The answers a signal saves, kept to register again once the folder is known.
+    kept: Option<Answers>,
 }
 
 impl Wizard {
@@ -77,6 +82,8 @@ impl Wizard {
             rest_default: false,
             offer_rest: false,
             folder: Folder::default(),
+            resume: None,
+            kept: None,
         }
     }
 
@@ -101,6 +108,30 @@ impl Wizard {
             ..Folder::default()
         };
         self.offer_rest = true;
+    }
+
+    /// From now on, a signal (Ctrl-C at any prompt, SIGTERM, SIGHUP) that ends the run before writing first
+    /// saves the answers given so far as an answers file of `kind`; `templates` (the ` --templates PATH` flag,
+    /// or nothing) goes into the command that resumes.
+    pub fn keep_on_interrupt(&mut self, kind: &str, templates: String) {
+        self.resume = Some((kind.to_string(), templates));
+    }
+
+    /// Makes `answers` (with the edits made here) what a signal saves; nothing before
+    /// [`Wizard::keep_on_interrupt`].
+    pub fn keep(&mut self, answers: &Answers) {
+        let Some((kind, templates)) = self.resume.clone() else {
+            return;
+        };
+        self.kept = Some(answers.clone());
+        let mut answers = answers.clone();
+        for (key, answer) in &self.edits {
+            answers.give(key, answer.clone());
+        }
+        let folder = self.folder.chosen.as_ref().map(|f| f.display().to_string());
+        crate::cli::interrupt::keep_on_interrupt(Box::new(move || {
+            save_and_say(&answers, &kind, &templates, folder.as_deref())
+        }));
     }
 
     pub fn carry(&mut self, carried: BTreeMap<String, Answer>) {
@@ -158,9 +189,10 @@ impl Wizard {
             .and_then(|a| a.as_deref())
             .and_then(|name| catalog.kinds.iter().position(|k| k.name() == name))
             .unwrap_or(0);
+        // The entries after the kinds: what each picks, and its name for the line left after the answer.
         let mut extra = Vec::new();
         if offer_advice {
-            extra.push(Pick::Advise);
+            extra.push((Pick::Advise, "not sure?"));
             items.push(layout::choice_line(
                 "not sure?",
                 "Answer a few questions about the workload and get a recommendation",
@@ -172,7 +204,7 @@ impl Wizard {
             if advice.is_none() {
                 start = items.len();
             }
-            extra.push(Pick::Stop);
+            extra.push((Pick::Stop, "neither fits"));
             items.push(layout::choice_line(
                 "neither fits",
                 &mark(advice.is_none(), "Stop here with the advice above"),
@@ -187,15 +219,12 @@ impl Wizard {
             .default(start)
             .interact()
             .map_err(prompt_error)?;
-        let picked = catalog.kinds.get(i).map(|k| k.name());
-        done(
-            "What do you want to build?",
-            picked.unwrap_or(items[i].split(' ').next().unwrap_or_default()),
-        );
-        Ok(match catalog.kinds.get(i) {
-            Some(k) => Pick::Kind(k.name().to_string()),
+        let (pick, picked) = match catalog.kinds.get(i) {
+            Some(k) => (Pick::Kind(k.name().to_string()), k.name()),
             None => extra.remove(i - catalog.kinds.len()),
-        })
+        };
+        done("What do you want to build?", picked);
+        Ok(pick)
     }
 
     /// The folder step, once: after the name, or before the first question when the name was given.
@@ -220,6 +249,9 @@ impl Wizard {
             match check_target(&path, self.folder.force) {
                 Ok(()) => {
                     self.folder.chosen = Some(path);
+                    if let Some(kept) = self.kept.take() {
+                        self.keep(&kept);
+                    }
                     break;
                 }
                 Err(e) => eprintln!("{} {e}; choose another folder", style("✘").red()),
@@ -234,7 +266,7 @@ impl Wizard {
                 } else {
                     format!("Use the recommended setup for the other {remaining} questions?")
                 })
-                .default(false)
+                .default(true)
                 .interact()
                 .map_err(prompt_error)?;
         }
@@ -442,6 +474,9 @@ impl Prompter for Wizard {
             self.settle_folder(so_far.name())?;
         }
         let answer = self.ask_checked(q, default.as_ref(), so_far, true)?;
+        let mut so_far_now = so_far.clone();
+        so_far_now.give(&q.key, answer.clone());
+        self.keep(&so_far_now);
         if q.key == "name"
             && let Answer::Str(name) = &answer
         {
@@ -486,6 +521,10 @@ fn friendly(q: &Question, typed: &str, message: String) -> String {
 fn prompt_error(e: dialoguer::Error) -> Error {
     match e {
         dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+            // Ctrl-C typed is a message without an OS error; a signal that cut the wait short is EINTR.
+            if io.raw_os_error().is_some() {
+                crate::cli::interrupt::await_signal();
+            }
             Error::Interrupted
         }
         dialoguer::Error::IO(io) => Error::Io {
