@@ -5,9 +5,12 @@
 //! A template is cut only at line ends outside every block, where no whitespace-control `~` reaches across the
 //! cut, so each piece renders exactly as it would inside the whole; and at line ends directly inside a
 //! top-level `if` or `unless` block without `else`, each piece then closing the block and the next opening it
-//! again, so a file whose whole body sits in one such block compiles in time linear in its size too. Raw blocks
-//! and other blocks (`each`, `with`, an `if` with `else`) are not cut inside. Runs of lines without `{{` are plain text
-//! and skip the compiler; the other lines are grouped into pieces of about `TARGET` bytes.
+//! again, so a file whose whole body sits in one such block compiles in time linear in its size too. A top-level
+//! `{{{{raw}}}}` block is cut at line ends inside it as well: its content is literal, so the pieces wholly inside
+//! it are plain text and only the pieces holding its tags are compiled. Other blocks (`each`, `with`, an `if`
+//! with `else`, other raw blocks) are not cut inside; the engine refuses a piece above `MAX_PIECE`, which keeps
+//! a whole file's compile time linear in its size. Runs of lines without `{{` are plain text and skip the
+//! compiler; the other lines are grouped into pieces of about `TARGET` bytes.
 
 /// Lines holding expressions are grouped until a piece reaches this size.
 const TARGET: usize = 1024;
@@ -30,6 +33,8 @@ struct Cut<'a> {
     at: usize,
     /// The open tag and the closing tag of the block the cut is inside, if any.
     inside: Option<(&'a str, &'static str)>,
+    /// Where the raw block the cut is inside starts: the text between two cuts of one raw block is literal.
+    raw: Option<usize>,
 }
 
 /// Cuts `text` into pieces; a template with constructs this scanner does not follow stays whole.
@@ -39,7 +44,7 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
         text: Cow::Borrowed(text),
         plain: !text.contains("{{"),
     }];
-    if text.contains("{{{{") || text.contains("{{^") || text.contains("{{~^") {
+    if text.contains("{{^") || text.contains("{{~^") {
         return whole;
     }
     let bytes = text.as_bytes();
@@ -53,6 +58,20 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
     while i < bytes.len() {
         if bytes[i..].starts_with(b"{{") {
             let rest = &text[i..];
+            if rest.starts_with("{{{{") {
+                let Some((len, inner)) = raw_block(rest) else {
+                    return whole;
+                };
+                if depth == 0 {
+                    cuts.extend(inner.into_iter().map(|at| Cut {
+                        at: i + at,
+                        inside: Some((RAW_OPEN, RAW_CLOSE)),
+                        raw: Some(i),
+                    }));
+                }
+                i += len;
+                continue;
+            }
             let close = if rest.starts_with("{{!--") {
                 rest.find("--}}").map(|e| e + 4)
             } else {
@@ -84,6 +103,7 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
                     cuts.extend(inner.into_iter().map(|at| Cut {
                         at,
                         inside: Some((open, closing)),
+                        raw: None,
                     }));
                 }
             } else if depth == 1 && tag.trim_start().starts_with("else") {
@@ -99,6 +119,7 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
                 cuts.push(Cut {
                     at: i + 1,
                     inside: None,
+                    raw: None,
                 });
                 start = i + 1;
             } else if depth == 1
@@ -121,6 +142,7 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
     let end = Cut {
         at: text.len(),
         inside: None,
+        raw: None,
     };
     let mut out: Vec<Chunk<'_>> = Vec::new();
     // The piece being grouped: where it starts, its first line, whether it is plain, and the tag it reopens.
@@ -129,8 +151,12 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
     let mut previous: Option<Cut<'_>> = None;
     for cut in cuts.into_iter().chain(std::iter::once(end)) {
         let piece = &text[from..cut.at];
-        let reopens = previous.and_then(|p| p.inside).map(|(open, _)| open);
-        let plain = !piece.contains("{{") && reopens.is_none() && cut.inside.is_none();
+        let literal = cut.raw.is_some() && previous.is_some_and(|p| p.raw == cut.raw);
+        let reopens = previous
+            .and_then(|p| p.inside)
+            .map(|(open, _)| open)
+            .filter(|_| !literal);
+        let plain = literal || (!piece.contains("{{") && reopens.is_none() && cut.inside.is_none());
         let fits = |(begin, _, was_plain, _): (usize, usize, bool, Option<&str>)| {
             was_plain == plain && (plain || from - begin < TARGET)
         };
@@ -148,6 +174,45 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
         out.push(finish(text, g, from, previous));
     }
     out
+}
+
+/// The raw block this scanner cuts inside; its content is printed as it stands.
+const RAW_OPEN: &str = "{{{{raw}}}}";
+const RAW_CLOSE: &str = "{{{{/raw}}}}";
+
+/// The raw block at the start of `rest`: its length and, for a `{{{{raw}}}}` block, the offsets of the line
+/// ends inside it where it may be cut. A cut needs a line with text on each side of it, so that neither the
+/// closing tag added before the cut nor the open tag added after it stands alone on its line (Handlebars would
+/// drop such a line's end), and the line after it must not start with whitespace, which Handlebars drops at
+/// the start of a raw block. `None` when the block does not close as this scanner expects.
+fn raw_block(rest: &str) -> Option<(usize, Vec<usize>)> {
+    let open_len = rest.find("}}}}")? + 4;
+    let open = &rest[..open_len];
+    let name = open[4..open_len - 4].split_whitespace().next()?;
+    // The content runs to the next `{{{{`, which must be this block's own closing tag.
+    let content_len = rest[open_len..].find("{{{{")?;
+    let content = &rest[open_len..open_len + content_len];
+    let close = format!("{{{{{{{{/{name}}}}}}}}}");
+    if open.contains('~') || !rest[open_len + content_len..].starts_with(&close) {
+        return None;
+    }
+    let len = open_len + content_len + close.len();
+    if open != RAW_OPEN || content.contains('\\') {
+        return Some((len, Vec::new()));
+    }
+    let mut cuts = Vec::new();
+    let mut line_start = 0;
+    for (n, _) in content.match_indices('\n') {
+        let next = &content[n + 1..];
+        let next_line = &next[..next.find('\n').unwrap_or(next.len())];
+        if !content[line_start..n].trim().is_empty()
+            && next_line.starts_with(|c: char| !c.is_whitespace())
+        {
+            cuts.push(open_len + n + 1);
+        }
+        line_start = n + 1;
+    }
+    Some((len, cuts))
 }
 
 /// A line that starts with text, or with an expression that prints a value (`{{name}}`), not with a blank, a
@@ -171,7 +236,7 @@ fn finish<'a>(
     last: Option<Cut<'a>>,
 ) -> Chunk<'a> {
     let body = &text[begin..to];
-    let closes = last.filter(|c| c.at == to).and_then(|c| c.inside);
+    let closes = last.filter(|c| c.at == to && !plain).and_then(|c| c.inside);
     let text = match (reopens, closes) {
         (None, None) => Cow::Borrowed(body),
         (open, close) => Cow::Owned(format!(
@@ -190,6 +255,16 @@ fn finish<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each piece starts on the line after the lines of the pieces before it (the tags added around cuts hold
+    /// no line ends).
+    fn assert_first_lines_follow(chunks: &[Chunk<'_>]) {
+        let mut line = 1;
+        for c in chunks {
+            assert_eq!(c.first_line, line);
+            line += c.text.matches('\n').count();
+        }
+    }
 
     fn rejoined(text: &str) -> String {
         split(text).iter().map(|c| c.text.as_ref()).collect()
@@ -230,11 +305,7 @@ mod tests {
                 "a block was cut"
             );
         }
-        let mut line = 1;
-        for c in &chunks {
-            assert_eq!(c.first_line, line);
-            line += c.text.matches('\n').count();
-        }
+        assert_first_lines_follow(&chunks);
     }
 
     #[test]
@@ -264,11 +335,7 @@ mod tests {
             assert!(c.text.starts_with("{{#if a}}"), "{}", c.text);
             assert!(c.text.trim_end().ends_with("{{/if}}"), "{}", c.text);
         }
-        let mut line = 1;
-        for c in &chunks {
-            assert_eq!(c.first_line, line);
-            line += c.text.matches('\n').count();
-        }
+        assert_first_lines_follow(&chunks);
     }
 
     #[test]
@@ -284,11 +351,55 @@ mod tests {
     }
 
     #[test]
-    fn unbalanced_or_raw_templates_stay_whole() {
+    fn unbalanced_or_unknown_raw_templates_stay_whole() {
         let text = "{{#if a}}\n".to_string() + &"z\n".repeat(3000);
         assert_eq!(split(&text).len(), 1);
         assert!(!split(&text)[0].plain);
-        let raw = "{{{{raw}}}}\n".to_string() + &"z\n".repeat(3000) + "{{{{/raw}}}}\n";
+        let unclosed = "{{{{raw}}}}\n".to_string() + &"z\n".repeat(3000);
+        assert_eq!(split(&unclosed).len(), 1);
+        let tilde = "{{{{raw~}}}}\n".to_string() + &"z\n".repeat(3000) + "{{{{/raw}}}}\n";
+        assert_eq!(split(&tilde).len(), 1);
+    }
+
+    #[test]
+    fn a_raw_block_is_cut_inside_and_its_inner_pieces_are_literal() {
+        let raw =
+            "{{{{raw}}}}\n".to_string() + &"{{not a value}} z\n".repeat(3000) + "{{{{/raw}}}}\n";
+        let text = "{{n}} before\n".to_string() + &raw + "{{n}} after\n";
+        let chunks = split(&text);
+        assert!(chunks.len() >= 3, "{} pieces", chunks.len());
+        let first = &chunks[0];
+        assert!(!first.plain);
+        assert!(first.text.starts_with("{{n}} before\n{{{{raw}}}}\n"));
+        assert!(first.text.ends_with("z\n{{{{/raw}}}}"), "{}", first.text);
+        let last = chunks.last().unwrap();
+        assert!(!last.plain);
+        assert!(
+            last.text.starts_with("{{{{raw}}}}{{not a value}}"),
+            "{}",
+            last.text
+        );
+        assert!(last.text.ends_with("{{{{/raw}}}}\n{{n}} after\n"));
+        let middle = &chunks[1..chunks.len() - 1];
+        assert!(!middle.is_empty() && middle.iter().all(|c| c.plain));
+        // Without the tags added around the cuts, the pieces are the template again.
+        let mut bare = first.text.strip_suffix("{{{{/raw}}}}").unwrap().to_string();
+        bare.extend(middle.iter().map(|c| c.text.as_ref()));
+        bare += last.text.strip_prefix("{{{{raw}}}}").unwrap();
+        assert!(bare == text, "the pieces are not the template again");
+        assert_first_lines_follow(&chunks);
+    }
+
+    #[test]
+    fn a_raw_block_is_not_cut_next_to_a_blank_line_nor_when_it_holds_a_backslash() {
+        let raw = "{{{{raw}}}}\n".to_string() + &"x\n\n".repeat(2000) + "{{{{/raw}}}}\n";
         assert_eq!(split(&raw).len(), 1);
+        let escaped = "{{{{raw}}}}\n".to_string() + &"x \\{{y}}\n".repeat(2000) + "{{{{/raw}}}}\n";
+        assert_eq!(split(&escaped).len(), 1);
+        // Another raw block's name is kept whole, and so is the text around it at the top level.
+        let other = "{{{{other}}}}\n".to_string() + &"x\n".repeat(2000) + "{{{{/other}}}}\n";
+        let text = "a\n".repeat(2000) + &other;
+        let chunks = split(&text);
+        assert!(chunks.iter().any(|c| c.text.as_ref() == other));
     }
 }

@@ -47,6 +47,11 @@ fn render_reason(e: &handlebars::RenderError) -> String {
     }
 }
 
+/// The largest piece compiled in one go. The compiler's time grows with the square of a piece's size, so a
+/// bound on pieces keeps a whole file's compile time linear in its size. Only a long body of a block that is
+/// not cut (an `each`, a `with`, an `if` with `else`) reaches it; every built-in template is smaller.
+pub const MAX_PIECE: usize = 64 * 1024;
+
 /// Renders one template file. Large templates are compiled piece by piece (see `chunks`); error positions are
 /// given against the whole file.
 pub fn render_file(
@@ -60,6 +65,19 @@ pub fn render_file(
         if chunk.plain {
             out.push_str(&chunk.text);
             continue;
+        }
+        if chunk.text.len() > MAX_PIECE {
+            return Err(Error::Render {
+                file: source.to_string(),
+                message: format!(
+                    "line {}: a block here holds {} KiB that cannot be compiled in smaller pieces (the body of an \
+                     `each`, a `with`, an `if` with `else` or a raw block other than `{{{{{{{{raw}}}}}}}}`); such a \
+                     body may hold at most {} KiB: split it into several blocks",
+                    chunk.first_line,
+                    chunk.text.len() / 1024,
+                    MAX_PIECE / 1024
+                ),
+            });
         }
         let at = |line: Option<usize>, col: Option<usize>| match (line, col) {
             (Some(l), Some(c)) => format!("line {}, col {c}: ", l + chunk.first_line - 1),
@@ -187,6 +205,132 @@ mod tests {
                     String::from_utf8(render_file(&mut hb, "t.hbs", &text, &ctx).unwrap()).unwrap();
                 assert_eq!(pieces, whole, "{block} {cond}");
             }
+        }
+    }
+
+    fn both_ways(text: &str) -> (String, String) {
+        let ctx = handlebars::Context::wraps(serde_json::json!({
+            "a": true, "b": false, "n": "x", "items": [1, 2], "o": { "v": "w" }
+        }))
+        .unwrap();
+        let mut hb = registry();
+        let whole = hb.render_template_with_context(text, &ctx).unwrap();
+        let pieces = String::from_utf8(render_file(&mut hb, "t.hbs", text, &ctx).unwrap()).unwrap();
+        (pieces, whole)
+    }
+
+    #[test]
+    fn a_raw_block_cut_inside_renders_as_the_whole() {
+        let lines = "{{n}} not a value\n  indented {{x}}\n\n   \n{{#if a}}\nplain\n{{/if}}\n";
+        for (before, after) in [
+            ("", "\n"),
+            ("  ", "  \n"),
+            ("text ", " text\n"),
+            ("{{n}}\n", ""),
+        ] {
+            for first in ["\n", "first {{y}}\n", "   \n"] {
+                let text = format!("{before}{{{{{{{{raw}}}}}}}}{first}")
+                    + &lines.repeat(400)
+                    + "last line {{z}}\n"
+                    + &format!("{{{{{{{{/raw}}}}}}}}{after}")
+                    + &"{{n}} after\n".repeat(50);
+                let compiled: Vec<usize> = chunks::split(&text)
+                    .iter()
+                    .filter(|c| !c.plain)
+                    .map(|c| c.text.len())
+                    .collect();
+                assert!(
+                    compiled.iter().all(|&len| len < 4096),
+                    "{before:?} {first:?} {after:?}: compiled pieces of {compiled:?} bytes"
+                );
+                let (pieces, whole) = both_ways(&text);
+                assert!(pieces == whole, "{before:?} {first:?} {after:?} differ");
+            }
+        }
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_cut_is_refused_above_the_bound_with_the_file_named() {
+        let ctx = handlebars::Context::wraps(serde_json::json!({ "items": [1] })).unwrap();
+        let body = "- {{this}} a line of text\n".repeat(MAX_PIECE / 20);
+        let text = "head\n".to_string() + "{{#each items}}\n" + &body + "{{/each}}\n";
+        let err = render_file(&mut registry(), "big.md.hbs", &text, &ctx)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("big.md.hbs") && err.contains("line 2:"),
+            "{err}"
+        );
+        assert!(err.contains("split it into several blocks"), "{err}");
+    }
+
+    #[test]
+    fn no_built_in_template_comes_near_the_bound() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut seen = 0;
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "hbs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for c in chunks::split(&text) {
+                        assert!(
+                            c.plain || c.text.len() <= MAX_PIECE / 2,
+                            "{}",
+                            path.display()
+                        );
+                    }
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 10, "{seen} templates found");
+    }
+
+    /// Lines a template may hold, each with the structures the cutter must respect.
+    const FRAGMENTS: &[&str] = &[
+        "plain text\n",
+        "\n",
+        "   \n",
+        "  {{n}} value\n",
+        "{{n}}\n",
+        "{{~n}}\n",
+        "{{n~}}\n",
+        "{{!-- note --}}\n",
+        "{{#if a}}in{{/if}}\n",
+        "{{#if a}}\n{{n}}\n{{/if}}\n",
+        "{{#unless b}}\nu {{n}}\n{{/unless}}\n",
+        "{{#each items}}\n- {{this}} {{@index}}\n{{/each}}\n",
+        "{{#with o}}\n{{v}}\n{{/with}}\n",
+        "{{#if b}}\nx\n{{else}}\ny {{n}}\n{{/if}}\n",
+        "{{{{raw}}}}\n{{n}} raw\n\n  {{x}}\nend\n{{{{/raw}}}}\n",
+        "{{{{raw}}}}inline {{y}}{{{{/raw}}}} t\n",
+        "  {{{{raw}}}}\n  raw line\n  {{{{/raw}}}}  \n",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #[test]
+        fn any_block_structure_renders_in_pieces_as_the_whole(
+            picks in proptest::collection::vec(0..FRAGMENTS.len(), 1..30),
+            wrap in 0..4usize,
+            repeat in 1..60usize,
+            tail in 0..3usize,
+        ) {
+            let raw_wrap = wrap == 3;
+            let body: String = picks
+                .iter()
+                .map(|&p| FRAGMENTS[p])
+                .filter(|f| !(raw_wrap && f.contains("{{{{")))
+                .collect();
+            let (open, close) = [("", ""), ("{{#if a}}\n", "{{/if}}"), ("{{#unless b}}\n", "{{/unless}}"),
+                ("{{{{raw}}}}\n", "{{{{/raw}}}}")][wrap];
+            let text = format!("{open}{}{close}{}", body.repeat(repeat), ["", "\n", "after {{n}}\n"][tail]);
+            let (pieces, whole) = both_ways(&text);
+            proptest::prop_assert!(pieces == whole, "differs for {:?}", picks);
         }
     }
 }
