@@ -4,12 +4,14 @@ The script runs for real, with a stand-in `kubectl` first on its PATH. The stand
 test, which plays the API server: it records every command and manifest, answers an apply the way admission
 would (each ValidatingAdmissionPolicy whose binding selects the object's namespace and whose matchConstraints
 match it, its CEL evaluated by cel-python), and otherwise prints what the script waits for (a pod's phase, an
-HPA's replicas, the alert receiver's log). `make`, `curl` and `sleep` are stand-ins too, so nothing leaves this
-machine and no wait is real. Needs `helm` (run by `make policies`).
+HPA's replicas, the alert receiver's log, the cluster CA, a Loki query's answer). `curl` is a stand-in judged the same
+way: an HTTPS call is answered as verified only when it trusts the CA the cluster handed out. `make` and `sleep` are
+stand-ins too, so nothing leaves this machine and no wait is real. Needs `helm` (run by `make policies`).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,19 +34,38 @@ from test_admission_policies import bindings, denials, matches, policies, select
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "scripts/e2e.sh"
 NAME = re.search(r'^readonly NAME="([^"]+)"$', E2E.read_text(encoding="utf-8"), re.M).group(1)
+HOST = re.search(r'^readonly HOST="([^"]+)"$', E2E.read_text(encoding="utf-8"), re.M).group(1)
 TEAM = team_namespace()["metadata"]["name"]
-# The stand-in kubectl: hands its arguments (and the manifest on stdin, for `-f -`) to the test, prints the answer.
+LOKI = "/api/v1/namespaces/logging/services/loki:3100/proxy/loki/api/v1/query_range"
+RULES = "/api/v1/namespaces/monitoring/services/kube-prometheus-stack-prometheus:9090/proxy/api/v1/rules"
+# The stand-in kubectl and curl: hand the tool's name, its arguments, the manifest on stdin (for `-f -`) and the
+# file curl is told to trust (--cacert) to the test, print the answer. A port-forward then holds, as the real one.
 STAND_IN = """\
-import json, os, socket, sys
-args = sys.argv[1:]
+import json, os, signal, socket, sys, time
+tool, args = os.path.basename(sys.argv[0]), sys.argv[1:]
 manifest = sys.stdin.read() if "-f" in args and args[args.index("-f") + 1 :][:1] == ["-"] else ""
-with socket.socket(socket.AF_UNIX) as server:
-    server.connect(os.environ["E2E_API_SERVER"])
-    server.sendall(json.dumps({"args": args, "stdin": manifest}).encode())
-    server.shutdown(socket.SHUT_WR)
-    answer = json.loads(b"".join(iter(lambda: server.recv(65536), b"")))
+cacert = None
+if "--cacert" in args and os.path.isfile(args[args.index("--cacert") + 1]):
+    with open(args[args.index("--cacert") + 1], encoding="utf-8", errors="replace") as trusted:
+        cacert = trusted.read()
+def ask():
+    with socket.socket(socket.AF_UNIX) as server:
+        server.connect(os.environ["E2E_API_SERVER"])
+        server.sendall(json.dumps({"tool": tool, "args": args, "stdin": manifest, "cacert": cacert}).encode())
+        server.shutdown(socket.SHUT_WR)
+        return json.loads(b"".join(iter(lambda: server.recv(65536), b"")))
+answer = ask()
+# curl's --retry, with short pauses: a port-forward started in the background may not be holding yet.
+for _ in range(int(args[args.index("--retry") + 1]) if tool == "curl" and "--retry" in args else 0):
+    if answer["code"] == 0:
+        break
+    time.sleep(0.2)
+    answer = ask()
 sys.stdout.write(answer["stdout"])
 sys.stderr.write(answer["stderr"])
+sys.stdout.flush()
+if answer.get("hold"):
+    signal.pause()
 sys.exit(answer["code"])
 """
 
@@ -83,9 +105,14 @@ def option(args: list[str], name: str) -> str | None:
 class ApiServer:
     """What the API server would answer the e2e script, with a record of everything it was sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, loki_answers: bool = True) -> None:
         self.commands: list[list[str]] = []
         self.sent: list[dict[str, Any]] = []  # {"object", "dry_run", "refusals"} for each object applied
+        self.loki_answers = loki_answers  # False: the Loki path answers with some other service's JSON
+        self.forwarded: set[str] = set()  # local ports a `kubectl port-forward` to the Gateway's service holds
+        # The cluster's CA certificate (cert-manager/platform-ca), new for every run so no fixed file can pass.
+        body = base64.b64encode(os.urandom(96)).decode()
+        self.ca = f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n"
 
     def created(self) -> set[str]:
         return {s["object"]["metadata"]["name"] for s in self.sent if not s["dry_run"] and not s["refusals"]}
@@ -103,7 +130,52 @@ class ApiServer:
             ]
         return (1 if errors else 0), "" if errors else "pod/created\n", "".join(errors)
 
-    def answer(self, args: list[str], manifest: str) -> tuple[int, str, str]:
+    def admitted_pod(self, name: str) -> dict[str, Any] | None:
+        """The last pod of that name the cluster created (applied for real and admitted), if any."""
+        pods = [s["object"] for s in self.sent if not s["dry_run"] and not s["refusals"]]
+        return next((p for p in reversed(pods) if p["kind"] == "Pod" and p["metadata"]["name"] == name), None)
+
+    def loki(self, url: str) -> tuple[int, str, str]:
+        """A Loki query_range answer: the service's log line for a request id only if a labelled client in the team
+        namespace really sent a request with that id (the e2e-logs pod, admitted, its program given the id)."""
+        if not self.loki_answers:
+            return 0, json.dumps({"status": "success", "data": {"groups": []}}), ""
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("query", [""])[0]
+        found = re.fullmatch(r'\{namespace="([^"]+)", app="([^"]+)"\} \| json \| request_id="([^"]+)"', query)
+        result = []
+        pod = self.admitted_pod("e2e-logs")
+        if found and found.group(1) == TEAM and found.group(2) == NAME and pod and pod["metadata"]["namespace"] == TEAM:
+            sent_id = pod["spec"]["containers"][0]["command"][-1:] == [found.group(3)]
+            client = (pod["metadata"].get("labels") or {}).get(f"{NAME}-client") == "true"
+            if sent_id and client:
+                line = {"level": "info", "method": "GET", "path": "/", "status": 200, "request_id": found.group(3)}
+                stream = {"namespace": TEAM, "app": NAME, "team": TEAM, "pod": f"{NAME}-5d8f7c9b6-x2k4q"}
+                result = [{"stream": stream, "values": [["1796594400000000000", json.dumps(line)]]}]
+        stats = {"summary": {"totalEntriesReturned": len(result)}}
+        data = {"resultType": "streams", "result": result, "stats": stats}
+        return 0, json.dumps({"status": "success", "data": data}), ""
+
+    def curl(self, args: list[str], cacert: str | None) -> tuple[int, str, str]:
+        """curl over HTTPS to the platform's host: verified only when it trusts the cluster's CA, and reached only
+        on the kind node's port 443 or a port a port-forward to the Gateway's service holds."""
+        urls = [a for a in args if a.startswith("https://")]
+        if len(urls) != 1:
+            return 3, "", f"curl stand-in: `curl {shlex.join(args)}` is not modelled: only HTTPS to {HOST}\n"
+        where = urllib.parse.urlsplit(urls[0])
+        port = str(where.port or 443)
+        if where.hostname != HOST or option(args, "--resolve") != f"{HOST}:{port}:127.0.0.1":
+            return 6, "", f"curl: (6) Could not resolve host: {where.hostname}\n"
+        if port != "443" and port not in self.forwarded:
+            return 7, "", f"curl: (7) Failed to connect to {HOST} port {port}: Connection refused\n"
+        if cacert != self.ca:
+            return 60, "", "curl: (60) SSL certificate problem: unable to get local issuer certificate\n"
+        return 0, '{"status": "ready"}', ""
+
+    def answer(
+        self, args: list[str], manifest: str, tool: str = "kubectl", cacert: str | None = None
+    ) -> tuple[int, str, str]:
+        if tool == "curl":
+            return self.curl(args, cacert)
         self.commands.append(args)
         namespace = option(args, "-n") or "default"
         words = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-n")]
@@ -114,7 +186,20 @@ class ApiServer:
         if verb in {"run", "create", "apply", "replace", "patch"}:
             return 3, "", f"kubectl stand-in: `kubectl {shlex.join(args)}` is not modelled: apply a manifest\n"
         if verb == "get" and "--raw" in args:
-            return 0, json.dumps({"data": {"groups": [{"name": f"{NAME}.rules"}]}}), ""
+            raw = option(args, "--raw") or ""
+            if raw == RULES:
+                return 0, json.dumps({"data": {"groups": [{"name": f"{NAME}.rules"}]}}), ""
+            if raw.split("?")[0] == LOKI:
+                return self.loki(raw)
+            return 1, "", f"Error from server (NotFound): the server could not find the requested resource ({raw})\n"
+        if verb == "get" and rest[:2] == ["secret", "platform-ca"] and namespace == "cert-manager":
+            return 0, base64.b64encode(self.ca.encode()).decode() if "ca" in jsonpath else "", ""
+        if verb == "get" and rest[:1] == ["service"] and namespace == "envoy-gateway-system":
+            gateway = "gateway.envoyproxy.io/owning-gateway-name=platform" in args
+            return 0, "envoy-platform-gateway" if gateway else "", ""
+        if verb == "port-forward" and rest == ["service/envoy-platform-gateway", "18443:443"]:
+            self.forwarded.add("18443")
+            return 0, "", ""
         if verb == "get" and rest[:1] == ["pod"] and len(rest) > 1:
             if rest[1] not in self.created():
                 return 1, "", f'Error from server (NotFound): pods "{rest[1]}" not found\n'
@@ -134,21 +219,25 @@ def serve(api: ApiServer, path: str) -> socketserver.UnixStreamServer:
     class Handler(socketserver.StreamRequestHandler):
         def handle(self) -> None:
             request = json.loads(self.rfile.read())
-            code, out, err = api.answer(request["args"], request["stdin"])
-            self.wfile.write(json.dumps({"code": code, "stdout": out, "stderr": err}).encode())
+            code, out, err = api.answer(request["args"], request["stdin"], request["tool"], request["cacert"])
+            hold = request["tool"] == "kubectl" and "port-forward" in request["args"] and code == 0
+            self.wfile.write(json.dumps({"code": code, "stdout": out, "stderr": err, "hold": hold}).encode())
 
     server = socketserver.UnixStreamServer(path, Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def run_e2e(check: str = "all") -> Iterator[tuple[subprocess.CompletedProcess[str], ApiServer]]:
-    api = ApiServer()
+def run_e2e(
+    check: str = "all", api: ApiServer | None = None
+) -> Iterator[tuple[subprocess.CompletedProcess[str], ApiServer]]:
+    api = api or ApiServer()
     with tempfile.TemporaryDirectory(prefix="e2e-") as folder:
         bin_dir = Path(folder, "bin")
         bin_dir.mkdir()
-        (bin_dir / "kubectl").write_text(f"#!{sys.executable}\n{STAND_IN}", encoding="utf-8")
-        for name in ("make", "curl", "sleep"):
+        for name in ("kubectl", "curl"):
+            (bin_dir / name).write_text(f"#!{sys.executable}\n{STAND_IN}", encoding="utf-8")
+        for name in ("make", "sleep"):
             (bin_dir / name).write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
         for path in bin_dir.iterdir():
             path.chmod(0o755)
@@ -219,3 +308,34 @@ def test_a_pod_without_the_cost_labels_is_refused_in_the_team_namespace_only() -
 @pytest.mark.parametrize("verb", ["run", "create"])
 def test_an_object_sent_another_way_is_not_waved_through(verb: str) -> None:
     assert ApiServer().answer([verb, "pod", "x", "--image=busybox"], "")[0] == 3
+
+
+def test_the_e2e_asks_loki_a_bounded_number_of_times_when_the_answer_is_not_loki_s() -> None:
+    for result, api in run_e2e("logs", ApiServer(loki_answers=False)):
+        queries = [c for c in api.commands if (option(c, "--raw") or "").startswith(LOKI)]
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert "not a Loki query_range answer" in result.stderr
+        assert "no log line with request_id" in result.stderr
+        assert 1 < len(queries) <= 30
+
+
+def test_loki_has_a_line_only_for_the_id_a_labelled_client_sent() -> None:
+    api = ApiServer()
+    query = f'{{namespace="{TEAM}", app="{NAME}"}} | json | request_id="e2e-1-2"'
+    url = f"{LOKI}?query={urllib.parse.quote(query, safe='')}"
+    assert json.loads(api.loki(url)[1])["data"]["result"] == []
+    for result, api in run_e2e("logs"):
+        assert result.returncode == 0, result.stderr
+        sent = api.admitted_pod("e2e-logs")["spec"]["containers"][0]["command"][-1]
+        assert json.loads(api.loki(url.replace("e2e-1-2", sent))[1])["data"]["result"]
+        assert json.loads(api.loki(url)[1])["data"]["result"] == []
+
+
+def test_https_is_verified_only_with_the_cluster_ca() -> None:
+    api = ApiServer()
+    call = ["-fsS", "--cacert", "ca.crt", "--resolve", f"{HOST}:443:127.0.0.1", f"https://{HOST}/readyz"]
+    assert api.answer(call, "", "curl", api.ca)[0] == 0
+    assert api.answer(call, "", "curl", None)[0] == 60
+    assert api.answer(call, "", "curl", ApiServer().ca)[0] == 60
+    assert api.answer(call[:3] + call[5:], "", "curl", api.ca)[0] == 6
