@@ -140,6 +140,11 @@ impl Git {
 /// works on the project and not on the repository running the hook. Pathspecs are literal (`notes[1].md` names
 /// one file), nothing prompts, and the child gets a process group of its own: Ctrl-C in the terminal reaches
 /// scaffold, which lets the step in progress finish, and not git in the middle of writing the work tree.
+///
+/// The group alone leaves a gap: a signal sent to scaffold's group after the child is forked but before it
+/// has moved to its own group stays pending, and kills git the moment it starts. So the child also starts
+/// with SIGINT, SIGTERM and SIGHUP ignored; git installs its own handlers where it holds a lock, and only a
+/// signal sent to git itself can reach it there.
 fn command() -> Command {
     let mut cmd = Command::new("git");
     for (key, _) in std::env::vars_os() {
@@ -153,6 +158,18 @@ fn command() -> Command {
         .env("GIT_LITERAL_PATHSPECS", "1")
         .env("LC_ALL", "C")
         .process_group(0);
+    // SAFETY: between fork and exec the closure calls only `signal`, which is async-signal-safe, and
+    // allocates nothing.
+    unsafe {
+        cmd.pre_exec(|| {
+            for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                if libc::signal(sig, libc::SIG_IGN) == libc::SIG_ERR {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
     cmd
 }
 
@@ -282,4 +299,21 @@ pub fn start_history(dir: &Path, paths: &[String], message: &str) -> Result<Hist
         let _ = std::fs::remove_dir_all(dir.join(".git"));
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    /// A terminal's signal that lands before a git child has left scaffold's process group must not end it: the
+    /// child (here a shell git runs for an alias, signalling itself) starts with the signal ignored.
+    #[test]
+    fn a_git_child_outlives_a_terminating_signal_sent_as_it_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = super::Git::new(dir.path());
+        for sig in ["INT", "TERM", "HUP"] {
+            let alias = format!("alias.signalled=!kill -{sig} $$; echo alive");
+            let out = git.run(&["-c", &alias, "signalled"], None).unwrap();
+            assert!(out.ok, "SIG{sig} ended git's child: {out:?}");
+            assert_eq!(out.stdout.trim(), "alive", "SIG{sig}");
+        }
+    }
 }

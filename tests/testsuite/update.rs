@@ -266,6 +266,33 @@ fn overlapping_edits_leave_conflict_markers_and_exit_1() {
     );
 }
 
+/// A step that fails after the merge began changing the index and work tree (here `MERGE_HEAD` cannot be
+/// written because a folder holds its place) takes them back: the update fails with the project as it was, not
+/// with staged changes and no merge to abort.
+#[test]
+fn a_merge_that_fails_half_way_takes_the_index_and_work_tree_back() {
+    let sb = Sandbox::new();
+    let dir = project(&sb, &[]);
+    replace(&dir, "settings.yaml", "image: app:1.0", "image: app:1.5");
+    git(&dir, &["commit", "-qam", "pin my image"]);
+    let mine = git(&dir, &["rev-parse", "HEAD"]);
+    let blocker = dir.join(".git/MERGE_HEAD");
+    std::fs::create_dir(&blocker).unwrap();
+    let out = update(&sb, &dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("MERGE_HEAD"), "{}", stderr(&out));
+    std::fs::remove_dir(&blocker).unwrap();
+    assert_eq!(git(&dir, &["rev-parse", "HEAD"]), mine);
+    assert_eq!(git(&dir, &["status", "--porcelain"]), "");
+    for left in ["MERGE_MSG", "MERGE_MODE"] {
+        assert!(!dir.join(".git").join(left).exists(), "{left} left behind");
+    }
+    assert_eq!(
+        read(&dir, "settings.yaml"),
+        "replicas: 2\nimage: app:1.5\nport: 8080\n"
+    );
+}
+
 #[test]
 fn set_re_renders_with_the_new_answer_and_records_it() {
     let sb = Sandbox::new();

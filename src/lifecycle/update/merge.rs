@@ -129,41 +129,73 @@ pub(super) fn run(
     if cancel.load(Ordering::SeqCst) {
         return Err(Error::Interrupted);
     }
-    if conflicts.is_empty() {
-        let commit = repo.clone().with_identity().ok(
-            &[
-                "commit-tree",
-                "--no-gpg-sign",
-                &tree,
-                "-p",
-                &head,
-                "-p",
-                &new,
-                "-m",
-                &opts.merge_message,
-            ],
-            None,
-        )?;
-        let commit = commit.trim();
-        repo.ok(&["read-tree", "-m", "-u", &head, commit], None)?;
-        repo.ok(
-            &[
-                "update-ref",
-                "-m",
-                &opts.merge_message,
-                "HEAD",
-                commit,
-                &head,
-            ],
-            None,
-        )?;
-        report.committed = true;
+    let changed = if conflicts.is_empty() {
+        commit_merge(repo, &head, &tree, &new, &opts.merge_message)
     } else {
-        leave_conflicts(repo, &head, &tree, &new, &conflicts, &opts.merge_message)?;
+        leave_conflicts(repo, &head, &tree, &new, &conflicts, &opts.merge_message)
+    };
+    if let Err(e) = changed {
+        return Err(undo(repo, &head, e));
     }
+    report.committed = conflicts.is_empty();
     record(repo, prefix, &new)?;
     Ok(report)
 }
+
+/// Makes the clean merge a commit, checks it out and moves the branch to it; the branch moves last, so a
+/// failure before leaves HEAD where it was.
+fn commit_merge(repo: &Git, head: &str, tree: &str, new: &str, message: &str) -> Result<()> {
+    let commit = repo.clone().with_identity().ok(
+        &[
+            "commit-tree",
+            "--no-gpg-sign",
+            tree,
+            "-p",
+            head,
+            "-p",
+            new,
+            "-m",
+            message,
+        ],
+        None,
+    )?;
+    let commit = commit.trim();
+    repo.ok(&["read-tree", "-m", "-u", head, commit], None)?;
+    repo.ok(&["update-ref", "-m", message, "HEAD", commit, head], None)?;
+    Ok(())
+}
+
+/// After `failed` stopped the merge part way, takes the index and work tree back to `head` (the work tree was
+/// clean when the update began, so nothing of the user's is lost) and removes the merge state files, so the
+/// error stands for an update that changed nothing. When that fails too, the error says what is left and how
+/// to take it back.
+fn undo(repo: &Git, head: &str, failed: Error) -> Error {
+    let restore = || -> Result<()> {
+        repo.ok(&["read-tree", "--reset", "-u", head], None)?;
+        for name in MERGE_STATE {
+            let path = repo.ok(&["rev-parse", "--git-path", name], None)?;
+            let path = repo.dir.join(path.trim());
+            if path.is_file() {
+                std::fs::remove_file(&path)
+                    .map_err(|e| Error::io(format!("removing {}", path.display()), e))?;
+            }
+        }
+        Ok(())
+    };
+    match restore() {
+        Ok(()) => failed,
+        Err(again) => Error::Git {
+            action: "taking back a failed update".into(),
+            message: format!(
+                "{failed}; then {again}. The index and work tree may hold part of the update: \
+                 `git reset --hard HEAD` takes them back to the last commit"
+            ),
+        },
+    }
+}
+
+/// The files `git merge` keeps while a merge is in progress.
+const MERGE_STATE: [&str; 3] = ["MERGE_MSG", "MERGE_MODE", "MERGE_HEAD"];
 
 /// Records the new rendering under its tag (named by its manifest, so it is never moved).
 fn record(repo: &Git, prefix: &str, new: &str) -> Result<()> {
