@@ -294,6 +294,29 @@ fn a_merge_that_fails_half_way_takes_the_index_and_work_tree_back() {
 }
 
 #[test]
+fn an_update_whose_base_cannot_be_recorded_changes_nothing() {
+    let sb = Sandbox::new();
+    let dir = project(&sb, &[]);
+    edit_and_commit(&dir);
+    let mine = git(&dir, &["rev-parse", "HEAD"]);
+    // The first rendering's tag moves into packed-refs, and a file stands where the tags' folder was: git still
+    // reads the old tag, but can write no new one there.
+    git(&dir, &["pack-refs", "--all"]);
+    let tags = dir.join(".git/refs/tags/scaffold/base");
+    if tags.is_dir() {
+        std::fs::remove_dir_all(&tags).unwrap();
+    }
+    std::fs::create_dir_all(tags.parent().unwrap()).unwrap();
+    std::fs::write(&tags, "not a ref\n").unwrap();
+    let out = update(&sb, &dir, &[]);
+    std::fs::remove_file(&tags).unwrap();
+    assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Without its tag the merge would be the next update's lost base: so it is not made at all.
+    assert_eq!(git(&dir, &["rev-parse", "HEAD"]), mine, "{}", stderr(&out));
+    assert_eq!(git(&dir, &["status", "--porcelain"]), "");
+}
+
+#[test]
 fn set_re_renders_with_the_new_answer_and_records_it() {
     let sb = Sandbox::new();
     let dir = project(&sb, &[]);

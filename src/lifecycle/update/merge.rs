@@ -129,6 +129,9 @@ pub(super) fn run(
     if cancel.load(Ordering::SeqCst) {
         return Err(Error::Interrupted);
     }
+    // The tag goes first: a tag alone changes nothing the user sees (it names a rendering no branch holds until
+    // the merge lands), while a merge that landed without its tag would have no base for the next update.
+    record(repo, prefix, &new)?;
     let changed = if conflicts.is_empty() {
         commit_merge(repo, &head, &tree, &new, &opts.merge_message)
     } else {
@@ -138,7 +141,6 @@ pub(super) fn run(
         return Err(undo(repo, &head, e));
     }
     report.committed = conflicts.is_empty();
-    record(repo, prefix, &new)?;
     Ok(report)
 }
 
