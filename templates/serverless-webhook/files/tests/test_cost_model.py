@@ -521,7 +521,8 @@ def test_the_readme_names_every_quota_the_peak_goes_past_and_no_other():
     assert f"the peak is {peak:.2f} requests a second" in section
     if "API request rate" in past:
         match = re.search(r"^  ApiThrottleRateLimit:\n(?:    .*\n)*?    MaxValue: (\d+)\n", TEMPLATE, re.M)
-        assert match and int(match.group(1)) == API_RATE_QUOTA, "the throttle parameter's MaxValue moved"
+        assert match, "template.yaml has no ApiThrottleRateLimit MaxValue"
+        assert int(match.group(1)) == API_RATE_QUOTA, "the throttle parameter's MaxValue moved"
 
 
 if __name__ == "__main__":
