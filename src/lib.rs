@@ -46,23 +46,39 @@ pub fn derived_context(
     kind: &Kind,
     answers: &Answers,
 ) -> Result<serde_json::Map<String, serde_json::Value>> {
-    let derived = Derived {
-        settings: kind.manifest.settings.clone(),
-        cost: cost::template_context(kind, answers)?,
-    };
-    match serde_json::to_value(&derived) {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
-        _ => Err(Error::Template {
-            kind: kind.name().to_string(),
-            message: "its settings cannot be given to templates".into(),
-        }),
+    Derived::of(kind, answers)?.into_map(kind)
+}
+
+impl Derived {
+    fn of(kind: &Kind, answers: &Answers) -> Result<Derived> {
+        Ok(Derived {
+            settings: kind.manifest.settings.clone(),
+            cost: cost::template_context(kind, answers)?,
+        })
+    }
+
+    fn into_map(self, kind: &Kind) -> Result<serde_json::Map<String, serde_json::Value>> {
+        match serde_json::to_value(&self) {
+            Ok(serde_json::Value::Object(map)) => Ok(map),
+            _ => Err(Error::Template {
+                kind: kind.name().to_string(),
+                message: "its settings cannot be given to templates".into(),
+            }),
+        }
     }
 }
 
 /// Renders the whole project for `kind` and `answers` into memory, with `record` in its `.scaffold/` record.
 pub fn build_plan(kind: &Kind, answers: &Answers, record: &plan::Record) -> Result<Plan> {
-    let extra = derived_context(kind, answers)?;
-    plan::build(kind, answers, extra, record)
+    let derived = Derived::of(kind, answers)?;
+    let warnings = derived
+        .cost
+        .as_ref()
+        .map(|c| c.warnings())
+        .unwrap_or_default();
+    let mut plan = plan::build(kind, answers, derived.into_map(kind)?, record)?;
+    plan.warnings = warnings;
+    Ok(plan)
 }
 
 #[cfg(test)]

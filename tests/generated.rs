@@ -143,6 +143,28 @@ fn check_long_name_spaced_path(kind: &str, preset: &Path) -> Result<(), Failed> 
     make_check(kind, &tmp, &project)
 }
 
+/// Answer sets beyond the presets, each on a kind's default preset: `(kind, case, --set answers)`. A volume whose
+/// peak goes past AWS's default quotas still gets a project, whose README asks for the increases.
+const EXTRA_CASES: &[(&str, &str, &[&str])] = &[
+    (
+        "serverless-webhook",
+        "billion-events-200kb",
+        &["events_per_month=1000000000", "payload_kb=200"],
+    ),
+    (
+        "serverless-webhook",
+        "past-the-quotas",
+        &["events_per_month=3000000000", "payload_kb=200"],
+    ),
+];
+
+/// The preset with `sets` laid over it, through its whole `make check`.
+fn check_with(kind: &str, preset: &Path, sets: &[&str]) -> Result<(), Failed> {
+    let args: Vec<&str> = sets.iter().flat_map(|s| ["--set", *s]).collect();
+    let (tmp, project) = generate(preset, &args)?;
+    make_check(kind, &tmp, &project)
+}
+
 /// Runs the project's `make check` with the validators of `target/tools`, then fails on tests that did not run.
 fn make_check(kind: &str, tmp: &tempfile::TempDir, project: &Path) -> Result<(), Failed> {
     let tools = tools_dir();
@@ -257,6 +279,12 @@ fn main() {
                     format!("{name}/longest-name-spaced-path"),
                     move || check_long_name_spaced_path(&k, &p),
                 ));
+                for &(_, case, sets) in EXTRA_CASES.iter().filter(|c| c.0 == kind) {
+                    let (k, p) = (kind.clone(), preset.clone());
+                    trials.push(Trial::test(format!("{kind}/{case}"), move || {
+                        check_with(&k, &p, sets)
+                    }));
+                }
             }
             let kind = kind.clone();
             trials.push(Trial::test(name, move || check(&kind, &preset)));

@@ -98,6 +98,7 @@ pub fn run(args: NewArgs) -> Outcome {
             report::plan_text(&plan, &shown)
         };
         report::emit(&text);
+        report::warn(&plan);
         return Ok(());
     }
     if let Some(w) = wiz.as_mut() {
@@ -105,6 +106,7 @@ pub fn run(args: NewArgs) -> Outcome {
     }
     interrupt::write_plan(&plan, &output, args.force)?;
     report::emit(&report::written(&plan, &shown));
+    report::warn(&plan);
     update::start_history(&plan, &output, args.no_git);
     Ok(())
 }
@@ -216,6 +218,7 @@ fn review_and_write(
                 wizard::Review::Write => {
                     interrupt::write_plan(&plan, &output, args.force)?;
                     report::emit(&report::written(&plan, &shown));
+                    report::warn(&plan);
                     update::start_history(&plan, &output, args.no_git);
                     return Ok(());
                 }

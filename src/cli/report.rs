@@ -148,9 +148,20 @@ pub fn plan_json(plan: &Plan, output: &str, answers: &scaffold::Answers) -> Stri
         "answers": answers.to_json_map(),
         "files": plan.files,
         "skipped": plan.skipped,
+        "warnings": plan.warnings,
         "total_bytes": plan.total_bytes(),
     });
     serde_json::to_string_pretty(&value).expect("plan serialises") + "\n"
+}
+
+/// The plan's warnings on stderr, one `warning:` line each, after the files are written (or listed by a dry run),
+/// so they are the last thing the user reads.
+pub fn warn(plan: &Plan) {
+    use std::io::Write;
+    let mut err = std::io::stderr();
+    for warning in &plan.warnings {
+        let _ = writeln!(err, "warning: {warning}");
+    }
 }
 
 pub fn written(plan: &Plan, output: &str) -> String {
@@ -354,6 +365,7 @@ mod tests {
             ],
             skipped: vec![],
             next_steps: vec![],
+            warnings: vec![],
         };
         let tree = tree(&plan, "n");
         assert_eq!(tree.matches("  a/\n").count(), 1, "{tree}");

@@ -197,6 +197,7 @@ pub fn build(
         files,
         skipped,
         next_steps,
+        warnings: Vec::new(),
     })
 }
 

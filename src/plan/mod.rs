@@ -82,6 +82,9 @@ pub struct Plan {
     pub files: Vec<PlannedFile>,
     pub skipped: Vec<Skipped>,
     pub next_steps: Vec<String>,
+    /// What the user should know before using the project, one sentence each (a quota the workload's peak goes
+    /// past): the project is still generated, and the binary prints these.
+    pub warnings: Vec<String>,
 }
 
 impl Plan {

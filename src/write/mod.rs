@@ -295,6 +295,7 @@ mod tests {
             ],
             skipped: vec![],
             next_steps: vec![],
+            warnings: vec![],
         }
     }
 

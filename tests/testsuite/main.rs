@@ -10,6 +10,7 @@ mod errors;
 mod install;
 mod new;
 mod preset;
+mod quotas;
 mod readme;
 mod record;
 mod render;

@@ -239,6 +239,7 @@ mod tests {
             files,
             skipped: vec![],
             next_steps: vec![],
+            warnings: vec![],
         };
         let answers = vec![
             ("name", "shop".to_string()),

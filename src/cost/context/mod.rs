@@ -30,6 +30,20 @@ pub enum CostContext {
     Kubernetes(Box<KubernetesContext>),
 }
 
+impl CostContext {
+    /// One sentence for each quota the workload's peak goes past, for the binary to print.
+    pub fn warnings(&self) -> Vec<String> {
+        match self {
+            CostContext::Serverless(c) => c
+                .quota_warnings
+                .iter()
+                .map(|w| w.sentence.clone())
+                .collect(),
+            CostContext::Kubernetes(_) => Vec::new(),
+        }
+    }
+}
+
 /// The figures of `kind`'s cost model for `answers`, or `None` for a kind without `[cost]`. A value the model
 /// refuses is reported against the answer (or setting) it is bound to.
 pub fn template_context(kind: &Kind, answers: &Answers) -> Result<Option<CostContext>> {

@@ -11,7 +11,7 @@ use crate::cost::compare::{self, ContainerAssumptions, Platform};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
 use crate::cost::serverless::usage::KB_PER_GB;
 use crate::cost::serverless::{
-    self, Arch, Limits, NOT_MODELLED, QueueKind, ServerlessEstimate, ServerlessInput,
+    self, Arch, Limits, NOT_MODELLED, QueueKind, QuotaWarning, ServerlessEstimate, ServerlessInput,
 };
 use crate::cost::{REFERENCE_VOLUMES, Values, format};
 use crate::error::Result;
@@ -83,6 +83,9 @@ pub struct ServerlessContext {
     pub curve_svg: String,
     /// The throttle, concurrency and budget sized from the workload: the stack's parameter defaults.
     pub limits: Limits,
+    /// Every quota the workload's peak goes past, each with what the peak needs and what AWS allows by default;
+    /// empty when the peak fits.
+    pub quota_warnings: Vec<QuotaWarning>,
     /// GB the events table grows by each month, and what it holds when priced.
     pub events_gb_per_month: String,
     pub events_table_gb: String,
@@ -517,6 +520,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
         prices_json,
         curve_svg,
         limits: Limits::of(prices, &main),
+        quota_warnings: serverless::quota_warnings(prices, &main),
         events_gb_per_month: gb(input.events_per_month as f64
             * (ServerlessInput::EVENT_RECORD_KB + ServerlessInput::ITEM_OVERHEAD_KB)
             / KB_PER_GB),

@@ -99,6 +99,12 @@ pub struct QuotaWarning {
     /// The limit, named: `api_rate`, `processor_concurrency`, `table_write_units`, `account_concurrency`.
     pub limit: String,
     pub sentence: String,
+    /// What the peak needs and what the quota allows, in the limit's unit (requests, invocations or write units
+    /// a second), and as documents print them (`776,256`).
+    pub needed: u64,
+    pub quota: u64,
+    pub needed_text: String,
+    pub quota_text: String,
 }
 
 /// Every quota the workload's peak (the mean rate x [`PEAK_FACTOR`]) goes past, each named with its figure.
@@ -109,15 +115,22 @@ pub fn quota_warnings(prices: &Prices, estimate: &ServerlessEstimate) -> Vec<Quo
         DRAIN_FACTOR * l.peak_rps / input.batch_size as f64 * input.processor_duration_ms / 1000.0;
     let write_units = l.peak_rps * input.write_units_per_event;
     let mut out = Vec::new();
-    let mut warn = |limit: &str, sentence: String| {
+    let mut warn = |limit: &str, needed: f64, quota: u64, sentence: String| {
+        let needed = needed.ceil() as u64;
         out.push(QuotaWarning {
             limit: limit.into(),
             sentence,
+            needed,
+            quota,
+            needed_text: crate::cost::format::thousands(needed),
+            quota_text: crate::cost::format::thousands(quota),
         })
     };
     if l.peak_rps > ACCOUNT_RATE_LIMIT as f64 {
         warn(
             "api_rate",
+            l.peak_rps,
+            ACCOUNT_RATE_LIMIT,
             format!(
                 "The peak of {} requests a second is past the API throttle's ceiling of {} (the account's HTTP API quota, and the throttle parameter's MaxValue): ask AWS for more, or split the traffic across APIs.",
                 crate::cost::format::thousands(l.peak_rps.ceil() as u64),
@@ -128,6 +141,8 @@ pub fn quota_warnings(prices: &Prices, estimate: &ServerlessEstimate) -> Vec<Quo
     if needed_processor > CONCURRENCY_CEILING as f64 {
         warn(
             "processor_concurrency",
+            needed_processor,
+            CONCURRENCY_CEILING,
             format!(
                 "The processor needs {} concurrent invocations at the peak, past the {} an SQS event source scales one function to: raise the batch size, shorten the processing or shard the queue.",
                 crate::cost::format::thousands(needed_processor.ceil() as u64),
@@ -138,6 +153,8 @@ pub fn quota_warnings(prices: &Prices, estimate: &ServerlessEstimate) -> Vec<Quo
     if write_units > TABLE_WRITE_UNITS_PER_SECOND as f64 {
         warn(
             "table_write_units",
+            write_units,
+            TABLE_WRITE_UNITS_PER_SECOND,
             format!(
                 "The tables take {} write units a second between them at the peak, and DynamoDB allows {} per on-demand table by default: check each table's share and ask for a higher quota where it is past.",
                 crate::cost::format::thousands(write_units.ceil() as u64),
@@ -148,6 +165,8 @@ pub fn quota_warnings(prices: &Prices, estimate: &ServerlessEstimate) -> Vec<Quo
     if l.ingest_peak_concurrency + needed_processor.ceil() as u64 > ACCOUNT_CONCURRENCY {
         warn(
             "account_concurrency",
+            (l.ingest_peak_concurrency + needed_processor.ceil() as u64) as f64,
+            ACCOUNT_CONCURRENCY,
             format!(
                 "Ingest and processor need {} concurrent Lambda invocations at the peak, past the account's default of {} a Region: ask for a concurrency increase first.",
                 crate::cost::format::thousands(

@@ -484,6 +484,47 @@ def test_the_adrs_figures_follow_the_cost_model():
         assert abs(compact(stated.group(1)) - events) <= 0.005 * events
 
 
+# AWS's default limits the README's "Quotas to raise before launch" names: the HTTP API rate per account and
+# Region, the concurrency an SQS event source gives one function, write request units per on-demand table and
+# Lambda's concurrency per account and Region.
+API_RATE_QUOTA, EVENT_SOURCE_CONCURRENCY, TABLE_WRITE_UNITS, ACCOUNT_CONCURRENCY = 10_000, 1_000, 40_000, 1_000
+
+
+def quotas_past() -> dict[str, tuple[int, int]]:
+    """Each limit the peak (10x the mean rate) goes past, by the README's bullet label: (needed, quota)."""
+    peak = WORKLOAD["events_per_month"] / SECONDS * 10
+    processor = 2 * peak / WORKLOAD["batch_size"] * WORKLOAD["processor_duration_ms"] / 1000
+    ingest = math.ceil(peak * WORKLOAD["ingest_duration_ms"] / 1000)
+    needs = {
+        "API request rate": (peak, API_RATE_QUOTA),
+        "Processor concurrency": (processor, EVENT_SOURCE_CONCURRENCY),
+        "DynamoDB write throughput": (peak * WORKLOAD["write_units_per_event"], TABLE_WRITE_UNITS),
+        "Lambda concurrency": (ingest + math.ceil(processor), ACCOUNT_CONCURRENCY),
+    }
+    return {label: (math.ceil(n), q) for label, (n, q) in needs.items() if n > q}
+
+
+def test_the_readme_names_every_quota_the_peak_goes_past_and_no_other():
+    past = quotas_past()
+    heading = "### Quotas to raise before launch"
+    if not past:
+        assert heading not in README, "the README asks for quota increases the peak does not need"
+        return
+    assert heading in README, f"the peak goes past {sorted(past)} but the README has no {heading!r}"
+    section = README.split(heading, 1)[1].split("\n```sh", 1)[0]
+    bullets = dict(re.findall(r"^- \*\*(.+?)\*\*: (.+?)(?=^\S|\Z)", section, re.M | re.S))
+    assert sorted(bullets) == sorted(past), f"README names {sorted(bullets)}, the peak is past {sorted(past)}"
+    for label, (needed, quota) in past.items():
+        figures = [int(x.replace(",", "")) for x in re.findall(r"\d[\d,]*", bullets[label])]
+        assert figures[:2] == [needed, quota], f"{label}: README {figures[:2]}, computed {[needed, quota]}"
+    peak = WORKLOAD["events_per_month"] / SECONDS * 10
+    assert f"the peak is {peak:.2f} requests a second" in section
+    if "API request rate" in past:
+        match = re.search(r"^  ApiThrottleRateLimit:\n(?:    .*\n)*?    MaxValue: (\d+)\n", TEMPLATE, re.M)
+        assert match, "template.yaml has no ApiThrottleRateLimit MaxValue"
+        assert int(match.group(1)) == API_RATE_QUOTA, "the throttle parameter's MaxValue moved"
+
+
 if __name__ == "__main__":
     # Runnable without pytest: python3 tests/test_cost_model.py
     for name, function in sorted(globals().items()):

@@ -103,7 +103,12 @@ def test_the_events_table_quota_carries_the_peak(env, calls, deliver):
     assert carried == TABLE_QUOTA // most
     peak = re.search(r"your peak is ([\d,.]+) deliveries a second", SECTION)
     assert peak
-    assert float(peak.group(1).replace(",", "")) <= carried, "the volume needs a higher table quota than the default"
+    if float(peak.group(1).replace(",", "")) > carried:
+        # Past the default: the README must ask for the increase before launch.
+        readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+        quotas = readme.split("### Quotas to raise before launch", 1)
+        assert len(quotas) == 2, "the volume needs a higher table quota and the README does not ask for it"
+        assert "- **DynamoDB write throughput**:" in quotas[1].split("```sh", 1)[0]
 
 
 def test_every_item_is_under_one_kilobyte_for_each_senders_ids(env, calls):
