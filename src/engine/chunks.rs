@@ -44,7 +44,11 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
         text: Cow::Borrowed(text),
         plain: !text.contains("{{"),
     }];
-    if text.contains("{{^") || text.contains("{{~^") {
+    // Handlebars decides whether a comment's line is standalone, and how far a `~` reaches, from the tags and text
+    // around it, across line ends; a cut anywhere in such a template could change what a piece prints, so it is
+    // compiled whole (the engine refuses a piece above its bound, which keeps the compile time bounded).
+    if text.contains("{{^") || text.contains("{{~") || text.contains("~}}") || text.contains("{{!")
+    {
         return whole;
     }
     let bytes = text.as_bytes();
@@ -115,7 +119,12 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
         if bytes[i] == b'\n' && i + 1 < bytes.len() {
             let before = text[start..=i].trim_end();
             let after = text[i + 1..].trim_start();
-            if depth == 0 && !before.ends_with("~}}") && !after.starts_with("{{~") {
+            if depth == 0
+                && !before.ends_with("~}}")
+                && !after.starts_with("{{~")
+                && !blank_or_comment(text[..i].rsplit('\n').next().unwrap_or(""))
+                && !blank_or_comment(text[i + 1..].split('\n').next().unwrap_or(""))
+            {
                 cuts.push(Cut {
                     at: i + 1,
                     inside: None,
@@ -124,10 +133,11 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
                 start = i + 1;
             } else if depth == 1
                 && let Some((_, _, inner)) = block.as_mut()
-                // The next line starts with text or a value, so the reopened tag before it is never a
-                // standalone line (whose line end Handlebars would drop).
-                && starts_with_text_or_value(&text[i + 1..])
-                && !before.ends_with("~}}")
+                // Only between two lines of plain text: the reopened tag before the next line is then never a
+                // standalone line (whose line end Handlebars would drop), and no tag near the cut is judged
+                // standalone or not by what the added tags put beside it.
+                && plain_line_at(text, i + 1)
+                && plain_line_before(text, i)
             {
                 inner.push(i + 1);
                 start = i + 1;
@@ -215,16 +225,23 @@ fn raw_block(rest: &str) -> Option<(usize, Vec<usize>)> {
     Some((len, cuts))
 }
 
-/// A line that starts with text, or with an expression that prints a value (`{{name}}`), not with a blank, a
-/// block, a comment or a partial.
-fn starts_with_text_or_value(line: &str) -> bool {
-    match line.strip_prefix("{{") {
-        Some(rest) => rest
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '@' || c == '.'),
-        None => line.chars().next().is_some_and(|c| !c.is_whitespace()),
-    }
+/// A blank line or a line of one comment: a `~` reaches across such lines, and Handlebars drops a comment's line
+/// as a standalone one, so a cut next to one could change what a piece prints.
+fn blank_or_comment(line: &str) -> bool {
+    let line = line.trim();
+    line.is_empty() || line.starts_with("{{!") || line.starts_with("{{~!")
+}
+
+/// The line starting at `at` holds no tag and starts with text, not a blank.
+fn plain_line_at(text: &str, at: usize) -> bool {
+    let line = text[at..].split('\n').next().unwrap_or("");
+    !line.contains("{{") && line.chars().next().is_some_and(|c| !c.is_whitespace())
+}
+
+/// The line ending with the line end at `end` holds no tag and is not blank.
+fn plain_line_before(text: &str, end: usize) -> bool {
+    let line = text[..end].rsplit('\n').next().unwrap_or("");
+    !line.contains("{{") && !line.trim().is_empty()
 }
 
 /// The piece from `begin` to `to`, with the block's open tag before it when it starts inside one and its
@@ -323,7 +340,10 @@ mod tests {
 
     #[test]
     fn a_body_in_one_if_block_is_cut_inside_it_and_each_piece_reopens_the_block() {
-        let text = "{{#if a}}\n".to_string() + &"{{n}} a line\n".repeat(2000) + "{{/if}}\n";
+        // Cuts fall only between two lines of plain text.
+        let text = "{{#if a}}\n".to_string()
+            + &"{{n}} a line\nplain one\nplain two\n".repeat(700)
+            + "{{/if}}\n";
         let chunks = split(&text);
         assert!(chunks.len() > 20, "{} pieces", chunks.len());
         for c in &chunks {

@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn a_template_in_one_block_cut_inside_it_renders_as_the_whole() {
-        let lines = "{{n}} one\n{{n}}\n  {{#if a}}nested {{n}}{{/if}}\n\n   \nplain\n{{!-- note --}}\n- {{n}}\n{{#if a}}\nin\n{{/if}}\n";
+        let lines = "{{n}} one\n{{n}}\n  {{#if a}}nested {{n}}{{/if}}\n\n   \nplain\n- {{n}}\n{{#if a}}\nin\n{{/if}}\nfirst plain\nsecond plain\n";
         for (cond, tail) in [("a", "\n"), ("b", ""), ("a", "after\n")] {
             for block in ["if", "unless"] {
                 let ctx = handlebars::Context::wraps(

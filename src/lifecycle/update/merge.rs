@@ -190,7 +190,7 @@ fn undo(repo: &Git, head: &str, failed: Error) -> Error {
             action: "taking back a failed update".into(),
             message: format!(
                 "{failed}; then {again}. The index and work tree may hold part of the update: \
-                 `git reset --hard HEAD` takes them back to the last commit"
+                 a hard reset to HEAD with git takes them back to the last commit"
             ),
         },
     }
