@@ -315,10 +315,12 @@ pub fn estimate(prices: &Prices, input: &K8sInput) -> Result<K8sEstimate> {
         "nodes",
         f.nodes as f64 * node_month,
         format!(
-            "{} nodes (bound by {}: {} pods x {}m / {} MiB, {} to a node, + add-ons {}m / {} MiB, {}% headroom on {}m / {} MiB allocatable each) x {} per hour x {} hours",
+            "{} {} (bound by {}: {} {} x {}m / {} MiB, {} to a node, + add-ons {}m / {} MiB, {}% headroom on {}m / {} MiB allocatable each) x {} per hour x {} hours",
             f.nodes,
+            if f.nodes == 1 { "node" } else { "nodes" },
             f.bound_by,
             input.replicas,
+            if input.replicas == 1 { "pod" } else { "pods" },
             input.cpu_request_m,
             input.memory_request_mib,
             f.pods_per_node,

@@ -83,3 +83,11 @@ def test_the_pins_table_does_not_call_the_kind_minor_the_newest_upstream() -> No
     row = next(line for line in UPGRADE.splitlines() if line.startswith("| Kubernetes (kind nodes"))
     assert "newest minor in upstream" not in row
     assert "kind" in row.split("|")[6]
+
+
+def test_a_count_of_one_reads_singular_in_the_docs() -> None:
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    for doc in docs:
+        text = doc.read_text(encoding="utf-8")
+        found = re.search(r"\b1 (replicas|pods|nodes|clusters)\b", text)
+        assert found is None, f"{doc.relative_to(ROOT)}: {found.group(0) if found else ''}"
