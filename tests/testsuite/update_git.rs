@@ -125,40 +125,133 @@ fn hooks_and_signing_neither_stop_a_clean_update_nor_a_conflicted_one() {
     assert!(git(&dir, &["status", "--porcelain"]).is_empty());
 }
 
-/// v1 and v2 of the update fixture with two more files: `notes[1].md`, which v2 drops, and `notes1.md`, which
-/// both have in different versions.
+/// Files named like patterns, which v1 of [`kinds_with_glob_names`] has and v2 drops. As patterns, `*` would name
+/// every file, `[id].tsx` also `i.tsx` and `d.tsx`, and `notes[1].md` also `notes1.md`.
+const GLOB_NAMES: [&str; 3] = ["notes[1].md", "[id].tsx", "*"];
+
+/// v1 and v2 of the update fixture with more files: those of [`GLOB_NAMES`], which v2 drops, and `notes1.md`,
+/// which both have in different versions.
 fn kinds_with_glob_names(sb: &Sandbox) -> (PathBuf, PathBuf) {
     let (v1, v2) = (sb.path().join("v1"), sb.path().join("v2"));
     copy_dir(&fixture("v1"), &v1);
     copy_dir(&fixture("v2"), &v2);
-    std::fs::write(v1.join("app/files/notes[1].md"), "first notes\n").unwrap();
+    for name in GLOB_NAMES {
+        std::fs::write(v1.join("app/files").join(name), format!("first {name}\n")).unwrap();
+    }
     std::fs::write(v1.join("app/files/notes1.md"), "level: 1\n").unwrap();
     std::fs::write(v2.join("app/files/notes1.md"), "level: 2\n").unwrap();
     (v1, v2)
 }
 
-#[test]
-fn a_file_named_like_a_pattern_is_only_that_file() {
-    let sb = Sandbox::new();
-    let (v1, v2) = kinds_with_glob_names(&sb);
+/// A project `demo` of v1 of [`kinds_with_glob_names`] whose files of [`GLOB_NAMES`] the user changed (not yet
+/// committed), and v2.
+fn glob_names_changed(sb: &Sandbox) -> (PathBuf, PathBuf) {
+    let (v1, v2) = kinds_with_glob_names(sb);
     let mut cmd = sb.cmd(&["new", "--templates"]);
     cmd.arg(&v1).args(["--kind", "app", "demo", "--no-input"]);
     assert_eq!(cmd.output().unwrap().status.code(), Some(0));
     let dir = sb.path().join("demo");
-    std::fs::write(dir.join("notes[1].md"), "first notes, and mine\n").unwrap();
+    for name in GLOB_NAMES {
+        std::fs::write(dir.join(name), format!("first {name}, and mine\n")).unwrap();
+    }
+    (dir, v2)
+}
+
+#[test]
+fn a_file_named_like_a_pattern_is_only_that_file() {
+    let sb = Sandbox::new();
+    let (dir, v2) = glob_names_changed(&sb);
     replace(&dir, "notes1.md", "level: 1", "level: 3");
     git(&dir, &["commit", "-qam", "my notes"]);
     let mine = git(&dir, &["rev-parse", "HEAD"]);
     let out = update_from(&sb, &dir, &v2).output().unwrap();
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
-    assert!(text.contains("kept      notes[1].md"), "{text}");
+    for name in GLOB_NAMES {
+        assert!(text.contains(&format!("kept      {name}  (")), "{text}");
+        assert_eq!(read(&dir, name), format!("first {name}, and mine\n"));
+    }
     assert!(text.contains("conflict  notes1.md"), "{text}");
     assert!(!text.contains("Merged and committed"), "{text}");
     assert_eq!(git(&dir, &["rev-parse", "HEAD"]), mine, "a commit was made");
     let status = git(&dir, &["status", "--porcelain"]);
     assert!(status.contains("UU notes1.md"), "{status}");
-    assert_eq!(read(&dir, "notes[1].md"), "first notes, and mine\n");
+    // The markers are in the work tree, and only there.
+    assert!(read(&dir, "notes1.md").contains("<<<<<<<"));
+    let grep = std::process::Command::new("git")
+        .current_dir(&dir)
+        .args(["grep", "-l", "-e", "<<<<<<<", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(grep.status.code(), Some(1), "{}", stdout(&grep));
+}
+
+#[test]
+fn files_named_like_patterns_are_kept_whole_in_a_clean_merge() {
+    let sb = Sandbox::new();
+    let (dir, v2) = glob_names_changed(&sb);
+    // Files of the user's that the patterns would also name.
+    for name in ["i.tsx", "d.tsx"] {
+        std::fs::write(dir.join(name), "my own component\n").unwrap();
+    }
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "my notes"]);
+    let out = update_from(&sb, &dir, &v2).output().unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains("Merged and committed"), "{text}");
+    assert!(git(&dir, &["status", "--porcelain"]).is_empty());
+    for name in GLOB_NAMES {
+        assert!(text.contains(&format!("kept      {name}  (")), "{text}");
+        let held = git(&dir, &["cat-file", "blob", &format!("HEAD:{name}")]);
+        assert_eq!(held, format!("first {name}, and mine\n"), "{name}");
+    }
+    for name in ["i.tsx", "d.tsx"] {
+        assert_eq!(read(&dir, name), "my own component\n");
+    }
+    // v2 changed notes1.md; the user did not: it takes v2's text, and nothing else changed with it.
+    assert_eq!(read(&dir, "notes1.md"), "level: 2\n");
+}
+
+/// The first commit of `new` stages the generated files by name: in a folder (taken with `--force`) that holds
+/// files a pattern would match, those stay the user's: untracked, and out of the base of the next update, which
+/// therefore never removes them once the user commits them.
+#[test]
+fn new_commits_files_named_like_patterns_and_nothing_they_would_match() {
+    let sb = Sandbox::new();
+    let (v1, v2) = kinds_with_glob_names(&sb);
+    for kind in [&v1, &v2] {
+        std::fs::remove_file(kind.join("app/files/notes1.md")).unwrap();
+    }
+    let dir = sb.path().join("demo");
+    std::fs::create_dir(&dir).unwrap();
+    let users = ["notes1.md", "i.tsx", "notes.txt"];
+    for name in users {
+        std::fs::write(dir.join(name), "the user's own\n").unwrap();
+    }
+    let mut cmd = sb.cmd(&["new", "--templates"]);
+    cmd.arg(&v1)
+        .args(["--kind", "app", "--no-input", "--force", "-o"])
+        .arg(&dir)
+        .args(["--set", "name=demo"]);
+    let out = cmd.output().unwrap();
+    exits(&out, 0);
+    let tracked = git(&dir, &["ls-files"]);
+    for name in GLOB_NAMES {
+        assert!(tracked.lines().any(|l| l == name), "{name}: {tracked}");
+    }
+    for name in users {
+        assert!(!tracked.lines().any(|l| l == name), "{name}: {tracked}");
+    }
+    let status = git(&dir, &["status", "--porcelain"]);
+    assert_eq!(status, "?? i.tsx\n?? notes.txt\n?? notes1.md\n");
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "my files"]);
+    let out = update_from(&sb, &dir, &v2).output().unwrap();
+    exits(&out, 0);
+    for name in users {
+        assert_eq!(read(&dir, name), "the user's own\n", "{name}");
+    }
 }
 
 #[test]
