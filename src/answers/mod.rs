@@ -71,6 +71,13 @@ impl Answers {
         self.insert(key, value);
     }
 
+    /// Keeps the first `len` answers: those settled before the question asked again.
+    fn truncate(&mut self, len: usize) {
+        for (key, _) in self.entries.drain(len.min(self.entries.len())..) {
+            self.derived.remove(&key);
+        }
+    }
+
     pub(crate) fn insert(&mut self, key: &str, value: Answer) {
         match self.entries.iter_mut().find(|(k, _)| k == key) {
             Some(slot) => slot.1 = value,
@@ -145,7 +152,8 @@ pub struct Given {
 
 /// Asks for answers nobody gave. The binary's wizard implements it; the library never prompts itself.
 pub trait Prompter {
-    /// Ask `question`; `default` is the value Enter accepts, `so_far` the answers already settled.
+    /// Ask `question`; `default` is the value Enter accepts, `so_far` the answers already settled. Returning
+    /// [`Error::Back`] asks the question asked before this one again (this one again, if it is the first).
     fn ask(
         &mut self,
         question: &Question,
@@ -268,15 +276,19 @@ pub fn parse_given(
 /// Settles an answer to each of `questions`, in order: the one in `explicit` (answers already parsed for these
 /// questions), else what `prompter` is asked, else the default (a string default is rendered with the answers
 /// before it), else an empty optional string, else [`Error::MissingAnswer`]. Each answer is checked against its
-/// question, then all of them against `checks`.
+/// question, then all of them against `checks`. A prompter that goes back is asked its previous question again,
+/// with the answers after it dropped.
 pub fn settle(
     questions: &[Question],
     checks: &[Check],
-    mut explicit: BTreeMap<String, Answer>,
+    explicit: BTreeMap<String, Answer>,
     mut prompter: Option<&mut dyn Prompter>,
 ) -> Result<Answers> {
     let mut answers = Answers::default();
-    for q in questions {
+    // The questions the prompter answered, in order: where going back goes.
+    let mut prompted: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while let Some(q) = questions.get(i) {
         let default = match &q.default {
             Some(Answer::Str(s)) if s.contains("{{") => {
                 Some(Answer::Str(crate::engine::render_str(
@@ -288,10 +300,20 @@ pub fn settle(
             other => other.clone(),
         };
         let templated = matches!(&q.default, Some(Answer::Str(s)) if s.contains("{{"));
-        let answer = if let Some(a) = explicit.remove(&q.key) {
-            a
+        let answer = if let Some(a) = explicit.get(&q.key) {
+            a.clone()
         } else if let Some(p) = prompter.as_deref_mut() {
-            let a = p.ask(q, default.as_ref(), &answers)?;
+            let a = match p.ask(q, default.as_ref(), &answers) {
+                Err(Error::Back) => {
+                    if let Some(previous) = prompted.pop() {
+                        i = previous;
+                        answers.truncate(previous);
+                    }
+                    continue;
+                }
+                other => other?,
+            };
+            prompted.push(i);
             // Accepting a derived default at a prompt leaves it derived.
             if templated && Some(&a) == default.as_ref() {
                 answers.derived.insert(q.key.clone());
@@ -312,6 +334,7 @@ pub fn settle(
             message,
         })?;
         answers.insert(&q.key, answer);
+        i += 1;
     }
     check_relations(checks, &|k| answers.get(k).cloned(), None)
         .map_err(|(key, message)| Error::InvalidAnswer { key, message })?;
@@ -360,6 +383,56 @@ mod tests {
                 None => Ok(default.cloned().unwrap_or(Answer::Str(String::new()))),
             }
         }
+    }
+
+    /// Answers in turn from a script, where `None` goes back; records each question asked with the answers
+    /// settled before it.
+    struct GoingBack(Vec<Option<Answer>>, Vec<String>);
+
+    impl Prompter for GoingBack {
+        fn ask(&mut self, q: &Question, _: Option<&Answer>, so_far: &Answers) -> Result<Answer> {
+            let before: Vec<&str> = so_far.iter().map(|(k, _)| k).collect();
+            self.1
+                .push(format!("{} after [{}]", q.key, before.join(" ")));
+            self.0.remove(0).ok_or(Error::Back)
+        }
+    }
+
+    #[test]
+    fn going_back_asks_the_previous_prompted_question_again_and_drops_the_answers_after_it() {
+        let given = Given {
+            file: None,
+            sets: vec![("team".into(), "given".into())],
+        };
+        let s = |v: &str| Some(Answer::Str(v.into()));
+        let mut p = GoingBack(
+            vec![
+                None, // at the first question: asked again
+                s("shop"),
+                s("first"),
+                None, // from host, past the given team, back to description
+                s("second"),
+                s("h.example"),
+            ],
+            Vec::new(),
+        );
+        let mut kind = demo();
+        kind.manifest.questions.truncate(3);
+        let a = resolve(&kind, &given, Some(&mut p)).unwrap();
+        assert_eq!(
+            p.1,
+            [
+                "name after []",
+                "name after []",
+                "description after [name]",
+                "host after [name description team]",
+                "description after [name]",
+                "host after [name description team]",
+            ]
+        );
+        assert_eq!(a.get("description"), s("second").as_ref());
+        assert_eq!(a.get("team"), s("given").as_ref());
+        assert_eq!(a.get("host"), s("h.example").as_ref());
     }
 
     #[test]
