@@ -25,5 +25,6 @@ mod update_history;
 mod update_refusals;
 mod validation;
 mod wizard;
+mod wizard_keys;
 mod workflows;
 mod writing;

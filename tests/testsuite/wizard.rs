@@ -5,19 +5,24 @@ use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 use std::process::Command;
 
-const DOWN: &str = "\x1b[B";
+pub(crate) const DOWN: &str = "\x1b[B";
 
 /// The binary in a pseudo-terminal of 80 columns and 24 lines (set with `stty` inside the terminal, and in
 /// `COLUMNS`/`LINES`).
-fn spawn(sb: &Sandbox, args: &[&str], no_color: bool) -> PtySession {
+pub(crate) fn spawn(sb: &Sandbox, args: &[&str], no_color: bool) -> PtySession {
+    spawn_sized(sb, args, no_color, 80)
+}
+
+/// [`spawn`] in a terminal `columns` wide.
+pub(crate) fn spawn_sized(sb: &Sandbox, args: &[&str], no_color: bool, columns: u16) -> PtySession {
     let mut cmd = Command::new("sh");
     cmd.current_dir(sb.path())
         .arg("-c")
-        .arg("stty cols 80 rows 24; exec \"$0\" \"$@\"")
+        .arg(format!("stty cols {columns} rows 24; exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_scaffold"))
         .args(args)
         .env("TERM", "xterm")
-        .env("COLUMNS", "80")
+        .env("COLUMNS", columns.to_string())
         .env("LINES", "24")
         .env("SCAFFOLD_CONFIG", sb.no_config());
     if no_color {
@@ -29,7 +34,7 @@ fn spawn(sb: &Sandbox, args: &[&str], no_color: bool) -> PtySession {
 }
 
 /// `scaffold new --templates <fixtures> ARGS` in the pseudo-terminal, without colour.
-fn spawn_new(sb: &Sandbox, args: &[&str]) -> PtySession {
+pub(crate) fn spawn_new(sb: &Sandbox, args: &[&str]) -> PtySession {
     let templates = fixtures().display().to_string();
     let mut all = vec!["new", "--templates", &templates];
     all.extend_from_slice(args);
@@ -38,13 +43,13 @@ fn spawn_new(sb: &Sandbox, args: &[&str]) -> PtySession {
 
 /// Sends keys once the prompt has had time to switch the terminal to raw mode; keys typed earlier are
 /// cooked by the line discipline, as they would be for a person typing ahead.
-fn keys(p: &mut PtySession, text: &str) {
+pub(crate) fn keys(p: &mut PtySession, text: &str) {
     std::thread::sleep(std::time::Duration::from_millis(150));
     p.send(text).unwrap();
     p.flush().unwrap();
 }
 
-fn exit_code(p: &mut PtySession) -> i32 {
+pub(crate) fn exit_code(p: &mut PtySession) -> i32 {
     match p.process().wait().expect("wait") {
         WaitStatus::Exited(_, code) => code,
         other => panic!("unexpected end: {other:?}"),
@@ -98,24 +103,32 @@ fn wizard_picks_a_kind_reasks_a_bad_answer_and_writes_after_confirming() {
     p.exp_string("files in ./shop").unwrap();
     p.exp_string("Write ").unwrap();
     keys(&mut p, "\r");
-    p.exp_string("Created shop demo project in ./shop").unwrap();
-    assert_eq!(exit_code(&mut p), 0);
-
-    let answers = std::fs::read_to_string(sb.path().join("shop/.scaffold/answers.toml")).unwrap();
-    for line in [
-        "team = \"payments\"",
-        "replicas = 3",
-        "metrics = false",
-        "ingress = \"gateway\"",
-        "host = \"shop.127.0.0.1.nip.io\"",
-    ] {
-        assert!(answers.contains(line), "{line} missing from:\n{answers}");
-    }
+    wrote_shop_with(
+        &mut p,
+        &sb,
+        &[
+            "team = \"payments\"",
+            "replicas = 3",
+            "metrics = false",
+            "ingress = \"gateway\"",
+            "host = \"shop.127.0.0.1.nip.io\"",
+        ],
+    );
     assert!(
         sb.path()
             .join("shop/shop-chart/templates/httproute.yaml")
             .is_file()
     );
+}
+
+/// The run wrote `./shop` and exited 0, and the answers it recorded hold each of `lines`.
+pub(crate) fn wrote_shop_with(p: &mut PtySession, sb: &Sandbox, lines: &[&str]) {
+    p.exp_string("Created shop demo project in ./shop").unwrap();
+    assert_eq!(exit_code(p), 0);
+    let answers = std::fs::read_to_string(sb.path().join("shop/.scaffold/answers.toml")).unwrap();
+    for line in lines {
+        assert!(answers.contains(line), "{line} missing from:\n{answers}");
+    }
 }
 
 #[test]
@@ -296,7 +309,7 @@ fn squash(text: &str) -> String {
 
 /// The text the terminal shows: the bytes rexpect read (one char per byte) decoded as UTF-8, without CSI
 /// escape sequences (`ESC [ ... letter`).
-fn regex_lite(raw: &str) -> String {
+pub(crate) fn regex_lite(raw: &str) -> String {
     let text = if raw.chars().all(|c| (c as u32) < 256) {
         let bytes: Vec<u8> = raw.chars().map(|c| c as u8).collect();
         String::from_utf8_lossy(&bytes).into_owned()
@@ -686,7 +699,7 @@ fn enter_alone_at_the_offer_takes_the_recommended_setup() {
 
 /// Up to the host name question, answering the name, the folder, "n" to the recommended setup, the description
 /// and the team.
-fn answer_up_to_the_host(p: &mut PtySession) {
+pub(crate) fn answer_up_to_the_host(p: &mut PtySession) {
     p.exp_string("[1/9] Project name").unwrap();
     keys(p, "shop\r");
     p.exp_string("Output folder").unwrap();
@@ -748,12 +761,17 @@ fn sigterm_while_a_prompt_waits_saves_the_answers_and_ends_at_once() {
         .signal(rexpect::process::Signal::SIGTERM)
         .unwrap();
     // No key comes after the signal: a run that waited for one would time out here.
+    saved_the_answers_and_exited(&mut p, &sb, 143);
+}
+
+/// The run ended with `code`, saying where it saved the answers, and wrote `shop.answers.toml` alone.
+pub(crate) fn saved_the_answers_and_exited(p: &mut PtySession, sb: &Sandbox, code: i32) {
     let rest = p.exp_eof().unwrap();
     assert!(
         rest.contains("Your answers are saved in shop.answers.toml"),
         "{rest:?}"
     );
-    assert_eq!(exit_code(&mut p), 143);
+    assert_eq!(exit_code(p), code);
     assert_eq!(sb.entries(), vec!["shop.answers.toml"]);
 }
 

@@ -1,23 +1,30 @@
 //! Every prompt `scaffold` shows lives here. The wizard asks what flags and answers files left open: the kind,
 //! the name, then the output folder (checked at once), an offer to take the recommended setup for the rest,
 //! then each question with its place in the count. Each answer is validated as it is typed; an answer that
-//! breaks a rule with an earlier one offers to change either. The summary lets any answer be edited.
+//! breaks a rule with an earlier one offers to change either. Esc at any question goes back to the one before,
+//! its answer typed again; Ctrl-C or Ctrl-D ends the wizard, saving the answers so far. The summary lets any
+//! answer be edited.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use console::style;
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Input, Select};
 use scaffold::answers::parse_answer;
 use scaffold::kind::{Catalog, Check, Operand, Question, QuestionType};
 use scaffold::kind::{check_answer, check_relations};
-use scaffold::{Answer, Answers, Error, Prompter, Result};
+use scaffold::{Answer, Answers, Error, Result};
 
 mod carry;
+mod folder;
 mod keep;
 pub mod layout;
+mod prompts;
 mod summary;
+mod turn;
+
+use folder::Folder;
+use prompts::{Input, Reply};
 
 pub use carry::carried;
 pub use keep::{check_target, save_and_say};
@@ -33,16 +40,6 @@ pub enum Pick {
     Stop,
 }
 
-/// The output folder step: asked (or checked, when `-o` gave it) right after the name.
-#[derive(Debug, Default)]
-struct Folder {
-    enabled: bool,
-    given: Option<PathBuf>,
-    force: bool,
-    chosen: Option<PathBuf>,
-    done: bool,
-}
-
 pub struct Wizard {
     theme: ColorfulTheme,
     /// The questions being asked, to ask one again when a rule between two answers breaks.
@@ -56,7 +53,11 @@ pub struct Wizard {
     recorded: BTreeMap<String, Answer>,
     /// Earlier answers changed to keep a rule; they win over the answers settled before them.
     edits: BTreeMap<String, Answer>,
-    asked: usize,
+    /// The questions asked in this round, in order, the current one last: its place in the count, and where
+    /// going back goes.
+    stack: Vec<String>,
+    /// The answers given at a prompt in this round, typed again when the person comes back to a question.
+    typed: BTreeMap<String, Answer>,
     total: usize,
     rest_default: bool,
     offer_rest: bool,
@@ -77,7 +78,8 @@ impl Wizard {
             carried: BTreeMap::new(),
             recorded: BTreeMap::new(),
             edits: BTreeMap::new(),
-            asked: 0,
+            stack: Vec::new(),
+            typed: BTreeMap::new(),
             total: 0,
             rest_default: false,
             offer_rest: false,
@@ -92,7 +94,8 @@ impl Wizard {
         self.questions = questions;
         self.checks = checks;
         self.total = total;
-        self.asked = 0;
+        self.stack.clear();
+        self.typed.clear();
         self.recorded.clear();
         self.edits.clear();
         self.rest_default = false;
@@ -212,13 +215,19 @@ impl Wizard {
                 width,
             ));
         }
-        let i = Select::with_theme(&self.theme)
-            .with_prompt("What do you want to build?")
-            .report(false)
-            .items(&items)
-            .default(start)
-            .interact()
-            .map_err(prompt_error)?;
+        // The first question: Esc shows it again.
+        let i = loop {
+            let reply = prompts::select(
+                &self.theme,
+                "What do you want to build?",
+                &items,
+                start,
+                false,
+            )?;
+            if let Reply::Answer(i) = reply {
+                break i;
+            }
+        };
         let (pick, picked) = match catalog.kinds.get(i) {
             Some(k) => (Pick::Kind(k.name().to_string()), k.name()),
             None => extra.remove(i - catalog.kinds.len()),
@@ -227,64 +236,18 @@ impl Wizard {
         Ok(pick)
     }
 
-    /// The folder step, once: after the name, or before the first question when the name was given.
-    pub fn settle_folder(&mut self, name: &str) -> Result<()> {
-        if !self.folder.enabled || self.folder.done {
-            return Ok(());
-        }
-        self.folder.done = true;
-        let mut candidate = self.folder.given.take();
-        loop {
-            let path = match candidate.take() {
-                Some(p) => p,
-                None => {
-                    let typed = Input::<String>::with_theme(&self.theme)
-                        .with_prompt("Output folder")
-                        .default(format!("./{name}"))
-                        .interact_text()
-                        .map_err(prompt_error)?;
-                    PathBuf::from(typed.trim())
-                }
-            };
-            match check_target(&path, self.folder.force) {
-                Ok(()) => {
-                    self.folder.chosen = Some(path);
-                    if let Some(kept) = self.kept.take() {
-                        self.keep(&kept);
-                    }
-                    break;
-                }
-                Err(e) => eprintln!("{} {e}; choose another folder", style("✘").red()),
-            }
-        }
-        let remaining = self.total.saturating_sub(self.asked);
-        if self.offer_rest && remaining > 0 {
-            self.offer_rest = false;
-            self.rest_default = Confirm::with_theme(&self.theme)
-                .with_prompt(if remaining == 1 {
-                    "Use the recommended setup for the last question?".to_string()
-                } else {
-                    format!("Use the recommended setup for the other {remaining} questions?")
-                })
-                .default(true)
-                .interact()
-                .map_err(prompt_error)?;
-        }
-        Ok(())
-    }
-
     /// Asks `q` until its answer passes its own checks and the rules with the answers in `known`; a broken rule
     /// offers to change this answer or the other one. `counted` questions show their place in the count and
-    /// take their default when the recommended setup was chosen.
+    /// take their default when the recommended setup was chosen. Esc at the question goes back
+    /// ([`Reply::Back`]); Esc at the offer to change an answer, or at the other question, asks this one again.
     fn ask_checked(
         &mut self,
         q: &Question,
         default: Option<&Answer>,
         known: &Answers,
         counted: bool,
-    ) -> Result<Answer> {
+    ) -> Result<Reply<Answer>> {
         if counted {
-            self.asked += 1;
             let empty =
                 (!q.required && q.kind == QuestionType::String).then(|| Answer::Str(String::new()));
             if self.rest_default
@@ -292,13 +255,19 @@ impl Wizard {
                 && check_answer(q, d).is_ok()
                 && self.broken(q, d, known).is_none()
             {
-                return Ok(d.clone());
+                return Ok(Reply::Answer(d.clone()));
             }
         }
+        // The answer given before is typed again only when the question opens, not when a rule asks it again.
+        let mut typed = self.typed.get(&q.key).cloned().filter(|_| counted);
         loop {
-            let answer = self.prompt(q, default, counted)?;
+            let Reply::Answer(answer) = self.prompt(q, default, typed.take().as_ref(), counted)?
+            else {
+                return Ok(Reply::Back);
+            };
+            self.typed.insert(q.key.clone(), answer.clone());
             let Some((message, other)) = self.broken(q, &answer, known) else {
-                return Ok(answer);
+                return Ok(Reply::Answer(answer));
             };
             eprintln!("{} {message}", style("✘").red());
             let other_q = other
@@ -315,20 +284,23 @@ impl Wizard {
                     now.as_ref().map(|a| a.to_string()).unwrap_or_default()
                 ),
             ];
-            let pick = Select::with_theme(&self.theme)
-                .with_prompt("Which answer do you want to change?")
-                .items(&items)
-                .default(0)
-                .interact()
-                .map_err(prompt_error)?;
-            if pick == 0 {
+            let pick = prompts::select(
+                &self.theme,
+                "Which answer do you want to change?",
+                &items,
+                0,
+                true,
+            )?;
+            if pick != Reply::Answer(1) {
                 continue;
             }
-            let changed = self.prompt(&other_q, now.as_ref(), false)?;
+            let Reply::Answer(changed) = self.prompt(&other_q, now.as_ref(), None, false)? else {
+                continue;
+            };
             self.edits.insert(other_q.key.clone(), changed.clone());
             self.recorded.insert(other_q.key.clone(), changed);
             if self.broken(q, &answer, known).is_none() {
-                return Ok(answer);
+                return Ok(Reply::Answer(answer));
             }
         }
     }
@@ -369,11 +341,18 @@ impl Wizard {
         None
     }
 
-    /// One prompt for `q`, fitted to one line, its help dimmed above it.
-    fn prompt(&self, q: &Question, default: Option<&Answer>, counted: bool) -> Result<Answer> {
+    /// One prompt for `q`, fitted to one line, its help dimmed above it. `typed`: the answer given before, when
+    /// the person came back to the question, typed again (or chosen) for them.
+    fn prompt(
+        &self,
+        q: &Question,
+        default: Option<&Answer>,
+        typed: Option<&Answer>,
+        counted: bool,
+    ) -> Result<Reply<Answer>> {
         let width = layout::width();
         let progress = if counted && self.total > 0 {
-            format!("{}/{}", self.asked, self.total)
+            format!("{}/{}", self.stack.len(), self.total)
         } else {
             String::new()
         };
@@ -395,6 +374,7 @@ impl Wizard {
         for line in layout::wrap(&help, width.saturating_sub(1)) {
             eprintln!("{}", style(line).dim().for_stderr());
         }
+        let shown = typed.or(default);
         match q.kind {
             QuestionType::Choice => {
                 let pad = q
@@ -409,83 +389,60 @@ impl Wizard {
                     .iter()
                     .map(|c| layout::choice_line(&c.value, &c.label, pad, width))
                     .collect();
-                let start = default
+                let start = shown
                     .and_then(|d| {
                         q.choices
                             .iter()
                             .position(|c| Answer::Str(c.value.clone()) == *d)
                     })
                     .unwrap_or(0);
-                let i = Select::with_theme(&self.theme)
-                    .with_prompt(&label)
-                    .report(false)
-                    .items(&items)
-                    .default(start)
-                    .interact()
-                    .map_err(prompt_error)?;
+                let Reply::Answer(i) = prompts::select(&self.theme, &label, &items, start, false)?
+                else {
+                    return Ok(Reply::Back);
+                };
                 done(&label, &q.choices[i].value);
-                Ok(Answer::Str(q.choices[i].value.clone()))
+                Ok(Reply::Answer(Answer::Str(q.choices[i].value.clone())))
             }
             QuestionType::Bool => {
-                let b = Confirm::with_theme(&self.theme)
-                    .with_prompt(label)
-                    .default(matches!(default, Some(Answer::Bool(true))))
-                    .interact()
-                    .map_err(prompt_error)?;
-                Ok(Answer::Bool(b))
-            }
-            QuestionType::String | QuestionType::Int => {
-                let mut input = Input::<String>::with_theme(&self.theme).allow_empty(!q.required);
-                // The theme would show the whole default; the hint shows it cut to fit the line.
-                input = input
-                    .show_default(false)
-                    .report(false)
-                    .with_prompt(if hint.is_empty() {
-                        label.clone()
-                    } else {
-                        format!("{label} {hint}")
-                    });
-                if let Some(d) = default_text.filter(|d| !d.is_empty()) {
-                    input = input.default(d);
-                }
-                let typed = input
-                    .validate_with(|s: &String| {
-                        parse_answer(q, s)
-                            .map(|_| ())
-                            .map_err(|m| friendly(q, s, m))
-                    })
-                    .interact_text()
-                    .map_err(prompt_error)?;
-                done(&label, if typed.is_empty() { "(none)" } else { &typed });
-                parse_answer(q, &typed).map_err(|message| Error::InvalidAnswer {
-                    key: q.key.clone(),
-                    message,
+                let yes = matches!(shown, Some(Answer::Bool(true)));
+                Ok(match prompts::confirm(&self.theme, &label, yes)? {
+                    Reply::Answer(b) => Reply::Answer(Answer::Bool(b)),
+                    Reply::Back => Reply::Back,
                 })
             }
+            QuestionType::String | QuestionType::Int => {
+                // The theme would show the whole default; the hint shows it cut to fit the line.
+                let prompt = if hint.is_empty() {
+                    label.clone()
+                } else {
+                    format!("{label} {hint}")
+                };
+                let initial = typed.map(|t| t.to_string()).unwrap_or_default();
+                let spec = Input {
+                    prompt: &prompt,
+                    default: default_text.as_deref().filter(|d| !d.is_empty()),
+                    show_default: false,
+                    initial: &initial,
+                    allow_empty: !q.required,
+                    report: false,
+                };
+                let check = |s: &str| {
+                    parse_answer(q, s)
+                        .map(|_| ())
+                        .map_err(|m| friendly(q, s, m))
+                };
+                let Reply::Answer(typed) = prompts::input(&self.theme, &spec, &check)? else {
+                    return Ok(Reply::Back);
+                };
+                done(&label, if typed.is_empty() { "(none)" } else { &typed });
+                parse_answer(q, &typed)
+                    .map(Reply::Answer)
+                    .map_err(|message| Error::InvalidAnswer {
+                        key: q.key.clone(),
+                        message,
+                    })
+            }
         }
-    }
-}
-
-impl Prompter for Wizard {
-    fn ask(&mut self, q: &Question, default: Option<&Answer>, so_far: &Answers) -> Result<Answer> {
-        let offered = default.cloned();
-        let default = self.carried.get(&q.key).cloned().or(offered.clone());
-        if q.key != "name" {
-            self.settle_folder(so_far.name())?;
-        }
-        let answer = self.ask_checked(q, default.as_ref(), so_far, true)?;
-        let mut so_far_now = so_far.clone();
-        so_far_now.give(&q.key, answer.clone());
-        self.keep(&so_far_now);
-        if q.key == "name"
-            && let Answer::Str(name) = &answer
-        {
-            self.settle_folder(name)?;
-        }
-        if Some(&answer) != offered.as_ref() {
-            self.recorded.insert(q.key.clone(), answer.clone());
-        }
-        Ok(answer)
     }
 }
 
@@ -515,22 +472,6 @@ fn friendly(q: &Question, typed: &str, message: String) -> String {
             )
         }
         _ => message,
-    }
-}
-
-fn prompt_error(e: dialoguer::Error) -> Error {
-    match e {
-        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
-            // Ctrl-C typed is a message without an OS error; a signal that cut the wait short is EINTR.
-            if io.raw_os_error().is_some() {
-                crate::cli::interrupt::await_signal();
-            }
-            Error::Interrupted
-        }
-        dialoguer::Error::IO(io) => Error::Io {
-            context: "reading an answer from the terminal".into(),
-            source: io,
-        },
     }
 }
 

@@ -1,10 +1,10 @@
 //! The summary before writing: the answers and the top-level folders on one screen, then write, edit any
 //! answer, see every file, change the folder, or quit (the caller saves the answers then).
 
-use dialoguer::Select;
 use scaffold::{Answers, Plan, Result};
 
-use super::{Wizard, layout, prompt_error};
+use super::prompts::{self, Reply};
+use super::{Wizard, layout};
 
 /// What the summary returned.
 #[derive(Debug, PartialEq, Eq)]
@@ -26,19 +26,17 @@ impl Wizard {
         let _ = rustix::termios::tcflush(std::io::stdin(), rustix::termios::QueueSelector::IFlush);
         let write = format!("Write {} files to {output}", plan.files.len());
         let items = [
-            write.as_str(),
-            "Edit an answer",
-            "Show every file",
-            "Change the output folder",
-            "Quit without writing (the answers are saved)",
+            write,
+            "Edit an answer".into(),
+            "Show every file".into(),
+            "Change the output folder".into(),
+            "Quit without writing (the answers are saved)".into(),
         ];
         loop {
-            let i = Select::with_theme(&self.theme)
-                .with_prompt("Ready?")
-                .items(items)
-                .default(0)
-                .interact()
-                .map_err(prompt_error)?;
+            // Esc at the summary shows it again; at "Which answer?" it goes back to the summary.
+            let Reply::Answer(i) = prompts::select(&self.theme, "Ready?", &items, 0, true)? else {
+                continue;
+            };
             match i {
                 0 => return Ok(Review::Write),
                 1 => {
@@ -47,13 +45,10 @@ impl Wizard {
                         .iter()
                         .map(|(k, v)| layout::choice_line(k, &v.to_string(), 20, width))
                         .collect();
-                    let j = Select::with_theme(&self.theme)
-                        .with_prompt("Which answer?")
-                        .items(&lines)
-                        .default(0)
-                        .interact()
-                        .map_err(prompt_error)?;
-                    return Ok(Review::Edit(keys[j].to_string()));
+                    let picked = prompts::select(&self.theme, "Which answer?", &lines, 0, true)?;
+                    if let Reply::Answer(j) = picked {
+                        return Ok(Review::Edit(keys[j].to_string()));
+                    }
                 }
                 2 => eprintln!("\n{}", crate::cli::report::tree(plan, output)),
                 3 => return Ok(Review::Folder),
@@ -62,23 +57,14 @@ impl Wizard {
         }
     }
 
-    /// Asks `key` again at the summary, with its current answer as the default.
+    /// Asks `key` again at the summary, with its current answer as the default; Esc keeps the answer.
     pub fn edit(&mut self, key: &str, answers: &Answers) -> Result<()> {
         let Some(q) = self.questions.iter().find(|q| q.key == key).cloned() else {
             return Ok(());
         };
-        let answer = self.ask_checked(&q, answers.get(key), answers, false)?;
-        self.recorded.insert(q.key.clone(), answer);
+        if let Reply::Answer(answer) = self.ask_checked(&q, answers.get(key), answers, false)? {
+            self.recorded.insert(q.key.clone(), answer);
+        }
         Ok(())
-    }
-
-    /// Asks for another output folder (at the summary).
-    pub fn change_folder(&mut self, name: &str) -> Result<()> {
-        self.folder.done = false;
-        self.folder.given = None;
-        let offer = std::mem::replace(&mut self.offer_rest, false);
-        let result = self.settle_folder(name);
-        self.offer_rest = offer;
-        result
     }
 }
