@@ -9,6 +9,7 @@ mod partials;
 mod question;
 mod rules;
 mod source;
+mod suggest;
 mod value;
 
 pub use format::Format;

@@ -191,8 +191,11 @@ fn check_str(q: &Question, s: &str) -> Result<(), String> {
             return Ok(());
         }
         let values: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
+        let meant = super::suggest::closest(s, values.iter().copied())
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
         return Err(format!(
-            "{} is not one of: {}",
+            "{} is not one of: {}{meant}",
             quoted(s),
             values.join(", ")
         ));

@@ -55,7 +55,6 @@ fn answers_of_every_format_are_checked_by_their_rule() {
         assert!(text.contains("e.g. `"), "{set} gives no example: {text}");
     }
     for (set, needle) in [
-        ("aws_region=eu-west", "an AWS region code is"),
         ("alert_email=oncall@localhost", "without a '.'"),
         ("owner=-team", "use letters, digits"),
     ] {
@@ -65,6 +64,40 @@ fn answers_of_every_format_are_checked_by_their_rule() {
         assert!(text.contains(needle), "{set}: {text}");
         assert!(text.contains("e.g. `"), "{set} gives no example: {text}");
     }
+}
+
+/// The AWS region is one of the kind's list of regions: a typo is refused with the list and the region it most
+/// likely meant, and a region far from every one with the list alone.
+#[test]
+fn a_mistyped_region_is_refused_with_the_list_and_the_region_it_meant() {
+    let sb = Sandbox::new();
+    for (region, meant) in [
+        ("eu-wst-1", Some("eu-west-1")),
+        ("us-east1", Some("us-east-1")),
+        ("mars-north-1", None),
+    ] {
+        let mut cmd = sb.cmd(&["new", "--kind", "serverless-webhook", "hooks", "--dry-run"]);
+        cmd.args(["--set", &format!("aws_region={region}")]);
+        let text = fails(&sb, cmd, 2);
+        assert!(
+            text.contains(&format!("`{region}` is not one of: us-east-1, us-east-2,")),
+            "{text}"
+        );
+        assert!(text.contains("ap-southeast-7"), "the whole list: {text}");
+        match meant {
+            Some(m) => assert!(text.contains(&format!("did you mean `{m}`?")), "{text}"),
+            None => assert!(!text.contains("did you mean"), "{text}"),
+        }
+    }
+    let mut cmd = sb.cmd(&["new", "--kind", "serverless-webhook", "hooks", "--dry-run"]);
+    cmd.args(["--set", "aws_region=ap-southeast-5", "--json"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
