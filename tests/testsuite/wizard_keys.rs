@@ -260,3 +260,35 @@ fn a_wrapped_validation_message_stays_whole_above_the_prompt_asked_again() {
     keys(&mut p, "\x03");
     let _ = p.exp_eof();
 }
+
+/// The AWS region is picked from the kind's list, a page at a time: 34 regions do not fit 24 rows.
+#[test]
+fn the_aws_region_is_picked_from_the_list_a_page_at_a_time() {
+    let sb = Sandbox::new();
+    let mut p = crate::wizard::spawn(&sb, &["new", "--kind", "serverless-webhook", "hooks"], true);
+    p.exp_string("Output folder").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
+    keys(&mut p, "n");
+    p.exp_string("One-line description").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("[2/10] Owning team").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("[3/10] AWS region").unwrap();
+    p.exp_string("[Page 1/2]").unwrap();
+    p.exp_string("us-east-1      US East (N. Virginia)")
+        .unwrap();
+    // The next page and back, then down to Europe (Ireland).
+    keys(&mut p, "l");
+    p.exp_string("[Page 2/2]").unwrap();
+    keys(&mut p, "h");
+    p.exp_string("[Page 1/2]").unwrap();
+    keys(&mut p, &DOWN.repeat(8));
+    keys(&mut p, "\r");
+    p.exp_string(&raw("AWS region · eu-west-1")).unwrap();
+    keys(&mut p, "\x03");
+    let rest = p.exp_eof().unwrap();
+    assert!(rest.contains("hooks.answers.toml"), "{rest:?}");
+    let saved = std::fs::read_to_string(sb.path().join("hooks.answers.toml")).unwrap();
+    assert!(saved.contains("aws_region = \"eu-west-1\""), "{saved}");
+}
