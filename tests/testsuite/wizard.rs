@@ -49,6 +49,14 @@ pub(crate) fn keys(p: &mut PtySession, text: &str) {
     p.flush().unwrap();
 }
 
+/// Waits for each text, then types its keys.
+pub(crate) fn script(p: &mut PtySession, steps: &[(&str, &str)]) {
+    for (text, typed) in steps {
+        p.exp_string(text).unwrap();
+        keys(p, typed);
+    }
+}
+
 pub(crate) fn exit_code(p: &mut PtySession) -> i32 {
     match p.process().wait().expect("wait") {
         WaitStatus::Exited(_, code) => code,

@@ -5,7 +5,7 @@
 use crate::support::Sandbox;
 use crate::support::fixtures;
 use crate::wizard::{
-    DOWN, answer_up_to_the_host, exit_code, keys, saved_the_answers_and_exited, spawn_new,
+    DOWN, answer_up_to_the_host, exit_code, keys, saved_the_answers_and_exited, script, spawn_new,
     spawn_sized, wrote_shop_with,
 };
 use rexpect::session::PtySession;
@@ -266,14 +266,15 @@ fn a_wrapped_validation_message_stays_whole_above_the_prompt_asked_again() {
 fn the_aws_region_is_picked_from_the_list_a_page_at_a_time() {
     let sb = Sandbox::new();
     let mut p = crate::wizard::spawn(&sb, &["new", "--kind", "serverless-webhook", "hooks"], true);
-    p.exp_string("Output folder").unwrap();
-    keys(&mut p, "\r");
-    p.exp_string("recommended setup").unwrap();
-    keys(&mut p, "n");
-    p.exp_string("One-line description").unwrap();
-    keys(&mut p, "\r");
-    p.exp_string("[2/10] Owning team").unwrap();
-    keys(&mut p, "\r");
+    script(
+        &mut p,
+        &[
+            ("Output folder", "\r"),
+            ("recommended setup", "n"),
+            ("One-line description", "\r"),
+            ("[2/10] Owning team", "\r"),
+        ],
+    );
     p.exp_string("[3/10] AWS region").unwrap();
     p.exp_string("[Page 1/2]").unwrap();
     p.exp_string("us-east-1      US East (N. Virginia)")
