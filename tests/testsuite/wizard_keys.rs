@@ -115,6 +115,12 @@ fn esc_goes_back_to_the_previous_question_with_its_answer() {
     p.exp_string("Output folder").unwrap();
     keys(&mut p, "\r");
     p.exp_string("recommended setup").unwrap();
+    // Back from the offer to the folder just chosen, and on again.
+    keys(&mut p, ESC);
+    p.exp_string(&raw("Output folder (./shop) › ./shop"))
+        .unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("recommended setup").unwrap();
     keys(&mut p, "n");
     p.exp_string("[2/9] One-line description").unwrap();
     // Back through the offer and the folder to the name.

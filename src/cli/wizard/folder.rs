@@ -70,8 +70,10 @@ impl Wizard {
             return Ok(Reply::Back);
         }
         let mut at_offer = from_end && offer;
+        // Coming back to the folder prompt, the folder chosen before is typed again.
+        let mut again = from_end;
         loop {
-            if !at_offer && self.choose_folder(name, from_end)? == Reply::Back {
+            if !at_offer && self.choose_folder(name, again)? == Reply::Back {
                 return Ok(Reply::Back);
             }
             if !offer {
@@ -89,7 +91,7 @@ impl Wizard {
                     self.folder.offer_answer = Some(yes);
                     break;
                 }
-                Reply::Back if self.folder.asked => at_offer = false,
+                Reply::Back if self.folder.asked => (at_offer, again) = (false, true),
                 Reply::Back => return Ok(Reply::Back),
             }
         }
