@@ -28,9 +28,10 @@ impl Prompter for Wizard {
         let ran_folder = self.folder.with.as_deref() == Some(q.key.as_str());
         let mut answer = None;
         let mut turn = Turn::Question;
-        if is_name && back.is_some() && ran_folder {
+        let typed_name = self.typed.get("name").cloned().filter(|_| is_name);
+        if let Some(name) = typed_name.filter(|_| back.is_some() && ran_folder) {
             // Back to the name from the question after it: through the folder step first.
-            answer = self.typed.get("name").cloned();
+            answer = Some(name);
             self.stack.push(q.key.clone());
             self.reopen_folder();
             turn = Turn::FolderAfter { from_end: true };
@@ -91,6 +92,8 @@ impl Prompter for Wizard {
             }
         }
         let answer = answer.expect("a turn ends with an answer");
+        // Answered again: an earlier change made to keep a rule gives way.
+        self.edits.remove(&q.key);
         let mut so_far_now = so_far.clone();
         so_far_now.give(&q.key, answer.clone());
         self.keep(&so_far_now);
