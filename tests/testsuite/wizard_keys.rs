@@ -108,6 +108,8 @@ fn ctrl_d_at_the_kind_picker_and_the_offer_ends_as_ctrl_c_does() {
 fn esc_goes_back_to_the_previous_question_with_its_answer() {
     let sb = Sandbox::new();
     let mut p = spawn_new(&sb, &["--kind", "demo"]);
+    p.exp_string("Esc goes back a question; Ctrl-C or Ctrl-D stops.")
+        .unwrap();
     p.exp_string("[1/9] Project name").unwrap();
     keys(&mut p, ESC);
     p.exp_string("[1/9] Project name").unwrap();

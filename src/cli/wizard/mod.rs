@@ -67,6 +67,8 @@ pub struct Wizard {
     resume: Option<(String, String)>,
     /// The answers a signal saves, kept to register again once the folder is known.
     kept: Option<Answers>,
+    /// The keys that go back or stop were shown, above the first question.
+    keys_shown: bool,
 }
 
 impl Wizard {
@@ -86,6 +88,7 @@ impl Wizard {
             folder: Folder::default(),
             resume: None,
             kept: None,
+            keys_shown: false,
         }
     }
 
@@ -339,6 +342,14 @@ impl Wizard {
             }
         }
         None
+    }
+
+    /// Once, above the first question: the keys that go back and stop.
+    fn show_keys(&mut self) {
+        if !std::mem::replace(&mut self.keys_shown, true) {
+            let line = "Esc goes back a question; Ctrl-C or Ctrl-D stops.";
+            eprintln!("{}", style(line).dim().for_stderr());
+        }
     }
 
     /// One prompt for `q`, fitted to one line, its help dimmed above it. `typed`: the answer given before, when

@@ -17,6 +17,7 @@ enum Turn {
 
 impl Prompter for Wizard {
     fn ask(&mut self, q: &Question, default: Option<&Answer>, so_far: &Answers) -> Result<Answer> {
+        self.show_keys();
         let offered = default.cloned();
         let default = self.carried.get(&q.key).cloned().or(offered.clone());
         let is_name = q.key == "name";
