@@ -215,11 +215,10 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("\x1b["));
 }
 
-#[test]
-fn advise_asks_what_its_flags_left_open_and_validates_as_typed() {
-    let sb = Sandbox::new();
-    let mut p = spawn(
-        &sb,
+/// `scaffold advise` with the traffic, GPU and long-lived connections given: it asks the rest.
+pub(crate) fn spawn_advise(sb: &Sandbox) -> PtySession {
+    spawn(
+        sb,
         &[
             "advise",
             "--traffic",
@@ -230,7 +229,13 @@ fn advise_asks_what_its_flags_left_open_and_validates_as_typed() {
             "false",
         ],
         true,
-    );
+    )
+}
+
+#[test]
+fn advise_asks_what_its_flags_left_open_and_validates_as_typed() {
+    let sb = Sandbox::new();
+    let mut p = spawn_advise(&sb);
     p.exp_string("Events (requests) per month").unwrap();
     keys(&mut p, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7fzero\r");
     p.exp_string("zero").unwrap();

@@ -301,3 +301,35 @@ fn the_aws_region_is_picked_from_the_list_a_page_at_a_time() {
     let saved = std::fs::read_to_string(sb.path().join("hooks.answers.toml")).unwrap();
     assert!(saved.contains("aws_region = \"eu-west-1\""), "{saved}");
 }
+
+/// `scaffold advise` asks with the same prompts: Esc goes back there too, past the answers its flags gave.
+#[test]
+fn esc_goes_back_in_the_advisor_too() {
+    let sb = Sandbox::new();
+    let mut p = crate::wizard::spawn_advise(&sb);
+    p.exp_string("Events (requests) per month").unwrap();
+    keys(&mut p, &format!("{CLEAR}2M\r"));
+    p.exp_string("custom networking").unwrap();
+    keys(&mut p, "n");
+    p.exp_string("How many engineers").unwrap();
+    keys(&mut p, ESC);
+    p.exp_string(&raw("custom networking")).unwrap();
+    keys(&mut p, ESC);
+    p.exp_string(&raw("Events (requests) per month")).unwrap();
+    p.exp_string(&raw("› 2000000")).unwrap();
+    keys(&mut p, &format!("{CLEAR}500M\r"));
+    script(
+        &mut p,
+        &[
+            ("custom networking", "n"),
+            ("How many engineers", "\r"),
+            ("platform team", "n"),
+            ("compliance", "n"),
+            ("Latency budget", "\r"),
+        ],
+    );
+    let rest = p.exp_eof().unwrap();
+    // The answer given on coming back is the one advised on.
+    assert!(rest.contains("At 500,000,000 events a month"), "{rest}");
+    assert_eq!(exit_code(&mut p), 0);
+}
