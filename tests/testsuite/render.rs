@@ -158,7 +158,8 @@ fn hostile_descriptions_stay_valid_everywhere_they_land() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    // Each case renders every preset of every kind: a few in a plain `cargo test`, more in a deep run.
+    #![proptest_config(ProptestConfig { cases: crate::support::depth(3, 24), ..ProptestConfig::default() })]
     #[test]
     fn any_description_stays_valid(
         d in "[a-zA-Z0-9 \"':#{}%&ü日\\\\\n*!|>@`\u{1}\u{7f}\u{80}\u{85}\u{9f}\u{a0}\u{2028}\u{feff}\u{fffe}\u{ffff}\u{10000}-]{1,80}"

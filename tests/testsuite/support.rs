@@ -151,3 +151,13 @@ pub fn embedded_record() -> scaffold::plan::Record {
         ..Default::default()
     }
 }
+
+/// How many cases a property test tries, or moments a signal test samples: `fast` in a plain `cargo test`,
+/// `deep` when `SCAFFOLD_DEEP_TESTS` is set, as `scripts/test` sets it. Either way every test runs.
+pub fn depth(fast: u32, deep: u32) -> u32 {
+    if std::env::var_os("SCAFFOLD_DEEP_TESTS").is_some_and(|v| !v.is_empty()) {
+        deep
+    } else {
+        fast
+    }
+}
