@@ -341,9 +341,10 @@ fn git_in(dir: &std::path::Path, args: &[&str]) -> String {
 }
 
 /// Each signal, sent to the whole process group as a terminal sends Ctrl-C, at moments spread over
-/// `scaffold update` and a little past it (5 moments each, 10 in a deep run), for an update that merges cleanly and one that stops
-/// at conflicts: the project is either as it was, or merged and committed, or a merge in progress that
-/// `git merge --abort` takes back to as it was; a run the signal stopped exits 128 + the signal and says which.
+/// `scaffold update` and a little past it (4 moments each, 10 in a deep run), for an update that merges
+/// cleanly and one that stops at conflicts: the project is either as it was, or merged and committed, or a
+/// merge in progress that `git merge --abort` takes back to as it was; a run the signal stopped exits
+/// 128 + the signal and says which.
 #[test]
 fn every_terminating_signal_at_any_moment_of_an_update_leaves_it_undone_or_whole() {
     use std::os::unix::process::CommandExt;
@@ -399,7 +400,7 @@ fn every_terminating_signal_at_any_moment_of_an_update_leaves_it_undone_or_whole
         let whole = started.elapsed();
         for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
             let mut outcomes = std::collections::BTreeSet::new();
-            let moments = depth(5, 10);
+            let moments = depth(4, 10);
             for i in 0..moments {
                 let name = format!("{signal}{i}");
                 let dir = copy(&name);
