@@ -1,13 +1,17 @@
 //! `scaffold` generates complete, linted portfolio projects for platform and cloud-backend engineers.
 //!
-//! Data flows one way, each layer using only those before it:
+//! Data flows one way, each layer using only some of those before it (docs/architecture.md, "Layers", has the
+//! table, and tests/testsuite/architecture.rs enforces it):
 //!
-//! 1. [`kind`]: a kind as data (manifest, questions, rules) loaded from the embedded templates or a folder;
-//! 2. [`engine`]: the Handlebars registry and its helpers;
-//! 3. [`answers`]: answers from an answers file, `--set` and a [`Prompter`], validated into [`Answers`];
-//! 4. [`cost`] and [`advise`]: the figures a kind's cost model computes, and the advisor built on them;
-//! 5. [`plan`]: every output file rendered in memory;
-//! 6. [`write`]: the plan staged and moved into place.
+//! 1. [`error`]: the one error type;
+//! 2. [`kind`]: a kind as data (manifest, questions, rules) loaded from the embedded templates or a folder;
+//! 3. [`engine`]: the Handlebars registry and its helpers;
+//! 4. [`answers`]: answers from an answers file, `--set` and a [`Prompter`], validated into [`Answers`];
+//! 5. [`cost`]: the figures a kind's cost model computes from its manifest and answers, without the engine;
+//! 6. [`advise`]: the advisor built on those figures;
+//! 7. [`plan`]: every output file rendered in memory;
+//! 8. [`write`]: the plan staged and moved into place, knowing only the plan;
+//! 9. [`lifecycle`]: the project's git history and `scaffold update`.
 //!
 //! The library never prints and never prompts: the binary owns the terminal.
 

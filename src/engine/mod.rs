@@ -312,7 +312,10 @@ mod tests {
     ];
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        // A few cases in a plain `cargo test`, the full run when SCAFFOLD_DEEP_TESTS is set (scripts/test).
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            if std::env::var_os("SCAFFOLD_DEEP_TESTS").is_some_and(|v| !v.is_empty()) { 48 } else { 8 }
+        ))]
         #[test]
         fn any_block_structure_renders_in_pieces_as_the_whole(
             picks in proptest::collection::vec(0..FRAGMENTS.len(), 1..30),

@@ -1225,3 +1225,20 @@ fn docs_architecture_states_the_same_layer_table() {
         "docs/architecture.md's Layers table and LAYERS here disagree"
     );
 }
+
+/// src/lib.rs's numbered list of the layers names them in LAYERS' order, lowest first, every one of them.
+#[test]
+fn lib_rs_lists_the_layers_in_the_tables_order() {
+    let lib = std::fs::read_to_string(root().join("src/lib.rs")).expect("src/lib.rs");
+    let listed: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//! "))
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .filter_map(|l| l.split("[`").nth(1)?.split('`').next())
+        .collect();
+    let table: Vec<&str> = LAYERS.iter().map(|(layer, _)| *layer).collect();
+    assert_eq!(
+        listed, table,
+        "src/lib.rs's list of layers and LAYERS here disagree"
+    );
+}

@@ -24,38 +24,45 @@ pub(crate) fn fails(sb: &Sandbox, mut cmd: assert_cmd::Command, code: i32) -> St
 #[test]
 fn invalid_name() {
     let sb = Sandbox::new();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "My_Shop"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "My_Shop"]), 2), @"error: invalid answer for `name`: `My_Shop` is not a valid name: use lowercase letters, digits and '-', start with a letter and end with a letter or digit (it becomes a chart, namespace and stack name), e.g. `payments-api`");
 }
 
 #[test]
 fn name_too_long() {
     let sb = Sandbox::new();
     let long = "a".repeat(41);
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", &long]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", &long]), 2), @"error: invalid answer for `name`: `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…` (41 characters) is too long: at most 40 characters are allowed, e.g. `payments-api`");
 }
 
 #[test]
 fn name_with_a_path_in_it() {
     let sb = Sandbox::new();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "../escape"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "../escape"]), 2), @"error: invalid answer for `name`: `../escape` holds a path separator; use a single folder name, e.g. `payments-api`");
 }
 
 #[test]
 fn missing_name() {
     let sb = Sandbox::new();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "--no-input"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "--no-input"]), 2), @r"
+    error: a project name is needed; pass it after the kind, e.g.
+      scaffold new --kind demo my-project
+    ");
 }
 
 #[test]
 fn no_kind_and_no_terminal_fails_at_once() {
     let sb = Sandbox::new();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["shop"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["shop"]), 2), @r"
+    error: no --kind given and no terminal to ask on; pass the kind and a name, e.g.
+      scaffold new --kind demo my-project --no-input
+    Kinds: demo, other, priced
+    ");
 }
 
 #[test]
 fn unknown_kind() {
     let sb = Sandbox::new();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "nope", "shop"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "nope", "shop"]), 2), @"error: unknown kind `nope`; available kinds: demo, other, priced. Run `scaffold list` to see what each one generates");
 }
 
 #[test]
@@ -65,7 +72,7 @@ fn unknown_set_key() {
         &sb,
         sb.demo(&["--kind", "demo", "shop", "--set", "colour=blue"]),
         2
-    ));
+    ), @"error: `colour` is not a question of kind demo; its questions are: name, description, team, host, replicas, metrics, ingress, email, max_replicas");
 }
 
 #[test]
@@ -75,7 +82,7 @@ fn set_without_equals() {
         &sb,
         sb.demo(&["--kind", "demo", "shop", "--set", "team"]),
         2
-    ));
+    ), @"error: --set takes KEY=VALUE, e.g. --set monitoring=none; got `team`");
 }
 
 #[test]
@@ -85,7 +92,7 @@ fn choice_not_offered() {
         &sb,
         sb.demo(&["--kind", "demo", "shop", "--set", "ingress=traefik"]),
         2
-    ));
+    ), @"error: invalid answer for `ingress`: `traefik` is not one of: nginx, gateway");
 }
 
 #[test]
@@ -95,7 +102,7 @@ fn int_out_of_range() {
         &sb,
         sb.demo(&["--kind", "demo", "shop", "--set", "replicas=0"]),
         2
-    ));
+    ), @"error: invalid answer for `replicas`: 0 is below the minimum 1; e.g. 2");
 }
 
 #[test]
@@ -105,7 +112,7 @@ fn string_against_its_pattern() {
         &sb,
         sb.demo(&["--kind", "demo", "shop", "--set", "team=Payments Team"]),
         2
-    ));
+    ), @"error: invalid answer for `team`: `Payments Team` is not accepted: it does not have the form this question needs, e.g. `payments`");
 }
 
 #[test]
@@ -115,7 +122,7 @@ fn bool_that_is_not_yes_or_no() {
         &sb,
         sb.demo(&["--kind", "demo", "shop", "--set", "metrics=maybe"]),
         2
-    ));
+    ), @"error: invalid answer for `metrics`: `maybe` is not a yes/no answer; use true or false");
 }
 
 #[test]
@@ -125,7 +132,7 @@ fn name_given_twice() {
         &sb,
         sb.demo(&["--kind", "demo", "shop", "--set", "name=other"]),
         2
-    ));
+    ), @"error: the name is given twice: `shop` as NAME and `other` with --set name=; keep one");
 }
 
 #[test]
@@ -140,7 +147,7 @@ fn target_not_empty() {
     let sb = Sandbox::new();
     std::fs::create_dir(sb.path().join("shop")).unwrap();
     std::fs::write(sb.path().join("shop/keep.txt"), "mine").unwrap();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "shop"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "shop"]), 2), @"error: shop already exists and is not empty; choose a new folder with -o DIR, or pass --force to add the project to it (allowed only when no existing file would be overwritten)");
     assert_eq!(sb.files("shop"), ["keep.txt"]);
 }
 
@@ -154,7 +161,12 @@ fn force_lists_every_conflict_and_writes_nothing() {
         &sb,
         sb.demo(&["--kind", "demo", "shop", "--force"]),
         2
-    ));
+    ), @r"
+    error: --force never overwrites, and these files already exist in shop:
+      README.md
+      scripts/run.sh
+    Move them away or choose another folder with -o DIR
+    ");
     assert_eq!(sb.files("shop"), ["README.md", "scripts/run.sh"]);
     assert_eq!(
         std::fs::read_to_string(sb.path().join("shop/README.md")).unwrap(),
@@ -166,13 +178,13 @@ fn force_lists_every_conflict_and_writes_nothing() {
 fn target_is_a_file() {
     let sb = Sandbox::new();
     std::fs::write(sb.path().join("shop"), "a file").unwrap();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "shop"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--kind", "demo", "shop"]), 2), @"error: shop exists and is not a folder; choose another output with -o DIR");
 }
 
 #[test]
 fn answers_file_missing() {
     let sb = Sandbox::new();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--answers", "nope.toml"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--answers", "nope.toml"]), 2), @"error: answers file nope.toml: cannot read it: No such file or directory (os error 2)");
 }
 
 #[test]
@@ -181,7 +193,12 @@ fn answers_file_not_toml() {
     std::fs::write(sb.path().join("a.toml"), "this is = = not toml").unwrap();
     let text = fails(&sb, sb.demo(&["--answers", "a.toml"]), 2);
     std::fs::remove_file(sb.path().join("a.toml")).unwrap();
-    insta::assert_snapshot!(text);
+    insta::assert_snapshot!(text, @r#"
+    error: answers file a.toml: key with no value, expected `=`; expected `kind = "..."` and an [answers] table, e.g.
+      kind = "KIND"
+      [answers]
+      name = "demo"
+    "#);
 }
 
 #[test]
@@ -192,7 +209,7 @@ fn answers_file_with_an_unknown_key() {
         "kind = \"demo\"\n[answers]\nname = \"x\"\nteem = \"typo\"\n",
     )
     .unwrap();
-    insta::assert_snapshot!(fails(&sb, sb.demo(&["--answers", "a.toml"]), 2));
+    insta::assert_snapshot!(fails(&sb, sb.demo(&["--answers", "a.toml"]), 2), @"error: answers file a.toml: `teem` is not a question of kind demo; its questions are: name, description, team, host, replicas, metrics, ingress, email, max_replicas");
 }
 
 #[test]
@@ -207,7 +224,7 @@ fn answers_file_for_another_kind() {
         &sb,
         sb.demo(&["--answers", "a.toml", "--kind", "demo"]),
         2
-    ));
+    ), @"error: answers file a.toml: it is for kind `other`, not `demo`; drop --kind or pass --kind other");
 }
 
 /// A copy of the demo kind with one file replaced, to reach template errors.
@@ -242,7 +259,7 @@ fn strict_mode_names_the_template_and_the_missing_variable() {
     cmd.arg(&root);
     let text = fails(&sb, cmd, 1);
     assert!(!sb.path().join("out").exists());
-    insta::assert_snapshot!(text);
+    insta::assert_snapshot!(text, @"error: rendering demo/files/README.md.hbs: line 3, col 1: `no_such_answer` is not an answer of this kind nor a value the engine provides");
 }
 
 #[test]
@@ -255,7 +272,7 @@ fn a_broken_manifest_is_reported_when_loaded() {
     );
     let mut cmd = sb.cmd(&["list", "--templates"]);
     cmd.arg(&root);
-    insta::assert_snapshot!(fails(&sb, cmd, 1));
+    insta::assert_snapshot!(fails(&sb, cmd, 1), @"error: template demo: template.toml: question `n`: a choice needs `choices`");
 }
 
 #[test]
@@ -270,7 +287,7 @@ fn a_path_segment_that_renders_to_nothing_is_refused() {
     std::fs::write(root.join("demo/files/{{email}}/x.txt"), "x").unwrap();
     let mut cmd = sb.cmd(&["new", "--kind", "demo", "shop", "-o", "out", "--templates"]);
     cmd.arg(&root);
-    insta::assert_snapshot!(fails(&sb, cmd, 2));
+    insta::assert_snapshot!(fails(&sb, cmd, 2), @"error: template path demo/files/{{email}}/x.txt: the path part `{{email}}` gives an unusable name: a path part cannot be empty");
 }
 
 #[test]
@@ -288,5 +305,5 @@ fn answers_that_break_a_rule_between_them() {
             "max_replicas=4"
         ]),
         2
-    ));
+    ), @"error: invalid answer for `replicas`: replicas (8) must be <= max_replicas (4): the autoscaler cannot start above its ceiling");
 }

@@ -140,6 +140,38 @@ fn exit_code(p: &mut PtySession) -> i32 {
     }
 }
 
+/// Runs one README command in a fresh home on a terminal; the failure, if any, in words.
+fn run_example(command: &str) -> Result<(), String> {
+    let home = tempfile::tempdir().unwrap();
+    let cwd = prepare(home.path(), command);
+    let mut p = spawn(home.path(), &cwd, command);
+    if command == WIZARD.0 {
+        p.exp_string(WIZARD.1)
+            .map_err(|e| format!("`{command}` did not start the wizard: {e}"))?;
+        p.send_control('c').unwrap();
+        p.exp_eof().unwrap();
+        let code = exit_code(&mut p);
+        return match code {
+            130 => Ok(()),
+            _ => Err(format!(
+                "`{command}`: Ctrl-C at the wizard's first question exited {code}, not 130"
+            )),
+        };
+    }
+    match p.exp_eof() {
+        Ok(output) => match exit_code(&mut p) {
+            0 => Ok(()),
+            code => Err(format!("`{command}` exited {code}:\n{output}")),
+        },
+        Err(e) => {
+            let _ = p.process_mut().exit();
+            Err(format!(
+                "`{command}` did not end by itself (waiting for input?): {e}"
+            ))
+        }
+    }
+}
+
 #[test]
 fn every_readme_example_runs_as_shown_on_a_terminal() {
     let commands = readme_commands();
@@ -147,8 +179,7 @@ fn every_readme_example_runs_as_shown_on_a_terminal() {
         commands.iter().any(|c| c == WIZARD.0),
         "the README's wizard example is gone: {commands:#?}"
     );
-    let mut failures = Vec::new();
-    let mut ran = 0;
+    let mut run = Vec::new();
     for command in &commands {
         if NOT_RUN.iter().any(|(start, _)| command.starts_with(start)) {
             continue;
@@ -157,39 +188,31 @@ fn every_readme_example_runs_as_shown_on_a_terminal() {
             command.starts_with("scaffold "),
             "README command `{command}` is neither scaffold's nor listed in NOT_RUN with its reason"
         );
-        let home = tempfile::tempdir().unwrap();
-        let cwd = prepare(home.path(), command);
-        let mut p = spawn(home.path(), &cwd, command);
-        if command == WIZARD.0 {
-            p.exp_string(WIZARD.1)
-                .unwrap_or_else(|e| panic!("`{command}` did not start the wizard: {e}"));
-            p.send_control('c').unwrap();
-            p.exp_eof().unwrap();
-            assert_eq!(
-                exit_code(&mut p),
-                130,
-                "Ctrl-C at the wizard's first question"
-            );
-            ran += 1;
-            continue;
-        }
-        match p.exp_eof() {
-            Ok(output) => {
-                let code = exit_code(&mut p);
-                if code != 0 {
-                    failures.push(format!("`{command}` exited {code}:\n{output}"));
-                }
-            }
-            Err(e) => {
-                let _ = p.process_mut().exit();
-                failures.push(format!(
-                    "`{command}` did not end by itself (waiting for input?): {e}"
-                ));
-            }
-        }
-        ran += 1;
+        run.push(command.as_str());
     }
-    assert!(ran >= 20, "only {ran} README commands ran: {commands:#?}");
+    assert!(
+        run.len() >= 20,
+        "only {} README commands ran: {commands:#?}",
+        run.len()
+    );
+    // Each command has a home of its own, so four run at a time: most of a command's time is spent waiting
+    // for its output on the terminal.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                while let Some(command) =
+                    run.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+                {
+                    if let Err(failure) = run_example(command) {
+                        failures.lock().unwrap().push(failure);
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

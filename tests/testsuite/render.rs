@@ -1,6 +1,7 @@
 //! The built-in kinds, rendered through the library: quoting holds for hostile text wherever it lands, output is
 //! deterministic, and every preset renders.
 
+use crate::support::{built_in_presets, render_preset};
 use proptest::prelude::*;
 use scaffold::answers::{Given, resolve};
 use scaffold::{AnswersFile, Catalog, Source, build_plan};
@@ -157,7 +158,8 @@ fn hostile_descriptions_stay_valid_everywhere_they_land() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    // Each case renders every preset of every kind: a few in a plain `cargo test`, more in a deep run.
+    #![proptest_config(ProptestConfig { cases: crate::support::depth(3, 24), ..ProptestConfig::default() })]
     #[test]
     fn any_description_stays_valid(
         d in "[a-zA-Z0-9 \"':#{}%&ü日\\\\\n*!|>@`\u{1}\u{7f}\u{80}\u{85}\u{9f}\u{a0}\u{2028}\u{feff}\u{fffe}\u{ffff}\u{10000}-]{1,80}"
@@ -168,6 +170,7 @@ proptest! {
     }
 }
 
+/// A second rendering of every preset, compared byte for byte with the shared first one.
 #[test]
 fn every_preset_renders_the_same_bytes_twice() {
     let catalog = Catalog::load(&Source::Embedded).unwrap();
@@ -178,36 +181,32 @@ fn every_preset_renders_the_same_bytes_twice() {
             "{} has no default preset",
             kind.name()
         );
-        for (preset, text) in &kind.presets {
-            let render = || {
-                let file = AnswersFile::parse(text, &PathBuf::from(preset)).unwrap();
-                let given = Given {
-                    file: Some((PathBuf::from(preset), file)),
-                    sets: vec![],
-                };
-                let answers = resolve(kind, &given, None).unwrap();
-                build_plan(kind, &answers, &scaffold::plan::Record::default()).unwrap()
-            };
-            let (a, b) = (render(), render());
-            // Caches a check run inside the template folder would leave behind must never ship.
-            for f in &a.files {
-                let cache = f.path.split('/').any(|seg| {
-                    matches!(
-                        seg,
-                        "__pycache__" | ".pytest_cache" | ".ruff_cache" | ".mypy_cache"
-                    ) || seg.ends_with(".pyc")
-                });
-                assert!(!cache, "{}/{preset} would ship {}", kind.name(), f.path);
-            }
-            assert_eq!(a.files.len(), b.files.len());
-            for (x, y) in a.files.iter().zip(&b.files) {
-                assert_eq!(
-                    (&x.path, &x.contents),
-                    (&y.path, &y.contents),
-                    "{}/{preset}",
-                    kind.name()
-                );
-            }
+    }
+    let presets = built_in_presets();
+    let count: usize = catalog.kinds.iter().map(|k| k.presets.len()).sum();
+    assert_eq!(presets.len(), count);
+    for p in presets {
+        let kind = catalog.kinds.iter().find(|k| k.name() == p.kind).unwrap();
+        let (a, b) = (&p.plan, render_preset(kind, &p.preset));
+        let preset = &p.preset;
+        // Caches a check run inside the template folder would leave behind must never ship.
+        for f in &a.files {
+            let cache = f.path.split('/').any(|seg| {
+                matches!(
+                    seg,
+                    "__pycache__" | ".pytest_cache" | ".ruff_cache" | ".mypy_cache"
+                ) || seg.ends_with(".pyc")
+            });
+            assert!(!cache, "{}/{preset} would ship {}", kind.name(), f.path);
+        }
+        assert_eq!(a.files.len(), b.files.len());
+        for (x, y) in a.files.iter().zip(&b.files) {
+            assert_eq!(
+                (&x.path, &x.contents),
+                (&y.path, &y.contents),
+                "{}/{preset}",
+                kind.name()
+            );
         }
     }
 }

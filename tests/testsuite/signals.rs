@@ -1,7 +1,7 @@
 //! Terminating signals: SIGINT, SIGTERM and SIGHUP at any moment leave the whole project or nothing, and the
 //! exit code says which (128 + the signal, or 0 when the project was complete).
 
-use crate::support::Sandbox;
+use crate::support::{Sandbox, depth};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,7 @@ fn send(signal: &str, pid: u32) {
     // The process may have ended already; that is one of the moments being tested.
     let _ = Command::new("kill")
         .args([&format!("-{signal}"), &pid.to_string()])
+        .stderr(Stdio::null())
         .status();
 }
 
@@ -40,8 +41,98 @@ fn staging_in(sb: &Sandbox) -> Vec<String> {
         .collect()
 }
 
-/// Each signal at 24 moments spread from start-up to well past the end of a run, including the middle of
-/// writing: never part of a project, never a staging folder, and 128 + the signal only when nothing was written.
+/// The process catches `signal` (its handler is installed), as Linux shows in `/proc/PID/status`; where there
+/// is no `/proc`, once `since` is 300 ms ago.
+fn caught(pid: u32, signal: i32, since: Instant) -> bool {
+    let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return since.elapsed() >= Duration::from_millis(300);
+    };
+    let mask = text
+        .lines()
+        .find_map(|l| l.strip_prefix("SigCgt:"))
+        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        .unwrap_or(0);
+    mask & (1 << (signal - 1)) != 0
+}
+
+/// Waits until the process catches `signal`, rather than for a time that a loaded machine may not keep.
+fn wait_until_caught(pid: u32, signal: i32) {
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(60);
+    while !caught(pid, signal, started) {
+        assert!(
+            Instant::now() < deadline,
+            "signal {signal} was never caught"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// When a signal is sent during a run: at a point the run reaches (a readiness marker), or a time after the
+/// start.
+#[derive(Debug, Clone, Copy)]
+enum Moment {
+    /// As soon as the process exists, before it can catch anything.
+    Spawned,
+    /// Once it catches the signal (its handler is installed), before anything is rendered.
+    Caught,
+    /// Once its staging folder exists: in the middle of writing.
+    Staging,
+    /// Once the project's manifest is in place: while a new project's git repository is started, or while a
+    /// forced run still moves files into the user's folder.
+    InPlace,
+    /// After the run has ended by itself: the signal finds nothing to stop.
+    Ended,
+    /// This long after the start.
+    After(Duration),
+}
+
+/// The moments a sweep sends its signal at: the five markers, then (in a deep run) `timed` moments spread
+/// evenly from the start to `span` times the length of a whole run.
+fn moments(whole: Duration, timed: u32, span: f64) -> Vec<Moment> {
+    let mut out = vec![
+        Moment::Spawned,
+        Moment::Caught,
+        Moment::Staging,
+        Moment::InPlace,
+        Moment::Ended,
+    ];
+    let timed = depth(0, timed);
+    out.extend(
+        (0..timed).map(|i| Moment::After(whole.mul_f64(span * f64::from(i) / f64::from(timed)))),
+    );
+    out
+}
+
+/// Waits for `moment` in the run of `child` into `dir/out`; returns at once when the run has ended.
+fn wait_for(moment: Moment, child: &mut std::process::Child, dir: &std::path::Path, out: &str) {
+    let started = Instant::now();
+    let reached = |child: &mut std::process::Child| -> bool {
+        match moment {
+            Moment::Spawned => true,
+            Moment::Caught => caught(child.id(), libc::SIGTERM, started),
+            Moment::Staging => std::fs::read_dir(dir).is_ok_and(|entries| {
+                entries.flatten().any(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(".scaffold-staging")
+                })
+            }),
+            Moment::InPlace => dir.join(out).join(".scaffold/manifest").exists(),
+            Moment::Ended => false,
+            Moment::After(d) => started.elapsed() >= d,
+        }
+    };
+    let deadline = started + Duration::from_secs(60);
+    while !reached(child) && !matches!(child.try_wait(), Ok(Some(_))) {
+        assert!(Instant::now() < deadline, "{moment:?} never came");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Each signal at each moment of a run (the five markers, and in a deep run 24 moments spread evenly from the
+/// start to twice the length of a run): never part of a project, never a staging folder, and 128 + the signal
+/// only when nothing was written.
 #[test]
 fn every_terminating_signal_at_any_moment_leaves_all_or_nothing() {
     let sb = Sandbox::new();
@@ -56,36 +147,40 @@ fn every_terminating_signal_at_any_moment_leaves_all_or_nothing() {
     let whole = started.elapsed();
     for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
         let mut outcomes = std::collections::BTreeSet::new();
-        for i in 0..24u32 {
+        for (i, moment) in moments(whole, 24, 2.0).into_iter().enumerate() {
             let out = format!("{signal}{i}");
             let mut child = scaffold(&sb, &out)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
-            std::thread::sleep(whole * i / 12);
+            wait_for(moment, &mut child, sb.path(), &out);
             send(signal, child.id());
             let status = shell_code(child.wait().unwrap());
             let files = sb.files(&out);
             if files.is_empty() {
-                assert_eq!(status, Some(code), "SIG{signal}: no project, so {code}");
+                assert_eq!(
+                    status,
+                    Some(code),
+                    "SIG{signal} {moment:?}: no project, so {code}"
+                );
                 outcomes.insert("nothing");
             } else {
-                assert_eq!(status, Some(0), "SIG{signal}: a project, so 0");
+                assert_eq!(status, Some(0), "SIG{signal} {moment:?}: a project, so 0");
                 assert!(
                     files.contains(&".scaffold/manifest".to_string()) && files.len() > 60,
-                    "SIG{signal}: partial project: {files:?}"
+                    "SIG{signal} {moment:?}: partial project: {files:?}"
                 );
                 outcomes.insert("whole");
             }
             assert!(
                 staging_in(&sb).is_empty(),
-                "SIG{signal}: staging left behind"
+                "SIG{signal} {moment:?}: staging left behind"
             );
         }
         assert!(
-            outcomes.contains("nothing"),
-            "SIG{signal}: no signal landed before the end: {outcomes:?}"
+            outcomes.contains("nothing") && outcomes.contains("whole"),
+            "SIG{signal}: the moments did not reach both before and after the end: {outcomes:?}"
         );
     }
 }
@@ -143,7 +238,7 @@ fn the_message_is_printed_once_and_plain_off_a_terminal() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    wait_until_caught(child.id(), libc::SIGINT);
     send("INT", child.id());
     std::thread::sleep(Duration::from_millis(100));
     send("INT", child.id());
@@ -166,7 +261,7 @@ fn ctrl_c_at_a_prompt_prints_its_message_once() {
         .arg(crate::support::fixtures());
     let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
     p.exp_string("What do you want to build?").unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    crate::wizard::wait_for_raw_mode(&p);
     p.send("\x03").unwrap();
     p.flush().unwrap();
     let rest = p.exp_eof().unwrap();
@@ -178,7 +273,8 @@ fn ctrl_c_at_a_prompt_prints_its_message_once() {
     assert!(sb.entries().is_empty());
 }
 
-/// `--force` into a folder of the user's, stopped by SIGTERM at moments spread over the run: the folder holds
+/// `--force` into a folder of the user's, stopped by SIGTERM at each moment of a run (the five markers, and in a
+/// deep run 12 moments spread over one and a half runs): the folder holds
 /// the user's file and either the whole project or nothing of it, and no staging folder, inside or beside.
 #[test]
 fn a_signal_during_a_forced_merge_leaves_the_folder_as_it_was_or_complete() {
@@ -193,7 +289,7 @@ fn a_signal_during_a_forced_merge_leaves_the_folder_as_it_was_or_complete() {
     );
     let whole = started.elapsed();
     let mut outcomes = std::collections::BTreeSet::new();
-    for i in 0..12u32 {
+    for (i, moment) in moments(whole, 12, 1.5).into_iter().enumerate() {
         let out = format!("mine{i}");
         std::fs::create_dir(sb.path().join(&out)).unwrap();
         std::fs::write(sb.path().join(&out).join("notes.txt"), "mine").unwrap();
@@ -203,17 +299,17 @@ fn a_signal_during_a_forced_merge_leaves_the_folder_as_it_was_or_complete() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(whole * i / 8);
+        wait_for(moment, &mut child, sb.path(), &out);
         send("TERM", child.id());
         let status = shell_code(child.wait().unwrap());
         let files = sb.files(&out);
         assert!(files.contains(&"notes.txt".to_string()));
         if files.len() == 1 {
-            assert_eq!(status, Some(143));
+            assert_eq!(status, Some(143), "{moment:?}");
             outcomes.insert("nothing");
         } else {
-            assert_eq!(status, Some(0));
-            assert!(files.len() > 60, "partial project: {files:?}");
+            assert_eq!(status, Some(0), "{moment:?}");
+            assert!(files.len() > 60, "{moment:?}: partial project: {files:?}");
             outcomes.insert("whole");
         }
         assert!(
@@ -222,7 +318,10 @@ fn a_signal_during_a_forced_merge_leaves_the_folder_as_it_was_or_complete() {
         );
         assert!(staging_in(&sb).is_empty(), "staging left beside the target");
     }
-    assert!(outcomes.contains("nothing"), "{outcomes:?}");
+    assert!(
+        outcomes.contains("nothing") && outcomes.contains("whole"),
+        "{outcomes:?}"
+    );
 }
 
 /// `git -C dir ARGS`, its output trimmed.
@@ -242,9 +341,10 @@ fn git_in(dir: &std::path::Path, args: &[&str]) -> String {
 }
 
 /// Each signal, sent to the whole process group as a terminal sends Ctrl-C, at moments spread over
-/// `scaffold update`, for an update that merges cleanly and one that stops
-/// at conflicts: the project is either as it was, or merged and committed, or a merge in progress that
-/// `git merge --abort` takes back to as it was; a run the signal stopped exits 128 + the signal and says which.
+/// `scaffold update` and a little past it (4 moments each, 10 in a deep run), for an update that merges
+/// cleanly and one that stops at conflicts: the project is either as it was, or merged and committed, or a
+/// merge in progress that `git merge --abort` takes back to as it was; a run the signal stopped exits
+/// 128 + the signal and says which.
 #[test]
 fn every_terminating_signal_at_any_moment_of_an_update_leaves_it_undone_or_whole() {
     use std::os::unix::process::CommandExt;
@@ -300,12 +400,13 @@ fn every_terminating_signal_at_any_moment_of_an_update_leaves_it_undone_or_whole
         let whole = started.elapsed();
         for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
             let mut outcomes = std::collections::BTreeSet::new();
-            for i in 0..10u32 {
+            let moments = depth(4, 10);
+            for i in 0..moments {
                 let name = format!("{signal}{i}");
                 let dir = copy(&name);
                 // Its own process group, signalled whole, as a terminal signals the job in front of it.
                 let child = update(&name).process_group(0).spawn().unwrap();
-                std::thread::sleep(whole * i / 7);
+                std::thread::sleep(whole * 10 * i / (7 * moments));
                 let _ = Command::new("kill")
                     .args([&format!("-{signal}"), "--", &format!("-{}", child.id())])
                     .status();

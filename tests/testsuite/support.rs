@@ -96,3 +96,68 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
 pub fn stderr_of(output: &std::process::Output, sandbox: &Sandbox) -> String {
     String::from_utf8_lossy(&output.stderr).replace(&sandbox.path().display().to_string(), "[TMP]")
 }
+
+/// One preset of a built-in kind, rendered through the library.
+pub struct RenderedPreset {
+    pub kind: String,
+    pub preset: String,
+    pub plan: scaffold::Plan,
+}
+
+/// Every preset of every built-in kind, rendered once for the whole test binary with the record
+/// `scaffold new` writes for an embedded kind, for the tests that read them (snapshots, determinism).
+pub fn built_in_presets() -> &'static [RenderedPreset] {
+    static PRESETS: std::sync::OnceLock<Vec<RenderedPreset>> = std::sync::OnceLock::new();
+    PRESETS.get_or_init(|| {
+        let catalog = scaffold::Catalog::load(&scaffold::Source::Embedded).unwrap();
+        let mut out = Vec::new();
+        for kind in &catalog.kinds {
+            for (preset, _) in &kind.presets {
+                out.push(RenderedPreset {
+                    kind: kind.name().to_string(),
+                    preset: preset.clone(),
+                    plan: render_preset(kind, preset),
+                });
+            }
+        }
+        out
+    })
+}
+
+/// A built-in preset rendered afresh, as `scaffold new --preset PRESET` would.
+pub fn render_preset(kind: &scaffold::Kind, preset: &str) -> scaffold::Plan {
+    use scaffold::answers::{Given, resolve};
+    let (_, text) = kind
+        .presets
+        .iter()
+        .find(|(name, _)| name == preset)
+        .unwrap_or_else(|| panic!("{} has no preset {preset}", kind.name()));
+    let file = scaffold::AnswersFile::parse(text, &PathBuf::from(preset)).unwrap();
+    let given = Given {
+        file: Some((PathBuf::from(preset), file)),
+        sets: vec![],
+    };
+    let answers = resolve(kind, &given, None).unwrap();
+    scaffold::build_plan(kind, &answers, &embedded_record()).unwrap()
+}
+
+/// The record comment `scaffold new` writes for an embedded kind.
+pub fn embedded_record() -> scaffold::plan::Record {
+    scaffold::plan::Record {
+        comment: vec![
+            "Answers this project was generated from. Generate it again with:".into(),
+            "  scaffold new --answers .scaffold/answers.toml -o OTHER_FOLDER".into(),
+        ],
+        ..Default::default()
+    }
+}
+
+/// How many cases a property test tries, or moments a signal test samples: `fast` in a plain `cargo test`,
+/// `deep` when `SCAFFOLD_DEEP_TESTS` is set, as `scripts/test` sets it. Either way every test runs.
+pub fn depth(fast: u32, deep: u32) -> u32 {
+    if std::env::var_os("SCAFFOLD_DEEP_TESTS").is_some_and(|v| !v.is_empty()) {
+        deep
+    } else {
+        fast
+    }
+}

@@ -177,7 +177,7 @@ fn a_recursive_inline_partial_is_refused_before_rendering() {
     )
     .unwrap();
     let text = refused(&sb, &root, &file, "item -> item");
-    insta::assert_snapshot!(text);
+    insta::assert_snapshot!(text, @"error: --templates: template folder [TMP]/kinds/demo/files/docs/loop.md.hbs: its inline partials include each other without end (item -> item); Handlebars has no depth limit, so a partial may not include itself, directly or through others");
 }
 
 #[test]

@@ -16,7 +16,7 @@ fn k8s(sb: &Sandbox, sets: &[&str]) -> assert_cmd::Command {
 #[test]
 fn a_team_name_ending_in_a_dash_is_refused() {
     let sb = Sandbox::new();
-    insta::assert_snapshot!(fails(&sb, k8s(&sb, &["owner_team=team-"]), 2));
+    insta::assert_snapshot!(fails(&sb, k8s(&sb, &["owner_team=team-"]), 2), @"error: invalid answer for `owner_team`: `team-` ends with '-': a DNS-1123 label is at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. `platform`");
 }
 
 #[test]
@@ -119,7 +119,9 @@ fn messages_describe_the_rule_and_never_print_a_regex() {
 #[test]
 fn a_one_line_answer_refuses_line_breaks_and_control_characters() {
     let sb = Sandbox::new();
-    insta::assert_snapshot!(fails(&sb, k8s(&sb, &["description=two\nlines"]), 2));
+    insta::assert_snapshot!(fails(&sb, k8s(&sb, &["description=two\nlines"]), 2), @r"
+    error: invalid answer for `description`: `two\nlines` holds a line break at character 4; this answer is one line of text without control characters, e.g. `A small HTTP service on a mini internal Kubernetes platform`
+    ");
     for bad in [
         "tab\there",
         "bell\u{7}",

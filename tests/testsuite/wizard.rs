@@ -41,10 +41,10 @@ pub(crate) fn spawn_new(sb: &Sandbox, args: &[&str]) -> PtySession {
     spawn(sb, &all, true)
 }
 
-/// Sends keys once the prompt has had time to switch the terminal to raw mode; keys typed earlier are
-/// cooked by the line discipline, as they would be for a person typing ahead.
+/// Sends keys once the prompt has switched the terminal to raw mode; keys typed earlier are cooked by the line
+/// discipline, as they would be for a person typing ahead.
 pub(crate) fn keys(p: &mut PtySession, text: &str) {
-    std::thread::sleep(std::time::Duration::from_millis(150));
+    wait_for_raw_mode(p);
     p.send(text).unwrap();
     p.flush().unwrap();
 }
@@ -54,6 +54,22 @@ pub(crate) fn script(p: &mut PtySession, steps: &[(&str, &str)]) {
     for (text, typed) in steps {
         p.exp_string(text).unwrap();
         keys(p, typed);
+    }
+}
+
+/// Waits until the terminal is in raw mode (the pseudo-terminal's settings, shared by both ends, have no
+/// ICANON): a prompt is reading keys one by one. Rather than a fixed time, which a loaded machine may not
+/// keep; after 2 s it gives up and the keys go as they are, for the test's own checks to judge.
+pub(crate) fn wait_for_raw_mode(p: &PtySession) {
+    use rustix::termios::{LocalModes, tcgetattr};
+    let pty = p.process().get_file_handle().expect("the pty");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while std::time::Instant::now() < deadline {
+        match tcgetattr(&pty) {
+            Ok(t) if !t.local_modes.contains(LocalModes::ICANON) => return,
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(2)),
+            Err(_) => return,
+        }
     }
 }
 
@@ -769,7 +785,7 @@ fn sigterm_while_a_prompt_waits_saves_the_answers_and_ends_at_once() {
     let sb = Sandbox::new();
     let mut p = spawn_new(&sb, &["--kind", "demo"]);
     answer_up_to_the_host(&mut p);
-    std::thread::sleep(std::time::Duration::from_millis(150));
+    wait_for_raw_mode(&p);
     p.process_mut()
         .signal(rexpect::process::Signal::SIGTERM)
         .unwrap();
