@@ -375,7 +375,9 @@ def stub_tools(tmp_path):
 
 def run_check(bin_dir: Path) -> subprocess.CompletedProcess:
     make = shutil.which("make") or "/usr/bin/make"
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    # Not the flags of a `make check` this test may run under: its jobserver is not ours.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    env["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
     # No venv: the stubs on PATH are the tools.
     overrides = ["VENV=/nonexistent", f"PYTHON={bin_dir}/python", f"CHECKOV={bin_dir}/checkov"]
     return subprocess.run(
