@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
+import functools
 import json
 import os
 import sys
@@ -102,6 +104,15 @@ _CfnLoader.add_multi_constructor("!", _cfn_tag)
 
 
 def load_template(path: Path | str = ROOT / "template.yaml") -> dict:
+    """The template at `path` as plain data: a fresh copy, which the caller may change."""
+    status = os.stat(path)
+    return copy.deepcopy(_parsed(str(Path(path).resolve()), status.st_mtime_ns, status.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, mtime_ns: int, size: int) -> dict:
+    """Parsing takes ten times as long as copying, and the tests load template.yaml for every mocked stack; a
+    changed file has another modification time or size, so it is parsed again."""
     with open(path, encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
 

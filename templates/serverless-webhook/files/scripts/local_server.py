@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -99,11 +100,19 @@ def make_server(env: local_env.LocalEnv, host: str, port: int) -> LocalServer:
     return LocalServer((host, port), make_handler(env))
 
 
-def consume(env: local_env.LocalEnv, visibility_timeout: int, interval: float, stop: threading.Event) -> None:
+def consume(
+    env: local_env.LocalEnv,
+    visibility_timeout: int,
+    interval: float,
+    stop: threading.Event,
+    idle: Callable[[float], object] | None = None,
+) -> None:
     """The event source mapping's poller: receive, invoke, delete what succeeded, until stop is set.
 
-    It polls without long polling (moto would hold its lock for the wait) and sleeps between empty polls.
+    It polls without long polling (moto would hold its lock for the wait) and waits `interval` seconds between
+    empty polls with `idle` (stop.wait by default; a test passes one that moves a fake clock instead).
     """
+    idle = idle or stop.wait
     while not stop.is_set():
         try:
             result = env.pump_once(visibility_timeout=visibility_timeout)
@@ -117,16 +126,22 @@ def consume(env: local_env.LocalEnv, visibility_timeout: int, interval: float, s
                 file=sys.stderr,
             )
         if not result["received"]:
-            stop.wait(interval)
+            idle(interval)
 
 
 class Consumer:
     """consume() on a daemon thread; stop() ends it and waits for the poll in progress."""
 
-    def __init__(self, env: local_env.LocalEnv, visibility_timeout: int, interval: float):
+    def __init__(
+        self,
+        env: local_env.LocalEnv,
+        visibility_timeout: int,
+        interval: float,
+        idle: Callable[[float], object] | None = None,
+    ):
         self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=consume, args=(env, visibility_timeout, interval, self._stop), daemon=True
+            target=consume, args=(env, visibility_timeout, interval, self._stop, idle), daemon=True
         )
         self._thread.start()
 
@@ -135,8 +150,10 @@ class Consumer:
         self._thread.join(timeout)
 
 
-def start_consumer(env: local_env.LocalEnv, visibility_timeout: int, interval: float) -> Consumer:
-    return Consumer(env, visibility_timeout, interval)
+def start_consumer(
+    env: local_env.LocalEnv, visibility_timeout: int, interval: float, idle: Callable[[float], object] | None = None
+) -> Consumer:
+    return Consumer(env, visibility_timeout, interval, idle)
 
 
 def main(argv: list[str] | None = None) -> int:

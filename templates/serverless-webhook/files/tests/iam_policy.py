@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -21,9 +22,7 @@ from local_env import ROOT, load_template
 PARTITION = "aws"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-# The bucket name CloudFormation would give the bootstrap's ArtifactBucket (it has no BucketName).
-ARTIFACT_BUCKET = "webhooks-ci-artifactbucket-1a2b3c4d5e6f"
-CODE_KEY = "code/0123456789abcdef"
+BOOTSTRAP_TEMPLATE = "bootstrap/oidc-roles.yaml"
 
 
 def as_list(value) -> list:
@@ -35,7 +34,15 @@ def template() -> dict:
 
 
 def bootstrap() -> dict:
-    return load_template(ROOT / "bootstrap" / "oidc-roles.yaml")
+    return load_template(ROOT / BOOTSTRAP_TEMPLATE)
+
+
+# The bootstrap is deployed as the app stack's name with "-ci" (the README's first deploy step says so, and
+# tests/test_bootstrap_permissions.py checks that it does).
+BOOTSTRAP_STACK = f"{bootstrap()['Parameters']['AppStackName']['Default']}-ci"
+# The bucket name CloudFormation would give the bootstrap's ArtifactBucket (it has no BucketName).
+ARTIFACT_BUCKET = f"{BOOTSTRAP_STACK}-artifactbucket-1a2b3c4d5e6f"
+CODE_KEY = "code/0123456789abcdef"
 
 
 @functools.cache
@@ -229,7 +236,11 @@ def bootstrap_resolver() -> Resolver:
             names[name] = {"Ref": ARTIFACT_BUCKET, "Arn": f"arn:{PARTITION}:s3:::{ARTIFACT_BUCKET}"}
         elif kind == "AWS::IAM::Role":
             path = props.get("Path", "/")
-            names[name] = {"Ref": name, "Arn": _arn("iam", f"role{path}webhooks-ci-{name}-ABC123", region="")}
+            names[name] = {"Ref": name, "Arn": _arn("iam", f"role{path}{BOOTSTRAP_STACK}-{name}-ABC123", region="")}
+        elif kind == "AWS::IAM::OIDCProvider":
+            # Its Ref is its ARN: the provider's URL without the scheme.
+            provider = _arn("iam", f"oidc-provider/{props['Url'].removeprefix('https://')}", region="")
+            names[name] = {"Ref": provider, "Arn": provider}
         else:
             names[name] = {"Ref": name, "Arn": name}
     resolve = Resolver(source, names)
@@ -243,6 +254,12 @@ def bootstrap_resolver() -> Resolver:
 def execution_policy() -> Policy:
     """What CloudFormation may do with the bootstrap's execution role."""
     return role_policy(bootstrap(), "CloudFormationExecutionRole", bootstrap_resolver())
+
+
+def deployer_policy() -> Policy:
+    """bootstrap/deployer-policy.json: what the person who deploys the bootstrap may do."""
+    document = json.loads((ROOT / "bootstrap" / "deployer-policy.json").read_text(encoding="utf-8"))
+    return Policy([document], Resolver({}, {}))
 
 
 def boundary_policy() -> Policy:

@@ -268,11 +268,16 @@ def test_setup_installs_the_pinned_tools_into_two_venvs_and_nothing_global():
     assert body[0].startswith("@$(BOOTSTRAP_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))'")
     assert "$(BOOTSTRAP_PYTHON) -m venv $(VENV)" in body
     assert "$(UV) venv --quiet --allow-existing --python $(BOOTSTRAP_PYTHON) $(CHECKOV_VENV)" in body
-    assert "$(UV) pip install --python $(VENV)/bin/python -r requirements-dev.txt" in body
-    assert "$(UV) pip install --python $(CHECKOV_VENV)/bin/python -r requirements-checkov.txt" in body
+    # Both venvs get their bytecode at install time: a run never compiles the tools again, even where Python
+    # may not write bytecode itself (PYTHONDONTWRITEBYTECODE).
+    assert "$(UV) pip install --compile-bytecode --python $(VENV)/bin/python -r requirements-dev.txt" in body
+    assert (
+        "$(UV) pip install --compile-bytecode --python $(CHECKOV_VENV)/bin/python -r requirements-checkov.txt" in body
+    )
     for line in body:
         if " install" in line and "pip" in line:
-            assert line.startswith(("$(VENV)/bin/python -m pip", "$(UV) pip install --python $(")), line
+            uv_install = "$(UV) pip install --compile-bytecode --python $("
+            assert line.startswith(("$(VENV)/bin/python -m pip", uv_install)), line
         for global_install in ("pipx", "--user", "sudo", "--system"):
             assert global_install not in line
     # Each step says what it does, so a slow download is not mistaken for a hang.
@@ -334,9 +339,8 @@ def test_venvs_and_build_output_are_ignored():
 def test_lint_checks_the_bootstrap_template_too():
     makefile = (ROOT / "Makefile").read_text()
     assert "CFN_TEMPLATES := template.yaml bootstrap/oidc-roles.yaml" in makefile
-    lint = make_target("lint")
-    assert "cfn-lint $(CFN_TEMPLATES)" in lint
-    assert "$(CHECKOV) --config-file .checkov.yaml $(addprefix -f ,$(CFN_TEMPLATES))" in lint
+    assert "cfn-lint $(CFN_TEMPLATES)" in make_target("lint-cfn")
+    assert "$(CHECKOV) --config-file .checkov.yaml $(addprefix -f ,$(CFN_TEMPLATES))" in make_target("lint-checkov")
 
 
 @pytest.mark.parametrize(("args", "port"), [((), "3000"), (("PORT=8123",), "8123")])
@@ -349,10 +353,77 @@ def test_make_local_serves_on_the_port_given(args, port):
     assert command.endswith(f"scripts/local_server.py --port {port}")
 
 
-def test_check_runs_lint_and_the_tests_side_by_side():
-    (line,) = make_target("check")
-    assert " -j2 " in line
-    assert line.endswith(" lint test")
+CHECKERS = ("ruff", "yamllint", "cfn-lint", "shellcheck", "actionlint", "checkov", "python")
+
+
+@pytest.fixture
+def stub_tools(tmp_path):
+    """Every checker `make check` calls, as a stub that logs its arguments; `fail` names the ones that fail."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
+    bin_dir.mkdir()
+
+    def install(fail: tuple[str, ...] = ()) -> Path:
+        for name in CHECKERS:
+            stub = bin_dir / name
+            status = 1 if name in fail else 0
+            stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\nexit {status}\n')
+            stub.chmod(0o755)
+        return log
+
+    return bin_dir, install
+
+
+def run_check(bin_dir: Path) -> subprocess.CompletedProcess:
     make = shutil.which("make") or "/usr/bin/make"
-    dry = subprocess.run([make, "-n", "check"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert "-j2" in dry
+    # Not the flags of a `make check` this test may run under: its jobserver is not ours.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    env["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
+    # No venv: the stubs on PATH are the tools.
+    overrides = ["VENV=/nonexistent", f"PYTHON={bin_dir}/python", f"CHECKOV={bin_dir}/checkov"]
+    return subprocess.run(
+        [make, "--no-print-directory", "check", *overrides], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def commands(log: Path, tool: str) -> list[str]:
+    return sorted(line for line in log.read_text().splitlines() if line.split(" ", 1)[0] == tool)
+
+
+def pytest_arguments(log: Path) -> list[list[str]]:
+    """The arguments of each `python -m pytest` run."""
+    runs = [line.split()[1:] for line in commands(log, "python")]
+    return [args[2:] for args in runs if args[:2] == ["-m", "pytest"]]
+
+
+def test_check_runs_every_lint_and_every_test_file_side_by_side(stub_tools):
+    bin_dir, install = stub_tools
+    log = install()
+    result = run_check(bin_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (line,) = make_target("check")
+    assert " -k -j4 " in line
+    # Every linter of `make lint` ran, once.
+    for tool in ("ruff", "yamllint", "cfn-lint", "shellcheck", "checkov"):
+        assert commands(log, tool), f"make check did not run {tool}"
+    assert len(commands(log, "ruff")) == 2  # check and format --check
+    # The tests ran in two pytest processes that together run every test file exactly once.
+    pytest_runs = pytest_arguments(log)
+    assert len(pytest_runs) == 2, pytest_runs
+    (part1,) = [args for args in pytest_runs if not args[0].startswith("--ignore=")]
+    (ignored,) = [args for args in pytest_runs if args[0].startswith("--ignore=")]
+    assert [arg.removeprefix("--ignore=") for arg in ignored] == part1
+    test_files = {str(path.relative_to(ROOT)) for path in (ROOT / "tests").glob("test_*.py")}
+    assert set(part1) <= test_files, "TESTS_PART1 names a file that does not exist"
+    assert len(part1) == len(set(part1))
+
+
+def test_one_failing_check_fails_make_check_and_the_others_still_run(stub_tools):
+    bin_dir, install = stub_tools
+    log = install(fail=("cfn-lint",))
+    result = run_check(bin_dir)
+    assert result.returncode != 0
+    assert "lint-cfn" in result.stdout + result.stderr
+    # -k: the checks after the failure ran all the same, so one run shows every problem.
+    for tool in ("ruff", "yamllint", "shellcheck", "checkov"):
+        assert commands(log, tool), f"{tool} did not run after cfn-lint failed"
+    assert len(pytest_arguments(log)) == 2

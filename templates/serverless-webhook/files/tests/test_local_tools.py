@@ -9,6 +9,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+import moto.sqs.models
 import pytest
 from conftest import NOW, make_delivery
 
@@ -36,7 +37,8 @@ def server(env):
     """The `make local` server on a free port, with moto calls serialised as main() does."""
     with local_env.serialised_aws_calls():
         httpd = local_server.make_server(env, "127.0.0.1", 0)
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        # shutdown() waits for the loop's next poll: every 0.05 s instead of the default 0.5 s.
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
         httpd.shutdown()
@@ -182,12 +184,11 @@ def test_header_joining_matches_the_http_api_event_shape():
 def failing(times: dict, delivery_id: str):
     """apply_business_rules that fails `times[delivery_id]` times for that delivery, counting receives."""
     real_rules = processor.apply_business_rules
-    receives = {"count": 0, "at": []}
+    receives = {"count": 0}
 
     def rules(delivery: dict) -> dict:
         if delivery["delivery_id"] == delivery_id:
             receives["count"] += 1
-            receives["at"].append(time.monotonic())
             if receives["count"] <= times[delivery_id]:
                 raise RuntimeError("downstream hiccup")
         return real_rules(delivery)
@@ -201,16 +202,61 @@ def test_the_local_visibility_timeout_is_the_stacks_scaled_down(env):
     assert env.scaled_visibility_timeout(1000) == 1  # SQS counts whole seconds
 
 
-def test_a_record_that_fails_once_reappears_after_the_visibility_timeout_and_is_applied(env, deliver, monkeypatch):
+class FakeClock:
+    """A clock moved by hand, so a visibility timeout runs out without waiting for it.
+
+    Each read also moves it on by a microsecond, as a real clock has moved by the next call: moto counts a record
+    visible only once the clock is strictly past the time its visibility timeout ends.
+    """
+
+    TICK = 1e-6
+
+    def __init__(self, start: float):
+        self.now = start
+
+    def __call__(self) -> float:
+        self.now += self.TICK
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def sqs_clock(env, monkeypatch):
+    """The clock moto's SQS reads for visibility timeouts and send times (the real one would make a test wait)."""
+    clock = FakeClock(time.time())
+    # moto imports these two by name; if a moto release stops doing so, setattr fails here, not silently later.
+    monkeypatch.setattr(moto.sqs.models, "unix_time", lambda dt=None: clock())
+    monkeypatch.setattr(moto.sqs.models, "unix_time_millis", lambda dt=None: clock() * 1000.0)
+    return clock
+
+
+def test_moto_times_visibility_on_the_fake_clock(env, deliver, sqs_clock):
+    """A record comes back when sqs_clock, not real time, passes its visibility timeout: the tests below rely
+    on moto's own timer following the clock they move."""
+    assert deliver("evt_timer")["statusCode"] == 202
+    assert len(env.sqs.receive_message(QueueUrl=env.urls["Queue"], VisibilityTimeout=1)["Messages"]) == 1
+    assert env.sqs.receive_message(QueueUrl=env.urls["Queue"]).get("Messages", []) == []
+    sqs_clock.advance(1.01)  # about a millisecond of real time has passed
+    assert len(env.sqs.receive_message(QueueUrl=env.urls["Queue"])["Messages"]) == 1
+
+
+def test_a_record_that_fails_once_reappears_after_the_visibility_timeout_and_is_applied(
+    env, deliver, monkeypatch, sqs_clock
+):
     rules, receives = failing({"evt_flaky": 1}, "evt_flaky")
     monkeypatch.setattr(processor, "apply_business_rules", rules)
+    env.clock = sqs_clock  # one clock for SQS and the local consumer, as real time is
     assert deliver("evt_flaky")["statusCode"] == 202
-    timeout = env.scaled_visibility_timeout()  # `make local`'s 3 s: a slow machine still polls again well within it
+    timeout = env.scaled_visibility_timeout()  # `make local`'s 3 s
     assert env.pump_once(visibility_timeout=timeout) == {"received": 1, "failed": 1}
-    # Still in flight: not received again before the timeout runs out.
+    # Still in flight: not received again before the timeout runs out, even just before it does.
+    assert env.pump_once(visibility_timeout=timeout)["received"] == 0
+    sqs_clock.advance(timeout - 0.1)
     assert env.pump_once(visibility_timeout=timeout)["received"] == 0
     assert env.depth("Queue") == 1
-    time.sleep(timeout + 0.2)
+    sqs_clock.advance(0.3)
     assert env.pump_once(visibility_timeout=timeout) == {"received": 1, "failed": 0}
     assert receives["count"] == 2
     assert [item["delivery_id"] for item in env.stored()] == ["evt_flaky"]
@@ -218,7 +264,9 @@ def test_a_record_that_fails_once_reappears_after_the_visibility_timeout_and_is_
     assert env.depth("DeadLetterQueue") == 0
 
 
-def test_a_record_received_again_before_its_release_keeps_its_new_visibility_timeout(env, deliver, monkeypatch):
+def test_a_record_received_again_before_its_release_keeps_its_new_visibility_timeout(
+    env, deliver, monkeypatch, sqs_clock
+):
     """moto's own timer can hand a failed record out again just before the local release of that receive
     is due; releasing the earlier receive must not cut the new receive's visibility timeout short."""
     rules, receives = failing({"evt_raced": 10**6}, "evt_raced")
@@ -227,7 +275,7 @@ def test_a_record_received_again_before_its_release_keeps_its_new_visibility_tim
     env.clock = lambda: now[0]
     assert deliver("evt_raced")["statusCode"] == 202
     assert env.pump_once(visibility_timeout=1) == {"received": 1, "failed": 1}  # release due at 1001
-    time.sleep(1.2)  # moto's own 1 s timer runs out while the local clock stands still
+    sqs_clock.advance(1.2)  # moto's own 1 s timer runs out while the local clock stands still
     now[0] = 1000.5
     assert env.pump_once(visibility_timeout=30) == {"received": 1, "failed": 1}  # release due at 1030.5
     now[0] = 1001.0  # the first receive's release time: it is stale and must release nothing
@@ -238,27 +286,33 @@ def test_a_record_received_again_before_its_release_keeps_its_new_visibility_tim
     assert receives["count"] == 3
 
 
-def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env, deliver, monkeypatch):
+def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env, deliver, monkeypatch, sqs_clock):
     rules, receives = failing({"evt_doomed": 10**6}, "evt_doomed")
     monkeypatch.setattr(processor, "apply_business_rules", rules)
+    env.clock = sqs_clock
     real_receive = env.sqs.receive_message
-    windows = []  # (start, end) of each receive call that handed out the record
+    windows = []  # (start, end) of each receive call that handed out the record, on the fake clock
 
     def timed_receive(**kwargs):
-        start = time.monotonic()
+        start = sqs_clock()
         answer = real_receive(**kwargs)
         if answer.get("Messages"):
-            windows.append((start, time.monotonic()))
+            windows.append((start, sqs_clock()))
         return answer
+
+    def idle(seconds: float) -> None:
+        """The consumer's wait between empty polls: the fake clock moves by it, no real time passes."""
+        sqs_clock.advance(seconds)
+        time.sleep(0)  # let the test's own thread run
 
     monkeypatch.setattr(env.sqs, "receive_message", timed_receive)
     assert deliver("evt_doomed")["statusCode"] == 202
     timeout = env.scaled_visibility_timeout(180)  # 1 s
-    consumer = local_server.start_consumer(env, timeout, interval=0.05)
+    consumer = local_server.start_consumer(env, timeout, interval=0.05, idle=idle)
     try:
-        deadline = time.monotonic() + 60  # about maxReceiveCount x 1 s; the slack is for a loaded machine
+        deadline = time.monotonic() + 60  # real time: only a stuck consumer gets near it
         while env.depth("DeadLetterQueue") == 0 and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.01)
     finally:
         consumer.stop()
     assert env.depth("DeadLetterQueue") == 1
@@ -271,4 +325,5 @@ def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env,
         later_end - earlier_start for (earlier_start, _), (_, later_end) in zip(windows, windows[1:], strict=False)
     ]
     assert min(waits) >= timeout, waits
+    assert max(waits) < timeout + 0.5, waits  # ... and soon after it: the record was not left stuck
     assert env.stored() == []
