@@ -4,6 +4,7 @@
 
 mod answer_types;
 mod architecture;
+mod cost_batches;
 mod cost_cli;
 mod cost_templates;
 mod errors;

@@ -19,7 +19,7 @@ const fn flag(input: &'static str, long: &'static str, help: &'static str) -> Fl
 }
 
 /// The flags of the model `serverless`, in the order a command line reproducing a workload lists them.
-pub const SERVERLESS: [Flag; 24] = [
+pub const SERVERLESS: [Flag; 27] = [
     flag(
         "events_per_month",
         "events-per-month",
@@ -52,7 +52,12 @@ pub const SERVERLESS: [Flag; 24] = [
     flag(
         "batch_size",
         "batch-size",
-        "SQS messages per processor invocation.",
+        "Most SQS messages per processor invocation (above 10 needs a standard queue and a batching window).",
+    ),
+    flag(
+        "batch_window_s",
+        "batch-window-s",
+        "Seconds the SQS event source gathers messages before it invokes the processor, 0 to 300 (standard queues only).",
     ),
     flag(
         "write_units_per_event",
@@ -95,7 +100,17 @@ pub const SERVERLESS: [Flag; 24] = [
     flag(
         "stored_months",
         "stored-months",
-        "Months of events the events table holds when its storage is priced (it never expires them).",
+        "Months of events the events table and the payload bucket hold when their storage is priced (their retention).",
+    ),
+    flag(
+        "ia_min_object_kb",
+        "ia-min-object-kb",
+        "Bodies larger than this many KB move to S3 Standard-IA.",
+    ),
+    flag(
+        "ia_after_days",
+        "ia-after-days",
+        "Days before a large body moves to S3 Standard-IA (30 or more).",
     ),
     flag(
         "idempotency_ttl_days",

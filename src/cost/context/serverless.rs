@@ -4,14 +4,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::levers::{Levers, levers};
 use super::standing::StandingCosts;
 use super::{Line, PriceEntry, lines, price_entry};
 use crate::cost::chart;
-use crate::cost::compare::{self, ContainerAssumptions, Platform};
+use crate::cost::compare::{self, ContainerAssumptions};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
-use crate::cost::serverless::usage::KB_PER_GB;
+use crate::cost::serverless::usage::{KB_PER_GB, PLATFORM_LOG_KB_PER_INVOCATION};
 use crate::cost::serverless::{
-    self, Arch, Limits, NOT_MODELLED, QueueKind, QuotaWarning, ServerlessEstimate, ServerlessInput,
+    self, Limits, NOT_MODELLED, QuotaWarning, ServerlessEstimate, ServerlessInput,
 };
 use crate::cost::{REFERENCE_VOLUMES, Values, format};
 use crate::error::Result;
@@ -110,6 +111,7 @@ pub struct Workload {
     pub processor_memory_mb: u32,
     pub processor_duration_ms: String,
     pub batch_size: u32,
+    pub batch_window_s: String,
     pub write_units_per_event: String,
     pub read_units_per_event: String,
     pub log_kb_per_event: String,
@@ -121,6 +123,10 @@ pub struct Workload {
     pub composite_alarms: u32,
     pub dashboards: u32,
     pub stored_months: String,
+    pub ia_min_object_kb: String,
+    /// The same size in bytes, as the bucket's lifecycle rule states it (`131072`).
+    pub ia_min_object_bytes: u64,
+    pub ia_after_days: String,
     pub idempotency_ttl_days: String,
     pub events_pitr: bool,
     pub idempotency_pitr: bool,
@@ -140,6 +146,7 @@ impl Workload {
             processor_memory_mb: input.processor_memory_mb,
             processor_duration_ms: p(input.processor_duration_ms),
             batch_size: input.batch_size,
+            batch_window_s: p(input.batch_window_s),
             write_units_per_event: p(input.write_units_per_event),
             read_units_per_event: p(input.read_units_per_event),
             log_kb_per_event: p(input.log_kb_per_event),
@@ -151,6 +158,9 @@ impl Workload {
             composite_alarms: input.composite_alarms,
             dashboards: input.dashboards,
             stored_months: p(input.stored_months),
+            ia_min_object_kb: p(input.ia_min_object_kb),
+            ia_min_object_bytes: (input.ia_min_object_kb * 1024.0).round() as u64,
+            ia_after_days: p(input.ia_after_days),
             idempotency_ttl_days: p(input.idempotency_ttl_days),
             events_pitr: input.events_pitr,
             idempotency_pitr: input.idempotency_pitr,
@@ -162,6 +172,15 @@ impl Workload {
 pub struct UsagePerEvent {
     /// SQS requests per event: sends, receives and deletes.
     pub sqs_requests_per_event: String,
+    /// Events in the processor's average batch at the workload's mean rate (`1.38`), and whether batches are full.
+    pub batch: String,
+    pub full_batches: bool,
+    /// KB of Lambda's START, END and REPORT lines per invocation.
+    pub platform_log_kb: String,
+    /// GB of those lines a month.
+    pub platform_log_gb: String,
+    /// Whether bodies move to Standard-IA (larger than the rule's size, and kept past its days).
+    pub to_ia: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,28 +246,6 @@ impl BreakEven {
             count: format::count(n as f64),
         })
     }
-}
-
-/// The changes priced at 100M events, each against `total_100m`. `arm64` is priced only for an x86_64 workload and
-/// `standard_queue` only for a FIFO one; both are `null` otherwise.
-#[derive(Debug, Clone, Serialize)]
-pub struct Levers {
-    /// A quarter of the log volume per event.
-    pub logs: Lever,
-    /// One DynamoDB write unit less per event (at least one stays).
-    pub writes: Lever,
-    /// Batches of 100 for the processor.
-    pub batch: Lever,
-    pub arm64: Option<Lever>,
-    pub standard_queue: Option<Lever>,
-    /// The code in containers on Fargate, at `containers.min_tasks` tasks or more.
-    pub containers: Lever,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Lever {
-    pub total: String,
-    pub saving: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -331,45 +328,6 @@ fn largest(e: &ServerlessEstimate) -> Option<Largest> {
     })
 }
 
-fn lever(prices: &Prices, base: &ServerlessEstimate, changed: ServerlessInput) -> Result<Lever> {
-    let e = serverless::estimate(prices, &changed)?;
-    Ok(Lever {
-        total: format::money(e.total_usd),
-        saving: format::money(base.total_usd - e.total_usd),
-    })
-}
-
-fn levers(
-    prices: &Prices,
-    at_100m: &ServerlessEstimate,
-    assumptions: &ContainerAssumptions,
-) -> Result<Levers> {
-    let base = &at_100m.input;
-    let with = |change: &dyn Fn(&mut ServerlessInput)| {
-        let mut changed = base.clone();
-        change(&mut changed);
-        lever(prices, at_100m, changed)
-    };
-    let fargate = compare::platform_cost(prices, Platform::Fargate, at_100m, assumptions)?;
-    Ok(Levers {
-        logs: with(&|i| i.log_kb_per_event = base.log_kb_per_event / 4.0)?,
-        writes: with(&|i| i.write_units_per_event = (base.write_units_per_event - 1.0).max(1.0))?,
-        batch: with(&|i| i.batch_size = 100)?,
-        arm64: match base.arch {
-            Arch::X86_64 => Some(with(&|i| i.arch = Arch::Arm64)?),
-            Arch::Arm64 => None,
-        },
-        standard_queue: match base.queue {
-            QueueKind::Fifo => Some(with(&|i| i.queue = QueueKind::Standard)?),
-            QueueKind::Standard => None,
-        },
-        containers: Lever {
-            total: format::money(fargate.total_usd),
-            saving: format::money(at_100m.total_usd - fargate.total_usd),
-        },
-    })
-}
-
 /// The context for the workload `values` describe.
 pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessContext> {
     let input = ServerlessInput::from_values(values)?;
@@ -447,7 +405,12 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
         workload: Workload::of(&input),
         differs,
         usage: UsagePerEvent {
-            sqs_requests_per_event: format::plain(main.usage.sqs_requests_per_event),
+            sqs_requests_per_event: format::decimals(main.usage.sqs_requests_per_event, 4),
+            batch: format::decimals(main.usage.batch, 2),
+            full_batches: main.usage.batch >= f64::from(input.batch_size),
+            platform_log_kb: format::plain(PLATFORM_LOG_KB_PER_INVOCATION),
+            platform_log_gb: format::decimals(main.usage.platform_log_gb, 3),
+            to_ia: main.usage.s3_transitions > 0.0,
         },
         events_text: format::thousands(input.events_per_month),
         total: format::money(main.total_usd),

@@ -2,86 +2,12 @@
 
 use serde::Serialize;
 
+pub use super::choice::{ApiKind, Arch, QueueKind};
 use crate::cost::{InputSpec, InputType, MAX_EVENTS_PER_MONTH, Values, check_range, invalid};
 use crate::error::Result;
 
-/// Lambda architecture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arch {
-    Arm64,
-    X86_64,
-}
-
-impl Arch {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Arch::Arm64 => "arm64",
-            Arch::X86_64 => "x86_64",
-        }
-    }
-    pub fn parse(text: &str) -> Result<Arch> {
-        match text {
-            "arm64" => Ok(Arch::Arm64),
-            "x86_64" => Ok(Arch::X86_64),
-            other => Err(invalid("arch", format!("'{other}' is not arm64 or x86_64"))),
-        }
-    }
-}
-
-/// API Gateway flavour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApiKind {
-    Http,
-    Rest,
-}
-
-impl ApiKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiKind::Http => "http",
-            ApiKind::Rest => "rest",
-        }
-    }
-    pub fn parse(text: &str) -> Result<ApiKind> {
-        match text {
-            "http" => Ok(ApiKind::Http),
-            "rest" => Ok(ApiKind::Rest),
-            other => Err(invalid("api", format!("'{other}' is not http or rest"))),
-        }
-    }
-}
-
-/// SQS queue type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QueueKind {
-    Standard,
-    Fifo,
-}
-
-impl QueueKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QueueKind::Standard => "standard",
-            QueueKind::Fifo => "fifo",
-        }
-    }
-    pub fn parse(text: &str) -> Result<QueueKind> {
-        match text {
-            "standard" => Ok(QueueKind::Standard),
-            "fifo" => Ok(QueueKind::Fifo),
-            other => Err(invalid(
-                "queue",
-                format!("'{other}' is not standard or fifo"),
-            )),
-        }
-    }
-}
-
 /// Every input of the model `serverless`, in the order of [`ServerlessInput`]'s fields.
-pub const INPUTS: [InputSpec; 24] = [
+pub const INPUTS: [InputSpec; 27] = [
     spec("events_per_month", InputType::Events),
     spec("payload_kb", InputType::Number),
     spec("arch", InputType::Choice(&["arm64", "x86_64"])),
@@ -92,6 +18,7 @@ pub const INPUTS: [InputSpec; 24] = [
     spec("processor_memory_mb", InputType::Whole),
     spec("processor_duration_ms", InputType::Number),
     spec("batch_size", InputType::Whole),
+    spec("batch_window_s", InputType::Number),
     spec("write_units_per_event", InputType::Number),
     spec("read_units_per_event", InputType::Number),
     spec("log_kb_per_event", InputType::Number),
@@ -103,6 +30,8 @@ pub const INPUTS: [InputSpec; 24] = [
     spec("composite_alarms", InputType::Whole),
     spec("dashboards", InputType::Whole),
     spec("stored_months", InputType::Number),
+    spec("ia_min_object_kb", InputType::Number),
+    spec("ia_after_days", InputType::Number),
     spec("idempotency_ttl_days", InputType::Number),
     spec("events_pitr", InputType::Choice(&["on", "off"])),
     spec("idempotency_pitr", InputType::Choice(&["on", "off"])),
@@ -130,7 +59,11 @@ pub struct ServerlessInput {
     pub processor_memory_mb: u32,
     /// Processor duration per batch.
     pub processor_duration_ms: f64,
+    /// The most messages the event source hands the processor at once.
     pub batch_size: u32,
+    /// `MaximumBatchingWindowInSeconds` of the event source: how long it gathers messages before it invokes the
+    /// processor with a batch that is not full. Standard queues only: a FIFO source has no window.
+    pub batch_window_s: f64,
     /// DynamoDB write units per event. Read from the input when given, otherwise
     /// [`ServerlessInput::derived_write_units`].
     pub write_units_per_event: f64,
@@ -153,6 +86,10 @@ pub struct ServerlessInput {
     /// Months of events the events table and the payload bucket hold when their storage is priced: their
     /// retention (a TTL and a lifecycle rule), after which storage stops growing.
     pub stored_months: f64,
+    /// The payload bucket's lifecycle rule: bodies larger than this many KB move to S3 Standard-IA (which bills
+    /// 128 KB at least per object) after `ia_after_days` days.
+    pub ia_min_object_kb: f64,
+    pub ia_after_days: f64,
     /// Days an idempotency record lives before its expiry deletes it.
     pub idempotency_ttl_days: f64,
     /// Point-in-time recovery on the events table, on the idempotency table.
@@ -163,6 +100,12 @@ pub struct ServerlessInput {
 /// The largest body the stack accepts, in KB: the ingest function answers 413 above `MaxBodyBytes` (262,144
 /// bytes) in template.yaml. Bodies are stored in S3, so no DynamoDB or SQS limit applies to them.
 pub const MAX_BODY_KB: f64 = 256.0;
+
+/// The longest batching window an SQS event source takes, in seconds.
+pub const MAX_BATCH_WINDOW_S: f64 = 300.0;
+
+/// The largest batch an SQS event source takes without a batching window, and from a FIFO queue.
+pub const MAX_BATCH_WITHOUT_WINDOW: u32 = 10;
 
 impl Default for ServerlessInput {
     fn default() -> Self {
@@ -177,6 +120,8 @@ impl Default for ServerlessInput {
             processor_memory_mb: 256,
             processor_duration_ms: 250.0,
             batch_size: 10,
+            // AWS's default for an SQS event source: no window.
+            batch_window_s: 0.0,
             // derived_write_units(): event record 2 + state item 2 (one transaction) + idempotency put and update 2.
             write_units_per_event: 6.0,
             read_units_per_event: 0.0,
@@ -189,6 +134,9 @@ impl Default for ServerlessInput {
             composite_alarms: 0,
             dashboards: 0,
             stored_months: 0.0,
+            // Standard-IA's own minimums: 128 KB an object, 30 days.
+            ia_min_object_kb: 128.0,
+            ia_after_days: 30.0,
             idempotency_ttl_days: 0.0,
             events_pitr: false,
             idempotency_pitr: false,
@@ -254,6 +202,7 @@ impl ServerlessInput {
             batch_size: values
                 .whole("batch_size", 1, 10_000)?
                 .unwrap_or(d.batch_size),
+            batch_window_s: values.number("batch_window_s")?.unwrap_or(d.batch_window_s),
             write_units_per_event: match values.number("write_units_per_event")? {
                 Some(units) => units,
                 None => ServerlessInput::derived_write_units(),
@@ -276,6 +225,10 @@ impl ServerlessInput {
                 .unwrap_or(d.composite_alarms),
             dashboards: values.whole("dashboards", 0, 100)?.unwrap_or(d.dashboards),
             stored_months: values.number("stored_months")?.unwrap_or(d.stored_months),
+            ia_min_object_kb: values
+                .number("ia_min_object_kb")?
+                .unwrap_or(d.ia_min_object_kb),
+            ia_after_days: values.number("ia_after_days")?.unwrap_or(d.ia_after_days),
             idempotency_ttl_days: values
                 .number("idempotency_ttl_days")?
                 .unwrap_or(d.idempotency_ttl_days),
@@ -299,6 +252,7 @@ impl ServerlessInput {
         v.set("processor_memory_mb", self.processor_memory_mb);
         v.set("processor_duration_ms", self.processor_duration_ms);
         v.set("batch_size", self.batch_size);
+        v.set("batch_window_s", self.batch_window_s);
         // Left out when it is what the payload implies, so a default set of values keeps deriving it.
         if self.write_units_per_event != ServerlessInput::derived_write_units() {
             v.set("write_units_per_event", self.write_units_per_event);
@@ -313,6 +267,8 @@ impl ServerlessInput {
         v.set("composite_alarms", self.composite_alarms);
         v.set("dashboards", self.dashboards);
         v.set("stored_months", self.stored_months);
+        v.set("ia_min_object_kb", self.ia_min_object_kb);
+        v.set("ia_after_days", self.ia_after_days);
         v.set("idempotency_ttl_days", self.idempotency_ttl_days);
         v.set("events_pitr", on_off(self.events_pitr));
         v.set("idempotency_pitr", on_off(self.idempotency_pitr));
@@ -385,6 +341,23 @@ impl ServerlessInput {
             "an SQS batch size",
         )?;
         check_range(
+            "batch_window_s",
+            self.batch_window_s,
+            0.0,
+            MAX_BATCH_WINDOW_S,
+            "a batching window in seconds (MaximumBatchingWindowInSeconds takes 0 to 300)",
+        )?;
+        // Lambda's event source rules: batches above 10 need a window of at least 1 s, and a FIFO queue has no
+        // window and takes at most 10 a batch.
+        if self.batch_size > MAX_BATCH_WITHOUT_WINDOW
+            && (self.queue == QueueKind::Fifo || self.batch_window_s < 1.0)
+        {
+            return Err(invalid(
+                "batch_size",
+                "above 10 needs a standard queue and a batching window of at least 1 s (batch_window_s)",
+            ));
+        }
+        check_range(
             "write_units_per_event",
             self.write_units_per_event,
             0.0,
@@ -418,6 +391,20 @@ impl ServerlessInput {
             0.0,
             120.0,
             "months of stored events",
+        )?;
+        check_range(
+            "ia_min_object_kb",
+            self.ia_min_object_kb,
+            0.0,
+            MAX_BODY_KB,
+            "a body size in KB",
+        )?;
+        check_range(
+            "ia_after_days",
+            self.ia_after_days,
+            30.0,
+            3650.0,
+            "days before a body moves to Standard-IA (S3 moves nothing there before 30 days)",
         )?;
         check_range(
             "idempotency_ttl_days",

@@ -13,6 +13,7 @@
 //!
 //! [`input`] is what the model reads, [`items`] the sizes of the items it writes, [`usage`] the billed quantities it implies, [`estimate`] the priced month.
 
+pub mod choice;
 pub mod estimate;
 pub mod fixed;
 pub mod input;
