@@ -97,6 +97,12 @@ pub fn priced_kinds(argv: &[OsString]) -> Outcome<Vec<PricedKind>> {
 
 fn common_args(cmd: Command) -> Command {
     cmd.arg(
+        Arg::new("region")
+            .long("region")
+            .value_name("REGION")
+            .help("The AWS region to price. Only a region with a price table is priced: the built-in table's, or the one --prices gives."),
+    )
+    .arg(
         Arg::new("prices")
             .long("prices")
             .value_name("FILE")
@@ -186,6 +192,18 @@ pub(crate) fn load_prices(path: Option<&PathBuf>) -> Result<Prices, Error> {
     }
 }
 
+/// The price table of a cost command: `--prices FILE` or the built-in table, for the region `--region` names (a
+/// region without a table is refused).
+fn prices_of(sub: &ArgMatches) -> Result<Prices, Error> {
+    let region = sub.get_one::<String>("region");
+    match (sub.get_one::<PathBuf>("prices"), region) {
+        (Some(path), Some(region)) => Prices::from_file(path)?.for_region(region),
+        (Some(path), None) => Prices::from_file(path),
+        (None, Some(region)) => Prices::embedded_for(region),
+        (None, None) => Prices::embedded(),
+    }
+}
+
 pub(crate) fn to_json(value: &impl serde::Serialize) -> Outcome<String> {
     Ok(serde_json::to_string_pretty(value).expect("reports serialise to JSON") + "\n")
 }
@@ -231,7 +249,7 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
     let Some((name, sub)) = args.matches.subcommand() else {
         unreachable!("clap requires a subcommand of cost");
     };
-    let prices = load_prices(sub.get_one::<PathBuf>("prices"))?;
+    let prices = prices_of(sub)?;
     let json = sub.get_flag("json");
     let explain = sub.get_flag("explain");
     if name == "compare" {

@@ -276,10 +276,55 @@ pub struct Prices {
     pub free_tier: BTreeMap<String, Allowance>,
 }
 
+/// The tables shipped with the binary, one per region they price. A region gets a table only with dated prices of
+/// its own: none is derived from another region's.
+const EMBEDDED_TABLES: [&str; 1] = [EMBEDDED_TABLE];
+
 impl Prices {
-    /// The table shipped with the binary.
+    /// The table shipped with the binary that documents and defaults use.
     pub fn embedded() -> Result<Prices> {
         Prices::built_in(EMBEDDED_TABLE)
+    }
+
+    /// The regions the tables shipped with the binary price, in order.
+    pub fn priced_regions() -> Result<Vec<String>> {
+        EMBEDDED_TABLES
+            .iter()
+            .map(|t| Prices::built_in(t).map(|p| p.region))
+            .collect()
+    }
+
+    /// The table shipped for `region`. A region without one is refused, naming the regions that have one: its
+    /// figures would otherwise be another region's prices under its name.
+    pub fn embedded_for(region: &str) -> Result<Prices> {
+        for text in EMBEDDED_TABLES {
+            let prices = Prices::built_in(text)?;
+            if prices.region == region {
+                return Ok(prices);
+            }
+        }
+        Err(crate::cost::invalid(
+            "region",
+            format!(
+                "scaffold has no prices for '{region}'; it has prices for {} only. A table of {region}'s own \
+                 prices (the built-in table's keys, with that region's rates, dates and sources) prices it",
+                Prices::priced_regions()?.join(", ")
+            ),
+        ))
+    }
+
+    /// `self`, if it prices `region`; refused otherwise, so that a table is never read as another region's.
+    pub fn for_region(self, region: &str) -> Result<Prices> {
+        if self.region == region {
+            return Ok(self);
+        }
+        Err(crate::cost::invalid(
+            "region",
+            format!(
+                "the price table {} prices {}, not {region}",
+                self.origin, self.region
+            ),
+        ))
     }
 
     /// A table built into the binary: a fault in it is scaffold's, not the user's.

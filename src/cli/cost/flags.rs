@@ -262,6 +262,10 @@ pub fn of(model: Model) -> &'static [Flag] {
 
 /// The flag that sets a model input (`write_units_per_event` -> `--write-units`), if a cost command has one.
 pub fn flag_for(input: &str) -> Option<String> {
+    // The region is no model's input: it picks the price table.
+    if input == "region" {
+        return Some("--region".into());
+    }
     SERVERLESS
         .iter()
         .chain(&KUBERNETES)
