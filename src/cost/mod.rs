@@ -22,6 +22,7 @@ pub mod format;
 pub mod kubernetes;
 pub mod model;
 pub mod network;
+pub mod price;
 pub mod prices;
 pub mod serverless;
 

@@ -389,4 +389,35 @@ mod tests {
             "{problems}"
         );
     }
+
+    #[test]
+    fn every_model_lists_what_it_leaves_out_in_the_dated_price_data() {
+        let prices = crate::cost::Prices::embedded().unwrap();
+        for model in Model::ALL {
+            let list = &prices.not_modelled[model.name()];
+            assert!(!list.is_empty(), "{}", model.name());
+            assert!(
+                list.iter()
+                    .all(|c| !c.as_of.is_empty() && !c.source.is_empty())
+            );
+        }
+        // A user's table may leave the lists out: the built-in ones stand. One it gives must be dated.
+        let table = crate::cost::prices::EMBEDDED_TABLE;
+        let cut = &table[..table.find("\n[[not_modelled.").unwrap() + 1];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mine.toml");
+        std::fs::write(&path, cut).unwrap();
+        let mine = crate::cost::Prices::from_file(&path).unwrap();
+        assert_eq!(
+            mine.not_modelled("serverless"),
+            prices.not_modelled("serverless")
+        );
+        let undated = format!(
+            "{cut}[[not_modelled.serverless]]\ntext = \"x\"\nas_of = \"\"\nsource = \"s\"\n"
+        );
+        let err = crate::cost::Prices::parse(&undated, "t")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not_modelled.serverless[0].as_of"), "{err}");
+    }
 }

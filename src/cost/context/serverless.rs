@@ -11,9 +11,7 @@ use crate::cost::chart;
 use crate::cost::compare::{self, ContainerAssumptions};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
 use crate::cost::serverless::usage::{KB_PER_GB, PLATFORM_LOG_KB_PER_INVOCATION};
-use crate::cost::serverless::{
-    self, Limits, NOT_MODELLED, QuotaWarning, ServerlessEstimate, ServerlessInput,
-};
+use crate::cost::serverless::{self, Limits, QuotaWarning, ServerlessEstimate, ServerlessInput};
 use crate::cost::{REFERENCE_VOLUMES, Values, format};
 use crate::error::Result;
 
@@ -491,7 +489,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
         s3_ia_gb: gb(main.usage.s3_ia_gb),
         events_table_gb: gb(main.usage.events_table_gb),
         idempotency_table_gb: gb(main.usage.idempotency_table_gb),
-        not_modelled: NOT_MODELLED.iter().map(|s| s.to_string()).collect(),
+        not_modelled: prices.not_modelled(crate::cost::Model::Serverless.name()),
     })
 }
 

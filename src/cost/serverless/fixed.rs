@@ -222,23 +222,6 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// What the model leaves out, one sentence each, for documents and the command's report.
-pub const NOT_MODELLED: [&str; 13] = [
-    "Data transfer out of AWS and between Regions.",
-    "API Gateway's 12-month free tier (1M calls a month), which only new accounts get.",
-    "Lambda INIT time, billed since 2025-08-01 for cold starts of ZIP functions on managed runtimes.",
-    "The Lambda event source mapping's empty long-poll receives on an idle queue (a few hundred thousand SQS requests a month).",
-    "CloudWatch Logs storage after ingestion, custom metrics written by the functions (EMF), and Logs Insights queries.",
-    "X-Ray trace retrieval and scans beyond the free million a month, and bursts that put more than one request in a second (fewer traced at the same volume).",
-    "KMS requests beyond one per caller per 5 minutes (each cold start decrypting the function settings, each warm container reading the secret), and alarm notifications through the encrypted topic.",
-    "Scheduled jobs other than per-event work (such as a redelivery job every 15 minutes) and EventBridge Scheduler.",
-    "DLQ redrives and replays, retried deliveries and duplicates (each costs another API request, invocation and write).",
-    "The state table's storage and point-in-time recovery: one small item (under 1 KB) per object the events are about, and the number of objects is not an input (its writes are priced, 2 units per event in the transaction).",
-    "S3 Standard-IA retrieval fees (the processor reads each body before it moves; only a replay after that pays them) and the bucket's free lifecycle expirations.",
-    "On-demand DynamoDB backups, restores and the lag before expired records are deleted.",
-    "Deployment: CloudFormation, CodeDeploy, the S3 bucket for build artifacts, CI minutes.",
-];
-
 #[cfg(test)]
 mod tests {
     use crate::cost::Prices;

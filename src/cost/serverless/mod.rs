@@ -24,7 +24,7 @@ pub mod sensitivity;
 pub mod usage;
 
 pub use estimate::{MOVING_KEYS, ServerlessEstimate, at_volumes, estimate, price_keys};
-pub use fixed::{NOT_MODELLED, STANDING_KEYS};
+pub use fixed::STANDING_KEYS;
 pub use input::{ApiKind, Arch, DERIVED_INPUTS, INPUTS, QueueKind, ServerlessInput};
 pub use limits::{Limits, QuotaWarning, quota_warnings};
 pub use sensitivity::{Sensitivity, sensitivity};
