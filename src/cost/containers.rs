@@ -14,21 +14,67 @@ use crate::error::Result;
 
 /// Every input of the container side, by the names of [`ContainerAssumptions`]' fields.
 pub const INPUTS: [InputSpec; 10] = [
-    spec("peak_factor", InputType::Number),
-    spec("task_vcpu", InputType::Number),
-    spec("task_memory_gb", InputType::Number),
-    spec("events_per_task_second", InputType::Number),
-    spec("min_tasks", InputType::Whole),
-    spec("node_type", InputType::Name),
-    spec("headroom", InputType::Number),
-    spec("min_nodes", InputType::Whole),
-    spec("ops_usd_per_month", InputType::Number),
-    spec("existing_cluster", InputType::Choice(&["false", "true"])),
+    InputSpec::flagged(
+        "peak_factor",
+        InputType::Number,
+        "peak-factor",
+        "Peak over average traffic the container fleet is sized for (steady 1.5, spiky 3, bursty 10).",
+    ),
+    InputSpec::flagged(
+        "task_vcpu",
+        InputType::Number,
+        "task-vcpu",
+        "vCPUs per container task.",
+    ),
+    InputSpec::flagged(
+        "task_memory_gb",
+        InputType::Number,
+        "task-memory-gb",
+        "Memory per container task in GB.",
+    ),
+    InputSpec::flagged(
+        "events_per_task_second",
+        InputType::Number,
+        "events-per-task-second",
+        "Events per second one task sustains.",
+    ),
+    InputSpec::flagged(
+        "min_tasks",
+        InputType::Whole,
+        "min-tasks",
+        "Fewest tasks, for availability.",
+    ),
+    InputSpec::flagged(
+        "node_type",
+        InputType::Name,
+        "node-type",
+        "Worker node size for the EKS side.",
+    ),
+    InputSpec::flagged(
+        "headroom",
+        InputType::Number,
+        "headroom",
+        "Share of EKS node capacity kept free, 0 to 0.9.",
+    ),
+    InputSpec::flagged(
+        "min_nodes",
+        InputType::Whole,
+        "min-nodes",
+        "Fewest EKS nodes, for availability.",
+    ),
+    InputSpec::flagged(
+        "ops_usd_per_month",
+        InputType::Number,
+        "ops-usd-per-month",
+        "What running a container platform costs you a month beyond serverless (people's time, tooling), added to each container bill.",
+    ),
+    InputSpec::flagged(
+        "existing_cluster",
+        InputType::Choice(&["false", "true"]),
+        "existing-cluster",
+        "The pods join a cluster you already run: price only the nodes they add (no control plane, node floor or add-ons).",
+    ),
 ];
-
-const fn spec(name: &'static str, kind: InputType) -> InputSpec {
-    InputSpec { name, kind }
-}
 
 /// How the container side is sized.
 #[derive(Debug, Clone, PartialEq, Serialize)]

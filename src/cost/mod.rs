@@ -87,12 +87,45 @@ pub enum InputType {
     Name,
 }
 
-/// One input a model reads.
+/// One input a model reads, declared once: the command line, the manifests' bindings and the docs read it from
+/// here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InputSpec {
     /// The input's name, as `[cost.inputs]` and error messages use it.
     pub name: &'static str,
     pub kind: InputType,
+    /// The long option of `scaffold cost` that sets it, without its dashes (`memory-mb`); `None` for an input that
+    /// shapes a project's documents but not the command's figures.
+    pub flag: Option<&'static str>,
+    /// What it is, one sentence for the option's help.
+    pub help: &'static str,
+}
+
+impl InputSpec {
+    /// An input with the flag that sets it.
+    pub const fn flagged(
+        name: &'static str,
+        kind: InputType,
+        flag: &'static str,
+        help: &'static str,
+    ) -> InputSpec {
+        InputSpec {
+            name,
+            kind,
+            flag: Some(flag),
+            help,
+        }
+    }
+
+    /// An input no flag sets: it shapes a project's documents, not the command's figures.
+    pub const fn unflagged(name: &'static str, kind: InputType, help: &'static str) -> InputSpec {
+        InputSpec {
+            name,
+            kind,
+            flag: None,
+            help,
+        }
+    }
 }
 
 /// A model's inputs by name, as given: JSON numbers, bools or text (`"5M"`, `"100m"`), from flags, answers,

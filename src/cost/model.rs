@@ -51,6 +51,20 @@ impl Model {
         }
     }
 
+    /// What the model prices, one sentence for the command that runs it.
+    pub fn about(self) -> &'static str {
+        match self {
+            Model::Serverless => {
+                "Monthly cost of the system on API Gateway, Lambda, SQS and DynamoDB, line by line, at your volume \
+                 and at 10K, 1M and 100M events. Defaults are the kind's."
+            }
+            Model::Kubernetes => {
+                "Monthly cost of the workload on EKS: nodes, control plane, load balancer, and per team namespace. \
+                 Defaults are the kind's."
+            }
+        }
+    }
+
     /// Every input the model reads.
     pub fn inputs(self) -> &'static [InputSpec] {
         match self {

@@ -6,6 +6,7 @@ mod answer_types;
 mod architecture;
 mod cost_batches;
 mod cost_cli;
+mod cost_declarations;
 mod cost_regions;
 mod cost_templates;
 mod errors;

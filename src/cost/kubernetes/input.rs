@@ -1,10 +1,11 @@
 //! What the kubernetes model reads: the pods' requests and count, the nodes they run on, the team namespace's
 //! quota, and for a project's documents the ceiling of the autoscaler and the pods' limits.
 
+pub use super::inputs::INPUTS;
 use serde::Serialize;
 
 use crate::cost::cluster::{is_day, minor_of};
-use crate::cost::{InputSpec, InputType, Values, check_range, invalid};
+use crate::cost::{Values, check_range, invalid};
 use crate::error::Result;
 
 /// The default node size.
@@ -28,37 +29,6 @@ pub const ADDON_INPUTS: [&str; 5] = [
     "secrets_addon",
     "monitoring_addon",
 ];
-
-/// Every input of the model `kubernetes`.
-pub const INPUTS: [InputSpec; 23] = [
-    spec("replicas", InputType::Whole),
-    spec("cpu_request", InputType::Cpu),
-    spec("memory_request", InputType::Memory),
-    spec("node_type", InputType::Name),
-    spec("headroom", InputType::Number),
-    spec("min_nodes", InputType::Whole),
-    spec("lcu_per_hour", InputType::Number),
-    spec("team_requests_cpu", InputType::Cpu),
-    spec("team_requests_memory", InputType::Memory),
-    spec("team_limits_cpu", InputType::Cpu),
-    spec("team_limits_memory", InputType::Memory),
-    spec("max_replicas", InputType::Whole),
-    spec("cpu_limit", InputType::Cpu),
-    spec("memory_limit", InputType::Memory),
-    spec("kube_version", InputType::Name),
-    spec("priced_on", InputType::Name),
-    spec("image_arch", InputType::Name),
-    spec("addons", InputType::Name),
-    spec("edge_addon", InputType::Name),
-    spec("gitops_addon", InputType::Name),
-    spec("secrets_addon", InputType::Name),
-    spec("monitoring_addon", InputType::Name),
-    spec("environments", InputType::Whole),
-];
-
-const fn spec(name: &'static str, kind: InputType) -> InputSpec {
-    InputSpec { name, kind }
-}
 
 /// A team namespace's ResourceQuota: what the team may reserve (requests) and burst to (limits).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -15,6 +15,7 @@
 
 pub mod estimate;
 pub mod input;
+pub mod inputs;
 pub mod platform;
 
 pub use estimate::{

@@ -1,48 +1,14 @@
 //! What the serverless model reads: the workload, with the limits AWS and the model put on each value.
 
+pub use super::inputs::INPUTS;
 use serde::Serialize;
 
 pub use super::choice::{ApiKind, Arch, QueueKind};
-use crate::cost::{InputSpec, InputType, MAX_EVENTS_PER_MONTH, Values, check_range, invalid};
+use crate::cost::{MAX_EVENTS_PER_MONTH, Values, check_range, invalid};
 use crate::error::Result;
-
-/// Every input of the model `serverless`, in the order of [`ServerlessInput`]'s fields.
-pub const INPUTS: [InputSpec; 27] = [
-    spec("events_per_month", InputType::Events),
-    spec("payload_kb", InputType::Number),
-    spec("arch", InputType::Choice(&["arm64", "x86_64"])),
-    spec("api", InputType::Choice(&["http", "rest"])),
-    spec("queue", InputType::Choice(&["standard", "fifo"])),
-    spec("ingest_memory_mb", InputType::Whole),
-    spec("ingest_duration_ms", InputType::Number),
-    spec("processor_memory_mb", InputType::Whole),
-    spec("processor_duration_ms", InputType::Number),
-    spec("batch_size", InputType::Whole),
-    spec("batch_window_s", InputType::Number),
-    spec("write_units_per_event", InputType::Number),
-    spec("read_units_per_event", InputType::Number),
-    spec("log_kb_per_event", InputType::Number),
-    spec("tracing_sample", InputType::Number),
-    spec("traced_functions", InputType::Whole),
-    spec("kms_keys", InputType::Whole),
-    spec("secrets", InputType::Whole),
-    spec("alarms", InputType::Whole),
-    spec("composite_alarms", InputType::Whole),
-    spec("dashboards", InputType::Whole),
-    spec("stored_months", InputType::Number),
-    spec("ia_min_object_kb", InputType::Number),
-    spec("ia_after_days", InputType::Number),
-    spec("idempotency_ttl_days", InputType::Number),
-    spec("events_pitr", InputType::Choice(&["on", "off"])),
-    spec("idempotency_pitr", InputType::Choice(&["on", "off"])),
-];
 
 /// Inputs that have no fixed default: left out, the model derives them from the others.
 pub const DERIVED_INPUTS: [&str; 1] = ["write_units_per_event"];
-
-const fn spec(name: &'static str, kind: InputType) -> InputSpec {
-    InputSpec { name, kind }
-}
 
 /// The workload. `Default` is the lean worked example of the reference notes; the input names of [`INPUTS`] are
 /// its field names.

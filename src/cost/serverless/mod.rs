@@ -17,6 +17,7 @@ pub mod choice;
 pub mod estimate;
 pub mod fixed;
 pub mod input;
+pub mod inputs;
 pub mod items;
 pub mod limits;
 pub mod s3;
