@@ -92,3 +92,37 @@ fn every_flag_of_a_cost_command_is_the_one_declared() {
         assert!(help.contains(&first_words), "{first_words}");
     }
 }
+
+#[test]
+fn each_declared_range_is_what_the_command_refuses() {
+    // One past the top of each declared range is refused by the flag that sets it, quoting the range: the range
+    // is written once, in the declaration, and nowhere else.
+    for input in Model::Serverless.inputs() {
+        let (Some(range), Some(flag)) = (input.range, input.flag) else {
+            continue;
+        };
+        let above = range.max + 1.0;
+        let out = assert_cmd::Command::cargo_bin("scaffold")
+            .unwrap()
+            .args([
+                "cost",
+                "serverless-webhook",
+                &format!("--{flag}"),
+                &above.to_string(),
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--{flag} {above}: {err}");
+        let plain = |x: f64| scaffold::cost::format::plain(x);
+        assert!(
+            err.contains(&format!("invalid --{flag}"))
+                && err.contains(&format!(
+                    "between {} and {}",
+                    plain(range.min),
+                    plain(range.max)
+                )),
+            "--{flag} {above}: {err}"
+        );
+    }
+}

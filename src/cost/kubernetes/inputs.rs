@@ -11,7 +11,8 @@ pub const INPUTS: [InputSpec; 23] = [
         InputType::Whole,
         "replicas",
         "Pod replicas of the service.",
-    ),
+    )
+    .within(1.0, 10_000.0, "replicas"),
     InputSpec::flagged(
         "cpu_request",
         InputType::Cpu,
@@ -35,19 +36,22 @@ pub const INPUTS: [InputSpec; 23] = [
         InputType::Number,
         "headroom",
         "Share of node capacity kept free, 0 to 0.9.",
-    ),
+    )
+    .within(0.0, 0.9, "a headroom share"),
     InputSpec::flagged(
         "min_nodes",
         InputType::Whole,
         "min-nodes",
         "Fewest nodes, for availability.",
-    ),
+    )
+    .within(1.0, 1000.0, "a node count"),
     InputSpec::flagged(
         "lcu_per_hour",
         InputType::Number,
         "lcu",
         "Average load balancer capacity units per hour.",
-    ),
+    )
+    .within(0.0, 100_000.0, "LCUs per hour"),
     InputSpec::unflagged(
         "team_requests_cpu",
         InputType::Cpu,
@@ -72,7 +76,8 @@ pub const INPUTS: [InputSpec; 23] = [
         "max_replicas",
         InputType::Whole,
         "The autoscaler's ceiling of replicas.",
-    ),
+    )
+    .within(1.0, 10_000.0, "replicas"),
     InputSpec::unflagged(
         "cpu_limit",
         InputType::Cpu,
@@ -136,5 +141,6 @@ pub const INPUTS: [InputSpec; 23] = [
         InputType::Whole,
         "environments",
         "Clusters the workload is deployed to (staging and production: 2), each priced alike.",
-    ),
+    )
+    .within(1.0, 20.0, "clusters"),
 ];

@@ -4,7 +4,7 @@ pub use super::inputs::INPUTS;
 use serde::Serialize;
 
 pub use super::choice::{ApiKind, Arch, QueueKind};
-use crate::cost::{MAX_EVENTS_PER_MONTH, Values, check_range, invalid};
+use crate::cost::{MAX_EVENTS_PER_MONTH, Values, check_declared, declared_whole, invalid};
 use crate::error::Result;
 
 /// Inputs that have no fixed default: left out, the model derives them from the others.
@@ -153,21 +153,17 @@ impl ServerlessInput {
                 Some(t) => QueueKind::parse(&t)?,
                 None => d.queue,
             },
-            ingest_memory_mb: values
-                .whole("ingest_memory_mb", 128, 10240)?
+            ingest_memory_mb: declared_whole(&INPUTS, values, "ingest_memory_mb")?
                 .unwrap_or(d.ingest_memory_mb),
             ingest_duration_ms: values
                 .number("ingest_duration_ms")?
                 .unwrap_or(d.ingest_duration_ms),
-            processor_memory_mb: values
-                .whole("processor_memory_mb", 128, 10240)?
+            processor_memory_mb: declared_whole(&INPUTS, values, "processor_memory_mb")?
                 .unwrap_or(d.processor_memory_mb),
             processor_duration_ms: values
                 .number("processor_duration_ms")?
                 .unwrap_or(d.processor_duration_ms),
-            batch_size: values
-                .whole("batch_size", 1, 10_000)?
-                .unwrap_or(d.batch_size),
+            batch_size: declared_whole(&INPUTS, values, "batch_size")?.unwrap_or(d.batch_size),
             batch_window_s: values.number("batch_window_s")?.unwrap_or(d.batch_window_s),
             write_units_per_event: match values.number("write_units_per_event")? {
                 Some(units) => units,
@@ -180,16 +176,14 @@ impl ServerlessInput {
                 .number("log_kb_per_event")?
                 .unwrap_or(d.log_kb_per_event),
             tracing_sample: values.number("tracing_sample")?.unwrap_or(d.tracing_sample),
-            traced_functions: values
-                .whole("traced_functions", 0, 2)?
+            traced_functions: declared_whole(&INPUTS, values, "traced_functions")?
                 .unwrap_or(d.traced_functions),
-            kms_keys: values.whole("kms_keys", 0, 100)?.unwrap_or(d.kms_keys),
-            secrets: values.whole("secrets", 0, 100)?.unwrap_or(d.secrets),
-            alarms: values.whole("alarms", 0, 5000)?.unwrap_or(d.alarms),
-            composite_alarms: values
-                .whole("composite_alarms", 0, 5000)?
+            kms_keys: declared_whole(&INPUTS, values, "kms_keys")?.unwrap_or(d.kms_keys),
+            secrets: declared_whole(&INPUTS, values, "secrets")?.unwrap_or(d.secrets),
+            alarms: declared_whole(&INPUTS, values, "alarms")?.unwrap_or(d.alarms),
+            composite_alarms: declared_whole(&INPUTS, values, "composite_alarms")?
                 .unwrap_or(d.composite_alarms),
-            dashboards: values.whole("dashboards", 0, 100)?.unwrap_or(d.dashboards),
+            dashboards: declared_whole(&INPUTS, values, "dashboards")?.unwrap_or(d.dashboards),
             stored_months: values.number("stored_months")?.unwrap_or(d.stored_months),
             ia_min_object_kb: values
                 .number("ia_min_object_kb")?
@@ -263,56 +257,8 @@ impl ServerlessInput {
                 "is above the model's limit of 10^12 events per month",
             ));
         }
-        // The body goes to S3 and the queue and tables hold only its key; the stack's body limit is what caps it.
-        check_range(
-            "payload_kb",
-            self.payload_kb,
-            0.001,
-            MAX_BODY_KB,
-            "a body the stack accepts (MaxBodyBytes is 256 KB)",
-        )?;
-        check_range(
-            "ingest_memory_mb",
-            self.ingest_memory_mb as f64,
-            128.0,
-            10240.0,
-            "Lambda memory in MB",
-        )?;
-        check_range(
-            "processor_memory_mb",
-            self.processor_memory_mb as f64,
-            128.0,
-            10240.0,
-            "Lambda memory in MB",
-        )?;
-        check_range(
-            "ingest_duration_ms",
-            self.ingest_duration_ms,
-            1.0,
-            900_000.0,
-            "a Lambda duration in ms",
-        )?;
-        check_range(
-            "processor_duration_ms",
-            self.processor_duration_ms,
-            1.0,
-            900_000.0,
-            "a Lambda duration in ms",
-        )?;
-        check_range(
-            "batch_size",
-            self.batch_size as f64,
-            1.0,
-            10_000.0,
-            "an SQS batch size",
-        )?;
-        check_range(
-            "batch_window_s",
-            self.batch_window_s,
-            0.0,
-            MAX_BATCH_WINDOW_S,
-            "a batching window in seconds (MaximumBatchingWindowInSeconds takes 0 to 300)",
-        )?;
+        // Every declared range (the body's is the stack's limit: it goes to S3, the queue and tables hold its key).
+        check_declared(&INPUTS, &self.to_values())?;
         // Lambda's event source rules: batches above 10 need a window of at least 1 s, and a FIFO queue has no
         // window and takes at most 10 a batch.
         if self.batch_size > MAX_BATCH_WITHOUT_WINDOW
@@ -321,68 +267,6 @@ impl ServerlessInput {
             return Err(invalid(
                 "batch_size",
                 "above 10 needs a standard queue and a batching window of at least 1 s (batch_window_s)",
-            ));
-        }
-        check_range(
-            "write_units_per_event",
-            self.write_units_per_event,
-            0.0,
-            1000.0,
-            "write units per event",
-        )?;
-        check_range(
-            "read_units_per_event",
-            self.read_units_per_event,
-            0.0,
-            1000.0,
-            "read units per event",
-        )?;
-        check_range(
-            "log_kb_per_event",
-            self.log_kb_per_event,
-            0.0,
-            1024.0,
-            "log KB per event",
-        )?;
-        check_range(
-            "tracing_sample",
-            self.tracing_sample,
-            0.0,
-            1.0,
-            "a sampling share",
-        )?;
-        check_range(
-            "stored_months",
-            self.stored_months,
-            0.0,
-            120.0,
-            "months of stored events",
-        )?;
-        check_range(
-            "ia_min_object_kb",
-            self.ia_min_object_kb,
-            0.0,
-            MAX_BODY_KB,
-            "a body size in KB",
-        )?;
-        check_range(
-            "ia_after_days",
-            self.ia_after_days,
-            30.0,
-            3650.0,
-            "days before a body moves to Standard-IA (S3 moves nothing there before 30 days)",
-        )?;
-        check_range(
-            "idempotency_ttl_days",
-            self.idempotency_ttl_days,
-            0.0,
-            3650.0,
-            "days an idempotency record lives",
-        )?;
-        if self.traced_functions > 2 {
-            return Err(invalid(
-                "traced_functions",
-                "must be 0, 1 (the ingest function) or 2 (ingest and processor)",
             ));
         }
         Ok(())

@@ -440,8 +440,8 @@ def test_the_batches_priced_are_the_event_source_deployed():
         assert WORKLOAD["batch_window_s"] == window
     else:
         assert window == 0.0, "a FIFO event source takes no batching window"
-    per_second = WORKLOAD["events_per_month"] / SECONDS
-    assert f"that is {batch_at(WORKLOAD, per_second):.2f}".rstrip("0").rstrip(".") + " events a batch" in " ".join(DOC.split())
+    batch = f"{batch_at(WORKLOAD, WORKLOAD['events_per_month'] / SECONDS):.2f}".rstrip("0").rstrip(".")
+    assert f"that is {batch} events a batch" in " ".join(DOC.split())
 
 
 def test_the_platform_log_lines_are_stated():
