@@ -12,7 +12,7 @@ use crate::cost::compare::{self, ContainerAssumptions};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
 use crate::cost::serverless::usage::{KB_PER_GB, PLATFORM_LOG_KB_PER_INVOCATION};
 use crate::cost::serverless::{self, Limits, QuotaWarning, ServerlessEstimate, ServerlessInput};
-use crate::cost::{REFERENCE_VOLUMES, Values, format};
+use crate::cost::{InputType, REFERENCE_VOLUMES, Values, format};
 use crate::error::Result;
 
 /// `cost` for the model `serverless`.
@@ -96,74 +96,34 @@ pub struct ServerlessContext {
     pub not_modelled: Vec<String>,
 }
 
-/// Every input of the workload, numbers as documents print them (`4`, `0.05`).
-#[derive(Debug, Clone, Serialize)]
-pub struct Workload {
-    pub events_per_month: u64,
-    pub payload_kb: String,
-    pub arch: String,
-    pub api: String,
-    pub queue: String,
-    pub ingest_memory_mb: u32,
-    pub ingest_duration_ms: String,
-    pub processor_memory_mb: u32,
-    pub processor_duration_ms: String,
-    pub batch_size: u32,
-    pub batch_window_s: String,
-    pub write_units_per_event: String,
-    pub read_units_per_event: String,
-    pub log_kb_per_event: String,
-    pub tracing_sample: String,
-    pub traced_functions: u32,
-    pub kms_keys: u32,
-    pub secrets: u32,
-    pub alarms: u32,
-    pub composite_alarms: u32,
-    pub dashboards: u32,
-    pub stored_months: String,
-    pub ia_min_object_kb: String,
-    /// The same size in bytes, as the bucket's lifecycle rule states it (`131072`).
-    pub ia_min_object_bytes: u64,
-    pub ia_after_days: String,
-    pub idempotency_ttl_days: String,
-    pub events_pitr: bool,
-    pub idempotency_pitr: bool,
-}
+/// Every input of the workload by name, read from the model's declaration ([`serverless::INPUTS`]) and the
+/// workload's values: whole numbers and event counts as numbers, other numbers as documents print them (`4`,
+/// `0.05`), `on`/`off` switches as booleans, choices as their word; and `ia_min_object_bytes`, the Standard-IA
+/// threshold in bytes as the bucket's lifecycle rule takes it.
+pub type Workload = BTreeMap<String, serde_json::Value>;
 
-impl Workload {
-    fn of(input: &ServerlessInput) -> Workload {
-        let p = format::plain;
-        Workload {
-            events_per_month: input.events_per_month,
-            payload_kb: p(input.payload_kb),
-            arch: input.arch.as_str().into(),
-            api: input.api.as_str().into(),
-            queue: input.queue.as_str().into(),
-            ingest_memory_mb: input.ingest_memory_mb,
-            ingest_duration_ms: p(input.ingest_duration_ms),
-            processor_memory_mb: input.processor_memory_mb,
-            processor_duration_ms: p(input.processor_duration_ms),
-            batch_size: input.batch_size,
-            batch_window_s: p(input.batch_window_s),
-            write_units_per_event: p(input.write_units_per_event),
-            read_units_per_event: p(input.read_units_per_event),
-            log_kb_per_event: p(input.log_kb_per_event),
-            tracing_sample: p(input.tracing_sample),
-            traced_functions: input.traced_functions,
-            kms_keys: input.kms_keys,
-            secrets: input.secrets,
-            alarms: input.alarms,
-            composite_alarms: input.composite_alarms,
-            dashboards: input.dashboards,
-            stored_months: p(input.stored_months),
-            ia_min_object_kb: p(input.ia_min_object_kb),
-            ia_min_object_bytes: (input.ia_min_object_kb * 1024.0).round() as u64,
-            ia_after_days: p(input.ia_after_days),
-            idempotency_ttl_days: p(input.idempotency_ttl_days),
-            events_pitr: input.events_pitr,
-            idempotency_pitr: input.idempotency_pitr,
-        }
+fn workload(input: &ServerlessInput) -> Workload {
+    use serde_json::Value;
+    let values = input.to_values();
+    let mut out = Workload::new();
+    for spec in serverless::INPUTS.iter() {
+        let value = match values.get(spec.name) {
+            Some(v) => v.clone(),
+            // Left out because it is derived: the value the model derived.
+            None => Value::from(input.write_units_per_event),
+        };
+        let shown = match spec.kind {
+            InputType::Whole | InputType::Events => value,
+            InputType::Choice(&["on", "off"]) => Value::Bool(value == "on"),
+            _ => Value::String(Values::text_of(&value)),
+        };
+        out.insert(spec.name.to_string(), shown);
     }
+    out.insert(
+        "ia_min_object_bytes".into(),
+        Value::from((input.ia_min_object_kb * 1024.0).round() as u64),
+    );
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -400,7 +360,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
     Ok(ServerlessContext {
         region: prices.region.clone(),
         prices_origin: prices.origin.clone(),
-        workload: Workload::of(&input),
+        workload: workload(&input),
         differs,
         usage: UsagePerEvent {
             sqs_requests_per_event: format::decimals(main.usage.sqs_requests_per_event, 4),
@@ -523,7 +483,7 @@ mod tests {
         assert_eq!(c.columns.len(), 4);
         assert!(c.differs["payload_kb"] && c.differs["ingest_memory_mb"]);
         assert!(!c.differs["processor_memory_mb"] && !c.differs["arch"]);
-        assert_eq!(c.workload.tracing_sample, "0.05");
+        assert_eq!(c.workload["tracing_sample"], "0.05");
         assert_eq!(c.reference.len(), 3);
         assert!(c.levers.arm64.is_none() && c.levers.standard_queue.is_none());
         let prices: serde_json::Value = serde_json::from_str(&c.prices_json).unwrap();
