@@ -1,7 +1,8 @@
 //! The container side of a comparison: the same ingest and processor code as long-running tasks behind an
 //! Application Load Balancer, sized for peak traffic with a floor of tasks for availability, on Fargate (a managed
-//! container platform) or as pods on EKS nodes. Only API Gateway and Lambda go away when the code moves to
-//! containers; the queue, the table, the logs and the traces stay, so this side carries them too.
+//! container platform) or as pods on EKS nodes. Only API Gateway and Lambda (with Lambda's own START, END and
+//! REPORT log lines) go away when the code moves to containers; the queue, the table, the code's own logs and the
+//! traces stay, so this side carries them too.
 
 use serde::Serialize;
 

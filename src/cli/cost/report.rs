@@ -382,7 +382,7 @@ pub fn compare_report(prices: &Prices, c: &Comparison, eks: &str, explain: bool)
     let _ = writeln!(out, "\nCheapest at this volume: {cheapest}.");
     let _ = writeln!(
         out,
-        "Only API Gateway and Lambda change between the two: {} of the serverless bill here; the queue, table, logs and traces ({}) stay either way.",
+        "Only API Gateway and Lambda, with Lambda's own log lines, change between the two: {} of the serverless bill here; the queue, table, the code's own logs and traces ({}) stay either way.",
         money(s.moving_usd()),
         money(s.shared_usd())
     );
