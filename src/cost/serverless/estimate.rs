@@ -98,24 +98,9 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
     let seconds = prices.seconds_per_month();
     let u = Usage::of(input, seconds);
     let n = input.events_per_month as f64;
-    let [
-        api_key,
-        req_key,
-        dur_key,
-        sqs_key,
-        w_key,
-        r_key,
-        logs_key,
-        xray_key,
-    ] = price_keys(input);
-    let api = prices.get(api_key);
-    let lambda_req = prices.get(req_key);
-    let duration = prices.get(dur_key);
-    let sqs = prices.get(sqs_key);
-    let writes = prices.get(w_key);
-    let reads = prices.get(r_key);
-    let logs = prices.get(logs_key);
-    let xray = prices.get(xray_key);
+    // Each line's price, in the order of `price_keys`, read the way `s3::items` reads the bucket's.
+    let [api, lambda_req, duration, sqs, writes, reads, logs, xray] =
+        price_keys(input).map(|k| prices.get(k));
     let c = format::count;
     // The average batch, as the formulas print it: 1.38 events, or the batch size when batches are full.
     let batch = format::decimals(u.batch, 2);
