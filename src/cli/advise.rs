@@ -311,7 +311,11 @@ fn compare_command(a: &Advice, catalog: &Catalog) -> String {
     let defaults = Model::Serverless.defaults();
     let mut line = format!(
         "scaffold cost compare {} --peak-factor {}",
-        flags::command_line(&flags::SERVERLESS, &values, &defaults),
+        flags::command_line(
+            scaffold::cost::Model::Serverless.inputs(),
+            &values,
+            &defaults
+        ),
         format::plain(a.cost.peak_factor)
     );
     if a.cost.ops_usd_per_month > 0.0 {

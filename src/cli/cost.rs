@@ -1,8 +1,8 @@
 //! Command-line side of `scaffold cost`: clap types and the functions that turn them into library calls. Each command returns the text (or JSON) to print.
 //!
 //! `scaffold cost` has one subcommand per kind whose manifest declares a cost model, built at run time from the
-//! catalog (the built-in kinds, or `--templates DIR`), with one flag per model input ([`flags`]) whose default is
-//! the kind's binding; and `compare`, serverless against containers. The library names a refused input by its
+//! catalog (the built-in kinds, or `--templates DIR`), with one flag per model input that declares one ([`flags`])
+//! whose default is the kind's binding; and `compare`, serverless against containers. The library names a refused input by its
 //! model name (`events_per_month`); [`flags::flag_for`] gives the flag that sets it, for the message.
 
 use std::ffi::OsString;
@@ -97,6 +97,12 @@ pub fn priced_kinds(argv: &[OsString]) -> Outcome<Vec<PricedKind>> {
 
 fn common_args(cmd: Command) -> Command {
     cmd.arg(
+        Arg::new("region")
+            .long("region")
+            .value_name("REGION")
+            .help("The AWS region to price. Only a region with a price table is priced: the built-in table's, or the one --prices gives."),
+    )
+    .arg(
         Arg::new("prices")
             .long("prices")
             .value_name("FILE")
@@ -117,30 +123,13 @@ fn common_args(cmd: Command) -> Command {
     )
 }
 
-fn about(model: Model) -> &'static str {
-    match model {
-        Model::Serverless => {
-            "Monthly cost of the system on API Gateway, Lambda, SQS and DynamoDB, line by line, at your volume and at \
-             10K, 1M and 100M events. Defaults are the kind's."
-        }
-        Model::Kubernetes => {
-            "Monthly cost of the workload on EKS: nodes, control plane, load balancer, and per team namespace. \
-             Defaults are the kind's."
-        }
-    }
-}
-
 /// `cost` with a subcommand per priced kind, and `compare`.
 pub fn with_kinds(cli: Command, kinds: &[PricedKind]) -> Command {
     cli.mut_subcommand("cost", |mut cost| {
         for kind in kinds.iter().filter(|k| k.name != "compare") {
             let sub = Command::new(kind.name.clone())
-                .about(about(kind.model))
-                .args(flags::args(
-                    kind.model.inputs(),
-                    flags::of(kind.model),
-                    &kind.defaults,
-                ))
+                .about(kind.model.about())
+                .args(flags::args(kind.model.inputs(), &kind.defaults))
                 .arg(
                     Arg::new("templates")
                         .long("templates")
@@ -154,14 +143,9 @@ pub fn with_kinds(cli: Command, kinds: &[PricedKind]) -> Command {
         serverless = serverless_without_volume(serverless);
         let compare = Command::new("compare")
             .about("Serverless against containers for the same workload, and the break-even volume.")
-            .args(flags::args(
-                Model::Serverless.inputs(),
-                &flags::SERVERLESS,
-                &serverless,
-            ))
+            .args(flags::args(Model::Serverless.inputs(), &serverless))
             .args(flags::args(
                 &compare::INPUTS,
-                &flags::CONTAINERS,
                 &model::container_defaults(),
             ));
         cost.subcommand(common_args(compare))
@@ -183,6 +167,18 @@ pub(crate) fn load_prices(path: Option<&PathBuf>) -> Result<Prices, Error> {
     match path {
         Some(p) => Prices::from_file(p),
         None => Prices::embedded(),
+    }
+}
+
+/// The price table of a cost command: `--prices FILE` or the built-in table, for the region `--region` names (a
+/// region without a table is refused).
+fn prices_of(sub: &ArgMatches) -> Result<Prices, Error> {
+    let region = sub.get_one::<String>("region");
+    match (sub.get_one::<PathBuf>("prices"), region) {
+        (Some(path), Some(region)) => Prices::from_file(path)?.for_region(region),
+        (Some(path), None) => Prices::from_file(path),
+        (None, Some(region)) => Prices::embedded_for(region),
+        (None, None) => Prices::embedded(),
     }
 }
 
@@ -231,20 +227,12 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
     let Some((name, sub)) = args.matches.subcommand() else {
         unreachable!("clap requires a subcommand of cost");
     };
-    let prices = load_prices(sub.get_one::<PathBuf>("prices"))?;
+    let prices = prices_of(sub)?;
     let json = sub.get_flag("json");
     let explain = sub.get_flag("explain");
     if name == "compare" {
-        let input = ServerlessInput::from_values(&flags::read(
-            sub,
-            Model::Serverless.inputs(),
-            &flags::SERVERLESS,
-        ))?;
-        let assumptions = ContainerAssumptions::from_values(&flags::read(
-            sub,
-            &compare::INPUTS,
-            &flags::CONTAINERS,
-        ))?;
+        let input = ServerlessInput::from_values(&flags::read(sub, Model::Serverless.inputs()))?;
+        let assumptions = ContainerAssumptions::from_values(&flags::read(sub, &compare::INPUTS))?;
         prices.node(&assumptions.node_type)?;
         let c = compare::compare(&prices, &input, &assumptions)?;
         if json {
@@ -260,7 +248,7 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
     let Some(kind) = kinds.iter().find(|k| k.name == name) else {
         unreachable!("clap knows only the priced kinds");
     };
-    let given = flags::read(sub, kind.model.inputs(), flags::of(kind.model));
+    let given = flags::read(sub, kind.model.inputs());
     let values = kind.defaults.clone().with(&given);
     match kind.model {
         Model::Serverless => {
@@ -272,7 +260,8 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
                 let defaults = ServerlessInput::from_values(&kind.defaults)
                     .map(|d| d.to_values())
                     .unwrap_or_default();
-                let line = flags::command_line(&flags::SERVERLESS, &input.to_values(), &defaults);
+                let line =
+                    flags::command_line(Model::Serverless.inputs(), &input.to_values(), &defaults);
                 return to_json(&serde_json::json!({
                     "kind": kind.name,
                     "prices": prices.origin,

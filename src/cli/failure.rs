@@ -145,6 +145,9 @@ pub fn lib_message(e: &Error) -> String {
             "--force never overwrites, and {e}\nMove them away or choose another folder with -o DIR"
         ),
         Error::InvalidInput { field, message } => match super::cost::flags::flag_for(field) {
+            Some(flag) if field == "region" => {
+                format!("invalid {flag}: {message}: pass it with --prices FILE")
+            }
             Some(flag) => format!("invalid {flag}: {message}"),
             None => e.to_string(),
         },

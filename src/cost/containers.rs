@@ -1,34 +1,90 @@
 //! The container side of a comparison: the same ingest and processor code as long-running tasks behind an
 //! Application Load Balancer, sized for peak traffic with a floor of tasks for availability, on Fargate (a managed
-//! container platform) or as pods on EKS nodes. Only API Gateway and Lambda go away when the code moves to
-//! containers; the queue, the table, the logs and the traces stay, so this side carries them too.
+//! container platform) or as pods on EKS nodes. Only API Gateway and Lambda (with Lambda's own START, END and
+//! REPORT log lines) go away when the code moves to containers; the queue, the table, the code's own logs and the
+//! traces stay, so this side carries them too.
 
 use serde::Serialize;
 
 use crate::cost::kubernetes;
 use crate::cost::serverless::{Arch, ServerlessEstimate};
 use crate::cost::{
-    InputSpec, InputType, LineItem, Prices, Values, check_range, format, item, network,
+    InputSpec, InputType, LineItem, Prices, Values, check_declared, declared_whole, format, item,
+    network,
 };
 use crate::error::Result;
 
 /// Every input of the container side, by the names of [`ContainerAssumptions`]' fields.
 pub const INPUTS: [InputSpec; 10] = [
-    spec("peak_factor", InputType::Number),
-    spec("task_vcpu", InputType::Number),
-    spec("task_memory_gb", InputType::Number),
-    spec("events_per_task_second", InputType::Number),
-    spec("min_tasks", InputType::Whole),
-    spec("node_type", InputType::Name),
-    spec("headroom", InputType::Number),
-    spec("min_nodes", InputType::Whole),
-    spec("ops_usd_per_month", InputType::Number),
-    spec("existing_cluster", InputType::Choice(&["false", "true"])),
+    InputSpec::flagged(
+        "peak_factor",
+        InputType::Number,
+        "peak-factor",
+        "Peak over average traffic the container fleet is sized for (steady 1.5, spiky 3, bursty 10).",
+    )
+    .within(1.0, 100.0, "a peak over average ratio"),
+    InputSpec::flagged(
+        "task_vcpu",
+        InputType::Number,
+        "task-vcpu",
+        "vCPUs per container task.",
+    )
+    .within(0.25, 16.0, "vCPUs per task"),
+    InputSpec::flagged(
+        "task_memory_gb",
+        InputType::Number,
+        "task-memory-gb",
+        "Memory per container task in GB.",
+    )
+    .within(0.5, 120.0, "GB per task"),
+    InputSpec::flagged(
+        "events_per_task_second",
+        InputType::Number,
+        "events-per-task-second",
+        "Events per second one task sustains.",
+    )
+    .within(0.1, 100_000.0, "events per second per task"),
+    InputSpec::flagged(
+        "min_tasks",
+        InputType::Whole,
+        "min-tasks",
+        "Fewest tasks, for availability.",
+    )
+    .within(1.0, 1000.0, "a task count"),
+    InputSpec::flagged(
+        "node_type",
+        InputType::Name,
+        "node-type",
+        "Worker node size for the EKS side.",
+    ),
+    InputSpec::flagged(
+        "headroom",
+        InputType::Number,
+        "headroom",
+        "Share of EKS node capacity kept free, 0 to 0.9.",
+    )
+    .within(0.0, 0.9, "a headroom share"),
+    InputSpec::flagged(
+        "min_nodes",
+        InputType::Whole,
+        "min-nodes",
+        "Fewest EKS nodes, for availability.",
+    )
+    .within(1.0, 1000.0, "a node count"),
+    InputSpec::flagged(
+        "ops_usd_per_month",
+        InputType::Number,
+        "ops-usd-per-month",
+        "What running a container platform costs you a month beyond serverless (people's time, tooling), added to each container bill.",
+    )
+    .within(0.0, 10_000_000.0, "USD a month"),
+    InputSpec::flagged(
+        "existing_cluster",
+        InputType::Choice(&["false", "true"]),
+        "existing-cluster",
+        "The pods join a cluster you already run: price only the nodes they add (no control plane, node floor or add-ons).",
+    ),
 ];
-
-const fn spec(name: &'static str, kind: InputType) -> InputSpec {
-    InputSpec { name, kind }
-}
 
 /// How the container side is sized.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,14 +134,14 @@ impl ContainerAssumptions {
         let a = ContainerAssumptions {
             task_vcpu: values.number("task_vcpu")?.unwrap_or(d.task_vcpu),
             task_memory_gb: values.number("task_memory_gb")?.unwrap_or(d.task_memory_gb),
-            min_tasks: values.whole("min_tasks", 1, 1000)?.unwrap_or(d.min_tasks),
+            min_tasks: declared_whole(&INPUTS, values, "min_tasks")?.unwrap_or(d.min_tasks),
             events_per_task_second: values
                 .number("events_per_task_second")?
                 .unwrap_or(d.events_per_task_second),
             peak_factor: values.number("peak_factor")?.unwrap_or(d.peak_factor),
             node_type: values.text("node_type")?.unwrap_or(d.node_type),
             headroom: values.number("headroom")?.unwrap_or(d.headroom),
-            min_nodes: values.whole("min_nodes", 1, 1000)?.unwrap_or(d.min_nodes),
+            min_nodes: declared_whole(&INPUTS, values, "min_nodes")?.unwrap_or(d.min_nodes),
             ops_usd_per_month: values
                 .number("ops_usd_per_month")?
                 .unwrap_or(d.ops_usd_per_month),
@@ -122,50 +178,7 @@ impl ContainerAssumptions {
     }
 
     pub fn validate(&self) -> Result<()> {
-        check_range("task_vcpu", self.task_vcpu, 0.25, 16.0, "vCPUs per task")?;
-        check_range(
-            "task_memory_gb",
-            self.task_memory_gb,
-            0.5,
-            120.0,
-            "GB per task",
-        )?;
-        check_range(
-            "min_tasks",
-            self.min_tasks as f64,
-            1.0,
-            1000.0,
-            "a task count",
-        )?;
-        check_range(
-            "events_per_task_second",
-            self.events_per_task_second,
-            0.1,
-            100_000.0,
-            "events per second per task",
-        )?;
-        check_range(
-            "peak_factor",
-            self.peak_factor,
-            1.0,
-            100.0,
-            "a peak over average ratio",
-        )?;
-        check_range("headroom", self.headroom, 0.0, 0.9, "a headroom share")?;
-        check_range(
-            "min_nodes",
-            self.min_nodes as f64,
-            1.0,
-            1000.0,
-            "a node count",
-        )?;
-        check_range(
-            "ops_usd_per_month",
-            self.ops_usd_per_month,
-            0.0,
-            10_000_000.0,
-            "USD a month",
-        )?;
+        check_declared(&INPUTS, &self.to_values())?;
         Ok(())
     }
 

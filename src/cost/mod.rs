@@ -22,6 +22,7 @@ pub mod format;
 pub mod kubernetes;
 pub mod model;
 pub mod network;
+pub mod price;
 pub mod prices;
 pub mod serverless;
 
@@ -86,12 +87,65 @@ pub enum InputType {
     Name,
 }
 
-/// One input a model reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The values a numeric input takes, and what they are, for a refusal: `Lambda memory in MB`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub min: f64,
+    pub max: f64,
+    pub what: &'static str,
+}
+
+/// One input a model reads, declared once: the command line, the manifests' bindings and the docs read it from
+/// here.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InputSpec {
     /// The input's name, as `[cost.inputs]` and error messages use it.
     pub name: &'static str,
     pub kind: InputType,
+    /// The long option of `scaffold cost` that sets it, without its dashes (`memory-mb`); `None` for an input that
+    /// shapes a project's documents but not the command's figures.
+    pub flag: Option<&'static str>,
+    /// What it is, one sentence for the option's help.
+    pub help: &'static str,
+    /// The values the model takes, if it checks a range.
+    pub range: Option<Range>,
+}
+
+impl InputSpec {
+    /// An input with the flag that sets it.
+    pub const fn flagged(
+        name: &'static str,
+        kind: InputType,
+        flag: &'static str,
+        help: &'static str,
+    ) -> InputSpec {
+        InputSpec {
+            name,
+            kind,
+            flag: Some(flag),
+            help,
+            range: None,
+        }
+    }
+
+    /// An input no flag sets: it shapes a project's documents, not the command's figures.
+    pub const fn unflagged(name: &'static str, kind: InputType, help: &'static str) -> InputSpec {
+        InputSpec {
+            name,
+            kind,
+            flag: None,
+            help,
+            range: None,
+        }
+    }
+
+    /// The same input, taking values from `min` to `max` (`what` they are, in a refusal).
+    pub const fn within(self, min: f64, max: f64, what: &'static str) -> InputSpec {
+        InputSpec {
+            range: Some(Range { min, max, what }),
+            ..self
+        }
+    }
 }
 
 /// A model's inputs by name, as given: JSON numbers, bools or text (`"5M"`, `"100m"`), from flags, answers,
@@ -257,6 +311,31 @@ pub fn parse_events(field: &str, text: &str) -> Result<u64> {
         ));
     }
     Ok(events as u64)
+}
+
+/// Check every input of `values` that `inputs` declares a range for.
+pub(crate) fn check_declared(inputs: &[InputSpec], values: &Values) -> Result<()> {
+    for spec in inputs {
+        let Some(r) = spec.range else { continue };
+        if let Some(value) = values.number(spec.name)? {
+            check_range(spec.name, value, r.min, r.max, r.what)?;
+        }
+    }
+    Ok(())
+}
+
+/// A whole number of `values` within the range `inputs` declares for it.
+pub(crate) fn declared_whole(
+    inputs: &[InputSpec],
+    values: &Values,
+    name: &str,
+) -> Result<Option<u32>> {
+    let range = inputs
+        .iter()
+        .find(|s| s.name == name)
+        .and_then(|s| s.range)
+        .map_or((0, i64::from(u32::MAX)), |r| (r.min as i64, r.max as i64));
+    values.whole(name, range.0, range.1)
 }
 
 /// Check a number lies in `[min, max]` and is finite.

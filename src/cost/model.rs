@@ -51,6 +51,20 @@ impl Model {
         }
     }
 
+    /// What the model prices, one sentence for the command that runs it.
+    pub fn about(self) -> &'static str {
+        match self {
+            Model::Serverless => {
+                "Monthly cost of the system on API Gateway, Lambda, SQS and DynamoDB, line by line, at your volume \
+                 and at 10K, 1M and 100M events. Defaults are the kind's."
+            }
+            Model::Kubernetes => {
+                "Monthly cost of the workload on EKS: nodes, control plane, load balancer, and per team namespace. \
+                 Defaults are the kind's."
+            }
+        }
+    }
+
     /// Every input the model reads.
     pub fn inputs(self) -> &'static [InputSpec] {
         match self {
@@ -388,5 +402,36 @@ mod tests {
             problems.contains("`nonce`, which is not a choice"),
             "{problems}"
         );
+    }
+
+    #[test]
+    fn every_model_lists_what_it_leaves_out_in_the_dated_price_data() {
+        let prices = crate::cost::Prices::embedded().unwrap();
+        for model in Model::ALL {
+            let list = &prices.not_modelled[model.name()];
+            assert!(!list.is_empty(), "{}", model.name());
+            assert!(
+                list.iter()
+                    .all(|c| !c.as_of.is_empty() && !c.source.is_empty())
+            );
+        }
+        // A user's table may leave the lists out: the built-in ones stand. One it gives must be dated.
+        let table = crate::cost::prices::EMBEDDED_TABLE;
+        let cut = &table[..table.find("\n[[not_modelled.").unwrap() + 1];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mine.toml");
+        std::fs::write(&path, cut).unwrap();
+        let mine = crate::cost::Prices::from_file(&path).unwrap();
+        assert_eq!(
+            mine.not_modelled("serverless"),
+            prices.not_modelled("serverless")
+        );
+        let undated = format!(
+            "{cut}[[not_modelled.serverless]]\ntext = \"x\"\nas_of = \"\"\nsource = \"s\"\n"
+        );
+        let err = crate::cost::Prices::parse(&undated, "t")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not_modelled.serverless[0].as_of"), "{err}");
     }
 }

@@ -9,148 +9,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::cluster::{Addon, EksCalendar, check_addons, check_calendar};
+pub use super::price::{Price, Tier};
+use super::price::{check_dated, check_usd};
 use crate::error::{Error, Result};
 
 /// The table shipped with the binary.
 pub const EMBEDDED_TABLE: &str = include_str!("../../templates/pricing/aws-us-east-1.toml");
 /// How the embedded table is named in messages and documents.
 pub const EMBEDDED_ORIGIN: &str = "scaffold's built-in price table";
-
-/// One tier of a tiered price.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tier {
-    /// Upper bound of the tier in units of monthly usage; `None` for the last tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub up_to: Option<f64>,
-    pub usd: f64,
-}
-
-/// A price: flat (`usd` per `per` units) or tiered.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Price {
-    pub unit: String,
-    pub per: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usd: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tiers: Option<Vec<Tier>>,
-    pub as_of: String,
-    pub source: String,
-}
-
-impl Price {
-    /// The tiers, a flat price being one unbounded tier.
-    pub fn tier_list(&self) -> Vec<Tier> {
-        match (&self.tiers, self.usd) {
-            (Some(tiers), _) => tiers.clone(),
-            (None, Some(usd)) => vec![Tier { up_to: None, usd }],
-            (None, None) => Vec::new(),
-        }
-    }
-
-    /// USD per `per` units in the first tier (the price most readers mean).
-    pub fn base_usd(&self) -> f64 {
-        self.tier_list().first().map(|t| t.usd).unwrap_or(0.0)
-    }
-
-    /// USD per single unit in the first tier.
-    pub fn unit_usd(&self) -> f64 {
-        self.base_usd() / self.per
-    }
-
-    /// Cost of `quantity` units in one month, walking the tiers.
-    pub fn cost(&self, quantity: f64) -> f64 {
-        let mut total = 0.0;
-        let mut lower = 0.0;
-        for tier in self.tier_list() {
-            if quantity <= lower {
-                break;
-            }
-            let upper = tier.up_to.unwrap_or(f64::INFINITY);
-            let in_tier = quantity.min(upper) - lower;
-            total += in_tier / self.per * tier.usd;
-            lower = upper;
-        }
-        total
-    }
-
-    /// Describe the price for documents: `$1.00 per 1M requests (first 300M), then $0.90`.
-    pub fn describe(&self) -> String {
-        let tiers = self.tier_list();
-        let mut text = format!(
-            "{} per {}",
-            super::format::rate(tiers[0].usd),
-            self.per_unit()
-        );
-        if let Some(bound) = tiers[0].up_to {
-            text.push_str(&format!(" (first {})", super::format::count(bound)));
-            for tier in &tiers[1..] {
-                text.push_str(&format!(", then {}", super::format::rate(tier.usd)));
-                if let Some(b) = tier.up_to {
-                    text.push_str(&format!(" up to {}", super::format::count(b)));
-                }
-            }
-        }
-        text
-    }
-
-    /// `1M requests`, `GB ingested`: what one price step buys.
-    pub fn per_unit(&self) -> String {
-        if self.per == 1.0 {
-            self.unit.clone()
-        } else {
-            format!("{} {}", super::format::count(self.per), self.unit)
-        }
-    }
-
-    fn validate(&self, field: &str) -> Result<(), String> {
-        if !(self.per.is_finite() && self.per > 0.0) {
-            return Err(format!("{field}.per must be a positive number"));
-        }
-        if self.unit.trim().is_empty() {
-            return Err(format!("{field}.unit must not be empty"));
-        }
-        check_dated(field, &self.as_of, &self.source)?;
-        match (&self.usd, &self.tiers) {
-            (Some(_), Some(_)) => Err(format!("{field} has both usd and tiers: keep one")),
-            (None, None) => Err(format!("{field} needs usd (a flat price) or tiers")),
-            (Some(usd), None) => check_usd(&format!("{field}.usd"), *usd),
-            (None, Some(tiers)) => {
-                if tiers.is_empty() {
-                    return Err(format!("{field}.tiers must not be empty"));
-                }
-                let mut previous = 0.0;
-                for (i, tier) in tiers.iter().enumerate() {
-                    let name = format!("{field}.tiers[{i}]");
-                    check_usd(&format!("{name}.usd"), tier.usd)?;
-                    let last = i + 1 == tiers.len();
-                    match (tier.up_to, last) {
-                        (Some(_), true) => {
-                            return Err(format!("{name}.up_to must be left out on the last tier"));
-                        }
-                        (None, false) => {
-                            return Err(format!(
-                                "{name}.up_to is required on every tier but the last"
-                            ));
-                        }
-                        (Some(bound), false) => {
-                            if !(bound.is_finite() && bound > previous) {
-                                return Err(format!(
-                                    "{name}.up_to must be larger than the tier before it"
-                                ));
-                            }
-                            previous = bound;
-                        }
-                        (None, true) => {}
-                    }
-                }
-                Ok(())
-            }
-        }
-    }
-}
 
 /// A worker node size.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -186,6 +52,17 @@ struct RawTable {
     eks_calendar: EksCalendar,
     addons: BTreeMap<String, Addon>,
     free_tier: BTreeMap<String, Allowance>,
+    #[serde(default)]
+    not_modelled: BTreeMap<String, Vec<Caveat>>,
+}
+
+/// One thing a model leaves out, with the date it was checked and where.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caveat {
+    pub text: String,
+    pub as_of: String,
+    pub source: String,
 }
 
 /// Every price key a table must hold, with what it prices.
@@ -273,13 +150,60 @@ pub struct Prices {
     pub eks_calendar: EksCalendar,
     /// Cluster add-ons by name, with their pods' requests.
     pub addons: BTreeMap<String, Addon>,
+    /// What each model leaves out, by the model's name.
+    pub not_modelled: BTreeMap<String, Vec<Caveat>>,
     pub free_tier: BTreeMap<String, Allowance>,
 }
 
+/// The tables shipped with the binary, one per region they price. A region gets a table only with dated prices of
+/// its own: none is derived from another region's.
+const EMBEDDED_TABLES: [&str; 1] = [EMBEDDED_TABLE];
+
 impl Prices {
-    /// The table shipped with the binary.
+    /// The table shipped with the binary that documents and defaults use.
     pub fn embedded() -> Result<Prices> {
         Prices::built_in(EMBEDDED_TABLE)
+    }
+
+    /// The regions the tables shipped with the binary price, in order.
+    pub fn priced_regions() -> Result<Vec<String>> {
+        EMBEDDED_TABLES
+            .iter()
+            .map(|t| Prices::built_in(t).map(|p| p.region))
+            .collect()
+    }
+
+    /// The table shipped for `region`. A region without one is refused, naming the regions that have one: its
+    /// figures would otherwise be another region's prices under its name.
+    pub fn embedded_for(region: &str) -> Result<Prices> {
+        for text in EMBEDDED_TABLES {
+            let prices = Prices::built_in(text)?;
+            if prices.region == region {
+                return Ok(prices);
+            }
+        }
+        Err(crate::cost::invalid(
+            "region",
+            format!(
+                "scaffold has no prices for '{region}'; it has prices for {} only. A table of {region}'s own \
+                 prices (the built-in table's keys, with that region's rates, dates and sources) prices it",
+                Prices::priced_regions()?.join(", ")
+            ),
+        ))
+    }
+
+    /// `self`, if it prices `region`; refused otherwise, so that a table is never read as another region's.
+    pub fn for_region(self, region: &str) -> Result<Prices> {
+        if self.region == region {
+            return Ok(self);
+        }
+        Err(crate::cost::invalid(
+            "region",
+            format!(
+                "the price table {} prices {}, not {region}",
+                self.origin, self.region
+            ),
+        ))
     }
 
     /// A table built into the binary: a fault in it is scaffold's, not the user's.
@@ -301,7 +225,20 @@ impl Prices {
                 source,
             )
         })?;
-        Prices::parse(&text, &path.display().to_string())
+        let mut prices = Prices::parse(&text, &path.display().to_string())?;
+        // The lists of what a model leaves out describe the models, not the rates: a table may leave them out.
+        for (model, caveats) in Prices::embedded()?.not_modelled {
+            prices.not_modelled.entry(model).or_insert(caveats);
+        }
+        Ok(prices)
+    }
+
+    /// What the model `model` leaves out, one sentence each.
+    pub fn not_modelled(&self, model: &str) -> Vec<String> {
+        self.not_modelled
+            .get(model)
+            .map(|list| list.iter().map(|c| c.text.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// Parse and validate a table; `origin` names it in errors.
@@ -381,6 +318,15 @@ impl Prices {
             }
             check_dated(&field, &allowance.as_of, &allowance.source).map_err(fail)?;
         }
+        for (model, caveats) in &raw.not_modelled {
+            for (i, caveat) in caveats.iter().enumerate() {
+                let field = format!("not_modelled.{model}[{i}]");
+                if caveat.text.trim().is_empty() {
+                    return Err(fail(format!("{field}.text must not be empty")));
+                }
+                check_dated(&field, &caveat.as_of, &caveat.source).map_err(fail)?;
+            }
+        }
         if let Some(extra) = raw
             .free_tier
             .keys()
@@ -397,6 +343,7 @@ impl Prices {
             nodes: raw.nodes,
             eks_calendar: raw.eks_calendar,
             addons: raw.addons,
+            not_modelled: raw.not_modelled,
             free_tier: raw.free_tier,
         })
     }
@@ -438,37 +385,6 @@ impl Prices {
 fn unreachable_price(key: &str) -> ! {
     // Only reachable through a programming error: every caller uses a key from PRICE_KEYS.
     panic!("price key {key} is not in PRICE_KEYS")
-}
-
-fn check_usd(field: &str, usd: f64) -> Result<(), String> {
-    if (0.0..1_000_000.0).contains(&usd) {
-        Ok(())
-    } else {
-        Err(format!("{field} must be a price of zero or more"))
-    }
-}
-
-fn check_dated(field: &str, as_of: &str, source: &str) -> Result<(), String> {
-    let ok_date = {
-        let parts: Vec<&str> = as_of.split('-').collect();
-        !parts.is_empty()
-            && parts.len() <= 3
-            && parts[0].len() == 4
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-    };
-    if !ok_date {
-        return Err(format!(
-            "{field}.as_of must be a date like 2026, 2026-03 or 2026-03-01 (found \"{as_of}\")"
-        ));
-    }
-    if source.trim().is_empty() {
-        return Err(format!(
-            "{field}.source must say where the price was seen (or \"unverified: ...\")"
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -10,11 +10,13 @@ fn scaffold() -> Command {
 /// The lean worked example of docs/cost.md, which the serverless-webhook kind's own stack (256 MB functions,
 /// traced, a key, a secret, alarms, stored tables) is not: `scaffold cost serverless-webhook` defaults to the
 /// kind's settings.
-const LEAN: [&str; 26] = [
+const LEAN: [&str; 28] = [
     "--payload-kb",
     "1",
     "--memory-mb",
     "128",
+    "--batch-window-s",
+    "0",
     "--tracing-sample",
     "0",
     "--traced-functions",
@@ -63,14 +65,17 @@ fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
         .args(LEAN)
         .assert()
         .success()
-        // 100M events by hand: API $100 + Lambda $22 + $13.33 + SQS $48 + DynamoDB 6 units x 100M x $0.625/M =
-        // $375 + logs $50 + S3 100M PUT x $0.005/1,000 + 100M GET x $0.0004/1,000 = $540: $1,148.33.
-        .stdout(predicate::str::contains("$1,148.33"))
+        // 100M events by hand (38.05 a second, so batches of 10 even with no window: 1 + 38.05 x 0.25 s > 10):
+        // API $100 + Lambda $22 + $13.33 + SQS $48 + DynamoDB 6 units x 100M x $0.625/M = $375 + logs (100 GB of
+        // its own + 110M invocations x 0.35 KB of START, END and REPORT = 38.5 GB) x $0.50 = $69.25 + S3 100M PUT x
+        // $0.005/1,000 + 100M GET x $0.0004/1,000 = $540: $1,167.58.
+        .stdout(predicate::str::contains("$1,167.58"))
         .stdout(predicate::str::contains(
             "Largest line item: S3 requests (payload bucket) at $540.00",
         ))
-        .stdout(predicate::str::contains("$0.11"))
-        .stdout(predicate::str::contains("$11.48"))
+        // $0.1348 at 10K and $13.3089 at 1M (worked in src/cost/serverless/estimate.rs's lean example test).
+        .stdout(predicate::str::contains("$0.13"))
+        .stdout(predicate::str::contains("$13.31"))
         .stdout(predicate::str::contains("Free tier, shown apart"))
         .stdout(predicate::str::contains(
             "Not modelled:\n  - Data transfer out of AWS and between Regions.",
@@ -89,11 +94,14 @@ fn serverless_json_reproduces_the_lean_example() {
     args.extend(LEAN);
     let v = json_of(&args);
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    // By hand at 1M: API $1.00 + Lambda requests 1.1M x $0.20/M = $0.22 + duration 10,000 GB-s x $0.0000133334
-    // = $0.1333 + SQS 1.2M x $0.40/M = $0.48 + DynamoDB 6 WRU (a transaction of the 0.32 KB event record and the
-    // 0.14 KB state item, 2 each; idempotency put 1, update 1) x 1M x $0.625/M = $3.75 + logs 1 GB x $0.50 + S3
-    // 1M PUT x $0.005/1,000 + 1M GET x $0.0004/1,000 = $5.40: $11.4833.
-    assert_eq!((total * 100.0).round(), 1148.0);
+    // By hand at 1M (0.3805 events a second; no window, so a batch is the first message and those arriving in
+    // the 0.25 s the previous batch runs: 1.0951, and 1M / 1.0951 = 913,134 processor invocations): API $1.00 +
+    // Lambda requests 1,913,134 x $0.20/M = $0.3826 + duration (1M x 0.125 GB x 0.03 s + 913,134 x 0.25 GB x
+    // 0.25 s = 60,821 GB-s) x $0.0000133334 = $0.8109 + SQS (1M + 2 x 913,134) x $0.40/M = $1.1305 + DynamoDB
+    // 6 WRU (a transaction of the 0.32 KB event record and the 0.14 KB state item, 2 each; idempotency put 1,
+    // update 1) x 1M x $0.625/M = $3.75 + logs (1M KB + 1,913,134 x 0.35 KB) = 1.6696 GB x $0.50 = $0.8348 + S3
+    // 1M PUT x $0.005/1,000 + 1M GET x $0.0004/1,000 = $5.40: $13.3089.
+    assert_eq!((total * 100.0).round(), 1331.0);
     let volumes: Vec<u64> = v["volumes"]
         .as_array()
         .unwrap()
@@ -103,7 +111,7 @@ fn serverless_json_reproduces_the_lean_example() {
     assert_eq!(volumes, vec![10_000, 1_000_000, 100_000_000]);
     assert_eq!(
         v["command"],
-        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --tracing-sample 0 --traced-functions 0 --kms-keys 0 --secrets 0 --alarms 0 --composite-alarms 0 --dashboards 0 --stored-months 0 --idempotency-ttl-days 0 --events-pitr off"
+        "scaffold cost serverless-webhook --events-per-month 1000000 --payload-kb 1 --memory-mb 128 --batch-window-s 0 --tracing-sample 0 --traced-functions 0 --kms-keys 0 --secrets 0 --alarms 0 --composite-alarms 0 --dashboards 0 --stored-months 0 --idempotency-ttl-days 0 --events-pitr off"
     );
     assert_eq!(v["estimate"]["largest"], "s3_requests");
 }
@@ -127,8 +135,10 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     assert_eq!(input["secrets"], 1);
     // Each line at 1M events of 4 KB, by hand (a month is 730 h = 2,628,000 s):
     let usd = |key: &str| item_cents(&v, key);
-    // API 1M x $1.00/M = $1.00; Lambda requests 1.1M x $0.20/M = $0.22; duration (1M x 0.25 GB x 0.03 s +
-    // 100K x 0.25 GB x 0.25 s) = 13,750 GB-s x $0.0000133334 = $0.18; SQS 1.2M x $0.40/M = $0.48.
+    // The kind's event source gathers for 1 s: 0.3805 events a second make batches of 1.3805, so 1M / 1.3805 =
+    // 724,366 processor invocations. API 1M x $1.00/M = $1.00; Lambda requests 1,724,366 x $0.20/M = $0.34;
+    // duration (1M x 0.25 GB x 0.03 s + 724,366 x 0.25 GB x 0.25 s) = 52,773 GB-s x $0.0000133334 = $0.70; SQS
+    // (1M sends + 724,366 x (1 receive + 1 delete)) x $0.40/M = $0.98.
     assert_eq!(
         [
             usd("api"),
@@ -136,7 +146,7 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
             usd("lambda_duration"),
             usd("sqs")
         ],
-        [100.0, 22.0, 18.0, 48.0]
+        [100.0, 34.0, 70.0, 98.0]
     );
     // DynamoDB 6 units (a transaction of the event record and the state item, 2 each; idempotency put 1,
     // update 1) x 1M x $0.625/M = $3.75.
@@ -145,8 +155,10 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
     // in Standard (under 128 KB, none move to Standard-IA) x $0.023 = $1.05.
     assert_eq!([usd("s3_requests"), usd("s3_storage")], [540.0, 105.0]);
     // X-Ray: both functions stay under one invocation a second, so the reservoir records every one:
-    // (1M + 100K) x $5.00/M = $5.50 (a flat 5% gave $0.28).
-    assert_eq!(usd("tracing"), 550.0);
+    // (1M + 724,366) x $5.00/M = $8.62 (a flat 5% gave $0.28).
+    assert_eq!(usd("tracing"), 862.0);
+    // Logs: 1M x 1 KB + 1,724,366 invocations x 0.35 KB of START, END and REPORT = 1.6035 GB x $0.50 = $0.80.
+    assert_eq!(usd("logs"), 80.0);
     // Storage in the events table's 12th month: 12M records x (0.32 + 0.1) KB / 1,048,576 = 4.8065 GB, plus 7
     // days of 0.3 KB idempotency records (230,137 = 0.0658 GB): 4.8723 GB x $0.25 = $1.22. Only the events table
     // has point-in-time recovery (idempotency records expire in 7 days): 4.8065 GB x $0.20 = $0.96.
@@ -158,10 +170,10 @@ fn a_kind_command_defaults_to_what_the_kind_generates() {
         [usd("kms"), usd("secrets"), usd("alarms"), usd("dashboards")],
         [116.0, 44.0, 290.0, 300.0]
     );
-    // Total: 1.00 + 0.22 + 0.1833 + 0.48 + 3.75 + 0.50 (logs) + 5.50 + 5.40 + 1.0529 + 1.2181 + 0.9613 + 1.1577
-    // + 0.4438 + 2.90 + 3.00 = $27.77.
+    // Total: 1.00 + 0.3449 + 0.7036 + 0.9795 + 3.75 + 0.8018 (logs) + 8.6218 + 5.40 + 1.0529 + 1.2181 + 0.9613
+    // + 1.1577 + 0.4438 + 2.90 + 3.00 = $32.3354.
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 2777.0);
+    assert_eq!((total * 100.0).round(), 3234.0);
     assert_eq!(
         v["command"],
         "scaffold cost serverless-webhook --events-per-month 1000000"
@@ -393,10 +405,10 @@ fn a_user_price_table_is_used_and_validated() {
     ];
     args.extend(LEAN);
     let v = json_of(&args);
-    // The lean example at 100M, $1,148.33, less its DynamoDB writes (600M units x $0.625/M = $375): $773.33.
+    // The lean example at 100M, $1,167.58, less its DynamoDB writes (600M units x $0.625/M = $375): $792.58.
     assert_eq!(
         (v["estimate"]["total_usd"].as_f64().unwrap() * 100.0).round(),
-        77333.0
+        79258.0
     );
     let broken = dir.path().join("broken.toml");
     std::fs::write(
@@ -864,7 +876,7 @@ fn compare_gives_the_curve_from_10k_to_1b_with_the_stated_volume_in_order() {
     let per = v["per_thousand_events_usd"]["serverless"].as_f64().unwrap();
     assert!((per - total / 50_000.0).abs() < 1e-12, "{per}");
     let text = stdout_of(&["cost", "compare", "--events-per-month", "50M"]);
-    // The lean example's Fargate break-even, about 35.8M, falls between the 30M and 50M rows.
+    // The lean example's Fargate break-even, about 37.4M, falls between the 30M and 50M rows.
     let lines: Vec<&str> = text.lines().collect();
     let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap();
     assert!(
@@ -876,10 +888,11 @@ fn compare_gives_the_curve_from_10k_to_1b_with_the_stated_volume_in_order() {
 
 #[test]
 fn each_json_gives_the_cost_per_thousand_events() {
-    // The lean example at 1M events costs $11.4833 a month (the worked example): $0.011483 per thousand.
+    // The lean example at 1M events costs $13.3089 a month (the worked example, batches of 1.0951): $0.013309
+    // per thousand.
     let v = json_of(&["cost", "compare", "--events-per-month", "1M", "--json"]);
     let per = v["per_thousand_events_usd"]["serverless"].as_f64().unwrap();
-    assert!((per - 0.011483).abs() < 0.000001, "{per}");
+    assert!((per - 0.013309).abs() < 0.000001, "{per}");
     let v = json_of(&["cost", "serverless-webhook", "--json"]);
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
     let events = v["estimate"]["input"]["events_per_month"].as_f64().unwrap();
@@ -993,9 +1006,11 @@ fn the_large_high_volume_preset_keeps_its_bodies_in_s3_and_costs_a_twentieth_of_
         "--json",
     ]);
     let usd = |key: &str| item_cents(&v, key);
+    // 190 events a second fill every batch of 10 within the 1 s window: 50M processor invocations.
     // API 300M x $1.00/M + 200M x $0.90/M = $480; Lambda requests 550M x $0.20/M = $110; duration (500M x
     // 0.25 GB x 0.03 s + 50M x 0.25 GB x 0.25 s) = 6,875,000 GB-s x $0.0000133334 = $91.67; SQS (the key only)
-    // 500M x 1.2 x $0.40/M = $240; DynamoDB 500M x 6 units x $0.625/M = $1,875; logs 500 GB x $0.50 = $250;
+    // 500M x 1.2 x $0.40/M = $240; DynamoDB 500M x 6 units x $0.625/M = $1,875; logs (500 GB of its own + 550M
+    // invocations x 0.35 KB of START, END and REPORT = 192.5 GB) x $0.50 = $346.25;
     // X-Ray (2,628,000 + 0.05 x 497,372,000) + (2,628,000 + 0.05 x 47,372,000) = 32,493,200 x $5/M = $162.47.
     assert_eq!(
         [
@@ -1008,7 +1023,7 @@ fn the_large_high_volume_preset_keeps_its_bodies_in_s3_and_costs_a_twentieth_of_
             usd("tracing")
         ],
         [
-            48000.0, 11000.0, 9167.0, 24000.0, 187500.0, 25000.0, 16247.0
+            48000.0, 11000.0, 9167.0, 24000.0, 187500.0, 34625.0, 16247.0
         ]
     );
     // S3 requests: 500M PUT x $0.005/1,000 = $2,500 + 500M GET x $0.0004/1,000 = $200 + 500M transitions to
@@ -1023,9 +1038,9 @@ fn the_large_high_volume_preset_keeps_its_bodies_in_s3_and_costs_a_twentieth_of_
     // 2,403.259 GB x $0.20 = $480.65.
     assert_eq!([usd("storage"), usd("backups")], [60905.0, 48065.0]);
     // Fixed: key $1.16, secret $0.44, 19 alarm metrics + 2 composites $2.90, dashboard $3.00.
-    // Total 480 + 110 + 91.667 + 240 + 1,875 + 250 + 162.466 + 7,700 + 19,505.529 + 609.045 + 480.652 + 1.158
-    // + 0.444 + 2.90 + 3.00 = $31,511.86.
+    // Total 480 + 110 + 91.667 + 240 + 1,875 + 346.25 + 162.466 + 7,700 + 19,505.529 + 609.045 + 480.652 + 1.158
+    // + 0.444 + 2.90 + 3.00 = $31,608.11.
     let total = v["estimate"]["total_usd"].as_f64().unwrap();
-    assert_eq!((total * 100.0).round(), 3151186.0);
+    assert_eq!((total * 100.0).round(), 3160811.0);
     assert_eq!(v["estimate"]["largest"], "s3_storage");
 }

@@ -5,7 +5,10 @@
 mod answer_types;
 mod architecture;
 mod contributing;
+mod cost_batches;
 mod cost_cli;
+mod cost_declarations;
+mod cost_regions;
 mod cost_templates;
 mod errors;
 mod install;

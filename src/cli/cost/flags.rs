@@ -1,271 +1,41 @@
-//! The flags of `scaffold cost`: one per model input, named by the binary (the library names inputs only), with
-//! the parser its input type needs and the default a kind's bindings give it.
+//! The flags of `scaffold cost`: one per model input that declares one ([`InputSpec::flag`], with its help), with
+//! the parser its input type needs and the default a kind's bindings give it. The binary adds the dashes.
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, value_parser};
 
+use scaffold::cost::compare;
 use scaffold::cost::{InputSpec, InputType, Model, Values};
-
-/// The flag of a model input.
-pub struct Flag {
-    pub input: &'static str,
-    /// The long flag, without its dashes.
-    pub long: &'static str,
-    pub help: &'static str,
-}
-
-const fn flag(input: &'static str, long: &'static str, help: &'static str) -> Flag {
-    Flag { input, long, help }
-}
-
-/// The flags of the model `serverless`, in the order a command line reproducing a workload lists them.
-pub const SERVERLESS: [Flag; 24] = [
-    flag(
-        "events_per_month",
-        "events-per-month",
-        "Webhook events per month: 1000000, 1_000_000, 1M, 2.5M, 1B (at most 10^12).",
-    ),
-    flag("payload_kb", "payload-kb", "Average payload size in KB."),
-    flag("arch", "arch", "Lambda architecture."),
-    flag("api", "api", "API Gateway flavour."),
-    flag("queue", "queue", "SQS queue type."),
-    flag(
-        "ingest_memory_mb",
-        "memory-mb",
-        "Ingest function memory in MB.",
-    ),
-    flag(
-        "ingest_duration_ms",
-        "duration-ms",
-        "Ingest function duration per event in ms.",
-    ),
-    flag(
-        "processor_memory_mb",
-        "processor-memory-mb",
-        "Processor function memory in MB.",
-    ),
-    flag(
-        "processor_duration_ms",
-        "processor-duration-ms",
-        "Processor function duration per batch in ms.",
-    ),
-    flag(
-        "batch_size",
-        "batch-size",
-        "SQS messages per processor invocation.",
-    ),
-    flag(
-        "write_units_per_event",
-        "write-units",
-        "DynamoDB write request units per event; left out: 1 per KB of the event item (payload + 0.3 KB), rounded up, + 3 for the small writes (the idempotency record put, then updated; the state item put only if newer).",
-    ),
-    flag(
-        "read_units_per_event",
-        "read-units",
-        "DynamoDB read request units per event.",
-    ),
-    flag(
-        "log_kb_per_event",
-        "log-kb-per-event",
-        "CloudWatch log KB written per event.",
-    ),
-    flag(
-        "tracing_sample",
-        "tracing-sample",
-        "Share of a traced function's invocations X-Ray records beyond the first each second, 0 to 1 (Lambda's default: 0.05).",
-    ),
-    flag(
-        "traced_functions",
-        "traced-functions",
-        "Functions with active X-Ray tracing: 0, 1 (ingest) or 2 (ingest and processor).",
-    ),
-    flag("kms_keys", "kms-keys", "Customer managed KMS keys."),
-    flag("secrets", "secrets", "Secrets Manager secrets."),
-    flag(
-        "alarms",
-        "alarms",
-        "Standard CloudWatch alarm metrics (one per single-metric alarm, one per metric a metric-math alarm reads).",
-    ),
-    flag(
-        "composite_alarms",
-        "composite-alarms",
-        "CloudWatch composite alarms.",
-    ),
-    flag("dashboards", "dashboards", "CloudWatch dashboards."),
-    flag(
-        "stored_months",
-        "stored-months",
-        "Months of events the events table holds when its storage is priced (it never expires them).",
-    ),
-    flag(
-        "idempotency_ttl_days",
-        "idempotency-ttl-days",
-        "Days an idempotency record lives before it expires.",
-    ),
-    flag(
-        "events_pitr",
-        "events-pitr",
-        "Point-in-time recovery on the events table.",
-    ),
-    flag(
-        "idempotency_pitr",
-        "idempotency-pitr",
-        "Point-in-time recovery on the idempotency table.",
-    ),
-];
-
-/// The flags of the model `kubernetes`. Its other inputs (the autoscaler's ceiling, the limits, the team quota)
-/// shape a project's documents, not this command's figures, and keep the kind's values.
-pub const KUBERNETES: [Flag; 16] = [
-    flag("replicas", "replicas", "Pod replicas of the service."),
-    flag(
-        "cpu_request",
-        "cpu-request",
-        "CPU request per pod (100m, 0.5, 2).",
-    ),
-    flag(
-        "memory_request",
-        "memory-request",
-        "Memory request per pod (128Mi, 1Gi).",
-    ),
-    flag(
-        "node_type",
-        "node-type",
-        "Worker node size from the price table.",
-    ),
-    flag(
-        "headroom",
-        "headroom",
-        "Share of node capacity kept free, 0 to 0.9.",
-    ),
-    flag("min_nodes", "min-nodes", "Fewest nodes, for availability."),
-    flag(
-        "lcu_per_hour",
-        "lcu",
-        "Average load balancer capacity units per hour.",
-    ),
-    flag(
-        "kube_version",
-        "kube-version",
-        "Kubernetes version of the cluster (1.36, 1.36.1): with --priced-on it picks the control plane's EKS support tier (standard or extended) from the price table's calendar. Empty: the newest there.",
-    ),
-    flag(
-        "priced_on",
-        "priced-on",
-        "The day priced, YYYY-MM-DD, for the support tier. Default: today.",
-    ),
-    flag(
-        "image_arch",
-        "image-arch",
-        "Architectures the image is built for (amd64, arm64 or amd64,arm64): the node size must be one of them.",
-    ),
-    flag(
-        "addons",
-        "addons",
-        "Add-ons every cluster runs, by the price table's [addons] names, comma-separated.",
-    ),
-    flag(
-        "edge_addon",
-        "edge-addon",
-        "The edge add-on (envoy-gateway, ingress-nginx), or empty for none.",
-    ),
-    flag(
-        "gitops_addon",
-        "gitops-addon",
-        "The GitOps add-on (argo-cd, flux), or empty for none.",
-    ),
-    flag(
-        "secrets_addon",
-        "secrets-addon",
-        "The secrets add-on (external-secrets, sealed-secrets), or empty for none.",
-    ),
-    flag(
-        "monitoring_addon",
-        "monitoring-addon",
-        "The monitoring add-on (kube-prometheus-stack), or empty for none.",
-    ),
-    flag(
-        "environments",
-        "environments",
-        "Clusters the workload is deployed to (staging and production: 2), each priced alike.",
-    ),
-];
-
-/// The flags of the container side of `scaffold cost compare`.
-pub const CONTAINERS: [Flag; 10] = [
-    flag(
-        "peak_factor",
-        "peak-factor",
-        "Peak over average traffic the container fleet is sized for (steady 1.5, spiky 3, bursty 10).",
-    ),
-    flag("task_vcpu", "task-vcpu", "vCPUs per container task."),
-    flag(
-        "task_memory_gb",
-        "task-memory-gb",
-        "Memory per container task in GB.",
-    ),
-    flag(
-        "events_per_task_second",
-        "events-per-task-second",
-        "Events per second one task sustains.",
-    ),
-    flag("min_tasks", "min-tasks", "Fewest tasks, for availability."),
-    flag(
-        "node_type",
-        "node-type",
-        "Worker node size for the EKS side.",
-    ),
-    flag(
-        "headroom",
-        "headroom",
-        "Share of EKS node capacity kept free, 0 to 0.9.",
-    ),
-    flag(
-        "min_nodes",
-        "min-nodes",
-        "Fewest EKS nodes, for availability.",
-    ),
-    flag(
-        "ops_usd_per_month",
-        "ops-usd-per-month",
-        "What running a container platform costs you a month beyond serverless (people's time, tooling), added to each container bill.",
-    ),
-    flag(
-        "existing_cluster",
-        "existing-cluster",
-        "The pods join a cluster you already run: price only the nodes they add (no control plane, node floor or add-ons).",
-    ),
-];
-
-/// The flags of a model's command.
-pub fn of(model: Model) -> &'static [Flag] {
-    match model {
-        Model::Serverless => &SERVERLESS,
-        Model::Kubernetes => &KUBERNETES,
-    }
-}
 
 /// The flag that sets a model input (`write_units_per_event` -> `--write-units`), if a cost command has one.
 pub fn flag_for(input: &str) -> Option<String> {
-    SERVERLESS
+    // The region is no model's input: it picks the price table.
+    if input == "region" {
+        return Some("--region".into());
+    }
+    Model::ALL
         .iter()
-        .chain(&KUBERNETES)
-        .chain(&CONTAINERS)
-        .find(|f| f.input == input)
-        .map(|f| format!("--{}", f.long))
+        .flat_map(|m| m.inputs())
+        .chain(&compare::INPUTS)
+        .find(|i| i.name == input)
+        .and_then(|i| i.flag)
+        .map(|long| format!("--{long}"))
+}
+
+/// The inputs of `inputs` that a flag sets, with the flag's long name.
+fn flagged(inputs: &[InputSpec]) -> impl Iterator<Item = (&InputSpec, &'static str)> {
+    inputs.iter().filter_map(|i| i.flag.map(|long| (i, long)))
 }
 
 /// One argument per flag of `flags`, parsed as its input's type wants, defaulting to `defaults` (a flag whose
 /// input has no default there is required).
-pub fn args(inputs: &[InputSpec], flags: &[Flag], defaults: &Values) -> Vec<Arg> {
-    flags
-        .iter()
-        .filter_map(|f| inputs.iter().find(|i| i.name == f.input).map(|i| (f, i)))
-        .map(|(f, input)| {
-            let arg = Arg::new(f.input)
-                .long(f.long)
-                .help(f.help)
-                .value_name(f.long.to_uppercase().replace('-', "_"));
+pub fn args(inputs: &[InputSpec], defaults: &Values) -> Vec<Arg> {
+    flagged(inputs)
+        .map(|(input, long)| {
+            let arg = Arg::new(input.name)
+                .long(long)
+                .help(input.help)
+                .value_name(long.to_uppercase().replace('-', "_"));
             let arg = match input.kind {
                 InputType::Number => arg
                     .value_parser(value_parser!(f64))
@@ -281,39 +51,37 @@ pub fn args(inputs: &[InputSpec], flags: &[Flag], defaults: &Values) -> Vec<Arg>
                     arg.allow_hyphen_values(true)
                 }
             };
-            match defaults.get(f.input) {
+            match defaults.get(input.name) {
                 // The day priced is today unless given: a kind's day is for its pages only.
-                Some(_) if f.input == "priced_on" => arg,
+                Some(_) if input.name == "priced_on" => arg,
                 Some(value) => arg.default_value(Values::text_of(value)),
                 // An input the model derives when it is left out (write units from the measured item sizes).
-                None if scaffold::cost::serverless::DERIVED_INPUTS.contains(&f.input) => arg,
+                None if scaffold::cost::serverless::DERIVED_INPUTS.contains(&input.name) => arg,
                 None => arg.required(true),
             }
         })
         .collect()
 }
 
-/// The values the flags of `flags` hold, by input name.
-pub fn read(matches: &ArgMatches, inputs: &[InputSpec], flags: &[Flag]) -> Values {
+/// The values the flags of `inputs` hold, by input name.
+pub fn read(matches: &ArgMatches, inputs: &[InputSpec]) -> Values {
     let mut values = Values::new();
-    for f in flags {
-        let Some(input) = inputs.iter().find(|i| i.name == f.input) else {
-            continue;
-        };
+    for (input, _) in flagged(inputs) {
+        let name = input.name;
         match input.kind {
             InputType::Number => {
-                if let Some(x) = matches.get_one::<f64>(f.input) {
-                    values.set(f.input, *x);
+                if let Some(x) = matches.get_one::<f64>(name) {
+                    values.set(name, *x);
                 }
             }
             InputType::Whole => {
-                if let Some(n) = matches.get_one::<i64>(f.input) {
-                    values.set(f.input, *n);
+                if let Some(n) = matches.get_one::<i64>(name) {
+                    values.set(name, *n);
                 }
             }
             _ => {
-                if let Some(text) = matches.get_one::<String>(f.input) {
-                    values.set(f.input, text.as_str());
+                if let Some(text) = matches.get_one::<String>(name) {
+                    values.set(name, text.as_str());
                 }
             }
         }
@@ -322,14 +90,14 @@ pub fn read(matches: &ArgMatches, inputs: &[InputSpec], flags: &[Flag]) -> Value
 }
 
 /// The flags that reproduce `values` where they differ from `defaults`, after the first flag (always given).
-pub fn command_line(flags: &[Flag], values: &Values, defaults: &Values) -> String {
+pub fn command_line(inputs: &[InputSpec], values: &Values, defaults: &Values) -> String {
     let mut out = Vec::new();
-    for (i, f) in flags.iter().enumerate() {
-        let Some(value) = values.get(f.input) else {
+    for (i, (input, long)) in flagged(inputs).enumerate() {
+        let Some(value) = values.get(input.name) else {
             continue;
         };
-        if i == 0 || defaults.get(f.input) != Some(value) {
-            out.push(format!("--{} {}", f.long, Values::text_of(value)));
+        if i == 0 || defaults.get(input.name) != Some(value) {
+            out.push(format!("--{long} {}", Values::text_of(value)));
         }
     }
     out.join(" ")
@@ -338,23 +106,22 @@ pub fn command_line(flags: &[Flag], values: &Values, defaults: &Values) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scaffold::cost::model;
 
     #[test]
-    fn every_flag_sets_an_input_of_its_model() {
-        for model in Model::ALL {
-            for f in of(model) {
-                assert!(
-                    model.inputs().iter().any(|i| i.name == f.input),
-                    "{}: {}",
-                    model.name(),
-                    f.input
-                );
-            }
-        }
-        let containers = model::container_defaults();
-        for f in &CONTAINERS {
-            assert!(containers.get(f.input).is_some(), "{}", f.input);
+    fn no_two_inputs_of_a_command_share_a_flag() {
+        let commands: Vec<Vec<InputSpec>> = vec![
+            Model::Serverless.inputs().to_vec(),
+            Model::Kubernetes.inputs().to_vec(),
+            [Model::Serverless.inputs(), &compare::INPUTS[..]].concat(),
+        ];
+        for inputs in commands {
+            let mut seen: Vec<&str> = flagged(&inputs).map(|(_, long)| long).collect();
+            let all = seen.len();
+            seen.sort_unstable();
+            seen.dedup();
+            assert_eq!(seen.len(), all, "{seen:?}");
+            // Every flagged input says what it is.
+            assert!(flagged(&inputs).all(|(i, _)| !i.help.is_empty()));
         }
     }
 

@@ -8,8 +8,8 @@ use scaffold::cost::format::{
     break_even_sentence, count, decimals, money, plain, platform_totals, rate, thousands,
 };
 use scaffold::cost::kubernetes::K8sEstimate;
-use scaffold::cost::serverless::{NOT_MODELLED, ServerlessEstimate, ServerlessInput};
-use scaffold::cost::{LineItem, Prices};
+use scaffold::cost::serverless::{ServerlessEstimate, ServerlessInput};
+use scaffold::cost::{LineItem, Model, Prices};
 
 fn percent(part: f64, whole: f64) -> String {
     if whole <= 0.0 {
@@ -142,7 +142,7 @@ pub fn serverless_report(
         out.push_str("\nAdd --explain for the formulas, --json for machine-readable output.\n");
     }
     out.push_str("\nNot modelled:\n");
-    for line in NOT_MODELLED {
+    for line in prices.not_modelled(Model::Serverless.name()) {
         let _ = writeln!(out, "  - {line}");
     }
     out
@@ -283,7 +283,7 @@ pub fn k8s_report(kind: &str, prices: &Prices, e: &K8sEstimate, explain: bool) -
         out.push_str("\nAdd --explain for the formulas, --json for machine-readable output.\n");
     }
     out.push_str("\nNot modelled:\n");
-    for line in scaffold::cost::kubernetes::NOT_MODELLED {
+    for line in prices.not_modelled(Model::Kubernetes.name()) {
         let _ = writeln!(out, "  - {line}");
     }
     out
@@ -382,7 +382,7 @@ pub fn compare_report(prices: &Prices, c: &Comparison, eks: &str, explain: bool)
     let _ = writeln!(out, "\nCheapest at this volume: {cheapest}.");
     let _ = writeln!(
         out,
-        "Only API Gateway and Lambda change between the two: {} of the serverless bill here; the queue, table, logs and traces ({}) stay either way.",
+        "Only API Gateway and Lambda, with Lambda's own log lines, change between the two: {} of the serverless bill here; the queue, table, the code's own logs and traces ({}) stay either way.",
         money(s.moving_usd()),
         money(s.shared_usd())
     );

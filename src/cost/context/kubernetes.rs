@@ -249,10 +249,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         hours_per_month: format::plain(prices.hours_per_month),
         environments: base.environments,
         curve_svg,
-        not_modelled: super::super::kubernetes::NOT_MODELLED
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        not_modelled: prices.not_modelled(crate::cost::Model::Kubernetes.name()),
         min_replicas: base.replicas,
         max_replicas: project.max_replicas,
         chart: Chart {

@@ -6,6 +6,7 @@
 //! model ([`ServerlessContext`], [`KubernetesContext`]); docs/templates.md lists every key.
 
 mod kubernetes;
+mod levers;
 mod serverless;
 mod standing;
 

@@ -4,16 +4,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::levers::{Levers, levers};
 use super::standing::StandingCosts;
 use super::{Line, PriceEntry, lines, price_entry};
 use crate::cost::chart;
-use crate::cost::compare::{self, ContainerAssumptions, Platform};
+use crate::cost::compare::{self, ContainerAssumptions};
 use crate::cost::prices::{FREE_TIER_KEYS, Prices};
-use crate::cost::serverless::usage::KB_PER_GB;
-use crate::cost::serverless::{
-    self, Arch, Limits, NOT_MODELLED, QueueKind, QuotaWarning, ServerlessEstimate, ServerlessInput,
-};
-use crate::cost::{REFERENCE_VOLUMES, Values, format};
+use crate::cost::serverless::usage::{KB_PER_GB, PLATFORM_LOG_KB_PER_INVOCATION};
+use crate::cost::serverless::{self, Limits, QuotaWarning, ServerlessEstimate, ServerlessInput};
+use crate::cost::{InputType, REFERENCE_VOLUMES, Values, format};
 use crate::error::Result;
 
 /// `cost` for the model `serverless`.
@@ -97,71 +96,49 @@ pub struct ServerlessContext {
     pub not_modelled: Vec<String>,
 }
 
-/// Every input of the workload, numbers as documents print them (`4`, `0.05`).
-#[derive(Debug, Clone, Serialize)]
-pub struct Workload {
-    pub events_per_month: u64,
-    pub payload_kb: String,
-    pub arch: String,
-    pub api: String,
-    pub queue: String,
-    pub ingest_memory_mb: u32,
-    pub ingest_duration_ms: String,
-    pub processor_memory_mb: u32,
-    pub processor_duration_ms: String,
-    pub batch_size: u32,
-    pub write_units_per_event: String,
-    pub read_units_per_event: String,
-    pub log_kb_per_event: String,
-    pub tracing_sample: String,
-    pub traced_functions: u32,
-    pub kms_keys: u32,
-    pub secrets: u32,
-    pub alarms: u32,
-    pub composite_alarms: u32,
-    pub dashboards: u32,
-    pub stored_months: String,
-    pub idempotency_ttl_days: String,
-    pub events_pitr: bool,
-    pub idempotency_pitr: bool,
-}
+/// Every input of the workload by name, read from the model's declaration ([`serverless::INPUTS`]) and the
+/// workload's values: whole numbers and event counts as numbers, other numbers as documents print them (`4`,
+/// `0.05`), `on`/`off` switches as booleans, choices as their word; and `ia_min_object_bytes`, the Standard-IA
+/// threshold in bytes as the bucket's lifecycle rule takes it.
+pub type Workload = BTreeMap<String, serde_json::Value>;
 
-impl Workload {
-    fn of(input: &ServerlessInput) -> Workload {
-        let p = format::plain;
-        Workload {
-            events_per_month: input.events_per_month,
-            payload_kb: p(input.payload_kb),
-            arch: input.arch.as_str().into(),
-            api: input.api.as_str().into(),
-            queue: input.queue.as_str().into(),
-            ingest_memory_mb: input.ingest_memory_mb,
-            ingest_duration_ms: p(input.ingest_duration_ms),
-            processor_memory_mb: input.processor_memory_mb,
-            processor_duration_ms: p(input.processor_duration_ms),
-            batch_size: input.batch_size,
-            write_units_per_event: p(input.write_units_per_event),
-            read_units_per_event: p(input.read_units_per_event),
-            log_kb_per_event: p(input.log_kb_per_event),
-            tracing_sample: p(input.tracing_sample),
-            traced_functions: input.traced_functions,
-            kms_keys: input.kms_keys,
-            secrets: input.secrets,
-            alarms: input.alarms,
-            composite_alarms: input.composite_alarms,
-            dashboards: input.dashboards,
-            stored_months: p(input.stored_months),
-            idempotency_ttl_days: p(input.idempotency_ttl_days),
-            events_pitr: input.events_pitr,
-            idempotency_pitr: input.idempotency_pitr,
-        }
+fn workload(input: &ServerlessInput) -> Workload {
+    use serde_json::Value;
+    let values = input.to_values();
+    let mut out = Workload::new();
+    for spec in serverless::INPUTS.iter() {
+        let value = match values.get(spec.name) {
+            Some(v) => v.clone(),
+            // Left out because it is derived: the value the model derived.
+            None => Value::from(input.write_units_per_event),
+        };
+        let shown = match spec.kind {
+            InputType::Whole | InputType::Events => value,
+            InputType::Choice(&["on", "off"]) => Value::Bool(value == "on"),
+            _ => Value::String(Values::text_of(&value)),
+        };
+        out.insert(spec.name.to_string(), shown);
     }
+    out.insert(
+        "ia_min_object_bytes".into(),
+        Value::from((input.ia_min_object_kb * 1024.0).round() as u64),
+    );
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UsagePerEvent {
     /// SQS requests per event: sends, receives and deletes.
     pub sqs_requests_per_event: String,
+    /// Events in the processor's average batch at the workload's mean rate (`1.38`), and whether batches are full.
+    pub batch: String,
+    pub full_batches: bool,
+    /// KB of Lambda's START, END and REPORT lines per invocation.
+    pub platform_log_kb: String,
+    /// GB of those lines a month.
+    pub platform_log_gb: String,
+    /// Whether bodies move to Standard-IA (larger than the rule's size, and kept past its days).
+    pub to_ia: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,28 +204,6 @@ impl BreakEven {
             count: format::count(n as f64),
         })
     }
-}
-
-/// The changes priced at 100M events, each against `total_100m`. `arm64` is priced only for an x86_64 workload and
-/// `standard_queue` only for a FIFO one; both are `null` otherwise.
-#[derive(Debug, Clone, Serialize)]
-pub struct Levers {
-    /// A quarter of the log volume per event.
-    pub logs: Lever,
-    /// One DynamoDB write unit less per event (at least one stays).
-    pub writes: Lever,
-    /// Batches of 100 for the processor.
-    pub batch: Lever,
-    pub arm64: Option<Lever>,
-    pub standard_queue: Option<Lever>,
-    /// The code in containers on Fargate, at `containers.min_tasks` tasks or more.
-    pub containers: Lever,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Lever {
-    pub total: String,
-    pub saving: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -331,45 +286,6 @@ fn largest(e: &ServerlessEstimate) -> Option<Largest> {
     })
 }
 
-fn lever(prices: &Prices, base: &ServerlessEstimate, changed: ServerlessInput) -> Result<Lever> {
-    let e = serverless::estimate(prices, &changed)?;
-    Ok(Lever {
-        total: format::money(e.total_usd),
-        saving: format::money(base.total_usd - e.total_usd),
-    })
-}
-
-fn levers(
-    prices: &Prices,
-    at_100m: &ServerlessEstimate,
-    assumptions: &ContainerAssumptions,
-) -> Result<Levers> {
-    let base = &at_100m.input;
-    let with = |change: &dyn Fn(&mut ServerlessInput)| {
-        let mut changed = base.clone();
-        change(&mut changed);
-        lever(prices, at_100m, changed)
-    };
-    let fargate = compare::platform_cost(prices, Platform::Fargate, at_100m, assumptions)?;
-    Ok(Levers {
-        logs: with(&|i| i.log_kb_per_event = base.log_kb_per_event / 4.0)?,
-        writes: with(&|i| i.write_units_per_event = (base.write_units_per_event - 1.0).max(1.0))?,
-        batch: with(&|i| i.batch_size = 100)?,
-        arm64: match base.arch {
-            Arch::X86_64 => Some(with(&|i| i.arch = Arch::Arm64)?),
-            Arch::Arm64 => None,
-        },
-        standard_queue: match base.queue {
-            QueueKind::Fifo => Some(with(&|i| i.queue = QueueKind::Standard)?),
-            QueueKind::Standard => None,
-        },
-        containers: Lever {
-            total: format::money(fargate.total_usd),
-            saving: format::money(at_100m.total_usd - fargate.total_usd),
-        },
-    })
-}
-
 /// The context for the workload `values` describe.
 pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessContext> {
     let input = ServerlessInput::from_values(values)?;
@@ -444,10 +360,15 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
     Ok(ServerlessContext {
         region: prices.region.clone(),
         prices_origin: prices.origin.clone(),
-        workload: Workload::of(&input),
+        workload: workload(&input),
         differs,
         usage: UsagePerEvent {
-            sqs_requests_per_event: format::plain(main.usage.sqs_requests_per_event),
+            sqs_requests_per_event: format::decimals(main.usage.sqs_requests_per_event, 4),
+            batch: format::decimals(main.usage.batch, 2),
+            full_batches: main.usage.batch >= f64::from(input.batch_size),
+            platform_log_kb: format::plain(PLATFORM_LOG_KB_PER_INVOCATION),
+            platform_log_gb: format::decimals(main.usage.platform_log_gb, 3),
+            to_ia: main.usage.s3_transitions > 0.0,
         },
         events_text: format::thousands(input.events_per_month),
         total: format::money(main.total_usd),
@@ -528,7 +449,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
         s3_ia_gb: gb(main.usage.s3_ia_gb),
         events_table_gb: gb(main.usage.events_table_gb),
         idempotency_table_gb: gb(main.usage.idempotency_table_gb),
-        not_modelled: NOT_MODELLED.iter().map(|s| s.to_string()).collect(),
+        not_modelled: prices.not_modelled(crate::cost::Model::Serverless.name()),
     })
 }
 
@@ -562,7 +483,7 @@ mod tests {
         assert_eq!(c.columns.len(), 4);
         assert!(c.differs["payload_kb"] && c.differs["ingest_memory_mb"]);
         assert!(!c.differs["processor_memory_mb"] && !c.differs["arch"]);
-        assert_eq!(c.workload.tracing_sample, "0.05");
+        assert_eq!(c.workload["tracing_sample"], "0.05");
         assert_eq!(c.reference.len(), 3);
         assert!(c.levers.arm64.is_none() && c.levers.standard_queue.is_none());
         let prices: serde_json::Value = serde_json::from_str(&c.prices_json).unwrap();

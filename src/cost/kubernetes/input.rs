@@ -1,10 +1,11 @@
 //! What the kubernetes model reads: the pods' requests and count, the nodes they run on, the team namespace's
 //! quota, and for a project's documents the ceiling of the autoscaler and the pods' limits.
 
+pub use super::inputs::INPUTS;
 use serde::Serialize;
 
 use crate::cost::cluster::{is_day, minor_of};
-use crate::cost::{InputSpec, InputType, Values, check_range, invalid};
+use crate::cost::{Values, check_declared, check_range, declared_whole, invalid};
 use crate::error::Result;
 
 /// The default node size.
@@ -28,37 +29,6 @@ pub const ADDON_INPUTS: [&str; 5] = [
     "secrets_addon",
     "monitoring_addon",
 ];
-
-/// Every input of the model `kubernetes`.
-pub const INPUTS: [InputSpec; 23] = [
-    spec("replicas", InputType::Whole),
-    spec("cpu_request", InputType::Cpu),
-    spec("memory_request", InputType::Memory),
-    spec("node_type", InputType::Name),
-    spec("headroom", InputType::Number),
-    spec("min_nodes", InputType::Whole),
-    spec("lcu_per_hour", InputType::Number),
-    spec("team_requests_cpu", InputType::Cpu),
-    spec("team_requests_memory", InputType::Memory),
-    spec("team_limits_cpu", InputType::Cpu),
-    spec("team_limits_memory", InputType::Memory),
-    spec("max_replicas", InputType::Whole),
-    spec("cpu_limit", InputType::Cpu),
-    spec("memory_limit", InputType::Memory),
-    spec("kube_version", InputType::Name),
-    spec("priced_on", InputType::Name),
-    spec("image_arch", InputType::Name),
-    spec("addons", InputType::Name),
-    spec("edge_addon", InputType::Name),
-    spec("gitops_addon", InputType::Name),
-    spec("secrets_addon", InputType::Name),
-    spec("monitoring_addon", InputType::Name),
-    spec("environments", InputType::Whole),
-];
-
-const fn spec(name: &'static str, kind: InputType) -> InputSpec {
-    InputSpec { name, kind }
-}
 
 /// A team namespace's ResourceQuota: what the team may reserve (requests) and burst to (limits).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -142,12 +112,12 @@ impl K8sInput {
         let d = K8sInput::default();
         let q = d.quota.clone();
         let input = K8sInput {
-            replicas: values.whole("replicas", 1, 10_000)?.unwrap_or(d.replicas),
+            replicas: declared_whole(&INPUTS, values, "replicas")?.unwrap_or(d.replicas),
             cpu_request_m: cpu(values, "cpu_request")?.unwrap_or(d.cpu_request_m),
             memory_request_mib: memory(values, "memory_request")?.unwrap_or(d.memory_request_mib),
             node_type: values.text("node_type")?.unwrap_or(d.node_type),
             headroom: values.number("headroom")?.unwrap_or(d.headroom),
-            min_nodes: values.whole("min_nodes", 1, 1000)?.unwrap_or(d.min_nodes),
+            min_nodes: declared_whole(&INPUTS, values, "min_nodes")?.unwrap_or(d.min_nodes),
             lcu_per_hour: values.number("lcu_per_hour")?.unwrap_or(d.lcu_per_hour),
             kube_version: match values.text("kube_version")? {
                 Some(t) if !t.trim().is_empty() => minor_of(&t).ok_or_else(|| {
@@ -188,8 +158,7 @@ impl K8sInput {
                 limits_memory_mib: memory(values, "team_limits_memory")?
                     .unwrap_or(q.limits_memory_mib),
             },
-            environments: values
-                .whole("environments", 1, 20)?
+            environments: declared_whole(&INPUTS, values, "environments")?
                 .unwrap_or(d.environments),
         };
         input.validate()?;
@@ -230,7 +199,7 @@ impl K8sInput {
     }
 
     pub fn validate(&self) -> Result<()> {
-        check_range("replicas", self.replicas as f64, 1.0, 10_000.0, "replicas")?;
+        // The requests are checked as parsed, in millicores and MiB; the rest as declared.
         check_range(
             "cpu_request",
             self.cpu_request_m as f64,
@@ -245,21 +214,7 @@ impl K8sInput {
             33_554_432.0,
             "a memory request in MiB",
         )?;
-        check_range("headroom", self.headroom, 0.0, 0.9, "a headroom share")?;
-        check_range(
-            "min_nodes",
-            self.min_nodes as f64,
-            1.0,
-            1000.0,
-            "a node count",
-        )?;
-        check_range(
-            "lcu_per_hour",
-            self.lcu_per_hour,
-            0.0,
-            100_000.0,
-            "LCUs per hour",
-        )?;
+        check_declared(&INPUTS, &self.to_values())?;
         Ok(())
     }
 }
@@ -291,8 +246,7 @@ impl Project {
     pub fn from_values(values: &Values) -> Result<Project> {
         let d = Project::default();
         let input = K8sInput::from_values(values)?;
-        let max_replicas = values
-            .whole("max_replicas", 1, 10_000)?
+        let max_replicas = declared_whole(&INPUTS, values, "max_replicas")?
             .unwrap_or(d.max_replicas)
             .max(input.replicas);
         Ok(Project {

@@ -15,6 +15,7 @@
 
 pub mod estimate;
 pub mod input;
+pub mod inputs;
 pub mod platform;
 
 pub use estimate::{
@@ -28,16 +29,3 @@ pub use input::{
 pub use platform::{
     Addons, ControlPlane, PodGroup, addons, check_arch, control_plane, input_addons,
 };
-
-/// What the model leaves out, one sentence each, for documents and the command's report.
-pub const NOT_MODELLED: [&str; 9] = [
-    "Data transfer out of AWS, between zones (pods talking across zones pay per GB each way) and between Regions.",
-    "A NAT gateway or VPC endpoints for nodes in private subnets: nodes are priced with a public IPv4 address each instead.",
-    "Persistent volumes (EBS) of stateful add-ons and workloads, and their snapshots.",
-    "Container image storage and pulls (ECR), and the CI minutes that build and scan the images.",
-    "Log and metric shipping out of the cluster (CloudWatch Container Insights, a hosted Prometheus or Grafana).",
-    "Spot instances, Savings Plans and Reserved Instances: every price is on-demand.",
-    "Time between the autoscaler's floor and ceiling: the bill is priced at both ends, not for a traffic pattern.",
-    "Additional load balancers: one Network Load Balancer for the edge's Service per cluster; each further LoadBalancer Service or Ingress adds one.",
-    "The people who run the cluster: upgrades every version's 14 months of standard support, on-call, policy and add-on upkeep.",
-];

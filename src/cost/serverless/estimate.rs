@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::input::{ApiKind, Arch, QueueKind, ServerlessInput};
-use super::usage::Usage;
+use super::usage::{PLATFORM_LOG_KB_PER_INVOCATION, Usage};
 use super::{fixed, s3};
 use crate::cost::{LineItem, Prices, REFERENCE_VOLUMES, format, item, largest_key};
 use crate::error::Result;
@@ -23,6 +23,8 @@ pub struct ServerlessEstimate {
     pub after_free_tier_usd: f64,
     /// The total over the volume, per thousand events.
     pub per_thousand_events_usd: f64,
+    /// The part of the logs line that is Lambda's own START, END and REPORT lines: it goes with Lambda.
+    pub lambda_logs_usd: f64,
 }
 
 impl ServerlessEstimate {
@@ -39,9 +41,10 @@ impl ServerlessEstimate {
         self.items.iter().filter(|i| keys.contains(&i.key.as_str()))
     }
 
-    /// The part of the bill that a move to containers removes: API Gateway and Lambda.
+    /// The part of the bill that a move to containers removes: API Gateway and Lambda, Lambda's own log lines
+    /// included.
     pub fn moving_usd(&self) -> f64 {
-        self.items_in(&MOVING_KEYS).map(|i| i.usd).sum()
+        self.items_in(&MOVING_KEYS).map(|i| i.usd).sum::<f64>() + self.lambda_logs_usd
     }
 
     /// The standing part of the bill: the key, the secrets, the alarms and the dashboards.
@@ -95,25 +98,12 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
     let seconds = prices.seconds_per_month();
     let u = Usage::of(input, seconds);
     let n = input.events_per_month as f64;
-    let [
-        api_key,
-        req_key,
-        dur_key,
-        sqs_key,
-        w_key,
-        r_key,
-        logs_key,
-        xray_key,
-    ] = price_keys(input);
-    let api = prices.get(api_key);
-    let lambda_req = prices.get(req_key);
-    let duration = prices.get(dur_key);
-    let sqs = prices.get(sqs_key);
-    let writes = prices.get(w_key);
-    let reads = prices.get(r_key);
-    let logs = prices.get(logs_key);
-    let xray = prices.get(xray_key);
+    // Each line's price, in the order of `price_keys`, read the way `s3::items` reads the bucket's.
+    let [api, lambda_req, duration, sqs, writes, reads, logs, xray] =
+        price_keys(input).map(|k| prices.get(k));
     let c = format::count;
+    // The average batch, as the formulas print it: 1.38 events, or the batch size when batches are full.
+    let batch = format::decimals(u.batch, 2);
 
     let api_label = match input.api {
         ApiKind::Http => "API Gateway HTTP API",
@@ -145,10 +135,10 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             "invocations",
             lambda_req.cost(u.invocations()),
             format!(
-                "({} ingest + {} events / batch of {} processor) invocations x {}",
+                "({} ingest + {} events / {} a batch processor) invocations x {}",
                 c(n),
                 c(n),
-                input.batch_size,
+                batch,
                 lambda_req.describe()
             ),
         ),
@@ -164,7 +154,7 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
                 input.ingest_memory_mb,
                 format::plain(input.ingest_duration_ms),
                 c(n),
-                input.batch_size,
+                batch,
                 input.processor_memory_mb,
                 format::plain(input.processor_duration_ms),
                 duration.describe()
@@ -179,8 +169,8 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             format!(
                 "{} events x {} requests per event (1 send of the body's S3 key + 1 receive and 1 delete per batch of {}) x {}",
                 c(n),
-                format::plain(u.sqs_requests_per_event),
-                input.batch_size,
+                format::decimals(u.sqs_requests_per_event, 4),
+                batch,
                 sqs.describe()
             ),
         ),
@@ -207,9 +197,11 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
             "GB",
             logs.cost(u.log_gb),
             format!(
-                "{} events x {} KB / 1,000,000 KB per GB x {}",
+                "({} events x {} KB + {} invocations x {} KB of START, END and REPORT lines) / 1,000,000 KB per GB x {}",
                 c(n),
                 format::plain(input.log_kb_per_event),
+                c(u.invocations()),
+                format::plain(PLATFORM_LOG_KB_PER_INVOCATION),
                 logs.describe()
             ),
         ),
@@ -312,7 +304,9 @@ pub fn estimate(prices: &Prices, input: &ServerlessInput) -> Result<ServerlessEs
     free_tier.extend(fixed::free_tier(prices, input, &u));
     let free_tier_usd: f64 = free_tier.iter().map(|i| i.usd).sum();
     items.iter_mut().for_each(|i| i.usd = clean(i.usd));
+    let lambda_logs_usd = clean(logs.cost(u.log_gb) - logs.cost(u.log_gb - u.platform_log_gb));
     Ok(ServerlessEstimate {
+        lambda_logs_usd,
         input: input.clone(),
         usage: u,
         total_usd,
@@ -360,44 +354,57 @@ mod tests {
     #[test]
     fn lean_worked_example_reproduces_to_the_cent() {
         // The lean example: 1 KB bodies in S3, kept 0 months; 6 write units per event (one transaction of the event
-        // record and the state item, 2 each; idempotency put and update, 1 each). At 100M events, by hand:
+        // record and the state item, 2 each; idempotency put and update, 1 each); no batching window, so a batch is
+        // the first message plus those that arrive while the previous batch runs (0.25 s), at most 10. A month is
+        // 730 h x 3,600 = 2,628,000 s. At 100M events, by hand: 100M / 2,628,000 = 38.05 a second; 1 + 38.05 x 0.25
+        // = 10.5 -> full batches of 10, so 10M processor invocations:
         //   api        100M x $1.00/M                                          = $100.00
         //   lambda req (100M + 10M) x $0.20/M                                  =  $22.00
         //   duration   (100M x 0.125 GB x 0.03 s + 10M x 0.25 GB x 0.25 s) = 1,000,000 GB-s x $0.0000133334 = $13.33
         //   sqs        100M x (1 + 2/10) x $0.40/M                             =  $48.00
         //   dynamodb   100M x 6 x $0.625/M                                     = $375.00
-        //   logs       100M x 1 KB / 1e6 = 100 GB x $0.50                      =  $50.00
+        //   logs       (100M x 1 KB + 110M invocations x 0.35 KB of START/END/REPORT) = 138.5 GB x $0.50 = $69.25
         //   s3         100M PUT x $0.005/1,000 + 100M GET x $0.0004/1,000     = $540.00
-        //   total                                                              = $1,148.33
-        // and 1/100 of it at 1M ($11.4833 -> 1,148 cents), 1/10,000 at 10K ($0.114833 -> 11 cents).
+        //   total                                                              = $1,167.58
+        // At 1M: 0.3805 a second; a batch is 1 + 0.3805 x 0.25 = 1.0951 events, so 1M / 1.0951 = 913,134
+        // processor invocations (not 100,000):
+        //   api $1.00; lambda req 1,913,134 x $0.20/M = $0.3826; duration (3,750 + 913,134 x 0.0625 = 60,821 GB-s)
+        //   x $0.0000133334 = $0.8109; sqs (1M + 2 x 913,134) x $0.40/M = $1.1305; dynamodb $3.75; logs (1M KB +
+        //   1,913,134 x 0.35 KB) = 1.6696 GB x $0.50 = $0.8348; s3 $5.40; total $13.3089 -> 1,331 cents.
+        // At 10K: a batch is 1.00095; 9,990.5 processor invocations: api $0.01 + requests $0.0040 + duration
+        // (37.5 + 624.4 GB-s) $0.0088 + sqs $0.0120 + dynamodb $0.0375 + logs (10,000 + 6,996.7 KB) $0.0085 + s3
+        // $0.054 = $0.1348 -> 13 cents.
         let p = prices();
         let lean = ServerlessInput::default();
-        assert_eq!(cents(estimate(&p, &lean.at(10_000)).unwrap().total_usd), 11);
-        assert_eq!(
-            cents(estimate(&p, &lean.at(1_000_000)).unwrap().total_usd),
-            1148
-        );
+        assert_eq!(cents(estimate(&p, &lean.at(10_000)).unwrap().total_usd), 13);
+        let mid = estimate(&p, &lean.at(1_000_000)).unwrap();
+        assert_eq!(cents(mid.total_usd), 1331);
+        assert!((mid.usage.processor_invocations - 913_134.0).abs() < 1.0);
         let big = estimate(&p, &lean.at(100_000_000)).unwrap();
-        assert_eq!(cents(big.total_usd), 114833);
+        assert_eq!(cents(big.total_usd), 116758);
         let usd = |k: &str| cents(big.item(k).unwrap().usd);
         assert_eq!(usd("s3_requests"), 54000);
         assert_eq!(usd("s3_storage"), 0);
         assert_eq!(usd("dynamodb"), 37500);
         assert_eq!(usd("api"), 10000);
-        assert_eq!(usd("logs"), 5000);
+        assert_eq!(usd("logs"), 6925);
         assert_eq!(usd("sqs"), 4800);
         assert_eq!(usd("lambda_requests") + usd("lambda_duration"), 3533);
         assert_eq!(usd("lambda_requests"), 2200);
         assert_eq!(usd("tracing"), 0);
         assert_eq!(big.largest, "s3_requests");
-        assert_eq!(cents(big.moving_usd()), 13533);
+        // What leaves with the code: API, Lambda $35.33 and Lambda's log lines 38.5 GB x $0.50 = $19.25.
+        assert_eq!(cents(big.moving_usd()), 10000 + 3533 + 1925);
     }
 
     #[test]
     fn heavy_worked_example_matches_the_reference() {
         let heavy = estimate(&prices(), &ServerlessInput::heavy(100_000_000)).unwrap();
-        // The reference's $2,189.17 plus the bodies' S3 requests: 100M x ($0.005 + $0.0004) / 1,000 = $540.
-        assert_eq!(cents(heavy.total_usd), 218917 + 54000);
+        // The reference's $2,189.17 plus the bodies' S3 requests: 100M x ($0.005 + $0.0004) / 1,000 = $540, plus
+        // Lambda's own log lines: batches of 1 make 200M invocations x 0.35 KB = 70 GB x $0.50 = $35 (the logs line
+        // goes from 500 GB, $250, to 570 GB, $285).
+        assert_eq!(cents(heavy.total_usd), 218917 + 54000 + 3500);
+        assert_eq!(cents(heavy.item("logs").unwrap().usd), 28500);
         assert_eq!(heavy.largest, "tracing");
         assert_eq!(cents(heavy.item("tracing").unwrap().usd), 100000);
         assert_eq!(cents(heavy.item("api").unwrap().usd), 35000);
@@ -413,7 +420,8 @@ mod tests {
             .iter()
             .map(|k| small.item(k).unwrap().usd)
             .sum();
-        assert!((small.free_tier_usd - lambda_and_sqs).abs() < 1e-12);
+        // Line items are kept to the billionth of a dollar; the allowances are not rounded.
+        assert!((small.free_tier_usd - lambda_and_sqs).abs() < 1e-8);
         let expected_after: f64 = ["api", "dynamodb", "s3_requests", "s3_storage"]
             .iter()
             .map(|k| small.item(k).unwrap().usd)
@@ -451,6 +459,7 @@ mod tests {
             rest in proptest::bool::ANY,
             x86 in proptest::bool::ANY,
             batch in 1u32..=100,
+            window in 0u32..=20,
             sample in 0.0f64..=1.0,
         ) {
             let p = prices();
@@ -460,6 +469,8 @@ mod tests {
                 api: if rest { ApiKind::Rest } else { ApiKind::Http },
                 arch: if x86 { Arch::X86_64 } else { Arch::Arm64 },
                 batch_size: batch,
+                // Batches above 10 need a window of at least 1 s.
+                batch_window_s: f64::from(if batch > 10 { window.max(1) } else { window }),
                 tracing_sample: sample,
                 ..Default::default()
             };

@@ -222,23 +222,6 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// What the model leaves out, one sentence each, for documents and the command's report.
-pub const NOT_MODELLED: [&str; 13] = [
-    "Data transfer out of AWS and between Regions.",
-    "API Gateway's 12-month free tier (1M calls a month), which only new accounts get.",
-    "Lambda INIT time, billed since 2025-08-01 for cold starts of ZIP functions on managed runtimes.",
-    "The Lambda event source mapping's empty long-poll receives on an idle queue (a few hundred thousand SQS requests a month).",
-    "CloudWatch Logs storage after ingestion, custom metrics written by the functions (EMF), and Logs Insights queries.",
-    "X-Ray trace retrieval and scans beyond the free million a month, and bursts that put more than one request in a second (fewer traced at the same volume).",
-    "KMS requests beyond one per caller per 5 minutes (each cold start decrypting the function settings, each warm container reading the secret), and alarm notifications through the encrypted topic.",
-    "Scheduled jobs other than per-event work (such as a redelivery job every 15 minutes) and EventBridge Scheduler.",
-    "DLQ redrives and replays, retried deliveries and duplicates (each costs another API request, invocation and write).",
-    "The state table's storage and point-in-time recovery: one small item (under 1 KB) per object the events are about, and the number of objects is not an input (its writes are priced, 2 units per event in the transaction).",
-    "S3 Standard-IA retrieval fees (the processor reads each body before it moves; only a replay after that pays them) and the bucket's free lifecycle expirations.",
-    "On-demand DynamoDB backups, restores and the lag before expired records are deleted.",
-    "Deployment: CloudFormation, CodeDeploy, the S3 bucket for build artifacts, CI minutes.",
-];
-
 #[cfg(test)]
 mod tests {
     use crate::cost::Prices;
@@ -248,13 +231,15 @@ mod tests {
         (usd * 100.0).round() as i64
     }
 
-    /// The stack a default project deploys: 1M events of 4 KB, 256 MB functions, both traced, one key, one secret,
+    /// The stack a default project deploys: 1M events of 4 KB, 256 MB functions, batches of at most 10 gathered for
+    /// 1 s, both functions traced, one key, one secret,
     /// 18 alarm metrics (10 single-metric alarms, 4 metric-math alarms of 2 metrics), 2 composite alarms, one
     /// dashboard, both priced tables with recovery, priced in the events table's 12th month.
     fn stack() -> ServerlessInput {
         ServerlessInput {
             payload_kb: 4.0,
             ingest_memory_mb: 256,
+            batch_window_s: 1.0,
             write_units_per_event: ServerlessInput::derived_write_units(),
             tracing_sample: 0.05,
             traced_functions: 2,
@@ -277,21 +262,25 @@ mod tests {
         let usd = |k: &str| cents(e.item(k).unwrap().usd);
         // api        1M x $1.00/M                                                              =  $1.00
         assert_eq!(usd("api"), 100);
-        // requests   (1M + 1M / 10) x $0.20/M                                                  =  $0.22
-        assert_eq!(usd("lambda_requests"), 22);
-        // duration   1M x 0.25 GB x 0.03 s + 100K x 0.25 GB x 0.25 s = 13,750 GB-s x $0.0000133334 = $0.18
-        assert_eq!(usd("lambda_duration"), 18);
-        // sqs        1M x (1 send + (1 receive + 1 delete) / 10) x $0.40/M                     =  $0.48
-        assert_eq!(usd("sqs"), 48);
+        // batches    1M / 2,628,000 s = 0.3805 events a second; the first message opens a batch and those of the
+        //            next 1 s join it: 1.3805 events a batch, not 10; 1M / 1.3805 = 724,366 processor invocations
+        assert!((e.usage.processor_invocations - 724_366.0).abs() < 1.0);
+        // requests   (1M + 724,366) x $0.20/M                                                  =  $0.3449
+        assert_eq!(usd("lambda_requests"), 34);
+        // duration   1M x 0.25 GB x 0.03 s + 724,366 x 0.25 GB x 0.25 s = 52,773 GB-s x $0.0000133334 = $0.7036
+        assert_eq!(usd("lambda_duration"), 70);
+        // sqs        (1M sends + 724,366 x (1 receive + 1 delete)) x $0.40/M                   =  $0.9795
+        assert_eq!(usd("sqs"), 98);
         // dynamodb   1M x 6 units (one transaction: event record 0.32 KB -> 2, state item 0.14 KB -> 2;
         //            idempotency put 1, update 1) x $0.625/M                                    =  $3.75
         assert_eq!(usd("dynamodb"), 375);
-        // logs       1 GB x $0.50                                                              =  $0.50
-        assert_eq!(usd("logs"), 50);
+        // logs       (1M x 1 KB + 1,724,366 invocations x 0.35 KB of START, END and REPORT) = 1.6035 GB x $0.50
+        //                                                                                      =  $0.8018
+        assert_eq!(usd("logs"), 80);
         // x-ray      a month is 730 h x 3,600 = 2,628,000 s, more than either function's invocations, so the
-        //            reservoir traces them all: 1M ingest + 100K processor = 1.1M x $5.00/M     =  $5.50
-        assert_eq!(e.usage.traces, 1_100_000.0);
-        assert_eq!(usd("tracing"), 550);
+        //            reservoir traces them all: 1M ingest + 724,366 processor x $5.00/M         =  $8.6218
+        assert!((e.usage.traces - 1_724_366.0).abs() < 1.0);
+        assert_eq!(usd("tracing"), 862);
         // s3 req     1M PUT x $0.005/1,000 + 1M GET x $0.0004/1,000; 4 KB bodies never move to Standard-IA
         //                                                                                      =  $5.40
         assert_eq!(usd("s3_requests"), 540);
@@ -313,9 +302,10 @@ mod tests {
         assert_eq!(usd("alarms"), 280);
         // dashboards 1 x $3.00                                                                 =  $3.00
         assert_eq!(usd("dashboards"), 300);
-        // total      1.00 + 0.22 + 0.1833 + 0.48 + 3.75 + 0.50 + 5.50 + 5.40 + 1.0529 + 1.2181 + 0.9745
-        //            + 1.1577 + 0.4438 + 2.80 + 3.00                                           = $27.68
-        assert_eq!(cents(e.total_usd), 2768);
+        // total      1.00 + 0.3449 + 0.7036 + 0.9795 + 3.75 + 0.8018 + 8.6218 + 5.40 + 1.0529 + 1.2181
+        //            + 0.9745 + 1.1577 + 0.4438 + 2.80 + 3.00                                  = $32.25
+        //            ($27.68 with full batches of 10 and no platform log lines)
+        assert_eq!(cents(e.total_usd), 3225);
         // free tier: 10 of the 18 alarm metrics ($1.00; composites have no free tier) and the dashboard ($3.00).
         let free = |k: &str| cents(e.free_tier.iter().find(|i| i.key == k).unwrap().usd);
         assert_eq!([free("alarms"), free("dashboards")], [100, 300]);

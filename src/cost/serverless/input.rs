@@ -1,119 +1,14 @@
 //! What the serverless model reads: the workload, with the limits AWS and the model put on each value.
 
+pub use super::inputs::INPUTS;
 use serde::Serialize;
 
-use crate::cost::{InputSpec, InputType, MAX_EVENTS_PER_MONTH, Values, check_range, invalid};
+pub use super::choice::{ApiKind, Arch, QueueKind};
+use crate::cost::{MAX_EVENTS_PER_MONTH, Values, check_declared, declared_whole, invalid};
 use crate::error::Result;
-
-/// Lambda architecture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arch {
-    Arm64,
-    X86_64,
-}
-
-impl Arch {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Arch::Arm64 => "arm64",
-            Arch::X86_64 => "x86_64",
-        }
-    }
-    pub fn parse(text: &str) -> Result<Arch> {
-        match text {
-            "arm64" => Ok(Arch::Arm64),
-            "x86_64" => Ok(Arch::X86_64),
-            other => Err(invalid("arch", format!("'{other}' is not arm64 or x86_64"))),
-        }
-    }
-}
-
-/// API Gateway flavour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApiKind {
-    Http,
-    Rest,
-}
-
-impl ApiKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiKind::Http => "http",
-            ApiKind::Rest => "rest",
-        }
-    }
-    pub fn parse(text: &str) -> Result<ApiKind> {
-        match text {
-            "http" => Ok(ApiKind::Http),
-            "rest" => Ok(ApiKind::Rest),
-            other => Err(invalid("api", format!("'{other}' is not http or rest"))),
-        }
-    }
-}
-
-/// SQS queue type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QueueKind {
-    Standard,
-    Fifo,
-}
-
-impl QueueKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QueueKind::Standard => "standard",
-            QueueKind::Fifo => "fifo",
-        }
-    }
-    pub fn parse(text: &str) -> Result<QueueKind> {
-        match text {
-            "standard" => Ok(QueueKind::Standard),
-            "fifo" => Ok(QueueKind::Fifo),
-            other => Err(invalid(
-                "queue",
-                format!("'{other}' is not standard or fifo"),
-            )),
-        }
-    }
-}
-
-/// Every input of the model `serverless`, in the order of [`ServerlessInput`]'s fields.
-pub const INPUTS: [InputSpec; 24] = [
-    spec("events_per_month", InputType::Events),
-    spec("payload_kb", InputType::Number),
-    spec("arch", InputType::Choice(&["arm64", "x86_64"])),
-    spec("api", InputType::Choice(&["http", "rest"])),
-    spec("queue", InputType::Choice(&["standard", "fifo"])),
-    spec("ingest_memory_mb", InputType::Whole),
-    spec("ingest_duration_ms", InputType::Number),
-    spec("processor_memory_mb", InputType::Whole),
-    spec("processor_duration_ms", InputType::Number),
-    spec("batch_size", InputType::Whole),
-    spec("write_units_per_event", InputType::Number),
-    spec("read_units_per_event", InputType::Number),
-    spec("log_kb_per_event", InputType::Number),
-    spec("tracing_sample", InputType::Number),
-    spec("traced_functions", InputType::Whole),
-    spec("kms_keys", InputType::Whole),
-    spec("secrets", InputType::Whole),
-    spec("alarms", InputType::Whole),
-    spec("composite_alarms", InputType::Whole),
-    spec("dashboards", InputType::Whole),
-    spec("stored_months", InputType::Number),
-    spec("idempotency_ttl_days", InputType::Number),
-    spec("events_pitr", InputType::Choice(&["on", "off"])),
-    spec("idempotency_pitr", InputType::Choice(&["on", "off"])),
-];
 
 /// Inputs that have no fixed default: left out, the model derives them from the others.
 pub const DERIVED_INPUTS: [&str; 1] = ["write_units_per_event"];
-
-const fn spec(name: &'static str, kind: InputType) -> InputSpec {
-    InputSpec { name, kind }
-}
 
 /// The workload. `Default` is the lean worked example of the reference notes; the input names of [`INPUTS`] are
 /// its field names.
@@ -130,7 +25,11 @@ pub struct ServerlessInput {
     pub processor_memory_mb: u32,
     /// Processor duration per batch.
     pub processor_duration_ms: f64,
+    /// The most messages the event source hands the processor at once.
     pub batch_size: u32,
+    /// `MaximumBatchingWindowInSeconds` of the event source: how long it gathers messages before it invokes the
+    /// processor with a batch that is not full. Standard queues only: a FIFO source has no window.
+    pub batch_window_s: f64,
     /// DynamoDB write units per event. Read from the input when given, otherwise
     /// [`ServerlessInput::derived_write_units`].
     pub write_units_per_event: f64,
@@ -153,6 +52,10 @@ pub struct ServerlessInput {
     /// Months of events the events table and the payload bucket hold when their storage is priced: their
     /// retention (a TTL and a lifecycle rule), after which storage stops growing.
     pub stored_months: f64,
+    /// The payload bucket's lifecycle rule: bodies larger than this many KB move to S3 Standard-IA (which bills
+    /// 128 KB at least per object) after `ia_after_days` days.
+    pub ia_min_object_kb: f64,
+    pub ia_after_days: f64,
     /// Days an idempotency record lives before its expiry deletes it.
     pub idempotency_ttl_days: f64,
     /// Point-in-time recovery on the events table, on the idempotency table.
@@ -163,6 +66,12 @@ pub struct ServerlessInput {
 /// The largest body the stack accepts, in KB: the ingest function answers 413 above `MaxBodyBytes` (262,144
 /// bytes) in template.yaml. Bodies are stored in S3, so no DynamoDB or SQS limit applies to them.
 pub const MAX_BODY_KB: f64 = 256.0;
+
+/// The longest batching window an SQS event source takes, in seconds.
+pub const MAX_BATCH_WINDOW_S: f64 = 300.0;
+
+/// The largest batch an SQS event source takes without a batching window, and from a FIFO queue.
+pub const MAX_BATCH_WITHOUT_WINDOW: u32 = 10;
 
 impl Default for ServerlessInput {
     fn default() -> Self {
@@ -177,6 +86,8 @@ impl Default for ServerlessInput {
             processor_memory_mb: 256,
             processor_duration_ms: 250.0,
             batch_size: 10,
+            // AWS's default for an SQS event source: no window.
+            batch_window_s: 0.0,
             // derived_write_units(): event record 2 + state item 2 (one transaction) + idempotency put and update 2.
             write_units_per_event: 6.0,
             read_units_per_event: 0.0,
@@ -189,6 +100,9 @@ impl Default for ServerlessInput {
             composite_alarms: 0,
             dashboards: 0,
             stored_months: 0.0,
+            // Standard-IA's own minimums: 128 KB an object, 30 days.
+            ia_min_object_kb: 128.0,
+            ia_after_days: 30.0,
             idempotency_ttl_days: 0.0,
             events_pitr: false,
             idempotency_pitr: false,
@@ -239,21 +153,18 @@ impl ServerlessInput {
                 Some(t) => QueueKind::parse(&t)?,
                 None => d.queue,
             },
-            ingest_memory_mb: values
-                .whole("ingest_memory_mb", 128, 10240)?
+            ingest_memory_mb: declared_whole(&INPUTS, values, "ingest_memory_mb")?
                 .unwrap_or(d.ingest_memory_mb),
             ingest_duration_ms: values
                 .number("ingest_duration_ms")?
                 .unwrap_or(d.ingest_duration_ms),
-            processor_memory_mb: values
-                .whole("processor_memory_mb", 128, 10240)?
+            processor_memory_mb: declared_whole(&INPUTS, values, "processor_memory_mb")?
                 .unwrap_or(d.processor_memory_mb),
             processor_duration_ms: values
                 .number("processor_duration_ms")?
                 .unwrap_or(d.processor_duration_ms),
-            batch_size: values
-                .whole("batch_size", 1, 10_000)?
-                .unwrap_or(d.batch_size),
+            batch_size: declared_whole(&INPUTS, values, "batch_size")?.unwrap_or(d.batch_size),
+            batch_window_s: values.number("batch_window_s")?.unwrap_or(d.batch_window_s),
             write_units_per_event: match values.number("write_units_per_event")? {
                 Some(units) => units,
                 None => ServerlessInput::derived_write_units(),
@@ -265,17 +176,19 @@ impl ServerlessInput {
                 .number("log_kb_per_event")?
                 .unwrap_or(d.log_kb_per_event),
             tracing_sample: values.number("tracing_sample")?.unwrap_or(d.tracing_sample),
-            traced_functions: values
-                .whole("traced_functions", 0, 2)?
+            traced_functions: declared_whole(&INPUTS, values, "traced_functions")?
                 .unwrap_or(d.traced_functions),
-            kms_keys: values.whole("kms_keys", 0, 100)?.unwrap_or(d.kms_keys),
-            secrets: values.whole("secrets", 0, 100)?.unwrap_or(d.secrets),
-            alarms: values.whole("alarms", 0, 5000)?.unwrap_or(d.alarms),
-            composite_alarms: values
-                .whole("composite_alarms", 0, 5000)?
+            kms_keys: declared_whole(&INPUTS, values, "kms_keys")?.unwrap_or(d.kms_keys),
+            secrets: declared_whole(&INPUTS, values, "secrets")?.unwrap_or(d.secrets),
+            alarms: declared_whole(&INPUTS, values, "alarms")?.unwrap_or(d.alarms),
+            composite_alarms: declared_whole(&INPUTS, values, "composite_alarms")?
                 .unwrap_or(d.composite_alarms),
-            dashboards: values.whole("dashboards", 0, 100)?.unwrap_or(d.dashboards),
+            dashboards: declared_whole(&INPUTS, values, "dashboards")?.unwrap_or(d.dashboards),
             stored_months: values.number("stored_months")?.unwrap_or(d.stored_months),
+            ia_min_object_kb: values
+                .number("ia_min_object_kb")?
+                .unwrap_or(d.ia_min_object_kb),
+            ia_after_days: values.number("ia_after_days")?.unwrap_or(d.ia_after_days),
             idempotency_ttl_days: values
                 .number("idempotency_ttl_days")?
                 .unwrap_or(d.idempotency_ttl_days),
@@ -299,6 +212,7 @@ impl ServerlessInput {
         v.set("processor_memory_mb", self.processor_memory_mb);
         v.set("processor_duration_ms", self.processor_duration_ms);
         v.set("batch_size", self.batch_size);
+        v.set("batch_window_s", self.batch_window_s);
         // Left out when it is what the payload implies, so a default set of values keeps deriving it.
         if self.write_units_per_event != ServerlessInput::derived_write_units() {
             v.set("write_units_per_event", self.write_units_per_event);
@@ -313,6 +227,8 @@ impl ServerlessInput {
         v.set("composite_alarms", self.composite_alarms);
         v.set("dashboards", self.dashboards);
         v.set("stored_months", self.stored_months);
+        v.set("ia_min_object_kb", self.ia_min_object_kb);
+        v.set("ia_after_days", self.ia_after_days);
         v.set("idempotency_ttl_days", self.idempotency_ttl_days);
         v.set("events_pitr", on_off(self.events_pitr));
         v.set("idempotency_pitr", on_off(self.idempotency_pitr));
@@ -341,95 +257,16 @@ impl ServerlessInput {
                 "is above the model's limit of 10^12 events per month",
             ));
         }
-        // The body goes to S3 and the queue and tables hold only its key; the stack's body limit is what caps it.
-        check_range(
-            "payload_kb",
-            self.payload_kb,
-            0.001,
-            MAX_BODY_KB,
-            "a body the stack accepts (MaxBodyBytes is 256 KB)",
-        )?;
-        check_range(
-            "ingest_memory_mb",
-            self.ingest_memory_mb as f64,
-            128.0,
-            10240.0,
-            "Lambda memory in MB",
-        )?;
-        check_range(
-            "processor_memory_mb",
-            self.processor_memory_mb as f64,
-            128.0,
-            10240.0,
-            "Lambda memory in MB",
-        )?;
-        check_range(
-            "ingest_duration_ms",
-            self.ingest_duration_ms,
-            1.0,
-            900_000.0,
-            "a Lambda duration in ms",
-        )?;
-        check_range(
-            "processor_duration_ms",
-            self.processor_duration_ms,
-            1.0,
-            900_000.0,
-            "a Lambda duration in ms",
-        )?;
-        check_range(
-            "batch_size",
-            self.batch_size as f64,
-            1.0,
-            10_000.0,
-            "an SQS batch size",
-        )?;
-        check_range(
-            "write_units_per_event",
-            self.write_units_per_event,
-            0.0,
-            1000.0,
-            "write units per event",
-        )?;
-        check_range(
-            "read_units_per_event",
-            self.read_units_per_event,
-            0.0,
-            1000.0,
-            "read units per event",
-        )?;
-        check_range(
-            "log_kb_per_event",
-            self.log_kb_per_event,
-            0.0,
-            1024.0,
-            "log KB per event",
-        )?;
-        check_range(
-            "tracing_sample",
-            self.tracing_sample,
-            0.0,
-            1.0,
-            "a sampling share",
-        )?;
-        check_range(
-            "stored_months",
-            self.stored_months,
-            0.0,
-            120.0,
-            "months of stored events",
-        )?;
-        check_range(
-            "idempotency_ttl_days",
-            self.idempotency_ttl_days,
-            0.0,
-            3650.0,
-            "days an idempotency record lives",
-        )?;
-        if self.traced_functions > 2 {
+        // Every declared range (the body's is the stack's limit: it goes to S3, the queue and tables hold its key).
+        check_declared(&INPUTS, &self.to_values())?;
+        // Lambda's event source rules: batches above 10 need a window of at least 1 s, and a FIFO queue has no
+        // window and takes at most 10 a batch.
+        if self.batch_size > MAX_BATCH_WITHOUT_WINDOW
+            && (self.queue == QueueKind::Fifo || self.batch_window_s < 1.0)
+        {
             return Err(invalid(
-                "traced_functions",
-                "must be 0, 1 (the ingest function) or 2 (ingest and processor)",
+                "batch_size",
+                "above 10 needs a standard queue and a batching window of at least 1 s (batch_window_s)",
             ));
         }
         Ok(())

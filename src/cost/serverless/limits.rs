@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use super::estimate::ServerlessEstimate;
-use crate::cost::Prices;
+use super::input::ServerlessInput;
+use super::usage::expected_batch;
+use crate::cost::{Prices, format};
 
 /// Peak request rate over the month's mean rate that the limits are sized for.
 pub const PEAK_FACTOR: f64 = 10.0;
@@ -43,7 +45,8 @@ pub struct Limits {
     pub api_rate_limit: u64,
     /// `ApiThrottleBurstLimit`: 2 x the rate, at most 5,000.
     pub api_burst_limit: u64,
-    /// `ProcessorMaxConcurrency`: max(10, ceil(2 x peak rps / batch size x processor seconds)), at most 1,000.
+    /// `ProcessorMaxConcurrency`: max(10, ceil(2 x peak rps / the batch gathered at the peak x processor seconds)),
+    /// at most 1,000.
     pub processor_concurrency: u64,
     /// Concurrent ingest invocations at the peak: ceil(peak rps x ingest seconds).
     pub ingest_peak_concurrency: u64,
@@ -65,10 +68,7 @@ impl Limits {
         let needed_rate = peak_rps.ceil() as u64;
         let api_rate_limit = needed_rate.clamp(RATE_FLOOR, ACCOUNT_RATE_LIMIT);
         let api_burst_limit = (api_rate_limit * BURST_FACTOR).min(MAX_BURST);
-        let needed_processor = (DRAIN_FACTOR * peak_rps / input.batch_size as f64
-            * input.processor_duration_ms
-            / 1000.0)
-            .ceil() as u64;
+        let needed_processor = processor_needed(input, peak_rps).ceil() as u64;
         let processor_concurrency = needed_processor.clamp(CONCURRENCY_FLOOR, CONCURRENCY_CEILING);
         let ingest_peak_concurrency = (peak_rps * input.ingest_duration_ms / 1000.0).ceil() as u64;
         let peak_concurrency = ingest_peak_concurrency + processor_concurrency;
@@ -107,76 +107,84 @@ pub struct QuotaWarning {
     pub quota_text: String,
 }
 
+/// Concurrent processor invocations the peak needs: [`DRAIN_FACTOR`] x the peak's batches a second x the seconds
+/// each takes, with the batch the event source gathers at that rate.
+fn processor_needed(input: &ServerlessInput, peak_rps: f64) -> f64 {
+    DRAIN_FACTOR * peak_rps / expected_batch(input, peak_rps) * input.processor_duration_ms / 1000.0
+}
+
+/// One quota, what the peak needs of it, and the sentence saying so (given the two figures as printed).
+struct Check {
+    limit: &'static str,
+    needed: f64,
+    quota: u64,
+    say: fn(&str, &str) -> String,
+}
+
 /// Every quota the workload's peak (the mean rate x [`PEAK_FACTOR`]) goes past, each named with its figure.
 pub fn quota_warnings(prices: &Prices, estimate: &ServerlessEstimate) -> Vec<QuotaWarning> {
     let input = &estimate.input;
     let l = Limits::of(prices, estimate);
-    let needed_processor =
-        DRAIN_FACTOR * l.peak_rps / input.batch_size as f64 * input.processor_duration_ms / 1000.0;
-    let write_units = l.peak_rps * input.write_units_per_event;
-    let mut out = Vec::new();
-    let mut warn = |limit: &str, needed: f64, quota: u64, sentence: String| {
-        let needed = needed.ceil() as u64;
-        out.push(QuotaWarning {
-            limit: limit.into(),
-            sentence,
-            needed,
-            quota,
-            needed_text: crate::cost::format::thousands(needed),
-            quota_text: crate::cost::format::thousands(quota),
+    let processor = processor_needed(input, l.peak_rps).ceil();
+    let checks = [
+        Check {
+            limit: "api_rate",
+            needed: l.peak_rps,
+            quota: ACCOUNT_RATE_LIMIT,
+            say: |needed, quota| {
+                format!(
+                    "The peak of {needed} requests a second is past the API throttle's ceiling of {quota} (the account's HTTP API quota, and the throttle parameter's MaxValue): ask AWS for more, or split the traffic across APIs."
+                )
+            },
+        },
+        Check {
+            limit: "processor_concurrency",
+            needed: processor,
+            quota: CONCURRENCY_CEILING,
+            say: |needed, quota| {
+                format!(
+                    "The processor needs {needed} concurrent invocations at the peak, past the {quota} an SQS event source scales one function to: raise the batch size, shorten the processing or shard the queue."
+                )
+            },
+        },
+        Check {
+            limit: "table_write_units",
+            needed: l.peak_rps * input.write_units_per_event,
+            quota: TABLE_WRITE_UNITS_PER_SECOND,
+            say: |needed, quota| {
+                format!(
+                    "The tables take {needed} write units a second between them at the peak, and DynamoDB allows {quota} per on-demand table by default: check each table's share and ask for a higher quota where it is past."
+                )
+            },
+        },
+        Check {
+            limit: "account_concurrency",
+            needed: l.ingest_peak_concurrency as f64 + processor,
+            quota: ACCOUNT_CONCURRENCY,
+            say: |needed, quota| {
+                format!(
+                    "Ingest and processor need {needed} concurrent Lambda invocations at the peak, past the account's default of {quota} a Region: ask for a concurrency increase first."
+                )
+            },
+        },
+    ];
+    checks
+        .into_iter()
+        .filter(|c| c.needed > c.quota as f64)
+        .map(|c| {
+            let needed = c.needed.ceil() as u64;
+            let needed_text = format::thousands(needed);
+            let quota_text = format::thousands(c.quota);
+            QuotaWarning {
+                limit: c.limit.into(),
+                sentence: (c.say)(&needed_text, &quota_text),
+                needed,
+                quota: c.quota,
+                needed_text,
+                quota_text,
+            }
         })
-    };
-    if l.peak_rps > ACCOUNT_RATE_LIMIT as f64 {
-        warn(
-            "api_rate",
-            l.peak_rps,
-            ACCOUNT_RATE_LIMIT,
-            format!(
-                "The peak of {} requests a second is past the API throttle's ceiling of {} (the account's HTTP API quota, and the throttle parameter's MaxValue): ask AWS for more, or split the traffic across APIs.",
-                crate::cost::format::thousands(l.peak_rps.ceil() as u64),
-                crate::cost::format::thousands(ACCOUNT_RATE_LIMIT)
-            ),
-        );
-    }
-    if needed_processor > CONCURRENCY_CEILING as f64 {
-        warn(
-            "processor_concurrency",
-            needed_processor,
-            CONCURRENCY_CEILING,
-            format!(
-                "The processor needs {} concurrent invocations at the peak, past the {} an SQS event source scales one function to: raise the batch size, shorten the processing or shard the queue.",
-                crate::cost::format::thousands(needed_processor.ceil() as u64),
-                crate::cost::format::thousands(CONCURRENCY_CEILING)
-            ),
-        );
-    }
-    if write_units > TABLE_WRITE_UNITS_PER_SECOND as f64 {
-        warn(
-            "table_write_units",
-            write_units,
-            TABLE_WRITE_UNITS_PER_SECOND,
-            format!(
-                "The tables take {} write units a second between them at the peak, and DynamoDB allows {} per on-demand table by default: check each table's share and ask for a higher quota where it is past.",
-                crate::cost::format::thousands(write_units.ceil() as u64),
-                crate::cost::format::thousands(TABLE_WRITE_UNITS_PER_SECOND)
-            ),
-        );
-    }
-    if l.ingest_peak_concurrency + needed_processor.ceil() as u64 > ACCOUNT_CONCURRENCY {
-        warn(
-            "account_concurrency",
-            (l.ingest_peak_concurrency + needed_processor.ceil() as u64) as f64,
-            ACCOUNT_CONCURRENCY,
-            format!(
-                "Ingest and processor need {} concurrent Lambda invocations at the peak, past the account's default of {} a Region: ask for a concurrency increase first.",
-                crate::cost::format::thousands(
-                    l.ingest_peak_concurrency + needed_processor.ceil() as u64
-                ),
-                crate::cost::format::thousands(ACCOUNT_CONCURRENCY)
-            ),
-        );
-    }
-    out
+        .collect()
 }
 
 /// A monthly budget for an estimate: ceil(max(10, 2 x total)) dollars.

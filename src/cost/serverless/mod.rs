@@ -13,9 +13,11 @@
 //!
 //! [`input`] is what the model reads, [`items`] the sizes of the items it writes, [`usage`] the billed quantities it implies, [`estimate`] the priced month.
 
+pub mod choice;
 pub mod estimate;
 pub mod fixed;
 pub mod input;
+pub mod inputs;
 pub mod items;
 pub mod limits;
 pub mod s3;
@@ -23,7 +25,7 @@ pub mod sensitivity;
 pub mod usage;
 
 pub use estimate::{MOVING_KEYS, ServerlessEstimate, at_volumes, estimate, price_keys};
-pub use fixed::{NOT_MODELLED, STANDING_KEYS};
+pub use fixed::STANDING_KEYS;
 pub use input::{ApiKind, Arch, DERIVED_INPUTS, INPUTS, QueueKind, ServerlessInput};
 pub use limits::{Limits, QuotaWarning, quota_warnings};
 pub use sensitivity::{Sensitivity, sensitivity};

@@ -3,7 +3,7 @@
 //! transitions that move them.
 
 use super::input::ServerlessInput;
-use super::usage::{IA_AFTER_DAYS, IA_MIN_OBJECT_KB, Usage};
+use super::usage::Usage;
 use crate::cost::{LineItem, Prices, format, item};
 
 /// Price keys of the payload bucket.
@@ -34,7 +34,7 @@ pub fn items(prices: &Prices, input: &ServerlessInput, u: &Usage) -> Vec<LineIte
                 c(u.s3_gets),
                 get.describe(),
                 c(u.s3_transitions),
-                p(IA_MIN_OBJECT_KB),
+                p(input.ia_min_object_kb),
                 transition.describe()
             ),
         ),
@@ -49,8 +49,8 @@ pub fn items(prices: &Prices, input: &ServerlessInput, u: &Usage) -> Vec<LineIte
                 c(input.events_per_month as f64),
                 p(input.payload_kb),
                 p(input.stored_months),
-                p(IA_AFTER_DAYS),
-                p(IA_MIN_OBJECT_KB),
+                p(input.ia_after_days),
+                p(input.ia_min_object_kb),
                 p((u.s3_standard_gb * 1000.0).round() / 1000.0),
                 standard.describe(),
                 p((u.s3_ia_gb * 1000.0).round() / 1000.0),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::input::{ApiKind, ServerlessInput};
+use super::input::{ApiKind, QueueKind, ServerlessInput};
 
 /// Billed quantities per month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -10,12 +10,16 @@ pub struct Usage {
     pub api_requests: f64,
     pub ingest_invocations: f64,
     pub processor_invocations: f64,
+    /// Events in the processor's average batch (see [`expected_batch`]).
+    pub batch: f64,
     pub gb_seconds: f64,
     pub sqs_requests: f64,
     pub sqs_requests_per_event: f64,
     pub write_units: f64,
     pub read_units: f64,
+    /// GB of logs: the functions' own lines per event, and Lambda's START, END and REPORT lines per invocation.
     pub log_gb: f64,
+    pub platform_log_gb: f64,
     pub traces: f64,
     /// GB the events table holds after `stored_months` months, and the idempotency table in steady state.
     pub events_table_gb: f64,
@@ -53,12 +57,23 @@ pub fn traces_of(invocations: f64, seconds: f64, sample: f64) -> f64 {
     invocations.min(seconds) + sample * (invocations - seconds).max(0.0)
 }
 
-/// Bodies larger than this move to S3 Standard-IA (which bills 128 KB at least per object): the payload
-/// bucket's lifecycle rule, settings.payload_ia_after_days in the kind's template.toml.
-pub const IA_MIN_OBJECT_KB: f64 = 128.0;
+/// KB of the START, END and REPORT lines Lambda writes for every invocation in its text log format: about 70 bytes
+/// of START (request id and version), 55 of END and 200 to 230 of REPORT (durations, memory, and the X-Ray trace id
+/// when traced); 0.35 KB in all (the reference notes' figure from Lambda's docs and CloudWatch pricing, checked
+/// 2026-12-01).
+pub const PLATFORM_LOG_KB_PER_INVOCATION: f64 = 0.35;
 
-/// Days a large body stays in S3 Standard before its lifecycle rule moves it to Standard-IA.
-pub const IA_AFTER_DAYS: f64 = 30.0;
+/// Events in the processor's average batch at `events_per_second` arriving evenly. The first message opens the
+/// batch; those that arrive while the event source gathers join it, up to the batch size. A standard queue's source
+/// gathers for its batching window; with no window (a FIFO queue has none) a poll takes what is ready, which is
+/// what arrived while the previous batch was processed.
+pub fn expected_batch(input: &ServerlessInput, events_per_second: f64) -> f64 {
+    let gather_s = match input.queue {
+        QueueKind::Standard if input.batch_window_s > 0.0 => input.batch_window_s,
+        _ => input.processor_duration_ms / 1000.0,
+    };
+    (1.0 + events_per_second * gather_s).min(f64::from(input.batch_size))
+}
 
 fn chunks(kb: f64, chunk_kb: f64) -> f64 {
     (kb / chunk_kb).ceil().max(1.0)
@@ -68,7 +83,7 @@ impl Usage {
     /// The quantities of a month of `seconds` seconds.
     pub fn of(input: &ServerlessInput, seconds: f64) -> Usage {
         let n = input.events_per_month as f64;
-        let batch = input.batch_size as f64;
+        let batch = expected_batch(input, n / seconds);
         let api_per_event = match input.api {
             ApiKind::Http => chunks(input.payload_kb, 512.0),
             ApiKind::Rest => 1.0,
@@ -82,12 +97,12 @@ impl Usage {
         // The queue carries only the body's S3 key (about 90 bytes): one send per event, one receive and one delete
         // per batch.
         let sqs_per_event = 1.0 + 2.0 / batch;
-        // Bodies kept `stored_months` months; large ones spend their first IA_AFTER_DAYS in Standard.
+        // Bodies kept `stored_months` months; large ones spend their first `ia_after_days` in Standard.
         let body_gb = n * input.stored_months * input.payload_kb / KB_PER_GB;
-        let to_ia = input.payload_kb > IA_MIN_OBJECT_KB
-            && input.stored_months * seconds > IA_AFTER_DAYS * 86_400.0;
+        let to_ia = input.payload_kb > input.ia_min_object_kb
+            && input.stored_months * seconds > input.ia_after_days * 86_400.0;
         let standard_months = if to_ia {
-            IA_AFTER_DAYS * 86_400.0 / seconds
+            input.ia_after_days * 86_400.0 / seconds
         } else {
             input.stored_months
         };
@@ -96,12 +111,17 @@ impl Usage {
             api_requests: n * api_per_event,
             ingest_invocations: n,
             processor_invocations,
+            batch,
             gb_seconds,
             sqs_requests: n * sqs_per_event,
             sqs_requests_per_event: sqs_per_event,
             write_units: n * input.write_units_per_event,
             read_units: n * input.read_units_per_event,
-            log_gb: n * input.log_kb_per_event / 1_000_000.0,
+            log_gb: (n * input.log_kb_per_event
+                + (n + processor_invocations) * PLATFORM_LOG_KB_PER_INVOCATION)
+                / 1_000_000.0,
+            platform_log_gb: (n + processor_invocations) * PLATFORM_LOG_KB_PER_INVOCATION
+                / 1_000_000.0,
             traces: [n, processor_invocations]
                 .iter()
                 .take(input.traced_functions as usize)
@@ -154,14 +174,19 @@ mod tests {
         let p = prices();
         let seconds = p.seconds_per_month();
         // 256 KB bodies, 1M a month, kept 12 months. The queue carries only the key: 1 send + (1 receive + 1
-        // delete) / 10 = 1.2 requests per event, whatever the body size.
+        // delete) per batch, whatever the body size. No window: a batch is the first message plus those arriving in
+        // the 0.25 s the previous one runs: 1 + 1M / 2,628,000 s x 0.25 = 1.0951; 1 + 2 / 1.0951 = 2.8263.
         let input = ServerlessInput {
             payload_kb: 256.0,
             stored_months: 12.0,
             ..ServerlessInput::default()
         };
         let u = Usage::of(&input, seconds);
-        assert!((u.sqs_requests_per_event - 1.2).abs() < 1e-12);
+        assert!(
+            (u.sqs_requests_per_event - 2.8263).abs() < 1e-4,
+            "{}",
+            u.sqs_requests_per_event
+        );
         assert_eq!((u.s3_puts, u.s3_gets, u.s3_transitions), (1e6, 1e6, 1e6));
         // Bodies: 1M x 12 x 256 KB / 1,048,576 KB per GB = 2,929.6875 GB in all. The month holds 730 h x 3,600 =
         // 2,628,000 s; 30 days = 2,592,000 s = 0.986301 of a month in Standard: 0.986301 x 244.140625 GB a month =

@@ -52,6 +52,8 @@ SECONDS = HOURS * 3600
 EVENT_RECORD_KB, IDEMPOTENCY_RECORD_KB, ITEM_OVERHEAD_KB = 0.32, 0.2, 0.1
 KEY_REUSE_SECONDS, KMS_CALLERS = 300.0, 6.0
 KB_PER_GB = 1024.0 * 1024.0
+# Lambda's START, END and REPORT lines, about 0.35 KB per invocation (the page states it; see test below).
+PLATFORM_LOG_KB = 0.35
 
 
 def price(key: str) -> dict:
@@ -86,9 +88,26 @@ def ia_rule() -> tuple[float, float]:
     return int(rule.group(1)) / 1024, float(rule.group(2))
 
 
+def event_source() -> tuple[int, float]:
+    """The processor's SQS event source in template.yaml: (BatchSize, MaximumBatchingWindowInSeconds, 0 if none)."""
+    source = TEMPLATE.split("Type: SQS\n", 1)[1].split("FunctionResponseTypes", 1)[0]
+    size = re.search(r"BatchSize: (\d+)", source)
+    assert size, "the processor's event source has no BatchSize"
+    window = re.search(r"MaximumBatchingWindowInSeconds: (\d+)", source)
+    return int(size.group(1)), float(window.group(1)) if window else 0.0
+
+
+def batch_at(w: dict, per_second: float) -> float:
+    """The processor's average batch: the first message opens it, those arriving while the source gathers join it
+    (for the batching window, or with none, while the previous batch is processed), up to BatchSize."""
+    window = w["batch_window_s"] if w["queue"] == "standard" else 0.0
+    gather = window if window > 0 else w["processor_duration_ms"] / 1000
+    return min(float(w["batch_size"]), 1.0 + per_second * gather)
+
+
 def usage(w: dict, events: int) -> dict:
     n = float(events)
-    batch = float(w["batch_size"])
+    batch = batch_at(w, n / SECONDS)
     processor = n / batch
     api_per_event = chunks(w["payload_kb"], 512.0) if w["api"] == "http" else 1.0
     # The queue carries the body's S3 key only: one send per event, one receive and one delete per batch.
@@ -105,7 +124,8 @@ def usage(w: dict, events: int) -> dict:
         "sqs": n * sqs_per_event,
         "writes": n * w["write_units_per_event"],
         "reads": n * w["read_units_per_event"],
-        "log_gb": n * w["log_kb_per_event"] / 1_000_000,
+        "log_gb": (n * w["log_kb_per_event"] + (n + processor) * PLATFORM_LOG_KB) / 1_000_000,
+        "platform_log_gb": (n + processor) * PLATFORM_LOG_KB / 1_000_000,
         "traces": sum(traces(m, w["tracing_sample"]) for m in [n, processor][: w["traced_functions"]]),
         "events_gb": n * months * (EVENT_RECORD_KB + ITEM_OVERHEAD_KB) / KB_PER_GB,
         "s3_puts": n,
@@ -193,7 +213,10 @@ def fargate_total(w: dict, events: int) -> float:
     # its own egress (no NAT gateway).
     addresses = cost("public_ipv4", (2 + tasks) * HOURS)
     items = line_items(w, events)
-    shared = sum(usd for key, usd in items.items() if key not in MOVING)
+    # Lambda's START, END and REPORT lines leave with Lambda.
+    u = usage(w, events)
+    lambda_logs = cost("logs_ingest", u["log_gb"]) - cost("logs_ingest", u["log_gb"] - u["platform_log_gb"])
+    shared = sum(usd for key, usd in items.items() if key not in MOVING) - lambda_logs
     return tasks_usd + balancer + addresses + shared
 
 
@@ -289,7 +312,7 @@ def test_levers_at_100m():
     changes = {
         "logs": {"log_kb_per_event": WORKLOAD["log_kb_per_event"] / 4},
         "writes": {"write_units_per_event": max(1.0, WORKLOAD["write_units_per_event"] - 1)},
-        "batch": {"batch_size": 100},
+        "batch": {"batch_size": 100, "batch_window_s": max(1.0, WORKLOAD["batch_window_s"])},
         "arm64": {"arch": "arm64"},
         "standard_queue": {"queue": "standard"},
     }
@@ -410,13 +433,28 @@ def test_tracing_storage_and_recovery_follow_the_template():
     assert round(int(kept.group(1)) / 365 * 12) == WORKLOAD["stored_months"]
 
 
+def test_the_batches_priced_are_the_event_source_deployed():
+    size, window = event_source()
+    assert WORKLOAD["batch_size"] == size
+    if WORKLOAD["queue"] == "standard":
+        assert WORKLOAD["batch_window_s"] == window
+    else:
+        assert window == 0.0, "a FIFO event source takes no batching window"
+    batch = f"{batch_at(WORKLOAD, WORKLOAD['events_per_month'] / SECONDS):.2f}".rstrip("0").rstrip(".")
+    assert f"that is {batch} events a batch" in " ".join(DOC.split())
+
+
+def test_the_platform_log_lines_are_stated():
+    assert f"about {PLATFORM_LOG_KB:g} KB per invocation" in " ".join(DOC.split())
+
+
 def test_limits_and_budget_are_sized_from_the_volume():
     n = WORKLOAD["events_per_month"]
     peak = n / SECONDS * 10  # the page's peak factor: 10x the mean rate
     rate = min(10_000, max(100, math.ceil(peak)))
     assert parameter_default("ApiThrottleRateLimit") == rate
     assert parameter_default("ApiThrottleBurstLimit") == min(5_000, 2 * rate)
-    concurrency = math.ceil(2 * peak / WORKLOAD["batch_size"] * WORKLOAD["processor_duration_ms"] / 1000)
+    concurrency = math.ceil(2 * peak / batch_at(WORKLOAD, peak) * WORKLOAD["processor_duration_ms"] / 1000)
     assert parameter_default("ProcessorMaxConcurrency") == min(1_000, max(10, concurrency))
     total = sum(line_items(WORKLOAD, n).values())
     budget = re.search(r"BudgetLimit:\n\s+Amount: (\d+)\n", TEMPLATE)
@@ -493,7 +531,7 @@ API_RATE_QUOTA, EVENT_SOURCE_CONCURRENCY, TABLE_WRITE_UNITS, ACCOUNT_CONCURRENCY
 def quotas_past() -> dict[str, tuple[int, int]]:
     """Each limit the peak (10x the mean rate) goes past, by the README's bullet label: (needed, quota)."""
     peak = WORKLOAD["events_per_month"] / SECONDS * 10
-    processor = 2 * peak / WORKLOAD["batch_size"] * WORKLOAD["processor_duration_ms"] / 1000
+    processor = 2 * peak / batch_at(WORKLOAD, peak) * WORKLOAD["processor_duration_ms"] / 1000
     ingest = math.ceil(peak * WORKLOAD["ingest_duration_ms"] / 1000)
     needs = {
         "API request rate": (peak, API_RATE_QUOTA),
