@@ -40,8 +40,22 @@ def bootstrap() -> dict:
 # The bootstrap is deployed as the app stack's name with "-ci" (the README's first deploy step says so, and
 # tests/test_bootstrap_permissions.py checks that it does).
 BOOTSTRAP_STACK = f"{bootstrap()['Parameters']['AppStackName']['Default']}-ci"
+
+
+def generated_bucket_name(stack: str, logical_id: str) -> str:
+    """The name CloudFormation gives a bucket without BucketName: `<stack>-<logical id>-<suffix>` in lower case,
+    at most S3's 63 characters. Names seen in accounts end in a 12- or 13-character suffix; the longer is taken.
+    When the whole is too long, the logical id is cut first, then the stack name, so a policy may rely on the
+    stack name and nothing after it."""
+    suffix = "1a2b3c4d5e6f7"
+    room = 63 - len(suffix) - 2
+    stack, logical_id = stack.lower(), logical_id.lower()
+    logical_id = logical_id[: max(0, room - len(stack))]
+    return f"{stack[: room - len(logical_id)]}-{logical_id}-{suffix}"
+
+
 # The bucket name CloudFormation would give the bootstrap's ArtifactBucket (it has no BucketName).
-ARTIFACT_BUCKET = f"{BOOTSTRAP_STACK}-artifactbucket-1a2b3c4d5e6f"
+ARTIFACT_BUCKET = generated_bucket_name(BOOTSTRAP_STACK, "ArtifactBucket")
 CODE_KEY = "code/0123456789abcdef"
 
 
@@ -140,6 +154,15 @@ class Resolver:
                 return self.ref(key)
 
             return re.sub(r"\$\{([^}!]+)\}", one, text)
+        if set(value) == {"Fn::Join"}:
+            separator, parts = value["Fn::Join"]
+            return separator.join(self(parts))
+        if set(value) == {"Fn::Split"}:
+            separator, text = value["Fn::Split"]
+            return self(text).split(separator)
+        if set(value) == {"Fn::Select"}:
+            index, items = value["Fn::Select"]
+            return self(items)[int(index)]
         return {k: self(v) for k, v in value.items()}
 
 
@@ -270,7 +293,8 @@ def boundary_policy() -> Policy:
 def stack_resolver(source: dict) -> Resolver:
     """The app stack's intrinsics, deployed as the stack the bootstrap's AppStackName names."""
     stack = bootstrap_resolver().ref("AppStackName")
-    resolve = Resolver(source, {}, {"AWS::StackName": stack})
+    stack_id = _arn("cloudformation", f"stack/{stack}/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d")
+    resolve = Resolver(source, {}, {"AWS::StackName": stack, "AWS::StackId": stack_id})
     for name, resource in source["Resources"].items():
         kind, props = resource["Type"], resource.get("Properties", {})
         ref = arn = f"{stack}-{name}-ABC123"
@@ -294,8 +318,7 @@ def stack_resolver(source: dict) -> Resolver:
         elif kind == "AWS::IAM::Role":
             arn = _arn("iam", f"role/{ref}", region="")
         elif kind == "AWS::S3::Bucket":
-            # CloudFormation names a bucket without BucketName in lower case: <stack>-<logical id>-<random>.
-            ref = resolve(props["BucketName"]) if "BucketName" in props else f"{stack}-{name.lower()}-1a2b3c4d5e6f"
+            ref = resolve(props["BucketName"]) if "BucketName" in props else generated_bucket_name(stack, name)
             arn = f"arn:{PARTITION}:s3:::{ref}"
         resolve.names[name] = {"Ref": ref, "Arn": arn}
     return resolve

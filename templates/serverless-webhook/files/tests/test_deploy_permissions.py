@@ -9,9 +9,20 @@ package from S3 with that role's credentials.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from handler_permissions import UNUSED, handler_permissions, needed, schema
-from iam_policy import ARTIFACT_BUCKET, PARTITION, action_matches, execution_policy, expanded
+from iam_policy import (
+    ARTIFACT_BUCKET,
+    PARTITION,
+    action_matches,
+    execution_policy,
+    expanded,
+    generated_bucket_name,
+    stack_resolver,
+    template,
+)
 
 STACK = expanded()
 RESOURCES = STACK["Resources"]
@@ -68,3 +79,34 @@ def test_lambda_can_read_the_code_package_with_the_execution_roles_credentials(f
     # ... and nothing else in S3.
     assert not EXECUTION.allows("s3:GetObject", f"arn:{PARTITION}:s3:::another-bucket/{code['S3Key']}")
     assert not EXECUTION.allows("s3:PutObject", package)
+
+
+def _app_buckets() -> list[tuple[str, str]]:
+    """(logical id, the name S3 is asked for) of each bucket of the app stack, this project's stack name in full."""
+    resolve = stack_resolver(template())
+    stack = resolve.ref("AWS::StackName")
+    buckets = [(name, r["Properties"]) for name, r in template()["Resources"].items() if r["Type"] == "AWS::S3::Bucket"]
+    return [
+        (name, resolve(p["BucketName"]) if "BucketName" in p else generated_bucket_name(stack, name))
+        for name, p in buckets
+    ]
+
+
+# S3's rules for a bucket name: 3 to 63 characters of lower-case letters, digits, dots and hyphens, a letter or
+# digit at each end. CloudFormation cuts a name it generates to fit, inside the logical id first, where no IAM
+# pattern can follow; so each bucket of the app stack names itself, and the execution role's pattern must match.
+@pytest.mark.parametrize(("bucket", "name"), _app_buckets(), ids=lambda v: v if isinstance(v, str) else None)
+def test_every_app_bucket_has_a_name_s3_accepts_and_the_execution_role_may_create_it(bucket, name):
+    assert re.fullmatch(S3_NAME, name), f"{bucket}: S3 refuses the name {name!r} ({len(name)} characters)"
+    arn = f"arn:{PARTITION}:s3:::{name}"
+    assert EXECUTION.allows("s3:CreateBucket", arn), f"{EXECUTION_ROLE} cannot create {bucket} as {name}"
+
+
+S3_NAME = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+
+
+def test_the_bootstrap_bucket_cloudformation_names_keeps_the_stack_name_whole():
+    assert re.fullmatch(S3_NAME, ARTIFACT_BUCKET), ARTIFACT_BUCKET
+    longest = generated_bucket_name("a" * 40 + "-ci", "ArtifactBucket")
+    assert len(longest) == 63, longest
+    assert longest.startswith("a" * 40 + "-ci-"), longest
