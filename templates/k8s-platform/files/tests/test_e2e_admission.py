@@ -71,7 +71,7 @@ sys.exit(answer["code"])
 
 
 def namespace_labels(namespace: str) -> dict[str, str]:
-    """The labels a namespace has on the kind cluster: the team namespace's from platform/team, else only its name."""
+    """The labels a namespace has on the kind cluster: the team namespace's from teams/, else only its name."""
     if namespace == TEAM:
         return {**team_namespace()["metadata"]["labels"], "kubernetes.io/metadata.name": namespace}
     return {"kubernetes.io/metadata.name": namespace}
