@@ -53,6 +53,13 @@ SOURCES: list[tuple[str, str, str, str]] = [
         "manifests/crds/appproject-crd.yaml",
         "ab225266944322750136f1198d93786e4a79a0e43c8d149abfba44da30a3eac8",
     ),
+    # The ApplicationSet that makes one Application per service; sha256 read from the v3.5.1 tag on 2026-12-06.
+    (
+        "argoproj/argo-cd",
+        "v3.5.1",
+        "manifests/crds/applicationset-crd.yaml",
+        "7d282054f41ca2b71a22bab04a8caf0000e07e53a62432e6ea292dae5ab4f07d",
+    ),
     # Flux v2.9.4 ships source-controller v1.9.4; v1.9.1 is the newest tag this checksum was read from.
     (
         "fluxcd/source-controller",

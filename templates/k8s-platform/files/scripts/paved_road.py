@@ -3,6 +3,8 @@
 
     make new-team TEAM=data                     # python3 scripts/paved_road.py new-team data
     make new-service SERVICE=billing TEAM=data  # python3 scripts/paved_road.py new-service billing --team data
+    python3 scripts/paved_road.py print-team TEAM           # the landing zone as one YAML stream, nothing written
+    python3 scripts/paved_road.py print-values SERVICE --team TEAM   # a service's values.yaml, nothing written
 
 Templates live in platform/onboarding/ (`${name}` placeholders); platform/onboarding/paved-road.toml holds what
 every team and service shares. Every name is checked before anything is written: a bad name, a taken one or an
@@ -193,6 +195,22 @@ def new_service(root: Path, service: str, team: str) -> list[Path]:
     return [folder / p for p in files] + list(edits)
 
 
+def print_team(root: Path, team: str, cost_center: str | None) -> str:
+    """The objects `kubectl apply -k teams/<team>` would apply, in its order (the namespace first), for a team
+    that need not be in this repository (scripts/e2e.sh onboards a second team on the cluster with it)."""
+    check_name("team", team)
+    files = team_files(root, team, cost_center or settings(root)["cost_center"])
+    order = re.findall(r"^  - (\S+)$", files[Path("kustomization.yaml")], re.M)
+    return "---\n".join(files[Path(name)] for name in order)
+
+
+def print_values(root: Path, service: str, team: str, cost_center: str | None) -> str:
+    check_name("service", service)
+    check_name("team", team)
+    cost_center = cost_center or settings(root)["cost_center"]
+    return service_files(root, service, team, cost_center, service_host(root, service))[Path("values.yaml")]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="the project folder (default: this project)")
@@ -203,9 +221,22 @@ def main(argv: list[str] | None = None) -> int:
     service = commands.add_parser("new-service", help="add a service owned by a team: services/<service>/")
     service.add_argument("service")
     service.add_argument("--team", required=True)
+    printed = commands.add_parser("print-team", help="print a team's landing zone; writes nothing")
+    printed.add_argument("team")
+    printed.add_argument("--cost-center")
+    values = commands.add_parser("print-values", help="print a service's values.yaml; writes nothing")
+    values.add_argument("service")
+    values.add_argument("--team", required=True)
+    values.add_argument("--cost-center")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
+        if args.command == "print-team":
+            sys.stdout.write(print_team(root, args.team, args.cost_center))
+            return 0
+        if args.command == "print-values":
+            sys.stdout.write(print_values(root, args.service, args.team, args.cost_center))
+            return 0
         if args.command == "new-team":
             written = new_team(root, args.team, args.cost_center)
         else:

@@ -47,23 +47,22 @@ def docs(text: str) -> list[Obj]:
 
 @cache
 def team_objects(team: str) -> tuple[Obj, ...]:
-    """The team's landing zone as it is applied: teams/<team>/, or the templates' output for the probe team."""
-    if team == PROBE:
-        made = paved_road.team_files(ROOT, PROBE, "cc-probe")
-        return tuple(d for path, text in sorted(made.items()) if path.name != "kustomization.yaml" for d in docs(text))
+    """The team's landing zone as it is applied: teams/<team>/, or for a team not in this repository (the probe,
+    the e2e's second team) what the paved road would make for it."""
     folder = ROOT / "teams" / team
+    if not folder.is_dir():
+        made = paved_road.team_files(ROOT, team, paved_road.settings(ROOT)["cost_center"])
+        return tuple(d for path, text in sorted(made.items()) if path.name != "kustomization.yaml" for d in docs(text))
     paths = [p for p in sorted(folder.rglob("*.yaml")) if p.name != "kustomization.yaml"]
     return tuple(d for p in paths for d in load_all(p))
 
 
 @cache
 def service_objects(service: str, team: str) -> tuple[Obj, ...]:
-    """What the platform chart renders for the service, with its values, in its team's namespace."""
-    if service == PROBE:
-        made = paved_road.service_files(ROOT, PROBE, PROBE, "cc-probe", f"{PROBE}.example.com")
-        values = made[Path("values.yaml")]
-    else:
-        values = (ROOT / "services" / service / "values.yaml").read_text(encoding="utf-8")
+    """What the platform chart renders for the service in its team's namespace, with services/<service>/values.yaml,
+    or for a service not in this repository the values the paved road would give it."""
+    path = ROOT / "services" / service / "values.yaml"
+    values = path.read_text(encoding="utf-8") if path.is_file() else paved_road.print_values(ROOT, service, team, None)
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8") as file:
         file.write(values)
         file.flush()
