@@ -67,6 +67,13 @@ SOURCES: list[tuple[str, str, str, str]] = [
         "config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml",
         "39a5a46c81539c992abc53f9be3e5434cd70d50a10d169b1e8a450e0df1c9d09",
     ),
+    # Each team's Flux Kustomization; Flux v2.9.4 ships kustomize-controller v1.9.4 (sha256 read 2026-12-06).
+    (
+        "fluxcd/kustomize-controller",
+        "v1.9.4",
+        "config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml",
+        "da23ca0e6b4c80d3d26a91583137491e147ef4ef1e2208aece0d0af4ef851974",
+    ),
     (
         "fluxcd/helm-controller",
         "v1.6.3",

@@ -62,7 +62,7 @@ def check_name(what: str, name: str) -> None:
             f"{what} name {name!r} is not a DNS-1123 label: use lowercase letters, digits and '-', "
             "starting with a letter and ending with a letter or digit (for example 'data' or 'billing-api')"
         )
-    if name in RESERVED or name.startswith("kube-"):
+    if what == "team" and (name in RESERVED or name.startswith("kube-")):
         raise RefusedError(f"{what} name {name!r} is a namespace the platform uses: pick another name")
 
 
@@ -107,11 +107,15 @@ def team_cost_center(root: Path, team: str) -> str:
 
 
 def add_line(text: str, after: str, line: str) -> str:
-    """`text` with `line` added to the block of lines that start like `after`, kept sorted; unchanged if present."""
+    """`text` with `line` added to the block of lines that start like `after`, kept sorted; unchanged if present. An
+    empty `resources: []` list becomes a list of that one line."""
     lines = text.splitlines()
     if line in lines:
         return text
     block = [i for i, existing in enumerate(lines) if existing.startswith(after)]
+    if not block and "resources: []" in lines:
+        lines[lines.index("resources: []")] = "resources:\n" + line
+        return "\n".join(lines) + "\n"
     if not block:
         raise RefusedError(f"no line starting with {after!r} to add {line!r} beside")
     members = sorted([*(lines[i] for i in block), line])
@@ -123,18 +127,31 @@ def edits_for_team(root: Path, team: str) -> dict[Path, str]:
     """The GitOps overlay that applies each team's project. teams/ stays the platform's to review (CODEOWNERS):
     a team cannot widen its own fence."""
     edits = {}
-    argocd = root / "platform/argocd/base/kustomization.yaml"
-    if argocd.is_file():
-        line = f"  - ../../../teams/{team}/argocd"
-        edits[argocd] = add_line(argocd.read_text(encoding="utf-8"), "  - ../../../teams/", line)
+    for tool in ("argocd", "flux"):
+        overlay = root / f"platform/{tool}/base/kustomization.yaml"
+        if overlay.is_file():
+            line = f"  - ../../../teams/{team}/{tool}"
+            edits[overlay] = add_line(overlay.read_text(encoding="utf-8"), "  - ../../../teams/", line)
     return edits
+
+
+SERVICE_LIST = Path("flux/services/kustomization.yaml")
+
+
+def list_service(text: str, service: str) -> str:
+    """A team's Flux list of services (teams/<team>/flux/services/kustomization.yaml) with `service` in it."""
+    return add_line(text, "  - ../../../../services/", f"  - ../../../../services/{service}/flux")
 
 
 def edits_for_service(root: Path, service: str, team: str) -> dict[Path, str]:
     owners = root / ".github/CODEOWNERS"
     org = settings(root)["github_org"]
     line = f"/services/{service}/ @{org}/{team}"
-    return {owners: add_line(owners.read_text(encoding="utf-8"), "/services/", line)}
+    edits = {owners: add_line(owners.read_text(encoding="utf-8"), "/services/", line)}
+    services = root / "teams" / team / SERVICE_LIST
+    if services.is_file():
+        edits[services] = list_service(services.read_text(encoding="utf-8"), service)
+    return edits
 
 
 def write(root: Path, folder: Path, files: dict[Path, str], edits: dict[Path, str]) -> None:

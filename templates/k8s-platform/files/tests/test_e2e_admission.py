@@ -425,7 +425,8 @@ def test_the_tenancy_steps_pass_with_the_fences_as_rendered(
 
 
 def test_a_cross_team_binding_fails_the_rbac_step() -> None:
-    binding = copy.deepcopy(next(d for d in fences.team_objects(TEAM_B) if d["kind"] == "RoleBinding"))
+    bindings = (d for d in fences.team_objects(TEAM_B) if d["kind"] == "RoleBinding" and d["roleRef"]["kind"] == "Role")
+    binding = copy.deepcopy(next(bindings))
     role = copy.deepcopy(next(d for d in fences.team_objects(TEAM_B) if d["kind"] == "Role"))
     binding["metadata"]["namespace"] = role["metadata"]["namespace"] = TEAM
     for result, _ in run_e2e("tenancy-rbac", ApiServer(extra=(binding, role))):

@@ -7,7 +7,8 @@ the paved road's templates (`fence-probe`), so a repository with a single team i
   reach its own service and DNS; a service's own ingress rules refuse every pod of another team, even one that
   copies the client label from a namespace whose egress is open.
 - GitOps: each AppProject allows only its team's namespace and this repository; every Application the
-  ApplicationSet makes lands in its team's project and namespace.
+  ApplicationSet makes lands in its team's project and namespace. With Flux, each team's Flux Kustomization
+  deploys into its own namespace as a reconciler bound in that namespace only, and lists only its own services.
 Each check is a function of the objects, and each has a test that feeds it a broken fence and expects it to fail.
 Needs `helm` (run by `make test-chart`).
 """
@@ -88,8 +89,8 @@ def everything() -> list[Obj]:
 
 
 def team_group(team: str) -> str:
-    binding = next(d for d in team_objects(team) if d["kind"] == "RoleBinding")
-    return next(s["name"] for s in binding["subjects"] if s["kind"] == "Group")
+    bindings = (d for d in team_objects(team) if d["kind"] == "RoleBinding")
+    return next(s["name"] for b in bindings for s in b["subjects"] if s["kind"] == "Group")
 
 
 def rule_allows(rule: Obj, group: str, resource: str, verb: str) -> bool:
@@ -140,7 +141,9 @@ def test_a_binding_into_another_team_namespace_is_caught() -> None:
     team, other = all_teams()[0], all_teams()[-1]
     leak = copy.deepcopy(next(d for d in team_objects(team) if d["kind"] == "Role"))
     leak["metadata"]["namespace"] = other
-    binding = copy.deepcopy(next(d for d in team_objects(team) if d["kind"] == "RoleBinding"))
+    binding = copy.deepcopy(
+        next(d for d in team_objects(team) if d["kind"] == "RoleBinding" and d["roleRef"]["kind"] == "Role")
+    )
     binding["metadata"]["namespace"] = other
     assert f"{team} may get pods in {other}" in rbac_problems([*objects, leak, binding], all_teams())
     wide = copy.deepcopy(binding)
@@ -343,3 +346,66 @@ def test_a_project_or_application_across_teams_is_caught() -> None:
     assert gitops_problems(projects, moved, owners) == ["billing deploys into web, outside its project"]
     borrowed = {**apps, "billing": app("web", "web")}
     assert gitops_problems(projects, borrowed, owners) == ["billing is in project web, not its team's data"]
+
+
+def flux_problems(
+    teams_objects: dict[str, list[Obj]], listed: dict[str, list[str]], owners: dict[str, str]
+) -> list[str]:
+    """Each team's Flux Kustomization deploys into its namespace only, as a ServiceAccount bound in that namespace
+    only, and the team lists only services it owns."""
+    problems = []
+    for team, objects in teams_objects.items():
+        for sync in (d for d in objects if d["kind"] == "Kustomization"):
+            spec = sync["spec"]
+            if sync["metadata"]["namespace"] != team or spec.get("targetNamespace") != team:
+                problems.append(f"{team}'s Flux Kustomization deploys into {spec.get('targetNamespace')}")
+            if not spec.get("serviceAccountName"):
+                problems.append(f"{team}'s Flux Kustomization runs as the controller, not the team's reconciler")
+        for binding in (d for d in objects if d["kind"] in {"RoleBinding", "ClusterRoleBinding"}):
+            accounts = [s for s in binding["subjects"] if s["kind"] == "ServiceAccount"]
+            if accounts and (binding["kind"] == "ClusterRoleBinding" or binding["metadata"]["namespace"] != team):
+                problems.append(f"{team}'s reconciler is bound outside its namespace")
+    for team, names in listed.items():
+        problems += [f"{team} lists {s}, a service of {owners.get(s)}" for s in names if owners.get(s) != team]
+    return problems
+
+
+def flux_state() -> tuple[dict[str, list[Obj]], dict[str, list[str]], dict[str, str]]:
+    listed = {}
+    for team in teams():
+        text = (ROOT / "teams" / team / paved_road.SERVICE_LIST).read_text(encoding="utf-8")
+        listed[team] = re.findall(r"^  - \.\./\.\./\.\./\.\./services/([^/]+)/flux$", text, re.M)
+    return {t: list(team_objects(t)) for t in all_teams()}, listed, services()
+
+
+def test_every_flux_kustomization_stays_inside_its_team() -> None:
+    if not (ROOT / "platform/flux").exists():
+        assert not any(d["kind"] == "HelmRelease" for d in everything())
+        return
+    state = flux_state()
+    assert flux_problems(*state) == []
+    assert sorted(s for listed in state[1].values() for s in listed) == sorted(services())
+    for service in services():
+        release = load_all(ROOT / "services" / service / "flux/helmrelease.yaml")[0]
+        assert release["spec"]["serviceAccountName"], service
+
+
+def test_a_flux_fence_across_teams_is_caught() -> None:
+    def team_state(team: str, target: str, bound_in: str) -> list[Obj]:
+        sync = {"kind": "Kustomization", "metadata": {"namespace": team}, "spec": {"targetNamespace": target}}
+        sync["spec"]["serviceAccountName"] = "flux-reconciler"
+        subject = {"kind": "ServiceAccount", "name": "flux-reconciler", "namespace": team}
+        binding = {"kind": "RoleBinding", "metadata": {"namespace": bound_in}, "subjects": [subject]}
+        return [sync, binding]
+
+    owners = {"billing": "data", "search": "web"}
+    good = {"data": team_state("data", "data", "data"), "web": team_state("web", "web", "web")}
+    listed = {"data": ["billing"], "web": ["search"]}
+    assert flux_problems(good, listed, owners) == []
+    assert flux_problems({**good, "data": team_state("data", "web", "data")}, listed, owners) == [
+        "data's Flux Kustomization deploys into web"
+    ]
+    assert flux_problems({**good, "data": team_state("data", "data", "web")}, listed, owners) == [
+        "data's reconciler is bound outside its namespace"
+    ]
+    assert flux_problems(good, {"data": ["billing", "search"]}, owners) == ["data lists search, a service of web"]

@@ -20,7 +20,7 @@ from layout import FIRST_SERVICE, FIRST_TEAM, team_dir
 ROOT = Path(__file__).resolve().parent.parent
 CHART = next((ROOT / "charts").glob("*/Chart.yaml")).parent
 KUBE_VERSION = re.search(r"^KUBE_VERSION\s*:=\s*(\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
-FLUX = ROOT / "platform" / "flux" / "base" / "helmrelease.yaml"
+FLUX = ROOT / "services" / FIRST_SERVICE / "flux" / "helmrelease.yaml"
 ARGOCD = ROOT / "platform" / "argocd" / "base"
 
 if shutil.which("helm") is None:

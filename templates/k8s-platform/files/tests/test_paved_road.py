@@ -4,6 +4,7 @@ service come out the same for the same names, and a bad name or an unknown team 
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -21,9 +22,20 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# What the paved road reads and writes: the copies the tests run it in hold only these.
+PAVED_PATHS = (
+    ".github/",
+    "platform/onboarding/",
+    "platform/argocd/base/",
+    "platform/flux/base/",
+    "teams/",
+    "services/",
+)
+
+
 def copy_project(target: Path) -> Path:
-    """The project's own files (never .venv/ or .render/) under `target`."""
-    for path in project_files():
+    """The project's files the paved road reads or writes (never .venv/ or .render/) under `target`."""
+    for path in (p for p in project_files() if str(p.relative_to(ROOT)).startswith(PAVED_PATHS)):
         destination = target / path.relative_to(ROOT)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
@@ -32,6 +44,8 @@ def copy_project(target: Path) -> Path:
 
 def test_the_first_team_is_what_the_template_makes() -> None:
     made = paved_road.team_files(ROOT, FIRST_TEAM, paved_road.team_cost_center(ROOT, FIRST_TEAM))
+    if paved_road.SERVICE_LIST in made:  # Flux: the team's list names its first service, as new-service adds it
+        made[paved_road.SERVICE_LIST] = paved_road.list_service(made[paved_road.SERVICE_LIST], FIRST_SERVICE)
     assert {str(p): text.encode() for p, text in made.items()} == tree(team_dir())
 
 
@@ -59,10 +73,15 @@ def test_a_new_team_and_service_are_written_whole_and_deterministic(tmp_path: Pa
     assert 'costCenter: "cc-7"' in values
     assert "nameOverride: paved-svc" in values
     assert f"/services/paved-svc/ @{PAVED_ROAD['github_org']}/paved-probe" in made[".github/CODEOWNERS"].decode()
-    argocd = "platform/argocd/base/kustomization.yaml"
-    if argocd in made:
-        assert "  - ../../../teams/paved-probe/argocd\n" in made[argocd].decode()
+    for tool in ("argocd", "flux"):
+        overlay = f"platform/{tool}/base/kustomization.yaml"
+        if overlay in made:
+            assert f"  - ../../../teams/paved-probe/{tool}\n" in made[overlay].decode()
+    if "platform/argocd/base/kustomization.yaml" in made:
         assert made["teams/paved-probe/argocd/appproject.yaml"]
+    if "platform/flux/base/kustomization.yaml" in made:
+        listed = made["teams/paved-probe/flux/services/kustomization.yaml"].decode()
+        assert listed.endswith("resources:\n  - ../../../../services/paved-svc/flux\n")
     before = tree(copy_project(tmp_path / "untouched"))
     added = sorted(set(made) - set(before))
     assert added and all(p.startswith(("teams/paved-probe/", "services/paved-svc/")) for p in added), added
@@ -102,6 +121,7 @@ def test_a_bad_team_is_refused_and_nothing_is_written(
         ("b" * 41, FIRST_TEAM, "at most 40"),
         (FIRST_SERVICE, FIRST_TEAM, "already exists"),
         ("billing", "../platform", "not a DNS-1123 label"),
+        ("billing", "kube-system", "the platform uses"),
     ],
 )
 def test_a_bad_service_or_unknown_team_is_refused_and_nothing_is_written(
@@ -114,3 +134,17 @@ def test_a_bad_service_or_unknown_team_is_refused_and_nothing_is_written(
     assert reason in err
     assert "nothing was written" in err
     assert tree(root) == before
+
+
+def applied_paths(text: str, base: str) -> list[str]:
+    """The files and folders a script hands to `kubectl apply` or `--values`, as paths from the project root."""
+    found = re.findall(r'(?:apply -[kf]|--values) "?(?:\$\{HERE\}/)?([\w.][\w./-]*)"?', text)
+    found = [name for name in found if not name.startswith("http")]
+    return [name if name.startswith(("platform/", "teams/", "charts/")) else f"{base}/{name}" for name in found]
+
+
+def test_every_path_the_bootstrap_and_makefile_apply_exists() -> None:
+    paths = applied_paths((ROOT / "platform/bootstrap.sh").read_text(encoding="utf-8"), "platform")
+    paths += [p for p in applied_paths((ROOT / "Makefile").read_text(encoding="utf-8"), ".") if "$" not in p]
+    assert "platform/policies" in paths
+    assert [p for p in paths if not (ROOT / p).exists()] == []
