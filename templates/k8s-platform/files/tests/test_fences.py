@@ -238,6 +238,13 @@ def client_label(service: str, team: str) -> str:
 
 def network_problems(objects: list[Obj]) -> list[str]:
     problems = []
+    for team in all_teams():
+        # Any other pod the team runs (a job, a debug pod) is shut to other teams by the namespace's default deny.
+        bystander = {"namespace": team, "labels": {"app": "bystander"}, "ports": {"http": 8080}}
+        for other in (t for t in all_teams() if t != team):
+            intruder = {"namespace": other, "labels": {}, "ports": {}}
+            if allowed(objects, "Ingress", bystander, intruder, bystander, 8080):
+                problems.append(f"a pod of {other} reaches any pod of {team}")
     for service, team in all_services().items():
         target = service_pod(objects, service, team)
         port = target["ports"]["http"]
@@ -274,6 +281,10 @@ def test_a_policy_open_to_every_namespace_is_caught() -> None:
     assert any(f"reaches {service} of {team}" in p for p in network_problems(opened))
     unfenced = [d for d in objects if d["kind"] != "NetworkPolicy" or d["metadata"]["namespace"] != team]
     assert any(f"reaches {service} of {team}" in p for p in network_problems(unfenced))
+    undenied = [
+        d for d in objects if not (d["kind"] == "NetworkPolicy" and d["metadata"]["name"] == "default-deny-all")
+    ]
+    assert any(p.endswith(f"reaches any pod of {team}") for p in network_problems(undenied))
 
 
 # GitOps ----------------------------------------------------------------------------------------------------------
