@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from layout import FIRST_SERVICE, FIRST_TEAM, PAVED_ROAD, ROOT, team_dir
+from layout import FIRST_SERVICE, FIRST_TEAM, PAVED_ROAD, ROOT, services, team_dir
 from project_files import project_files
 
 spec = importlib.util.spec_from_file_location("paved_road", ROOT / "scripts/paved_road.py")
@@ -148,3 +148,21 @@ def test_every_path_the_bootstrap_and_makefile_apply_exists() -> None:
     paths += [p for p in applied_paths((ROOT / "Makefile").read_text(encoding="utf-8"), ".") if "$" not in p]
     assert "platform/policies" in paths
     assert [p for p in paths if not (ROOT / p).exists()] == []
+
+
+def test_each_service_page_says_how_it_is_deployed() -> None:
+    for service, team in services().items():
+        page = (ROOT / "services" / service / "README.md").read_text(encoding="utf-8")
+        assert f"Owned by the `{team}` team" in page
+        if "ApplicationSet picks it up" in page:
+            gitops = [*(ROOT / "platform/argocd").rglob("*.yaml"), *(ROOT / "teams").rglob("argocd/*.yaml")]
+            naming = [p for p in gitops if f"services/{service}" in p.read_text(encoding="utf-8")]
+            assert naming == [], "a GitOps file names the service"
+            appset = (ROOT / "platform/argocd/base/applicationset.yaml").read_text(encoding="utf-8")
+            assert "- path: services/*/service.yaml" in appset
+        elif "Flux Kustomization" in page:
+            listed = (ROOT / "teams" / team / "flux/services/kustomization.yaml").read_text(encoding="utf-8")
+            assert f"/services/{service}/flux\n" in listed
+        else:
+            assert "helm upgrade --install" in page
+            assert not (ROOT / "platform/argocd").exists() and not (ROOT / "platform/flux").exists()
