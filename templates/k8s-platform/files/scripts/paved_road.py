@@ -100,7 +100,7 @@ def team_cost_center(root: Path, team: str) -> str:
         raise RefusedError(
             f"team {team!r} is not onboarded (teams known: {known}): run make new-team TEAM={team} first"
         )
-    found = re.search(r'^    cost-center: "([^"]+)"$', namespace.read_text(encoding="utf-8"), re.M)
+    found = re.search(r'^    cost-center: "?([a-z0-9-]+)"?$', namespace.read_text(encoding="utf-8"), re.M)
     if not found:
         raise RefusedError(f"teams/{team}/namespace.yaml has no cost-center label: add one before adding services")
     return found.group(1)
@@ -117,7 +117,7 @@ def add_line(text: str, after: str, line: str) -> str:
         lines[lines.index("resources: []")] = "resources:\n" + line
         return "\n".join(lines) + "\n"
     if not block:
-        raise RefusedError(f"no line starting with {after!r} to add {line!r} beside")
+        raise RefusedError(f"no line starting with {after.strip()!r} to add {line.strip()!r} beside: restore that list")
     members = sorted([*(lines[i] for i in block), line])
     lines[block[0] : block[-1] + 1] = members
     return "\n".join(lines) + "\n"
