@@ -71,7 +71,7 @@ def test_a_new_team_and_service_are_written_whole_and_deterministic(tmp_path: Pa
     values = made["services/paved-svc/values.yaml"].decode()
     assert 'team: "paved-probe"' in values
     assert 'costCenter: "cc-7"' in values
-    assert "nameOverride: paved-svc" in values
+    assert 'nameOverride: "paved-svc"' in values
     assert f"/services/paved-svc/ @{PAVED_ROAD['github_org']}/paved-probe" in made[".github/CODEOWNERS"].decode()
     for tool in ("argocd", "flux"):
         overlay = f"platform/{tool}/base/kustomization.yaml"
