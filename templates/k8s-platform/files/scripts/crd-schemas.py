@@ -53,12 +53,26 @@ SOURCES: list[tuple[str, str, str, str]] = [
         "manifests/crds/appproject-crd.yaml",
         "ab225266944322750136f1198d93786e4a79a0e43c8d149abfba44da30a3eac8",
     ),
+    # The ApplicationSet that makes one Application per service; sha256 read from the v3.5.1 tag on 2026-12-06.
+    (
+        "argoproj/argo-cd",
+        "v3.5.1",
+        "manifests/crds/applicationset-crd.yaml",
+        "7d282054f41ca2b71a22bab04a8caf0000e07e53a62432e6ea292dae5ab4f07d",
+    ),
     # Flux v2.9.4 ships source-controller v1.9.4; v1.9.1 is the newest tag this checksum was read from.
     (
         "fluxcd/source-controller",
         "v1.9.1",
         "config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml",
         "39a5a46c81539c992abc53f9be3e5434cd70d50a10d169b1e8a450e0df1c9d09",
+    ),
+    # Each team's Flux Kustomization; Flux v2.9.4 ships kustomize-controller v1.9.4 (sha256 read 2026-12-06).
+    (
+        "fluxcd/kustomize-controller",
+        "v1.9.4",
+        "config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml",
+        "da23ca0e6b4c80d3d26a91583137491e147ef4ef1e2208aece0d0af4ef851974",
     ),
     (
         "fluxcd/helm-controller",

@@ -2,7 +2,8 @@
 """Release steps the release workflow runs, kept here so they are tested (tests/test_release.py).
 
 scripts/release.py check-tag v1.2.3          the tag must equal the chart's appVersion with a leading v
-scripts/release.py pin 1.2.3 sha256:...      write image.tag and image.digest into the production values
+scripts/release.py pin 1.2.3 sha256:...      write image.tag and image.digest into the production values of the
+                                             service this repository's image is (services/<chart name>/)
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ def chart_dir(root: Path = ROOT) -> Path:
     if len(charts) != 1:
         raise SystemExit(f"release: expected one chart under charts/, found {len(charts)}")
     return charts[0]
+
+
+def production_values(root: Path = ROOT) -> Path:
+    """The production pin of the service whose image this repository builds: the one the chart is named after."""
+    return root / "services" / chart_dir(root).name / "values-production.yaml"
 
 
 def app_version(chart: Path) -> str:
@@ -75,7 +81,7 @@ def main(argv: list[str]) -> int:
         print(f"release: {argv[1]} matches the chart's appVersion")
         return 0
     if len(argv) == 3 and argv[0] == "pin":
-        path = chart_dir() / "values-production.yaml"
+        path = production_values()
         try:
             path.write_text(pin(path.read_text(encoding="utf-8"), argv[1], argv[2]), encoding="utf-8")
         except ValueError as error:

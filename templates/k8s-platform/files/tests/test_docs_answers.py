@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from layout import team_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = tomllib.loads((ROOT / ".scaffold/answers.toml").read_text(encoding="utf-8"))
 ANSWERS = {**RECORD.get("derived", {}), **RECORD["answers"]}
@@ -64,7 +66,7 @@ def test_the_namespace_carries_the_labels_the_readme_says() -> None:
     sentence = re.search(r"The namespace and every pod carry (.*?);", README, re.S)
     assert sentence, "the README no longer says which labels the namespace carries"
     claimed = set(re.findall(r"`([a-z-]+)`", sentence.group(1)))
-    namespace = yaml.safe_load((ROOT / "platform/team/namespace.yaml").read_text(encoding="utf-8"))
+    namespace = yaml.safe_load((team_dir() / "namespace.yaml").read_text(encoding="utf-8"))
     assert claimed == {"team", "owner", "cost-center"}
     assert claimed <= set(namespace["metadata"]["labels"])
 

@@ -22,7 +22,7 @@ KUBE_VERSION = re.search(r"^KUBE_VERSION\s*:=\s*(\S+)$", (ROOT / "Makefile").rea
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 # Folders a path in the docs starts from: the project's own, or the chart's (`templates/`, `ci/`).
-TOP = {"app", "charts", "platform", "docs", "scripts", "tests", ".github"}
+TOP = {"app", "charts", "platform", "docs", "scripts", "services", "teams", "tests", ".github"}
 IN_CHART = {"templates", "ci", "dashboards"}
 FILE_EXT = re.compile(r"\.(md|ya?ml|py|sh|json|toml|txt|tpl|cfg)$")
 # Alerts of kube-prometheus-stack's default rules (chart 88.5.3, checked 2026-12-01) that the docs may cite: they

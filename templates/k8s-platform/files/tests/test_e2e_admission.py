@@ -6,12 +6,16 @@ would (each ValidatingAdmissionPolicy whose binding selects the object's namespa
 match it, its CEL evaluated by cel-python), and otherwise prints what the script waits for (a pod's phase, an
 HPA's replicas, the alert receiver's log, the cluster CA, a Loki query's answer). `curl` is a stand-in judged the same
 way: an HTTPS call is answered as verified only when it trusts the CA the cluster handed out. `make` and `sleep` are
-stand-ins too, so nothing leaves this machine and no wait is real. Needs `helm` (run by `make policies`).
+stand-ins too, so nothing leaves this machine and no wait is real. `helm` is a stand-in that only records. For the
+second team the script onboards, the answers come from the objects it applied: `kubectl auth can-i` from the Roles
+and bindings (tests/test_fences.py's evaluator), a probe pod's phase from the NetworkPolicies, a quota's use from
+the Deployments in its namespace. Needs `helm` (run by `make policies`).
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import os
 import re
@@ -29,6 +33,7 @@ from typing import Any
 import pytest
 import yaml
 
+import test_fences as fences
 from test_admission_policies import bindings, denials, matches, policies, selects, team_namespace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +41,8 @@ E2E = ROOT / "scripts/e2e.sh"
 NAME = re.search(r'^readonly NAME="([^"]+)"$', E2E.read_text(encoding="utf-8"), re.M).group(1)
 HOST = re.search(r'^readonly HOST="([^"]+)"$', E2E.read_text(encoding="utf-8"), re.M).group(1)
 TEAM = team_namespace()["metadata"]["name"]
+TEAM_B = re.search(r'^readonly TEAM_B="([^"]+)"$', E2E.read_text(encoding="utf-8"), re.M).group(1)
+SERVICE_B = re.search(r'^readonly SERVICE_B="([^"]+)"$', E2E.read_text(encoding="utf-8"), re.M).group(1)
 LOKI = "/api/v1/namespaces/logging/services/loki:3100/proxy/loki/api/v1/query_range"
 RULES = "/api/v1/namespaces/monitoring/services/kube-prometheus-stack-prometheus:9090/proxy/api/v1/rules"
 # The stand-in kubectl and curl: hand the tool's name, its arguments, the manifest on stdin (for `-f -`) and the
@@ -71,7 +78,7 @@ sys.exit(answer["code"])
 
 
 def namespace_labels(namespace: str) -> dict[str, str]:
-    """The labels a namespace has on the kind cluster: the team namespace's from platform/team, else only its name."""
+    """The labels a namespace has on the kind cluster: the team namespace's from teams/, else only its name."""
     if namespace == TEAM:
         return {**team_namespace()["metadata"]["labels"], "kubernetes.io/metadata.name": namespace}
     return {"kubernetes.io/metadata.name": namespace}
@@ -105,8 +112,9 @@ def option(args: list[str], name: str) -> str | None:
 class ApiServer:
     """What the API server would answer the e2e script, with a record of everything it was sent."""
 
-    def __init__(self, loki_answers: bool = True) -> None:
+    def __init__(self, loki_answers: bool = True, extra: tuple[dict[str, Any], ...] = ()) -> None:
         self.commands: list[list[str]] = []
+        self.extra = list(extra)  # objects already on the cluster besides what the script applies (broken fences)
         self.sent: list[dict[str, Any]] = []  # {"object", "dry_run", "refusals"} for each object applied
         self.loki_answers = loki_answers  # False: the Loki path answers with some other service's JSON
         self.forwarded: set[str] = set()  # local ports a `kubectl port-forward` to the Gateway's service holds
@@ -134,6 +142,56 @@ class ApiServer:
         """The last pod of that name the cluster created (applied for real and admitted), if any."""
         pods = [s["object"] for s in self.sent if not s["dry_run"] and not s["refusals"]]
         return next((p for p in reversed(pods) if p["kind"] == "Pod" and p["metadata"]["name"] == name), None)
+
+    def applied(self) -> list[dict[str, Any]]:
+        return [s["object"] for s in self.sent if not s["dry_run"] and not s["refusals"]]
+
+    def cluster(self, services: bool = True) -> list[dict[str, Any]]:
+        """The fences on the cluster: the first team's landing zone and service (as `make deploy` applies them), the
+        second service as the script installs it, and every object the script applied."""
+        rendered = [*fences.service_objects(NAME, TEAM), *fences.service_objects(SERVICE_B, TEAM_B)] if services else []
+        return [*fences.team_objects(TEAM), *rendered, *self.applied(), *self.extra]
+
+    def can_i(self, args: list[str], namespace: str) -> tuple[int, str, str]:
+        words = [
+            a for i, a in enumerate(args) if not a.startswith("-") and args[i - 1] not in {"-n", "--as", "--as-group"}
+        ]
+        verb, resource = words[2], words[3]
+        resource, _, group = resource.partition(".") if "/" not in resource else (resource, "", "")
+        allowed = fences.can(
+            self.cluster(services=False), option(args, "--as-group") or "", verb, group, resource, namespace
+        )
+        return (0, "yes\n", "") if allowed else (1, "no\n", "")
+
+    def phase(self, pod: dict[str, Any]) -> str:
+        """A probe pod's end: Succeeded when the NetworkPolicies let it reach the service its URL names."""
+        url = next((a for a in pod["spec"]["containers"][0]["command"] if a.startswith("http://")), None)
+        namespace = pod["metadata"]["namespace"]
+        if url is None or namespace != TEAM_B:
+            return "Succeeded" if namespace == TEAM else "Failed"
+        service, target_namespace = (urllib.parse.urlsplit(url).hostname or "").split(".")[:2]
+        objects = self.cluster()
+        target = fences.service_pod(objects, service, target_namespace)
+        source = {"namespace": namespace, "labels": pod["metadata"].get("labels") or {}, "ports": {}}
+        return "Succeeded" if fences.reaches(objects, source, target, target["ports"]["http"]) else "Failed"
+
+    def quota(self, namespace: str, name: str, jsonpath: str) -> tuple[int, str, str]:
+        quota = next(
+            (d for d in self.cluster() if d["kind"] == "ResourceQuota" and d["metadata"]["name"] == name),
+            None,
+        )
+        if quota is None or quota["metadata"]["namespace"] != namespace:
+            return 1, "", f'Error from server (NotFound): resourcequotas "{name}" not found\n'
+        hard = int(float(quota["spec"]["hard"]["requests.cpu"]) * 1000)
+        if "status.used" not in jsonpath:
+            return 0, quota["spec"]["hard"]["requests.cpu"], ""
+        asked = 0
+        for deployment in (d for d in self.applied() if d["kind"] == "Deployment"):
+            if deployment["metadata"]["namespace"] == namespace:
+                cpu = deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"]
+                asked += deployment["spec"]["replicas"] * int(float(cpu) * 1000)
+        # The quota admits pods until the next one would pass it: whole pods of 1 CPU here.
+        return 0, f"{min(asked, hard)}m", ""
 
     def loki(self, url: str) -> tuple[int, str, str]:
         """A Loki query_range answer: the service's log line for a request id only if a labelled client in the team
@@ -176,6 +234,9 @@ class ApiServer:
     ) -> tuple[int, str, str]:
         if tool == "curl":
             return self.curl(args, cacert)
+        if tool == "helm":
+            self.commands.append(["helm", *args])
+            return 0, "", ""
         self.commands.append(args)
         namespace = option(args, "-n") or "default"
         words = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-n")]
@@ -203,8 +264,14 @@ class ApiServer:
         if verb == "get" and rest[:1] == ["pod"] and len(rest) > 1:
             if rest[1] not in self.created():
                 return 1, "", f'Error from server (NotFound): pods "{rest[1]}" not found\n'
-            # The NetworkPolicy lets only the team namespace's labelled clients reach the service.
-            return 0, ("Succeeded" if namespace == TEAM else "Failed") if "status.phase" in jsonpath else "", ""
+            pod = self.admitted_pod(rest[1])
+            return 0, self.phase(pod) if "status.phase" in jsonpath else "", ""
+        if verb == "auth" and rest[:1] == ["can-i"]:
+            return self.can_i(args, namespace)
+        if verb == "get" and rest[:1] == ["resourcequota"] and len(rest) > 1:
+            return self.quota(namespace, rest[1], jsonpath)
+        if verb == "get" and rest[:1] == ["deployment"] and "spec.replicas" in jsonpath:
+            return 0, "2", ""
         if verb == "get" and rest[:1] == ["hpa"]:
             return 0, "3" if "desiredReplicas" in jsonpath else "2" if "minReplicas" in jsonpath else "", ""
         if verb == "logs" and rest[:1] == ["alert-echo"]:
@@ -235,7 +302,7 @@ def run_e2e(
     with tempfile.TemporaryDirectory(prefix="e2e-") as folder:
         bin_dir = Path(folder, "bin")
         bin_dir.mkdir()
-        for name in ("kubectl", "curl"):
+        for name in ("kubectl", "curl", "helm"):
             (bin_dir / name).write_text(f"#!{sys.executable}\n{STAND_IN}", encoding="utf-8")
         for name in ("make", "sleep"):
             (bin_dir / name).write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
@@ -339,3 +406,39 @@ def test_https_is_verified_only_with_the_cluster_ca() -> None:
     assert api.answer(call, "", "curl", None)[0] == 60
     assert api.answer(call, "", "curl", ApiServer().ca)[0] == 60
     assert api.answer(call[:3] + call[5:], "", "curl", api.ca)[0] == 6
+
+
+def test_the_tenancy_steps_pass_with_the_fences_as_rendered(
+    e2e_all: tuple[subprocess.CompletedProcess[str], ApiServer],
+) -> None:
+    result, api = e2e_all
+    for step in ("second team", "can-i", "fills its quota", "still scales"):
+        assert step in result.stdout, step
+    assert sum(c[:3] == ["helm", "upgrade", "--install"] and SERVICE_B in c for c in api.commands) == 1
+    applied = {(d["kind"], d["metadata"]["name"]) for d in api.applied()}
+    assert {("Namespace", TEAM_B), ("Deployment", "e2e-hog")} <= applied
+    asked = [c for c in api.commands if c[:2] == ["auth", "can-i"]]
+    assert {option(c, "-n") for c in asked} == {TEAM, TEAM_B}
+    phases = {name: api.phase(api.admitted_pod(name)) for name in ("e2e-b-own", "e2e-b-cross")}
+    assert phases == {"e2e-b-own": "Succeeded", "e2e-b-cross": "Failed"}
+
+
+def test_a_cross_team_binding_fails_the_rbac_step() -> None:
+    bindings = (d for d in fences.team_objects(TEAM_B) if d["kind"] == "RoleBinding" and d["roleRef"]["kind"] == "Role")
+    binding = copy.deepcopy(next(bindings))
+    role = copy.deepcopy(next(d for d in fences.team_objects(TEAM_B) if d["kind"] == "Role"))
+    binding["metadata"]["namespace"] = role["metadata"]["namespace"] = TEAM
+    for result, _ in run_e2e("tenancy-rbac", ApiServer(extra=(binding, role))):
+        assert result.returncode == 1
+        assert f"may get pods in {TEAM}" in result.stderr
+
+
+def test_an_open_network_fence_fails_the_network_step() -> None:
+    spec = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "ingress": [{}], "egress": [{}]}
+    opened = tuple(
+        {"kind": "NetworkPolicy", "metadata": {"name": "allow-all", "namespace": ns}, "spec": spec}
+        for ns in (TEAM, TEAM_B)
+    )
+    for result, _ in run_e2e("tenancy-network", ApiServer(extra=opened)):
+        assert result.returncode == 1
+        assert "the network fence between teams is open" in result.stderr

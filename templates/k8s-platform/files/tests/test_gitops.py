@@ -1,6 +1,7 @@
 """What the README says of the GitOps controller, checked on its manifests: Flux tests each upgrade and rolls back a
 failed one; Argo CD prunes and self-heals inside an AppProject fenced to this repository, the team namespace and
-the kinds the chart renders. Needs `helm` on PATH (run by `make test-chart`)."""
+the kinds the chart renders; the ApplicationSet makes one Application per service. Needs `helm` on PATH (run by
+`make test-chart`)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from typing import Any
 
 import yaml
 
+from layout import FIRST_SERVICE, FIRST_TEAM, team_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 CHART = next((ROOT / "charts").glob("*/Chart.yaml")).parent
 KUBE_VERSION = re.search(r"^KUBE_VERSION\s*:=\s*(\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
-FLUX = ROOT / "platform" / "flux" / "base" / "helmrelease.yaml"
+FLUX = ROOT / "services" / FIRST_SERVICE / "flux" / "helmrelease.yaml"
 ARGOCD = ROOT / "platform" / "argocd" / "base"
 
 if shutil.which("helm") is None:
@@ -46,6 +49,25 @@ def chart_kinds() -> frozenset[tuple[str, str]]:
                 group = doc["apiVersion"].rpartition("/")[0]
                 kinds.add((group, doc["kind"]))
     return frozenset(kinds)
+
+
+def generated_applications(appset: dict[str, Any], service_files: list[Path]) -> dict[str, dict[str, Any]]:
+    """The Applications the ApplicationSet's git files generator makes, by service: each `{{.key}}` of the template
+    filled from the service's service.yaml, as Argo CD's goTemplate does (missingkey=error: an unknown key fails)."""
+    template = yaml.safe_dump(appset["spec"]["template"])
+    apps = {}
+    for path in service_files:
+        params = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+        def fill(found: re.Match[str], params: dict[str, Any] = params) -> str:
+            return str(params[found.group(1)])
+
+        apps[path.parent.name] = yaml.safe_load(re.sub(r"\{\{\s*\.(\w+)\s*\}\}", fill, template))
+    return apps
+
+
+def applicationset() -> dict[str, Any]:
+    return load(ARGOCD / "applicationset.yaml")
 
 
 def flux_problems(release: dict[str, Any]) -> list[str]:
@@ -92,7 +114,9 @@ def test_the_gitops_controller_does_what_the_readme_says() -> None:
     if FLUX.exists():
         assert flux_problems(load(FLUX)) == []
     if ARGOCD.exists():
-        app, project = load(ARGOCD / "application.yaml"), load(ARGOCD / "appproject.yaml")
+        services = sorted((ROOT / "services").glob("*/service.yaml"))
+        app = generated_applications(applicationset(), services)[FIRST_SERVICE]
+        project = load(team_dir(FIRST_TEAM) / "argocd/appproject.yaml")
         assert argocd_problems(app, project, chart_kinds()) == []
     if not (FLUX.exists() or ARGOCD.exists()):
         assert "none" in row, row

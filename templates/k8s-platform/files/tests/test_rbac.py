@@ -3,12 +3,12 @@ reads a Secret."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from layout import team_dir
+
 READ = {"get", "list", "watch"}
 # The only writes: open a port-forward, and evict a pod so its ReplicaSet recreates it from the same spec. An
 # eviction waits for the PodDisruptionBudget; a delete does not, so it is not among them.
@@ -21,10 +21,11 @@ REQUIRED = {
 }
 
 
-def team_role() -> dict[str, Any]:
-    docs = yaml.safe_load_all((ROOT / "platform/team/rbac.yaml").read_text(encoding="utf-8"))
+def team_role(team: str | None = None) -> dict[str, Any]:
+    path = team_dir(team) if team else team_dir()
+    docs = yaml.safe_load_all((path / "rbac.yaml").read_text(encoding="utf-8"))
     roles = [d for d in docs if d and d["kind"] == "Role"]
-    assert len(roles) == 1, "platform/team/rbac.yaml must hold one Role"
+    assert len(roles) == 1, f"{path.name}/rbac.yaml must hold one Role"
     return roles[0]
 
 

@@ -103,8 +103,17 @@ def test_production_follows_the_pinned_values_not_a_tag() -> None:
     overlays = [ROOT / f"platform/{tool}/production/kustomization.yaml" for tool in ("argocd", "flux")]
     for path in (p for p in overlays if p.exists()):
         text = path.read_text(encoding="utf-8")
-        assert "values-production.yaml" in text
         assert "semver" not in text and not re.search(r"value: v\d", text)
+        if "argocd" in path.parts:
+            assert "value: values-production.yaml" in text
+            assert 'value: "../../services/{{.name}}/values-production.yaml"' in text
+        else:
+            assert "value: production" in text
+            service = release.production_values().parent
+            files = yaml.safe_load((service / "flux/helmrelease.yaml").read_text(encoding="utf-8"))
+            valued = files["spec"]["chart"]["spec"]["valuesFiles"]
+            assert f"./services/{service.name}/values-${{environment}}.yaml" in valued
+            assert f"./charts/{release.chart_dir().name}/values-${{environment}}.yaml" in valued
 
 
 def test_every_action_is_pinned_by_commit_with_version_and_date() -> None:
@@ -137,11 +146,12 @@ def test_check_tag() -> None:
 
 
 def test_pin_sets_tag_and_digest_and_keeps_the_rest() -> None:
-    original = (release.chart_dir() / "values-production.yaml").read_text(encoding="utf-8")
+    original = release.production_values().read_text(encoding="utf-8")
     pinned = release.pin(original, "1.2.3", DIGEST)
     values = yaml.safe_load(pinned)
     assert values["image"]["tag"] == "1.2.3" and values["image"]["digest"] == DIGEST
-    assert values["image"]["requireDigest"] is True
+    chart = yaml.safe_load((release.chart_dir() / "values-production.yaml").read_text(encoding="utf-8"))
+    assert chart["image"] == {"requireDigest": True}, "the chart's production values must not pin one service's image"
     assert [line for line in pinned.splitlines() if line.startswith("#")] == [
         line for line in original.splitlines() if line.startswith("#")
     ]

@@ -1,5 +1,5 @@
 """Every kubectl command in docs/runbook.md and docs/runbooks/ is allowed for the team Role they tell the on-call
-to use (platform/team/rbac.yaml). Lines marked `platform on-call` are for the platform team and are left out."""
+to use (teams/<team>/rbac.yaml). Lines marked `platform on-call` are for the platform team and are left out."""
 
 from __future__ import annotations
 

@@ -11,10 +11,12 @@ from typing import Any
 
 import yaml
 
+from layout import team_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 CHART = next((ROOT / "charts").glob("*/Chart.yaml")).parent
 KUBE_VERSION = re.search(r"^KUBE_VERSION\s*:=\s*(\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
-TEAM = yaml.safe_load((ROOT / "platform/team/namespace.yaml").read_text(encoding="utf-8"))["metadata"]["name"]
+TEAM = yaml.safe_load((team_dir() / "namespace.yaml").read_text(encoding="utf-8"))["metadata"]["name"]
 
 if shutil.which("helm") is None:
     raise RuntimeError("helm is not installed: see https://helm.sh/docs/intro/install/")

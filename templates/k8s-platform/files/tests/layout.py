@@ -1,0 +1,37 @@
+"""Where the platform keeps its teams and their services: teams/<team>/ holds a team's landing zone, and
+services/<service>/service.yaml names the team that owns the service. platform/onboarding/paved-road.toml holds what the
+paved road (scripts/paved_road.py) fills into each new team and service, and which team and service came first."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PAVED_ROAD = tomllib.loads((ROOT / "platform/onboarding/paved-road.toml").read_text(encoding="utf-8"))
+FIRST_TEAM = PAVED_ROAD["first_team"]
+FIRST_SERVICE = PAVED_ROAD["first_service"]
+
+
+def load_all(path: Path) -> list[dict[str, Any]]:
+    return [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+
+
+def team_dir(team: str = FIRST_TEAM) -> Path:
+    return ROOT / "teams" / team
+
+
+def teams() -> list[str]:
+    """Every onboarded team: a folder under teams/ with a namespace."""
+    return sorted(p.parent.name for p in (ROOT / "teams").glob("*/namespace.yaml"))
+
+
+def services() -> dict[str, str]:
+    """Every service and the team that owns it, from services/<service>/service.yaml."""
+    found = {}
+    for path in sorted((ROOT / "services").glob("*/service.yaml")):
+        found[path.parent.name] = yaml.safe_load(path.read_text(encoding="utf-8"))["team"]
+    return found

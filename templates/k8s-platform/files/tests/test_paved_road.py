@@ -1,0 +1,168 @@
+"""The paved road (scripts/paved_road.py): the first team and service are what its templates make, a new team and
+service come out the same for the same names, and a bad name or an unknown team is refused with nothing written."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from layout import FIRST_SERVICE, FIRST_TEAM, PAVED_ROAD, ROOT, services, team_dir
+from project_files import project_files
+
+spec = importlib.util.spec_from_file_location("paved_road", ROOT / "scripts/paved_road.py")
+paved_road = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(paved_road)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# What the paved road reads and writes: the copies the tests run it in hold only these.
+PAVED_PATHS = (
+    ".github/",
+    "platform/onboarding/",
+    "platform/argocd/base/",
+    "platform/flux/base/",
+    "teams/",
+    "services/",
+)
+
+
+def copy_project(target: Path) -> Path:
+    """The project's files the paved road reads or writes (never .venv/ or .render/) under `target`."""
+    for path in (p for p in project_files() if str(p.relative_to(ROOT)).startswith(PAVED_PATHS)):
+        destination = target / path.relative_to(ROOT)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+    return target
+
+
+def test_the_first_team_is_what_the_template_makes() -> None:
+    made = paved_road.team_files(ROOT, FIRST_TEAM, paved_road.team_cost_center(ROOT, FIRST_TEAM))
+    if paved_road.SERVICE_LIST in made:  # Flux: the team's list names its first service, as new-service adds it
+        made[paved_road.SERVICE_LIST] = paved_road.list_service(made[paved_road.SERVICE_LIST], FIRST_SERVICE)
+    assert {str(p): text.encode() for p, text in made.items()} == tree(team_dir())
+
+
+def test_the_first_service_is_what_the_template_makes() -> None:
+    cost_center = paved_road.team_cost_center(ROOT, FIRST_TEAM)
+    made = paved_road.service_files(ROOT, FIRST_SERVICE, FIRST_TEAM, cost_center, PAVED_ROAD["first_host"])
+    assert {str(p): text.encode() for p, text in made.items()} == tree(ROOT / "services" / FIRST_SERVICE)
+
+
+def test_a_new_team_and_service_are_written_whole_and_deterministic(tmp_path: Path) -> None:
+    results = []
+    for copy in ("one", "two"):
+        root = copy_project(tmp_path / copy)
+        assert paved_road.main(["--root", str(root), "new-team", "paved-probe", "--cost-center", "cc-7"]) == 0
+        assert paved_road.main(["--root", str(root), "new-service", "paved-svc", "--team", "paved-probe"]) == 0
+        results.append(tree(root))
+    assert results[0] == results[1]
+    made = results[0]
+    new_team = {p.removeprefix("teams/paved-probe/") for p in made if p.startswith("teams/paved-probe/")}
+    assert set(tree(team_dir())) == new_team
+    assert b'name: "paved-probe"' in made["teams/paved-probe/namespace.yaml"]
+    assert b'cost-center: "cc-7"' in made["teams/paved-probe/resourcequota.yaml"]
+    values = made["services/paved-svc/values.yaml"].decode()
+    assert 'team: "paved-probe"' in values
+    assert 'costCenter: "cc-7"' in values
+    assert 'nameOverride: "paved-svc"' in values
+    assert f"/services/paved-svc/ @{PAVED_ROAD['github_org']}/paved-probe" in made[".github/CODEOWNERS"].decode()
+    for tool in ("argocd", "flux"):
+        overlay = f"platform/{tool}/base/kustomization.yaml"
+        if overlay in made:
+            assert f"  - ../../../teams/paved-probe/{tool}\n" in made[overlay].decode()
+    if "platform/argocd/base/kustomization.yaml" in made:
+        assert made["teams/paved-probe/argocd/appproject.yaml"]
+    if "platform/flux/base/kustomization.yaml" in made:
+        listed = made["teams/paved-probe/flux/services/kustomization.yaml"].decode()
+        assert listed.endswith("resources:\n  - ../../../../services/paved-svc/flux\n")
+    before = tree(copy_project(tmp_path / "untouched"))
+    added = sorted(set(made) - set(before))
+    assert added and all(p.startswith(("teams/paved-probe/", "services/paved-svc/")) for p in added), added
+    assert not any("/." in p for p in added), "staging files were left behind"
+
+
+BAD_TEAMS = [
+    ("Data", "not a DNS-1123 label"),
+    ("data_eng", "not a DNS-1123 label"),
+    ("-data", "not a DNS-1123 label"),
+    ("data-", "not a DNS-1123 label"),
+    ("9lives", "not a DNS-1123 label"),
+    ("", "not a DNS-1123 label"),
+    ("d" * 41, "at most 40"),
+    ("kube-system", "the platform uses"),
+    ("monitoring", "the platform uses"),
+    (FIRST_TEAM, "already exists"),
+]
+
+
+@pytest.mark.parametrize(("team", "reason"), BAD_TEAMS)
+def test_a_bad_team_is_refused_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], team: str, reason: str
+) -> None:
+    root = copy_project(tmp_path / "project")
+    before = tree(root)
+    assert paved_road.main(["--root", str(root), "new-team", "--", team]) == 2
+    assert reason in capsys.readouterr().err
+    assert tree(root) == before
+
+
+@pytest.mark.parametrize(
+    ("service", "team", "reason"),
+    [
+        ("billing", "nobody", "not onboarded"),
+        ("Billing", FIRST_TEAM, "not a DNS-1123 label"),
+        ("b" * 41, FIRST_TEAM, "at most 40"),
+        (FIRST_SERVICE, FIRST_TEAM, "already exists"),
+        ("billing", "../platform", "not a DNS-1123 label"),
+        ("billing", "kube-system", "the platform uses"),
+    ],
+)
+def test_a_bad_service_or_unknown_team_is_refused_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], service: str, team: str, reason: str
+) -> None:
+    root = copy_project(tmp_path / "project")
+    before = tree(root)
+    assert paved_road.main(["--root", str(root), "new-service", "--team", team, "--", service]) == 2
+    err = capsys.readouterr().err
+    assert reason in err
+    assert "nothing was written" in err
+    assert tree(root) == before
+
+
+def applied_paths(text: str, base: str) -> list[str]:
+    """The files and folders a script hands to `kubectl apply` or `--values`, as paths from the project root."""
+    found = re.findall(r'(?:apply -[kf]|--values) "?(?:\$\{HERE\}/)?([\w.][\w./-]*)"?', text)
+    found = [name for name in found if not name.startswith("http")]
+    return [name if name.startswith(("platform/", "teams/", "charts/")) else f"{base}/{name}" for name in found]
+
+
+def test_every_path_the_bootstrap_and_makefile_apply_exists() -> None:
+    paths = applied_paths((ROOT / "platform/bootstrap.sh").read_text(encoding="utf-8"), "platform")
+    paths += [p for p in applied_paths((ROOT / "Makefile").read_text(encoding="utf-8"), ".") if "$" not in p]
+    assert "platform/policies" in paths
+    assert [p for p in paths if not (ROOT / p).exists()] == []
+
+
+def test_each_service_page_says_how_it_is_deployed() -> None:
+    for service, team in services().items():
+        page = (ROOT / "services" / service / "README.md").read_text(encoding="utf-8")
+        assert f"Owned by the `{team}` team" in page
+        if "ApplicationSet picks it up" in page:
+            gitops = [*(ROOT / "platform/argocd").rglob("*.yaml"), *(ROOT / "teams").rglob("argocd/*.yaml")]
+            naming = [p for p in gitops if f"services/{service}" in p.read_text(encoding="utf-8")]
+            assert naming == [], "a GitOps file names the service"
+            appset = (ROOT / "platform/argocd/base/applicationset.yaml").read_text(encoding="utf-8")
+            assert "- path: services/*/service.yaml" in appset
+        elif "Flux Kustomization" in page:
+            listed = (ROOT / "teams" / team / "flux/services/kustomization.yaml").read_text(encoding="utf-8")
+            assert f"/services/{service}/flux\n" in listed
+        else:
+            assert "helm upgrade --install" in page
+            assert not (ROOT / "platform/argocd").exists() and not (ROOT / "platform/flux").exists()
