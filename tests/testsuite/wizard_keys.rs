@@ -164,17 +164,17 @@ fn esc_goes_back_to_the_previous_question_with_its_answer() {
     keys(&mut p, ESC);
     p.exp_string(&raw("[5/9] Replicas (2) › 3")).unwrap();
     keys(&mut p, &format!("{CLEAR}4\r"));
-    p.exp_string("[6/9] Expose metrics").unwrap();
-    keys(&mut p, "\r");
-    p.exp_string("[7/9] Ingress").unwrap();
-    keys(&mut p, DOWN);
-    keys(&mut p, "\r");
-    p.exp_string("[8/9] Alert email").unwrap();
-    keys(&mut p, "\r");
-    p.exp_string("[9/9] Maximum replicas").unwrap();
-    keys(&mut p, "5\r");
-    p.exp_string("Ready?").unwrap();
-    keys(&mut p, "\r");
+    script(
+        &mut p,
+        &[
+            ("[6/9] Expose metrics", "\r"),
+            ("[7/9] Ingress", DOWN),
+            ("", "\r"),
+            ("[8/9] Alert email", "\r"),
+            ("[9/9] Maximum replicas", "5\r"),
+            ("Ready?", "\r"),
+        ],
+    );
     wrote_shop_with(
         &mut p,
         &sb,
