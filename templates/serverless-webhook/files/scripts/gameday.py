@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""Game day: rehearse incidents offline against the local pipeline, measure them, write the reports.
+
+Each scenario starts the pipeline of `make local` (scripts/local_server.py over scripts/local_env.py, backed by
+moto) on 127.0.0.1 with a port the system picks, breaks something, and then follows the runbook page of the alarm
+that fires. The alarms are the ones template.yaml defines, evaluated (scripts/alarm_eval.py) against the EMF lines
+the functions print and the queue depths SQS reports. Every stack timing (visibility timeout, alarm periods) is
+divided by --time-scale. The report (scripts/incident_report.py) goes to docs/incidents/<date>-<scenario>.md and
+holds only what that run measured.
+
+Safe to rerun: each scenario gets a fresh in-memory account, stops its server and consumer, and gives up after
+BOUND_SECONDS. Exits 1 when a scenario loses or double-applies a delivery or its alarm never fires.
+
+  python3 scripts/gameday.py [--scenario NAME ...] [--out docs/incidents] [--time-scale 180]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import threading
+import time
+import urllib.request
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import alarm_eval  # noqa: E402
+import incident_report  # noqa: E402
+import local_env  # noqa: E402
+import local_server  # noqa: E402
+import replay_dlq  # noqa: E402
+import send_test_webhook  # noqa: E402
+
+ROOT = local_env.ROOT
+BOUND_SECONDS = 60  # a scenario that has not recovered by then fails
+TIME_SCALE = 180  # the queue's 180 s visibility timeout becomes 1 s, a 60 s alarm period a third of a second
+POLL = 0.05
+OUTAGE_DELIVERIES = 5
+
+
+class Capture:
+    """sys.stdout while the game day runs: keeps every line the functions print (EMF metrics, JSON logs)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._partial = ""
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            *done, self._partial = (self._partial + text).split("\n")
+            self.lines.extend(done)
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def since(self, index: int) -> list[str]:
+        with self._lock:
+            return self.lines[index:]
+
+
+class Pipeline:
+    """The local pipeline on 127.0.0.1, with the metrics it produces and the alarms template.yaml sets."""
+
+    def __init__(self, capture: Capture, time_scale: float):
+        self.capture = capture
+        self.time_scale = time_scale
+        self.samples: list[alarm_eval.Datapoint] = []
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> Pipeline:
+        from moto import mock_aws
+
+        self._mark = len(self.capture.lines)
+        self._stack.enter_context(mock_aws())
+        self._stack.enter_context(local_env.serialised_aws_calls())
+        self.env = local_env.LocalEnv()
+        self.env.create()
+        # Alarm names as deployed: the stack samconfig.toml deploys, not the local one.
+        stack = replay_dlq.samconfig("stack_name") or self.env.stack
+        self.alarms = alarm_eval.load_alarms(self.env.template, stack)
+        self.timeout = self.env.scaled_visibility_timeout(self.time_scale)
+        consumer = local_server.start_consumer(self.env, self.timeout, POLL)
+        self._stack.callback(consumer.stop)
+        self.server = local_server.make_server(self.env, "127.0.0.1", 0)
+        self._stack.callback(self.server.server_close)
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        self._stack.callback(self.server.shutdown)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+    # --- traffic ----------------------------------------------------------------
+
+    def send(self, delivery_id: str, secret: str | None = None) -> int:
+        """One delivery, signed as the project's sender signs, each about an object of its own."""
+        now = int(time.time())
+        document = {
+            "id": delivery_id,
+            "type": "invoice.paid",
+            "created": now,
+            "timestamp": datetime.fromtimestamp(now, UTC).isoformat(),
+            "data": {"object": {"id": f"obj-{delivery_id}"}},
+        }
+        body = json.dumps(document, sort_keys=True).encode()
+        headers = local_env.signatures.sign_headers(
+            self.env.scheme, secret or self.env.secret, body, delivery_id, now, "invoice.paid"
+        )
+        headers["content-type"] = "application/json"
+        status, _ = send_test_webhook.post(f"{self.url}/webhooks", body, headers)
+        return status
+
+    def replay(self) -> int:
+        """The local stand-in for `make replay`: local_server's /replay runs replay_dlq.manual_move."""
+        request = urllib.request.Request(f"{self.url}/replay", data=b"", method="POST")  # noqa: S310 - our own URL
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - 127.0.0.1 only
+            return json.loads(response.read())["moved"]
+
+    # --- measuring --------------------------------------------------------------
+
+    def visible(self, logical_id: str) -> int:
+        attributes = self.env.sqs.get_queue_attributes(
+            QueueUrl=self.env.urls[logical_id], AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"])
+
+    def sample(self) -> None:
+        """What SQS reports to CloudWatch: ApproximateNumberOfMessagesVisible of both queues."""
+        now = time.time()
+        for logical_id in ("Queue", "DeadLetterQueue"):
+            self.samples.append(
+                alarm_eval.Datapoint(
+                    now,
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    (("QueueName", logical_id),),
+                    float(self.visible(logical_id)),
+                )
+            )
+
+    def lines(self) -> list[str]:
+        return self.capture.since(self._mark)
+
+    def points(self) -> list[alarm_eval.Datapoint]:
+        emf = [point for line in self.lines() for point in alarm_eval.emf_datapoints(line)]
+        return emf + self.samples
+
+    def metric(self, name: str) -> list[alarm_eval.Datapoint]:
+        return [point for point in self.points() if point.metric == name]
+
+    def changes(self, logical_id: str, start: float, end: float | None = None) -> list[tuple]:
+        return alarm_eval.evaluate(self.alarms[logical_id], self.points(), start, end or time.time(), self.time_scale)
+
+    def wait_until(self, check: Callable[[], object], what: str, deadline: float):
+        """Sample the queues until check() gives a truthy value, which is returned; fail at the deadline."""
+        while True:
+            self.sample()
+            value = check()
+            if value:
+                return value
+            if time.time() > deadline:
+                raise TimeoutError(f"gave up after {BOUND_SECONDS} s waiting for {what}")
+            time.sleep(POLL)
+
+    def applied(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.env.stored():
+            if item.get("applied"):
+                counts[item["delivery_id"]] = counts.get(item["delivery_id"], 0) + 1
+        return counts
+
+
+def first(changes: list[tuple], state: str) -> float | None:
+    return next((when for when, new in changes if new == state), None)
+
+
+def rule(alarm: alarm_eval.Alarm, time_scale: float) -> str:
+    """The alarm's condition as template.yaml states it."""
+    return (
+        f"{alarm.statistic} of {alarm.namespace} {alarm.metric} {alarm.comparison} {alarm.threshold:g} in "
+        f"{alarm.datapoints_to_alarm} of {alarm.evaluation_periods} periods of {alarm.period:g} s "
+        f"({alarm.period / time_scale:.2f} s in this run), missing data {alarm.treat_missing}"
+    )
+
+
+def runbook_anchor(alarm: alarm_eval.Alarm) -> str:
+    """The runbook section the alarm's description links (docs/runbook.md#<anchor>)."""
+    return alarm.description.split("docs/runbook.md#", 1)[1].rstrip(".")
+
+
+def open_incident(pipeline: Pipeline, slug: str, title: str, alarm_id: str) -> incident_report.Incident:
+    alarm = pipeline.alarms[alarm_id]
+    anchor = runbook_anchor(alarm)
+    sections = incident_report.runbook_sections((ROOT / "docs" / "runbook.md").read_text(encoding="utf-8"))
+    if anchor not in sections:
+        raise SystemExit(f"{alarm.name} links docs/runbook.md#{anchor}, which has no such section")
+    return incident_report.Incident(
+        slug=slug,
+        title=title,
+        time_scale=pipeline.time_scale,
+        started=time.time(),
+        alarm=alarm.name,
+        alarm_said=alarm.description,
+        alarm_rule=rule(alarm, pipeline.time_scale),
+        runbook_anchor=anchor,
+        runbook_said=sections[anchor],
+    )
+
+
+@contextlib.contextmanager
+def store_outage():
+    """The processor's store refuses every write, as DynamoDB does in a regional outage."""
+    import processor
+
+    original = processor.record_event
+
+    def refuse(item: dict) -> str:
+        raise ConnectionError("the events store is unreachable (game day fault)")
+
+    processor.record_event = refuse
+    try:
+        yield
+    finally:
+        processor.record_event = original
+
+
+def downstream_outage(pipeline: Pipeline) -> incident_report.Incident:
+    """The processor's store fails; deliveries go to the DLQ; the runbook's replay restores them."""
+    incident = open_incident(pipeline, "downstream-outage", "Downstream outage", "DeadLetterQueueDepthAlarm")
+    deadline = incident.started + BOUND_SECONDS
+    ids = [f"gameday-outage-{n:02d}" for n in range(1, OUTAGE_DELIVERIES + 1)]
+    mrc = pipeline.env.max_receive_count
+    with store_outage():
+        incident.mark(incident.started, "fault: the processor's store refuses every write")
+        statuses = [pipeline.send(delivery_id) for delivery_id in ids]
+        incident.mark(time.time(), f"{len(ids)} deliveries sent; ingest answered {sorted(set(statuses))}")
+        incident.sent = statuses.count(202)
+        pipeline.wait_until(
+            lambda: pipeline.visible("DeadLetterQueue") == len(ids), "every delivery to reach the DLQ", deadline
+        )
+        incident.mark(time.time(), f"all {len(ids)} deliveries in the DLQ after {mrc} receives each")
+        detected = pipeline.wait_until(
+            lambda: first(pipeline.changes("DeadLetterQueueDepthAlarm", incident.started), "ALARM"),
+            "dlq-not-empty to fire",
+            deadline,
+        )
+        incident.detected = detected
+        # Runbook step 1: look at what is in the DLQ, without hiding it from the replay.
+        peeked = pipeline.env.sqs.receive_message(
+            QueueUrl=pipeline.env.urls["DeadLetterQueue"],
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=0,
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        parked = sorted(m["MessageAttributes"]["delivery_id"]["StringValue"] for m in peeked)
+        incident.actions.append(
+            f"Runbook step 1: read the DLQ: {len(parked)} message(s), delivery ids {', '.join(parked)}."
+        )
+        # Step 2: the processor's "record failed" log line for one of them.
+        failed = [
+            json.loads(line) for line in pipeline.lines() if '"record failed"' in line and parked and parked[0] in line
+        ]
+        error = failed[0].get("exception", "").strip().splitlines()[-1] if failed else "no log line found"
+        incident.actions.append(
+            f'Runbook step 2: the processor logged {len(failed)} "record failed" line(s) for '
+            f"`{parked[0] if parked else 'none'}`; "
+            f"the last error line: `{error}`."
+        )
+        incident.actions.append(
+            "Runbook step 3: the error names the store, not the payload: a downstream outage, so no message was "
+            "deleted. The scenario then ends the fault, standing for the store's own recovery."
+        )
+    incident.mitigated = time.time()
+    incident.mark(incident.mitigated, "the store is back (fault removed)")
+    moved = pipeline.replay()
+    incident.mark(time.time(), f"replay moved {moved} message(s) from the DLQ to the queue")
+    incident.actions.append(
+        f"Runbook step 4: replayed the DLQ (`make replay`; locally the same replay_dlq.manual_move): moved {moved}."
+    )
+    pipeline.wait_until(lambda: set(pipeline.applied()) >= set(ids), "every delivery to be applied", deadline)
+    all_applied = time.time()
+    incident.mark(all_applied, "every delivery applied")
+    ok = pipeline.wait_until(
+        lambda: first(pipeline.changes("DeadLetterQueueDepthAlarm", detected), "OK"), "dlq-not-empty to clear", deadline
+    )
+    incident.actions.append(
+        f"Runbook step 5: the DLQ stayed empty and the alarm cleared at {incident_report.clock(ok)}."
+    )
+    incident.recovered = max(ok, all_applied)
+    # Let the record-failures alarm's longer period end too, so its clearing is in the timeline.
+    pipeline.wait_until(
+        lambda: first(pipeline.changes("RecordFailuresAlarm", incident.started), "OK"),
+        "record-failures to clear",
+        deadline,
+    )
+    incident.ended = time.time()
+    finish(pipeline, incident, ids, ("DeadLetterQueueDepthAlarm", "RecordFailuresAlarm"))
+    failures = pipeline.metric("RecordFailed")
+    early = first(pipeline.changes("RecordFailuresAlarm", incident.started, incident.ended), "ALARM")
+    if early is not None and early < detected:
+        lead = detected - early
+        incident.follow_ups.append(
+            f"record-failures alarmed {lead:.2f} s ({lead * pipeline.time_scale:.0f} s at the stack's timings) "
+            "before dlq-not-empty: page on it during business hours so the DLQ is a backstop, not the first sign."
+        )
+    incident.impact.append(
+        f"{int(sum(p.value for p in failures))} failed processing attempts (RecordFailed), "
+        f"{mrc} per delivery before the redrive policy moved it; the sender saw only 202s"
+    )
+    incident.follow_ups.append(
+        f"the redrive took {mrc} receives x {pipeline.env.visibility_timeout} s visibility timeout at the stack's "
+        "timings before the DLQ alarm could fire; a shorter timeout detects sooner but retries a slow store harder."
+    )
+    return incident
+
+
+def finish(pipeline: Pipeline, incident: incident_report.Incident, ids: list[str], alarm_ids: tuple) -> None:
+    """Counts and alarm history every report carries, from the store and the metrics."""
+    applied = pipeline.applied()
+    incident.applied_once = sum(1 for d in ids if applied.get(d) == 1)
+    emitted = int(sum(p.value for p in pipeline.metric("DeliveryApplied")))
+    incident.applied_twice = max(0, emitted - len(applied))
+    for alarm_id in alarm_ids:
+        for when, state in pipeline.changes(alarm_id, incident.started, incident.ended):
+            incident.mark(when, f"alarm {pipeline.alarms[alarm_id].name} -> {state}")
+    ages = [p.value / 1000 for p in pipeline.metric("EndToEndAge")]
+    if ages:
+        incident.impact.append(
+            f"longest delay from first receipt to applied (EndToEndAge): {max(ages):.2f} s measured "
+            f"({max(ages) * pipeline.time_scale:.0f} s at the stack's timings)"
+        )
+    skipped = int(sum(p.value for p in pipeline.metric("DuplicateSkipped")))
+    incident.impact.append(f"repeats the processor recognised and skipped (DuplicateSkipped): {skipped}")
+    if incident.lost:
+        incident.follow_ups.append(f"{incident.lost} delivery(ies) neither applied nor parked: find out why first.")
+
+
+SCENARIOS: dict[str, tuple[Callable[[Pipeline], incident_report.Incident], str]] = {
+    "downstream-outage": (downstream_outage, "DeadLetterQueueDepthAlarm")
+}
+
+
+def passed(incident: incident_report.Incident) -> bool:
+    return incident.detected is not None and incident.lost == 0 and incident.applied_twice == 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS), help="default: every scenario")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "incidents")
+    parser.add_argument("--time-scale", type=float, default=TIME_SCALE, help="divide the stack's timings by this")
+    args = parser.parse_args(argv)
+    if args.time_scale <= 0:
+        parser.error("--time-scale must be a positive number")
+    saved = dict(os.environ)
+    local_server.offline_environment(metrics=True)
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    capture, real_stdout = Capture(), sys.stdout
+    failed = []
+    sys.stdout = capture
+    try:
+        for name in args.scenario or list(SCENARIOS):
+            run, _ = SCENARIOS[name]
+            with Pipeline(capture, args.time_scale) as pipeline:
+                incident = run(pipeline)
+            path = incident_report.write(incident, args.out)
+            verdict = "ok" if passed(incident) else "FAILED"
+            print(f"{name}: {verdict}, report {path}", file=real_stdout)
+            if not passed(incident):
+                failed.append(name)
+    finally:
+        sys.stdout = real_stdout
+        os.environ.clear()
+        os.environ.update(saved)
+    if failed:
+        print(f"game day failed: {', '.join(failed)} (see the reports)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
