@@ -26,6 +26,7 @@ import time
 import urllib.request
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,7 +43,7 @@ ROOT = local_env.ROOT
 BOUND_SECONDS = 60  # a scenario that has not recovered by then fails
 TIME_SCALE = 180  # the queue's 180 s visibility timeout becomes 1 s, a 60 s alarm period a third of a second
 POLL = 0.05
-OUTAGE_DELIVERIES = 5
+DRILL_DELIVERIES = 5
 
 
 class Capture:
@@ -84,6 +85,14 @@ class Pipeline:
         self._stack.enter_context(local_env.serialised_aws_calls())
         self.env = local_env.LocalEnv()
         self.env.create()
+        # Imported once the functions' settings are exported (Powertools reads its metric namespace at import).
+        import ingest
+        import processor
+
+        # A fresh account per scenario: the handlers must not keep clients, caches or metrics of the last one.
+        for module in (ingest, processor):
+            module.reset_clients()
+            self._stack.callback(module.reset_clients)
         # Alarm names as deployed: the stack samconfig.toml deploys, not the local one.
         stack = replay_dlq.samconfig("stack_name") or self.env.stack
         self.alarms = alarm_eval.load_alarms(self.env.template, stack)
@@ -103,19 +112,19 @@ class Pipeline:
 
     # --- traffic ----------------------------------------------------------------
 
-    def send(self, delivery_id: str, secret: str | None = None) -> int:
+    def send(self, delivery_id: str, event_type: str = "invoice.paid", secret: str | None = None) -> int:
         """One delivery, signed as the project's sender signs, each about an object of its own."""
         now = int(time.time())
         document = {
             "id": delivery_id,
-            "type": "invoice.paid",
+            "type": event_type,
             "created": now,
             "timestamp": datetime.fromtimestamp(now, UTC).isoformat(),
             "data": {"object": {"id": f"obj-{delivery_id}"}},
         }
         body = json.dumps(document, sort_keys=True).encode()
         headers = local_env.signatures.sign_headers(
-            self.env.scheme, secret or self.env.secret, body, delivery_id, now, "invoice.paid"
+            self.env.scheme, secret or self.env.secret, body, delivery_id, now, event_type
         )
         headers["content-type"] = "application/json"
         status, _ = send_test_webhook.post(f"{self.url}/webhooks", body, headers)
@@ -219,37 +228,79 @@ def open_incident(pipeline: Pipeline, slug: str, title: str, alarm_id: str) -> i
 
 
 @contextlib.contextmanager
-def store_outage():
-    """The processor's store refuses every write, as DynamoDB does in a regional outage."""
-    import processor
-
-    original = processor.record_event
-
-    def refuse(item: dict) -> str:
-        raise ConnectionError("the events store is unreachable (game day fault)")
-
-    processor.record_event = refuse
+def patched(module_name: str, attribute: str, replacement: Callable):
+    """Swap one function of a handler module for the length of a fault; the original is back whatever happens."""
+    module = __import__(module_name)
+    original = getattr(module, attribute)
+    setattr(module, attribute, replacement(original))
     try:
         yield
     finally:
-        processor.record_event = original
+        setattr(module, attribute, original)
 
 
-def downstream_outage(pipeline: Pipeline) -> incident_report.Incident:
-    """The processor's store fails; deliveries go to the DLQ; the runbook's replay restores them."""
-    incident = open_incident(pipeline, "downstream-outage", "Downstream outage", "DeadLetterQueueDepthAlarm")
+def store_outage():
+    """The processor's store refuses every write, as DynamoDB does in a regional outage."""
+
+    def refusing(_original):
+        def refuse(item: dict) -> str:
+            raise ConnectionError("the events store is unreachable (game day fault)")
+
+        return refuse
+
+    return patched("processor", "record_event", refusing)
+
+
+POISON_TYPE = "invoice.voided"
+
+
+def poison_release():
+    """A release whose business rules raise on one event type, the way a bug ships: every other type still works."""
+
+    def buggy(original):
+        def rules(delivery: dict) -> dict:
+            if delivery["event_type"] == POISON_TYPE:
+                raise KeyError("amount_due (game day fault: the new release reads a field this event lacks)")
+            return original(delivery)
+
+        return rules
+
+    return patched("processor", "apply_business_rules", buggy)
+
+
+@dataclass
+class Drill:
+    """A fault that parks deliveries in the DLQ, and what the runbook's step 3 decides about it."""
+
+    slug: str
+    title: str
+    fault: Callable[[], contextlib.AbstractContextManager]
+    fault_text: str
+    deliveries: list[tuple[str, str]]  # (delivery id, event type)
+    parked: list[str]  # the ids the fault sends to the DLQ
+    decision: str
+    fixed_text: str
+
+
+def dlq_drill(pipeline: Pipeline, drill: Drill) -> incident_report.Incident:
+    """Inject the fault, send the deliveries, follow docs/runbook.md#dlq-not-empty from the alarm to the replay."""
+    incident = open_incident(pipeline, drill.slug, drill.title, "DeadLetterQueueDepthAlarm")
     deadline = incident.started + BOUND_SECONDS
-    ids = [f"gameday-outage-{n:02d}" for n in range(1, OUTAGE_DELIVERIES + 1)]
+    ids = [delivery_id for delivery_id, _ in drill.deliveries]
     mrc = pipeline.env.max_receive_count
-    with store_outage():
-        incident.mark(incident.started, "fault: the processor's store refuses every write")
-        statuses = [pipeline.send(delivery_id) for delivery_id in ids]
+    with drill.fault():
+        incident.mark(incident.started, f"fault: {drill.fault_text}")
+        statuses = [pipeline.send(delivery_id, event_type) for delivery_id, event_type in drill.deliveries]
         incident.mark(time.time(), f"{len(ids)} deliveries sent; ingest answered {sorted(set(statuses))}")
         incident.sent = statuses.count(202)
+        healthy = set(ids) - set(drill.parked)
+        if healthy:
+            pipeline.wait_until(lambda: set(pipeline.applied()) >= healthy, "the healthy deliveries", deadline)
+            incident.mark(time.time(), f"the {len(healthy)} deliveries the fault spares are applied")
         pipeline.wait_until(
-            lambda: pipeline.visible("DeadLetterQueue") == len(ids), "every delivery to reach the DLQ", deadline
+            lambda: pipeline.visible("DeadLetterQueue") == len(drill.parked), "the DLQ to fill", deadline
         )
-        incident.mark(time.time(), f"all {len(ids)} deliveries in the DLQ after {mrc} receives each")
+        incident.mark(time.time(), f"{len(drill.parked)} delivery(ies) in the DLQ after {mrc} receives each")
         detected = pipeline.wait_until(
             lambda: first(pipeline.changes("DeadLetterQueueDepthAlarm", incident.started), "ALARM"),
             "dlq-not-empty to fire",
@@ -274,15 +325,11 @@ def downstream_outage(pipeline: Pipeline) -> incident_report.Incident:
         error = failed[0].get("exception", "").strip().splitlines()[-1] if failed else "no log line found"
         incident.actions.append(
             f'Runbook step 2: the processor logged {len(failed)} "record failed" line(s) for '
-            f"`{parked[0] if parked else 'none'}`; "
-            f"the last error line: `{error}`."
+            f"`{parked[0] if parked else 'none'}`; the last error line: `{error}`."
         )
-        incident.actions.append(
-            "Runbook step 3: the error names the store, not the payload: a downstream outage, so no message was "
-            "deleted. The scenario then ends the fault, standing for the store's own recovery."
-        )
+        incident.actions.append(f"Runbook step 3: {drill.decision}")
     incident.mitigated = time.time()
-    incident.mark(incident.mitigated, "the store is back (fault removed)")
+    incident.mark(incident.mitigated, drill.fixed_text)
     moved = pipeline.replay()
     incident.mark(time.time(), f"replay moved {moved} message(s) from the DLQ to the queue")
     incident.actions.append(
@@ -306,7 +353,7 @@ def downstream_outage(pipeline: Pipeline) -> incident_report.Incident:
     )
     incident.ended = time.time()
     finish(pipeline, incident, ids, ("DeadLetterQueueDepthAlarm", "RecordFailuresAlarm"))
-    failures = pipeline.metric("RecordFailed")
+    failures = int(sum(p.value for p in pipeline.metric("RecordFailed")))
     early = first(pipeline.changes("RecordFailuresAlarm", incident.started, incident.ended), "ALARM")
     if early is not None and early < detected:
         lead = detected - early
@@ -315,14 +362,50 @@ def downstream_outage(pipeline: Pipeline) -> incident_report.Incident:
             "before dlq-not-empty: page on it during business hours so the DLQ is a backstop, not the first sign."
         )
     incident.impact.append(
-        f"{int(sum(p.value for p in failures))} failed processing attempts (RecordFailed), "
-        f"{mrc} per delivery before the redrive policy moved it; the sender saw only 202s"
+        f"{failures} failed processing attempts (RecordFailed) for {len(parked)} parked delivery(ies), "
+        f"{mrc} each before the redrive policy moved it; the sender saw only 202s"
     )
     incident.follow_ups.append(
         f"the redrive took {mrc} receives x {pipeline.env.visibility_timeout} s visibility timeout at the stack's "
-        "timings before the DLQ alarm could fire; a shorter timeout detects sooner but retries a slow store harder."
+        "timings before the DLQ alarm could fire; a shorter timeout detects sooner but retries a failing record harder."
     )
     return incident
+
+
+def downstream_outage(pipeline: Pipeline) -> incident_report.Incident:
+    """The processor's store fails; every delivery goes to the DLQ; the runbook's replay restores them."""
+    ids = [f"gameday-outage-{n:02d}" for n in range(1, DRILL_DELIVERIES + 1)]
+    drill = Drill(
+        slug="downstream-outage",
+        title="Downstream outage",
+        fault=store_outage,
+        fault_text="the processor's store refuses every write",
+        deliveries=[(delivery_id, "invoice.paid") for delivery_id in ids],
+        parked=ids,
+        decision="the error names the store, not the payload: a downstream outage, so no message was deleted. "
+        "The scenario then ends the fault, standing for the store's own recovery.",
+        fixed_text="the store is back (fault removed)",
+    )
+    return dlq_drill(pipeline, drill)
+
+
+def poison_message(pipeline: Pipeline) -> incident_report.Incident:
+    """One event type fails in a new release; its delivery is parked, the others flow; fix, then replay."""
+    deliveries = [(f"gameday-poison-{n:02d}", "invoice.paid") for n in range(1, DRILL_DELIVERIES)]
+    deliveries.insert(len(deliveries) // 2, ("gameday-poison-bad", POISON_TYPE))
+    drill = Drill(
+        slug="poison-message",
+        title="Poison message",
+        fault=poison_release,
+        fault_text=f"a release whose business rules fail on `{POISON_TYPE}` events",
+        deliveries=deliveries,
+        parked=["gameday-poison-bad"],
+        decision="one event type fails the same way on every receive while the rest are applied: a bug in the "
+        "processor, not an outage and not a payload that can never succeed, so the message was kept. "
+        "The scenario then ends the fault, standing for the fix being deployed.",
+        fixed_text="the fix is deployed (fault removed)",
+    )
+    return dlq_drill(pipeline, drill)
 
 
 def finish(pipeline: Pipeline, incident: incident_report.Incident, ids: list[str], alarm_ids: tuple) -> None:
@@ -347,7 +430,8 @@ def finish(pipeline: Pipeline, incident: incident_report.Incident, ids: list[str
 
 
 SCENARIOS: dict[str, tuple[Callable[[Pipeline], incident_report.Incident], str]] = {
-    "downstream-outage": (downstream_outage, "DeadLetterQueueDepthAlarm")
+    "downstream-outage": (downstream_outage, "DeadLetterQueueDepthAlarm"),
+    "poison-message": (poison_message, "DeadLetterQueueDepthAlarm"),
 }
 
 

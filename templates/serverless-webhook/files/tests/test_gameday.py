@@ -142,3 +142,21 @@ def test_the_game_day_asks_for_its_alarm_and_no_loss():
     assert gameday.passed(report)
     report.detected = None
     assert not gameday.passed(report)
+
+
+def test_a_fault_is_removed_even_when_the_scenario_fails():
+    import processor
+
+    original = processor.record_event
+    seen = []
+
+    def scenario():
+        with gameday.store_outage():
+            seen.append(processor.record_event)
+            raise RuntimeError("the scenario gave up")
+
+    with pytest.raises(RuntimeError):
+        scenario()
+    assert seen
+    assert seen[0] is not original
+    assert processor.record_event is original
