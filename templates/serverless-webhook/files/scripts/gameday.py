@@ -17,6 +17,8 @@ BOUND_SECONDS. Exits 1 when a scenario loses or double-applies a delivery or its
 from __future__ import annotations
 
 import argparse
+import base64
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -75,6 +77,7 @@ class Pipeline:
         self.capture = capture
         self.time_scale = time_scale
         self.samples: list[alarm_eval.Datapoint] = []
+        self._flush_lock = threading.Lock()
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> Pipeline:
@@ -113,6 +116,8 @@ class Pipeline:
     # --- traffic ----------------------------------------------------------------
 
     def send(self, delivery_id: str, event_type: str = "invoice.paid", secret: str | None = None) -> int:
+        import ingest
+
         """One delivery, signed as the project's sender signs, each about an object of its own."""
         now = int(time.time())
         document = {
@@ -128,6 +133,9 @@ class Pipeline:
         )
         headers["content-type"] = "application/json"
         status, _ = send_test_webhook.post(f"{self.url}/webhooks", body, headers)
+        # The deployed handler flushes its metrics after each invocation; the local server calls handle() itself.
+        with self._flush_lock:
+            ingest.metrics.flush_metrics()
         return status
 
     def replay(self) -> int:
@@ -190,8 +198,9 @@ class Pipeline:
         return counts
 
 
-def first(changes: list[tuple], state: str) -> float | None:
-    return next((when for when, new in changes if new == state), None)
+def first(changes: list[tuple], state: str, after: float = 0.0) -> float | None:
+    """When the alarm first went to `state` (later than `after`), or None."""
+    return next((when for when, new in changes if new == state and when > after), None)
 
 
 def rule(alarm: alarm_eval.Alarm, time_scale: float) -> str:
@@ -339,7 +348,9 @@ def dlq_drill(pipeline: Pipeline, drill: Drill) -> incident_report.Incident:
     all_applied = time.time()
     incident.mark(all_applied, "every delivery applied")
     ok = pipeline.wait_until(
-        lambda: first(pipeline.changes("DeadLetterQueueDepthAlarm", detected), "OK"), "dlq-not-empty to clear", deadline
+        lambda: first(pipeline.changes("DeadLetterQueueDepthAlarm", incident.started), "OK", after=detected),
+        "dlq-not-empty to clear",
+        deadline,
     )
     incident.actions.append(
         f"Runbook step 5: the DLQ stayed empty and the alarm cleared at {incident_report.clock(ok)}."
@@ -408,6 +419,93 @@ def poison_message(pipeline: Pipeline) -> incident_report.Incident:
     return dlq_drill(pipeline, drill)
 
 
+ROTATED_SECRET = "whsec_" + base64.b64encode(b"game-day-rotated-signing-secret!").decode()
+
+
+def early_secret_switch(pipeline: Pipeline) -> incident_report.Incident:
+    """The sender signs with a new secret before the stack accepts it; deliveries signed with the old one are in
+    flight. The runbook's rotation (accept both, wait out the secret cache) ends the refusals; the refused
+    deliveries are sent again."""
+    import ingest
+
+    incident = open_incident(pipeline, "secret-rotation", "Signing secret rotated early", "SignatureRejectsAlarm")
+    deadline = incident.started + BOUND_SECONDS
+    alarm = pipeline.alarms["SignatureRejectsAlarm"]
+    old = pipeline.env.secret
+    in_flight = [f"gameday-rotation-old-{n:02d}" for n in range(1, DRILL_DELIVERIES + 1)]
+    # One more refusal than the alarm's threshold, all inside one period.
+    refused = [f"gameday-rotation-new-{n:02d}" for n in range(1, int(alarm.threshold) + 2)]
+    statuses = [pipeline.send(delivery_id) for delivery_id in in_flight]
+    incident.mark(
+        time.time(), f"{len(in_flight)} deliveries signed with the old secret; ingest answered {sorted(set(statuses))}"
+    )
+    incident.started = time.time()
+    incident.mark(incident.started, "fault: the sender switched to a new signing secret the stack does not know yet")
+    # A burst, as a sender delivers a backlog: all of it inside one alarm period, however busy the machine.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(refused)) as pool:
+        answers = list(pool.map(lambda delivery_id: pipeline.send(delivery_id, secret=ROTATED_SECRET), refused))
+    incident.mark(
+        time.time(), f"{len(refused)} deliveries signed with the new secret; ingest answered {sorted(set(answers))}"
+    )
+    detected = pipeline.wait_until(
+        lambda: first(pipeline.changes("SignatureRejectsAlarm", incident.started), "ALARM"),
+        "signature-rejects to fire",
+        deadline,
+    )
+    incident.detected = detected
+    reasons = sorted({json.loads(line).get("reason", "") for line in pipeline.lines() if '"delivery refused"' in line})
+    incident.actions.append(f'Runbook step 1: the ingest logs\' "delivery refused" reasons: {", ".join(reasons)}.')
+    document = local_env.signatures.secret_document(ROTATED_SECRET, old)
+    pipeline.env.secrets.put_secret_value(SecretId=pipeline.env.urls["Secret"], SecretString=document)
+    incident.mark(time.time(), "secret document holds the new secret as current, the old one as previous")
+    wait = ingest.SECRET_CACHE_SECONDS / pipeline.time_scale
+    time.sleep(wait)
+    # The functions' secret cache expires after SECRET_CACHE_SECONDS; the scaled wait stands for it.
+    ingest.reset_clients()
+    incident.mitigated = time.time()
+    incident.mark(
+        incident.mitigated, f"the secret cache's {ingest.SECRET_CACHE_SECONDS} s passed; both secrets accepted"
+    )
+    incident.actions.append(
+        "Runbook step 2a-b: stored both secrets (`current` the new, `previous` the old) and waited out the "
+        f"functions' secret cache ({wait:.2f} s here)."
+    )
+    retried = [pipeline.send(delivery_id, secret=ROTATED_SECRET) for delivery_id in refused]
+    incident.mark(
+        time.time(), f"the {len(refused)} refused deliveries sent again; ingest answered {sorted(set(retried))}"
+    )
+    incident.actions.append(
+        f"Sent the {len(refused)} refused deliveries again ([sender-retries](../runbook.md#sender-retries)); "
+        f"{retried.count(202)} accepted."
+    )
+    ids = in_flight + refused
+    pipeline.wait_until(lambda: set(pipeline.applied()) >= set(ids), "every delivery to be applied", deadline)
+    all_applied = time.time()
+    incident.mark(all_applied, "every delivery applied, those signed with the old secret before the switch included")
+    pipeline.env.secrets.put_secret_value(
+        SecretId=pipeline.env.urls["Secret"], SecretString=local_env.signatures.secret_document(ROTATED_SECRET)
+    )
+    incident.actions.append("Runbook step 2c: dropped the old secret once the sender signed with the new one only.")
+    ok = pipeline.wait_until(
+        lambda: first(pipeline.changes("SignatureRejectsAlarm", incident.started), "OK", after=detected),
+        "signature-rejects to clear",
+        deadline,
+    )
+    incident.recovered = max(ok, all_applied)
+    incident.ended = time.time()
+    incident.sent = len(ids)
+    finish(pipeline, incident, ids, ("SignatureRejectsAlarm",))
+    rejected = int(sum(p.value for p in pipeline.metric("SignatureRejected")))
+    incident.impact.append(
+        f"{rejected} deliveries refused with 401 (SignatureRejected) until both secrets were accepted"
+    )
+    incident.follow_ups.append(
+        "switch the sender only after the stack accepts both secrets and the secret cache has passed "
+        "(runbook signature-rejects step 2, a then b)"
+    )
+    return incident
+
+
 def finish(pipeline: Pipeline, incident: incident_report.Incident, ids: list[str], alarm_ids: tuple) -> None:
     """Counts and alarm history every report carries, from the store and the metrics."""
     applied = pipeline.applied()
@@ -432,6 +530,7 @@ def finish(pipeline: Pipeline, incident: incident_report.Incident, ids: list[str
 SCENARIOS: dict[str, tuple[Callable[[Pipeline], incident_report.Incident], str]] = {
     "downstream-outage": (downstream_outage, "DeadLetterQueueDepthAlarm"),
     "poison-message": (poison_message, "DeadLetterQueueDepthAlarm"),
+    "secret-rotation": (early_secret_switch, "SignatureRejectsAlarm"),
 }
 
 
