@@ -143,7 +143,113 @@ fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
             }
         }
     }
-    make_check(kind, &tmp, &project)
+    make_check(kind, &tmp, &project)?;
+    if OFFLINE_GAMEDAY.contains(&kind) {
+        make_gameday(kind, &tmp, &project)?;
+    }
+    Ok(())
+}
+
+/// Kinds whose `make gameday` runs offline (the others need a cluster), after `make check` in every preset.
+const OFFLINE_GAMEDAY: &[&str] = &["serverless-webhook"];
+
+/// Seconds since the Unix epoch, now.
+fn unix_now() -> Result<f64, Failed> {
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs_f64())
+}
+
+/// Today's UTC date (YYYY-MM-DD), from `date`.
+fn utc_today() -> Result<String, Failed> {
+    let out = Command::new("date").args(["-u", "+%Y-%m-%d"]).output()?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The timeline times (`| HH:MM:SS.mmm | +s | ... |` rows) of a report, as seconds of the day.
+fn timeline_seconds(report: &str) -> Vec<f64> {
+    report
+        .lines()
+        .filter_map(|line| {
+            let cell = line.strip_prefix("| ")?.split(" |").next()?;
+            let mut parts = cell.split(':');
+            let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
+            if h.len() != 2 || m.len() != 2 || s.len() != 6 {
+                return None;
+            }
+            Some(
+                h.parse::<f64>().ok()? * 3600.0
+                    + m.parse::<f64>().ok()? * 60.0
+                    + s.parse::<f64>().ok()?,
+            )
+        })
+        .collect()
+}
+
+/// Runs `make gameday` and checks that it wrote reports of this very run: named and headed with the run's date,
+/// every timeline time inside the run's window.
+fn make_gameday(kind: &str, tmp: &tempfile::TempDir, project: &Path) -> Result<(), Failed> {
+    let tools = tools_dir();
+    let path = format!(
+        "{}:{}",
+        tools.join(format!("py-{kind}/bin")).display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let date = utc_today()?;
+    let start = unix_now()?;
+    let out = Command::new("make")
+        .arg("gameday")
+        .current_dir(project)
+        .env("PATH", path)
+        .env("HOME", tmp.path())
+        .env("TMPDIR", tmp.path())
+        .output()?;
+    let end = unix_now()?;
+    if !out.status.success() {
+        return Err(format!(
+            "`make gameday` failed ({}):\n{}\n{}",
+            out.status,
+            tail(&String::from_utf8_lossy(&out.stdout), 40),
+            tail(&String::from_utf8_lossy(&out.stderr), 40)
+        )
+        .into());
+    }
+    let folder = project.join("docs/incidents");
+    let mut reports: Vec<PathBuf> = std::fs::read_dir(&folder)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    reports.retain(|p| p.file_name().is_some_and(|n| n != "README.md"));
+    if reports.is_empty() {
+        return Err(format!("`make gameday` wrote no report into {}", folder.display()).into());
+    }
+    // A window that crosses midnight wraps: a time of day is in it when it is after the start or before the end.
+    let (from, to) = ((start % 86_400.0) - 1.0, (end % 86_400.0) + 1.0);
+    for report in reports {
+        let text = std::fs::read_to_string(&report)?;
+        let name = report.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with(&date) || !text.starts_with(&format!("# {date}: ")) {
+            return Err(format!("{name} does not carry the run's date {date}").into());
+        }
+        let times = timeline_seconds(&text);
+        if times.is_empty() {
+            return Err(format!("{name} has no timeline").into());
+        }
+        let inside = |t: f64| {
+            if from <= to {
+                from <= t && t <= to
+            } else {
+                t >= from || t <= to
+            }
+        };
+        if let Some(t) = times.into_iter().find(|&t| !inside(t)) {
+            return Err(format!(
+                "{name}: timeline time {t:.3} s of the day is outside the run ({from:.3}..{to:.3})"
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The longest name the CLI accepts.
@@ -272,13 +378,25 @@ fn not_run_self_test() -> Result<(), Failed> {
     Ok(())
 }
 
+fn report_times_self_test() -> Result<(), Failed> {
+    let report =
+        "| time | +s | what |\n| --- | --- | --- |\n| 08:00:01.250 | +0.00 | fault |\n| a | b |\n";
+    if timeline_seconds(report) != vec![28_801.25] {
+        return Err(format!("timeline_seconds read {:?}", timeline_seconds(report)).into());
+    }
+    Ok(())
+}
+
 fn main() {
     let mut args = Arguments::from_args();
     if args.test_threads.is_none() {
         // Each check runs several linters at once; two projects at a time keeps a 2-core machine busy.
         args.test_threads = Some(2);
     }
-    let mut trials = vec![Trial::test("harness/skipped-tests-fail", not_run_self_test)];
+    let mut trials = vec![
+        Trial::test("harness/skipped-tests-fail", not_run_self_test),
+        Trial::test("harness/report-times", report_times_self_test),
+    ];
     let mut kinds: Vec<PathBuf> = std::fs::read_dir(repo().join("templates"))
         .expect("templates folder")
         .map(|e| e.expect("entry").path())
