@@ -77,7 +77,6 @@ class Pipeline:
         self.capture = capture
         self.time_scale = time_scale
         self.samples: list[alarm_eval.Datapoint] = []
-        self._flush_lock = threading.Lock()
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> Pipeline:
@@ -116,8 +115,6 @@ class Pipeline:
     # --- traffic ----------------------------------------------------------------
 
     def send(self, delivery_id: str, event_type: str = "invoice.paid", secret: str | None = None) -> int:
-        import ingest
-
         """One delivery, signed as the project's sender signs, each about an object of its own."""
         now = int(time.time())
         document = {
@@ -133,9 +130,6 @@ class Pipeline:
         )
         headers["content-type"] = "application/json"
         status, _ = send_test_webhook.post(f"{self.url}/webhooks", body, headers)
-        # The deployed handler flushes its metrics after each invocation; the local server calls handle() itself.
-        with self._flush_lock:
-            ingest.metrics.flush_metrics()
         return status
 
     def replay(self) -> int:

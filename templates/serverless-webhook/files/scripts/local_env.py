@@ -297,10 +297,15 @@ class LocalEnv:
             "isBase64Encoded": encoded,
             "requestContext": {"http": {"method": "POST", "path": "/webhooks"}, "requestId": str(uuid.uuid4())},
         }
-        # The deployed handler starts each invocation with clean log keys (inject_lambda_context(clear_state=True));
-        # calling handle() directly, do the same, or a refusal would carry the previous delivery's id.
-        ingest.logger.clear_state()
-        return ingest.handle(event, now=now)
+
+        # handle() inside the deployed handler's own decorators (clean log keys per invocation, metrics flushed
+        # after it), with this call's clock.
+        @ingest.logger.inject_lambda_context(clear_state=True)
+        @ingest.metrics.log_metrics
+        def invoke(event: dict, context: FakeContext) -> dict:
+            return ingest.handle(event, now=now)
+
+        return invoke(event, FakeContext(f"{self.stack}-ingest", 10))
 
     def _record(self, message: dict) -> dict:
         attributes = {
