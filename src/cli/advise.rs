@@ -10,7 +10,7 @@ use clap::builder::PossibleValuesParser;
 use std::fmt::Write as _;
 
 use scaffold::advise::{self, Advice, AdviseInput, Platform, Recommendation, Traffic};
-use scaffold::cost::{Model, Prices, format};
+use scaffold::cost::{Prices, format};
 use scaffold::{Catalog, Error, Prompter, Source};
 
 use super::cost::{flags, load_prices, to_json};
@@ -308,14 +308,10 @@ fn compare_command(a: &Advice, catalog: &Catalog) -> String {
     if values.get("events_per_month").is_none() {
         values.set("events_per_month", a.cost.events_per_month);
     }
-    let defaults = Model::Serverless.defaults();
+    let defaults = scaffold::cost::serverless::ServerlessInput::default().to_values();
     let mut line = format!(
         "scaffold cost compare {} --peak-factor {}",
-        flags::command_line(
-            scaffold::cost::Model::Serverless.inputs(),
-            &values,
-            &defaults
-        ),
+        flags::command_line(&scaffold::cost::serverless::INPUTS, &values, &defaults),
         format::plain(a.cost.peak_factor)
     );
     if a.cost.ops_usd_per_month > 0.0 {

@@ -16,10 +16,12 @@ pub mod flags;
 mod report;
 
 use scaffold::cost::compare::{self, ContainerAssumptions};
-use scaffold::cost::kubernetes::{self, K8sInput};
+use std::sync::Arc;
+
 use scaffold::cost::model::{self, Bound};
 use scaffold::cost::serverless::{self, ServerlessInput};
-use scaffold::cost::{Model, Prices, Values};
+use scaffold::cost::unit::Request;
+use scaffold::cost::{CostModel, Prices, Values};
 use scaffold::{Catalog, Error};
 
 /// `scaffold cost`: what a generated project costs to run per month, from a dated, sourced price table. Its
@@ -56,7 +58,7 @@ impl Args for CostArgs {
 #[derive(Debug, Clone)]
 pub struct PricedKind {
     pub name: String,
-    pub model: Model,
+    pub model: Arc<dyn CostModel>,
     /// Every model input: the kind's bindings (questions' defaults, settings, fixed values) over the model's.
     pub defaults: Values,
 }
@@ -87,8 +89,8 @@ pub fn priced_kinds(argv: &[OsString]) -> Outcome<Vec<PricedKind>> {
         if let Some(bound) = Bound::of(kind)? {
             priced.push(PricedKind {
                 name: kind.name().to_string(),
-                model: bound.model,
                 defaults: bound.defaults(),
+                model: bound.model,
             });
         }
     }
@@ -128,7 +130,7 @@ pub fn with_kinds(cli: Command, kinds: &[PricedKind]) -> Command {
     cli.mut_subcommand("cost", |mut cost| {
         for kind in kinds.iter().filter(|k| k.name != "compare") {
             let sub = Command::new(kind.name.clone())
-                .about(kind.model.about())
+                .about(kind.model.about().to_string())
                 .args(flags::args(kind.model.inputs(), &kind.defaults))
                 .arg(
                     Arg::new("templates")
@@ -139,11 +141,10 @@ pub fn with_kinds(cli: Command, kinds: &[PricedKind]) -> Command {
                 );
             cost = cost.subcommand(common_args(sub));
         }
-        let mut serverless = Model::Serverless.defaults();
-        serverless = serverless_without_volume(serverless);
+        let serverless = serverless_without_volume(ServerlessInput::default().to_values());
         let compare = Command::new("compare")
             .about("Serverless against containers for the same workload, and the break-even volume.")
-            .args(flags::args(Model::Serverless.inputs(), &serverless))
+            .args(flags::args(&serverless::INPUTS, &serverless))
             .args(flags::args(
                 &compare::INPUTS,
                 &model::container_defaults(),
@@ -190,7 +191,7 @@ pub(crate) fn to_json(value: &impl serde::Serialize) -> Outcome<String> {
 fn eks_label(kinds: &[PricedKind]) -> String {
     let names: Vec<&str> = kinds
         .iter()
-        .filter(|k| k.model == Model::Kubernetes)
+        .filter(|k| k.model.name() == scaffold::cost::kubernetes::NAME)
         .map(|k| k.name.as_str())
         .collect();
     match names.is_empty() {
@@ -231,7 +232,7 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
     let json = sub.get_flag("json");
     let explain = sub.get_flag("explain");
     if name == "compare" {
-        let input = ServerlessInput::from_values(&flags::read(sub, Model::Serverless.inputs()))?;
+        let input = ServerlessInput::from_values(&flags::read(sub, &serverless::INPUTS))?;
         let assumptions = ContainerAssumptions::from_values(&flags::read(sub, &compare::INPUTS))?;
         prices.node(&assumptions.node_type)?;
         let c = compare::compare(&prices, &input, &assumptions)?;
@@ -249,50 +250,31 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
         unreachable!("clap knows only the priced kinds");
     };
     let given = flags::read(sub, kind.model.inputs());
-    let values = kind.defaults.clone().with(&given);
-    match kind.model {
-        Model::Serverless => {
-            let input = ServerlessInput::from_values(&values)?;
-            let main = serverless::estimate(&prices, &input)?;
-            let volumes = serverless::at_volumes(&prices, &input)?;
-            if json {
-                // Both sides as the model reads them, so `4` and `4.0` compare equal.
-                let defaults = ServerlessInput::from_values(&kind.defaults)
-                    .map(|d| d.to_values())
-                    .unwrap_or_default();
-                let line =
-                    flags::command_line(Model::Serverless.inputs(), &input.to_values(), &defaults);
-                return to_json(&serde_json::json!({
-                    "kind": kind.name,
-                    "prices": prices.origin,
-                    "command": format!("scaffold cost {} {line}", kind.name),
-                    "estimate": main,
-                    "volumes": volumes,
-                    "quota_warnings": serverless::quota_warnings(&prices, &main),
-                    "sensitivity": serverless::sensitivity(&prices, &main)?,
-                }));
-            }
-            Ok(report::serverless_report(
-                &kind.name, &prices, &main, &volumes, explain,
-            ))
-        }
-        Model::Kubernetes => {
-            let mut values = values;
-            // The control plane's support tier is the one of the day the command runs, unless another is asked
-            // for (a kind's pages are priced on the day its manifest names, so that they are reproducible).
-            if sub.value_source("priced_on") != Some(clap::parser::ValueSource::CommandLine) {
-                values.set("priced_on", today());
-            }
-            let input = K8sInput::from_values(&values)?;
-            let e = kubernetes::estimate(&prices, &input)?;
-            if json {
-                return to_json(
-                    &serde_json::json!({ "kind": kind.name, "prices": prices.origin, "estimate": e }),
-                );
-            }
-            Ok(report::k8s_report(&kind.name, &prices, &e, explain))
-        }
+    let mut values = kind.defaults.clone().with(&given);
+    // A day priced is the one the command runs on, unless another is asked for (a kind's pages are priced on the
+    // day its manifest names, so that they are reproducible).
+    let dated = kind.model.inputs().iter().any(|i| i.name == "priced_on");
+    if dated && sub.value_source("priced_on") != Some(clap::parser::ValueSource::CommandLine) {
+        values.set("priced_on", today());
     }
+    let priced = kind.model.estimate(&Request {
+        kind: &kind.name,
+        prices: &prices,
+        values,
+        defaults: &kind.defaults,
+    })?;
+    if json {
+        let mut object = priced.json;
+        if let Some((values, defaults)) = &priced.command {
+            let line = flags::command_line(kind.model.inputs(), values, defaults);
+            object.insert(
+                "command".into(),
+                format!("scaffold cost {} {line}", kind.name).into(),
+            );
+        }
+        return to_json(&object);
+    }
+    Ok(report::estimate_report(&priced.report, explain))
 }
 
 #[cfg(test)]

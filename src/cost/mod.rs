@@ -3,14 +3,16 @@
 //! values; it never prints. Prices are data (`templates/pricing/aws-us-east-1.toml`, embedded at build time, or a
 //! user's own table with the same keys).
 //!
-//! A model is Rust code named for what it prices ([`MODELS`]); a kind picks one in its manifest and binds the
+//! A model is one unit ([`unit::CostModel`]) that names itself, declares its inputs and computes its estimate and
+//! template values; the built-in ones are listed in [`units`]. A kind picks one in its manifest and binds the
 //! model's inputs to answers, settings or fixed values (see [`model`]), so a kind stays data.
 //!
 //! Each module uses only those listed before it: [`format`] (number formatting), [`cluster`] (the table's EKS
 //! calendar and add-ons) and [`prices`] (the table); [`network`] (addresses and volumes around machines); the
 //! models [`serverless`] and [`kubernetes`]; the container side of a comparison ([`containers`]), the
-//! [`breakeven`] search and [`compare`]; [`model`], which resolves a kind's bindings; and [`context`], the `cost`
-//! value templates see. This module holds what they share: line items, model inputs and their parsing.
+//! [`breakeven`] search and [`compare`]; [`table`] (text tables of line items); [`unit`], what a model is; the
+//! [`context`] shapes templates see; the built-in [`units`]; and [`model`], which finds a kind's model and
+//! resolves its bindings. This module holds what they share: line items, model inputs and their parsing.
 
 pub mod breakeven;
 pub mod chart;
@@ -25,10 +27,13 @@ pub mod network;
 pub mod price;
 pub mod prices;
 pub mod serverless;
+pub mod table;
+pub mod unit;
+pub mod units;
 
-pub use context::template_context;
-pub use model::{MODELS, Model};
+pub use model::template_context;
 pub use prices::Prices;
+pub use unit::CostModel;
 
 use std::collections::BTreeMap;
 

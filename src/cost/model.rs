@@ -17,69 +17,25 @@
 //! So a new kind with a cost model needs no Rust: the engine resolves the bindings for `scaffold new` (against the
 //! answers) and for `scaffold cost KIND` (against the questions' defaults, as the command's defaults).
 
+use std::sync::Arc;
+
 use crate::answers::Answers;
+use crate::cost::Values;
 use crate::cost::containers::ContainerAssumptions;
-use crate::cost::kubernetes::{self, Project};
-use crate::cost::serverless::{self, ServerlessInput};
-use crate::cost::{InputSpec, Values};
+use crate::cost::prices::Prices;
+use crate::cost::unit::{CostContext, CostModel};
+use crate::cost::units::built_in;
 use crate::error::{Error, Result};
 use crate::kind::{Binding, CostSpec, Kind};
 
-/// The names of the models a kind can declare with `[cost] model = "..."`.
-pub const MODELS: [&str; 2] = ["serverless", "kubernetes"];
-
-/// A cost model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Model {
-    /// API Gateway, Lambda, SQS, DynamoDB, CloudWatch Logs and X-Ray for a webhook stream.
-    Serverless,
-    /// Pods on EKS nodes, the control plane, a load balancer and a team namespace's quota.
-    Kubernetes,
+/// The names of the engine's built-in models, which a kind can declare with `[cost] model = "..."`.
+pub fn names() -> Vec<String> {
+    built_in().iter().map(|m| m.name().to_string()).collect()
 }
 
-impl Model {
-    pub const ALL: [Model; 2] = [Model::Serverless, Model::Kubernetes];
-
-    pub fn named(name: &str) -> Option<Model> {
-        Model::ALL.into_iter().find(|m| m.name() == name)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::Serverless => MODELS[0],
-            Model::Kubernetes => MODELS[1],
-        }
-    }
-
-    /// What the model prices, one sentence for the command that runs it.
-    pub fn about(self) -> &'static str {
-        match self {
-            Model::Serverless => {
-                "Monthly cost of the system on API Gateway, Lambda, SQS and DynamoDB, line by line, at your volume \
-                 and at 10K, 1M and 100M events. Defaults are the kind's."
-            }
-            Model::Kubernetes => {
-                "Monthly cost of the workload on EKS: nodes, control plane, load balancer, and per team namespace. \
-                 Defaults are the kind's."
-            }
-        }
-    }
-
-    /// Every input the model reads.
-    pub fn inputs(self) -> &'static [InputSpec] {
-        match self {
-            Model::Serverless => &serverless::INPUTS,
-            Model::Kubernetes => &kubernetes::INPUTS,
-        }
-    }
-
-    /// The model's own value for every input.
-    pub fn defaults(self) -> Values {
-        match self {
-            Model::Serverless => ServerlessInput::default().to_values(),
-            Model::Kubernetes => Project::default().to_values(),
-        }
-    }
+/// The built-in model named `name`.
+pub fn named(name: &str) -> Option<Arc<dyn CostModel>> {
+    built_in().into_iter().find(|m| m.name() == name)
 }
 
 /// The inputs of the container side of `scaffold cost compare`, which is not a kind's model but reads its inputs
@@ -88,10 +44,25 @@ pub fn container_defaults() -> Values {
     ContainerAssumptions::default().to_values()
 }
 
+/// The figures of `kind`'s cost model for `answers`, or `None` for a kind without `[cost]`. A value the model
+/// refuses is reported against the answer (or setting) it is bound to.
+pub fn template_context(kind: &Kind, answers: &Answers) -> Result<Option<CostContext>> {
+    let Some(bound) = Bound::of(kind)? else {
+        return Ok(None);
+    };
+    let prices = Prices::embedded()?;
+    let values = bound.values(answers);
+    bound
+        .model
+        .context(&prices, &values)
+        .map(Some)
+        .map_err(|e| bound.blame(e))
+}
+
 /// A kind's `[cost]`, checked against the model it names.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Bound<'k> {
-    pub model: Model,
+    pub model: Arc<dyn CostModel>,
     kind: &'k Kind,
     spec: &'k CostSpec,
 }
@@ -107,13 +78,16 @@ impl<'k> Bound<'k> {
             kind: kind.name().to_string(),
             message,
         };
-        let model = Model::named(&spec.model).ok_or_else(|| {
-            broken(format!(
-                "[cost] model `{}` is not one of the engine's models: {}",
-                spec.model,
-                MODELS.join(", ")
-            ))
-        })?;
+        let model: Arc<dyn CostModel> = match named(&spec.model) {
+            Some(built_in) => built_in,
+            None => {
+                return Err(broken(format!(
+                    "[cost] model `{}` is not one of the engine's models: {}",
+                    spec.model,
+                    names().join(", ")
+                )));
+            }
+        };
         for input in spec.inputs.keys() {
             if !model.inputs().iter().any(|i| i.name == input) {
                 let known: Vec<&str> = model.inputs().iter().map(|i| i.name).collect();
@@ -125,6 +99,11 @@ impl<'k> Bound<'k> {
             }
         }
         Ok(Some(Bound { model, kind, spec }))
+    }
+
+    /// The model's name.
+    pub fn name(&self) -> &str {
+        self.model.name()
     }
 
     /// Where an input comes from, if the kind binds it.
@@ -207,6 +186,7 @@ fn json(value: &toml::Value) -> serde_json::Value {
 mod tests {
     use super::*;
     use crate::answers::{Given, resolve};
+    use crate::cost::serverless::ServerlessInput;
 
     fn kind(extra: &str) -> Kind {
         let text = format!(
@@ -275,7 +255,7 @@ mod tests {
 
     #[test]
     fn every_model_has_a_default_for_each_of_its_inputs() {
-        for model in Model::ALL {
+        for model in built_in() {
             let defaults = model.defaults();
             let names: Vec<&str> = defaults.iter().map(|(k, _)| k).collect();
             // Serverless write units are derived from the payload unless given, so they have no fixed default.
@@ -287,7 +267,10 @@ mod tests {
                 .collect();
             inputs.sort();
             assert_eq!(names, inputs, "{}", model.name());
-            assert_eq!(Model::named(model.name()), Some(model));
+            assert_eq!(
+                named(model.name()).map(|m| m.inputs().len()),
+                Some(model.inputs().len())
+            );
         }
     }
 
@@ -295,7 +278,7 @@ mod tests {
     fn bindings_resolve_to_answers_settings_and_fixed_values() {
         let k = kind(BINDINGS);
         let bound = Bound::of(&k).unwrap().unwrap();
-        assert_eq!(bound.model, Model::Serverless);
+        assert_eq!(bound.name(), "serverless");
         let defaults = bound.defaults();
         assert_eq!(
             defaults.get("ingest_memory_mb"),
@@ -407,7 +390,7 @@ mod tests {
     #[test]
     fn every_model_lists_what_it_leaves_out_in_the_dated_price_data() {
         let prices = crate::cost::Prices::embedded().unwrap();
-        for model in Model::ALL {
+        for model in built_in() {
             let list = &prices.not_modelled[model.name()];
             assert!(!list.is_empty(), "{}", model.name());
             assert!(

@@ -1,7 +1,9 @@
 //! Each model input is declared once, in the cost engine (name, type, flag, help): the command's flags come from
 //! that declaration, and docs/templates.md's table of a model's inputs must name every input with its flag.
 
-use scaffold::cost::{InputSpec, Model};
+use scaffold::cost::InputSpec;
+use scaffold::cost::serverless::INPUTS as SERVERLESS;
+use scaffold::cost::units::built_in;
 
 /// The rows of the inputs table under `### \`MODEL\`` in docs/templates.md: (inputs, flags) in backticks.
 fn doc_rows(model: &str) -> Vec<(Vec<String>, Vec<String>)> {
@@ -42,7 +44,7 @@ fn flag_of(inputs: &[InputSpec], name: &str) -> Option<String> {
 
 #[test]
 fn the_docs_table_names_every_input_with_its_declared_flag() {
-    for model in Model::ALL {
+    for model in built_in() {
         let rows = doc_rows(model.name());
         let mut named = Vec::new();
         for (inputs, flags) in &rows {
@@ -80,7 +82,7 @@ fn every_flag_of_a_cost_command_is_the_one_declared() {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    for input in Model::Serverless.inputs() {
+    for input in &SERVERLESS {
         let flag = input.flag.expect("every serverless input has a flag");
         assert!(help.contains(&format!("--{flag} ")), "--{flag}: {help}");
         let first_words: String = input
@@ -97,7 +99,7 @@ fn every_flag_of_a_cost_command_is_the_one_declared() {
 fn each_declared_range_is_what_the_command_refuses() {
     // One past the top of each declared range is refused by the flag that sets it, quoting the range: the range
     // is written once, in the declaration, and nowhere else.
-    for input in Model::Serverless.inputs() {
+    for input in &SERVERLESS {
         let (Some(range), Some(flag)) = (input.range, input.flag) else {
             continue;
         };

@@ -5,7 +5,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, value_parser};
 
 use scaffold::cost::compare;
-use scaffold::cost::{InputSpec, InputType, Model, Values};
+use scaffold::cost::{InputSpec, InputType, Values};
 
 /// The flag that sets a model input (`write_units_per_event` -> `--write-units`), if a cost command has one.
 pub fn flag_for(input: &str) -> Option<String> {
@@ -13,10 +13,10 @@ pub fn flag_for(input: &str) -> Option<String> {
     if input == "region" {
         return Some("--region".into());
     }
-    Model::ALL
+    scaffold::cost::units::built_in()
         .iter()
-        .flat_map(|m| m.inputs())
-        .chain(&compare::INPUTS)
+        .flat_map(|m| m.inputs().to_vec())
+        .chain(compare::INPUTS)
         .find(|i| i.name == input)
         .and_then(|i| i.flag)
         .map(|long| format!("--{long}"))
@@ -110,9 +110,13 @@ mod tests {
     #[test]
     fn no_two_inputs_of_a_command_share_a_flag() {
         let commands: Vec<Vec<InputSpec>> = vec![
-            Model::Serverless.inputs().to_vec(),
-            Model::Kubernetes.inputs().to_vec(),
-            [Model::Serverless.inputs(), &compare::INPUTS[..]].concat(),
+            scaffold::cost::serverless::INPUTS.to_vec(),
+            scaffold::cost::kubernetes::INPUTS.to_vec(),
+            [
+                &scaffold::cost::serverless::INPUTS[..],
+                &compare::INPUTS[..],
+            ]
+            .concat(),
         ];
         for inputs in commands {
             let mut seen: Vec<&str> = flagged(&inputs).map(|(_, long)| long).collect();

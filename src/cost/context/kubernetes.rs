@@ -203,7 +203,7 @@ pub struct Quota {
 }
 
 /// The context for the project `values` describe.
-pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesContext> {
+pub fn context(prices: &Prices, values: &Values) -> Result<KubernetesContext> {
     let project = Project::from_values(values)?;
     let base = &project.input;
     let lean = crate::cost::serverless::ServerlessInput::default();
@@ -249,7 +249,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<KubernetesCont
         hours_per_month: format::plain(prices.hours_per_month),
         environments: base.environments,
         curve_svg,
-        not_modelled: prices.not_modelled(crate::cost::Model::Kubernetes.name()),
+        not_modelled: prices.not_modelled(crate::cost::kubernetes::NAME),
         min_replicas: base.replicas,
         max_replicas: project.max_replicas,
         chart: Chart {

@@ -3,66 +3,22 @@
 //!
 //! Rust supplies numbers, already formatted the way documents print them (`$4.21`, `2,500,000`, `0.05`), and
 //! keys; every word around them, and every command a document shows, is the template's. There is one shape per
-//! model ([`ServerlessContext`], [`KubernetesContext`]); docs/templates.md lists every key.
+//! built-in model ([`ServerlessContext`], [`KubernetesContext`]), given to the templates by the model's unit; docs/templates.md lists every key.
 
 mod kubernetes;
 mod levers;
 mod serverless;
 mod standing;
 
-pub use kubernetes::{KubernetesContext, Scenario};
-pub use serverless::{ServerlessContext, Workload};
+pub use crate::cost::unit::CostContext;
+pub use kubernetes::{KubernetesContext, Scenario, context as kubernetes_context};
+pub use serverless::{ServerlessContext, Workload, context as serverless_context};
 pub use standing::StandingCosts;
 
 use serde::Serialize;
 
-use crate::answers::Answers;
-use crate::cost::model::{Bound, Model};
 use crate::cost::prices::{Prices, Tier};
 use crate::cost::{LineItem, format};
-use crate::error::Result;
-use crate::kind::Kind;
-
-/// The `cost` key of a template context: the shape of the kind's model.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum CostContext {
-    Serverless(Box<ServerlessContext>),
-    Kubernetes(Box<KubernetesContext>),
-}
-
-impl CostContext {
-    /// One sentence for each quota the workload's peak goes past, for the binary to print.
-    pub fn warnings(&self) -> Vec<String> {
-        match self {
-            CostContext::Serverless(c) => c
-                .quota_warnings
-                .iter()
-                .map(|w| w.sentence.clone())
-                .collect(),
-            CostContext::Kubernetes(_) => Vec::new(),
-        }
-    }
-}
-
-/// The figures of `kind`'s cost model for `answers`, or `None` for a kind without `[cost]`. A value the model
-/// refuses is reported against the answer (or setting) it is bound to.
-pub fn template_context(kind: &Kind, answers: &Answers) -> Result<Option<CostContext>> {
-    let Some(bound) = Bound::of(kind)? else {
-        return Ok(None);
-    };
-    let prices = Prices::embedded()?;
-    let values = bound.values(answers);
-    let context = match bound.model {
-        Model::Serverless => {
-            serverless::context(&prices, &values).map(|c| CostContext::Serverless(Box::new(c)))
-        }
-        Model::Kubernetes => {
-            kubernetes::context(&prices, &values).map(|c| CostContext::Kubernetes(Box::new(c)))
-        }
-    };
-    context.map(Some).map_err(|e| bound.blame(e))
-}
 
 /// A price as a document lists it.
 #[derive(Debug, Clone, Serialize)]

@@ -287,7 +287,7 @@ fn largest(e: &ServerlessEstimate) -> Option<Largest> {
 }
 
 /// The context for the workload `values` describe.
-pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessContext> {
+pub fn context(prices: &Prices, values: &Values) -> Result<ServerlessContext> {
     let input = ServerlessInput::from_values(values)?;
     let assumptions = ContainerAssumptions::default();
     let main = serverless::estimate(prices, &input)?;
@@ -449,7 +449,7 @@ pub(super) fn context(prices: &Prices, values: &Values) -> Result<ServerlessCont
         s3_ia_gb: gb(main.usage.s3_ia_gb),
         events_table_gb: gb(main.usage.events_table_gb),
         idempotency_table_gb: gb(main.usage.idempotency_table_gb),
-        not_modelled: prices.not_modelled(crate::cost::Model::Serverless.name()),
+        not_modelled: prices.not_modelled(crate::cost::serverless::NAME),
     })
 }
 

@@ -13,6 +13,9 @@
 //! [`input`] is what the model reads, [`platform`] the add-ons, control plane and architecture around the
 //! workload, [`estimate`] the nodes it needs and the priced month.
 
+/// The model's name, as a kind's `[cost] model` gives it.
+pub const NAME: &str = "kubernetes";
+
 pub mod estimate;
 pub mod input;
 pub mod inputs;

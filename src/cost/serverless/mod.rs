@@ -13,6 +13,9 @@
 //!
 //! [`input`] is what the model reads, [`items`] the sizes of the items it writes, [`usage`] the billed quantities it implies, [`estimate`] the priced month.
 
+/// The model's name, as a kind's `[cost] model` gives it.
+pub const NAME: &str = "serverless";
+
 pub mod choice;
 pub mod estimate;
 pub mod fixed;
