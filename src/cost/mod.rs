@@ -11,7 +11,7 @@
 //! calendar and add-ons) and [`prices`] (the table); [`network`] (addresses and volumes around machines); the
 //! models [`serverless`] and [`kubernetes`]; the container side of a comparison ([`containers`]), the
 //! [`breakeven`] search and [`compare`]; [`table`] (text tables of line items); [`unit`], what a model is; the
-//! [`context`] shapes templates see; the built-in [`units`]; and [`model`], which finds a kind's model and
+//! [`context`] shapes templates see; the built-in [`units`]; a model a kind declares as data ([`declared`]); and [`model`], which finds a kind's model and
 //! resolves its bindings. This module holds what they share: line items, model inputs and their parsing.
 
 pub mod breakeven;
@@ -20,6 +20,7 @@ pub mod cluster;
 pub mod compare;
 pub mod containers;
 pub mod context;
+pub mod declared;
 pub mod format;
 pub mod kubernetes;
 pub mod model;
@@ -155,7 +156,7 @@ impl InputSpec {
 
 /// A model's inputs by name, as given: JSON numbers, bools or text (`"5M"`, `"100m"`), from flags, answers,
 /// settings or a manifest. Each model reads them with [`Values`]' typed getters, which name the input in errors.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Values(BTreeMap<String, Value>);
 
 impl Values {

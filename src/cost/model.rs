@@ -22,6 +22,7 @@ use std::sync::Arc;
 use crate::answers::Answers;
 use crate::cost::Values;
 use crate::cost::containers::ContainerAssumptions;
+use crate::cost::declared::Declared;
 use crate::cost::prices::Prices;
 use crate::cost::unit::{CostContext, CostModel};
 use crate::cost::units::built_in;
@@ -78,11 +79,21 @@ impl<'k> Bound<'k> {
             kind: kind.name().to_string(),
             message,
         };
-        let model: Arc<dyn CostModel> = match named(&spec.model) {
-            Some(built_in) => built_in,
-            None => {
+        let model: Arc<dyn CostModel> = match (named(&spec.model), &spec.declared) {
+            (Some(_), Some(_)) => {
                 return Err(broken(format!(
-                    "[cost] model `{}` is not one of the engine's models: {}",
+                    "template.toml: [cost.declared] declares `{}`, the name of one of the engine's models; give the declared model a name of its own",
+                    spec.model
+                )));
+            }
+            (Some(built_in), None) => built_in,
+            (None, Some(declared)) => Arc::new(
+                Declared::compile(&spec.model, declared)
+                    .map_err(|e| broken(format!("template.toml: {e}")))?,
+            ),
+            (None, None) => {
+                return Err(broken(format!(
+                    "[cost] model `{}` is not one of the engine's models ({}) and [cost.declared] does not declare it",
                     spec.model,
                     names().join(", ")
                 )));

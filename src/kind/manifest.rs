@@ -35,11 +35,14 @@ pub struct Manifest {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CostSpec {
-    /// A model the engine provides: see `scaffold::cost::MODELS`.
+    /// A model the engine provides, or the name of the one `declared` gives.
     pub model: String,
     /// Model input name -> its source. Inputs left out take the model's defaults.
     #[serde(default)]
     pub inputs: BTreeMap<String, Binding>,
+    /// The model itself, when the kind brings its own rather than naming one of the engine's.
+    #[serde(default)]
+    pub declared: Option<crate::kind::declared::DeclaredModel>,
 }
 
 /// Where a cost-model input comes from: an answer, a setting, or a fixed value. An answer binding may `map` each

@@ -2,6 +2,7 @@
 //! `presets/`. The same loader reads the templates embedded in the binary and a folder given with
 //! `--templates`, so a kind behaves the same from either.
 
+mod declared;
 mod format;
 mod literals;
 mod manifest;
@@ -12,6 +13,7 @@ mod source;
 mod suggest;
 mod value;
 
+pub use declared::{DeclaredInput, DeclaredItem, DeclaredModel, UnitPrice};
 pub use format::Format;
 pub use manifest::{Binding, CostSpec, Manifest};
 pub use question::{
