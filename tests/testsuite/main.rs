@@ -8,6 +8,7 @@ mod contributing;
 mod cost_batches;
 mod cost_cli;
 mod cost_declarations;
+mod cost_declared;
 mod cost_regions;
 mod cost_templates;
 mod errors;
