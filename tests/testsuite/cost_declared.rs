@@ -121,6 +121,24 @@ fn broken(from: &str, to: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `scaffold new --kind queue-worker jobs` in `dir`, from the kinds of `templates`.
+fn new(dir: &Path, templates: &Path, args: &[&str]) -> std::process::Output {
+    scaffold()
+        .current_dir(dir)
+        .args([
+            "new",
+            "--no-input",
+            "--kind",
+            "queue-worker",
+            "jobs",
+            "--templates",
+        ])
+        .arg(templates)
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
 #[test]
 fn a_broken_declaration_is_refused_with_what_to_fix() {
     let cases = [
@@ -150,19 +168,7 @@ fn a_broken_declaration_is_refused_with_what_to_fix() {
         assert!(err.contains(message), "{message}\n{err}");
         // `scaffold new` refuses the same kind, and writes nothing.
         let out_dir = tempfile::tempdir().unwrap();
-        let out = scaffold()
-            .current_dir(out_dir.path())
-            .args([
-                "new",
-                "--no-input",
-                "--kind",
-                "queue-worker",
-                "jobs",
-                "--templates",
-            ])
-            .arg(dir.path())
-            .output()
-            .unwrap();
+        let out = new(out_dir.path(), dir.path(), &[]);
         assert!(!out.status.success(), "{to}");
         assert!(!out_dir.path().join("jobs").exists());
     }
@@ -171,20 +177,16 @@ fn a_broken_declaration_is_refused_with_what_to_fix() {
 #[test]
 fn a_generated_project_reads_the_declared_models_figures() {
     let dir = tempfile::tempdir().unwrap();
-    scaffold()
-        .current_dir(dir.path())
-        .args([
-            "new",
-            "--no-input",
-            "--kind",
-            "queue-worker",
-            "jobs",
-            "--templates",
-        ])
-        .arg(declared())
-        .args(["--set", "jobs_per_month=2000000"])
-        .assert()
-        .success();
+    let out = new(
+        dir.path(),
+        &declared(),
+        &["--set", "jobs_per_month=2000000"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let page = std::fs::read_to_string(dir.path().join("jobs/COST.md")).unwrap();
     // 2,000,000 jobs in batches of 10 at 0.4 s and 0.5 GB:
     //   SQS 2,400,000 requests = $0.96; invocations 200,000 = $0.04; compute 40,000 GB-s x $0.0000133334 =
