@@ -198,6 +198,9 @@ fn a_generated_project_reads_the_declared_models_figures() {
         "- Worker compute (arm64): $0.53",
         "- EventBridge result events: $2.00",
         "- Retries: a message that fails is received again and billed again.",
+        // The table of inputs comes from the declaration: the answer's value, the declared range and flag.
+        "| `messages_per_month`: Messages the workers take off the queue in a month. | 2000000 | 0 to 1000000000 | `scaffold cost queue-worker --messages` |",
+        "| `memory_gb`: Memory of the worker function in GB. | 0.5 | 0.125 to 10 | `scaffold cost queue-worker --memory-gb` |",
     ] {
         assert!(page.contains(expected), "{expected}\n{page}");
     }

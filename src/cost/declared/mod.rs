@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::cost::context::{Line, lines};
-use crate::cost::format::{count, decimals, money};
+use crate::cost::format::{count, decimals, money, plain};
 use crate::cost::prices::{PRICE_KEYS, Prices};
 use crate::cost::table::{formulas, items_table};
 use crate::cost::unit::{CostContext, CostModel, Priced, Report, Request};
@@ -218,11 +218,27 @@ struct DeclaredContext {
     model: String,
     /// Each input's value, by name.
     input: Values,
+    /// Each input as a docs table lists it, in declared order.
+    inputs: Vec<InputRow>,
     items: Vec<Line>,
     /// `$12.34`.
     total_usd: String,
     per_thousand_events_usd: String,
     not_modelled: Vec<String>,
+}
+
+/// One input of a declared model, as a document's table of inputs shows it.
+#[derive(Debug, Serialize)]
+struct InputRow {
+    name: String,
+    /// The value priced, without float noise: `0.5`, `5000000`.
+    value: String,
+    /// The declared range, the same way.
+    min: String,
+    max: String,
+    /// The option of the cost command that sets it, without its dashes; null for none.
+    flag: Option<String>,
+    help: String,
 }
 
 impl CostModel for Declared {
@@ -282,6 +298,19 @@ impl CostModel for Declared {
         let month = self.priced(prices, values)?;
         Ok(CostContext::of(&DeclaredContext {
             model: self.name.clone(),
+            inputs: self
+                .spec
+                .inputs
+                .iter()
+                .map(|i| InputRow {
+                    name: i.name.clone(),
+                    value: plain(month.input.get(&i.name).and_then(number).unwrap_or(0.0)),
+                    min: plain(i.min),
+                    max: plain(i.max),
+                    flag: i.flag.clone(),
+                    help: i.help.clone(),
+                })
+                .collect(),
             input: month.input,
             items: lines(&month.items),
             total_usd: money(month.total_usd),
