@@ -7,9 +7,12 @@
     python3 scripts/paved_road.py print-values SERVICE --team TEAM   # a service's values.yaml, nothing written
 
 Templates live in platform/onboarding/ (`${name}` placeholders); platform/onboarding/paved-road.toml holds what
-every team and service shares. Every name is checked before anything is written: a bad name, a taken one or an
-unknown team is refused with the reason and nothing changes. The files are staged in a folder beside their
-destination and moved into place with one rename each; the same inputs always give the same bytes.
+every team and service shares. A new service's application code (services/<service>/app/: the service, its tests,
+Dockerfile and pins) starts as a copy of the first service's app, the platform's reference service.
+
+Every name is checked before anything is written: a bad name, a taken one or an unknown team is refused with the
+reason and nothing changes. The files are staged in a folder beside their destination and moved into place with one
+rename each; the same inputs always give the same bytes.
 """
 
 from __future__ import annotations
@@ -87,10 +90,27 @@ def service_host(root: Path, service: str) -> str:
     return f"{service}.{host.removeprefix(first + '.')}"
 
 
+# Left out of the copied app: what a run of its tools leaves behind.
+NOT_APP = {"__pycache__", ".pytest_cache", ".ruff_cache"}
+
+
+def app_files(root: Path) -> dict[Path, str]:
+    """The reference app (services/<first service>/app/) by its path under app/, sorted; caches left out."""
+    app = root / "services" / settings(root)["first_service"] / "app"
+    if not (app / "Dockerfile").is_file():
+        raise RefusedError(f"{app.relative_to(root)}/Dockerfile is missing: restore the reference app first")
+    files = {}
+    for path in sorted(app.rglob("*")):
+        relative = path.relative_to(app)
+        if path.is_file() and not NOT_APP.intersection(relative.parts) and path.suffix != ".pyc":
+            files[Path("app") / relative] = path.read_text(encoding="utf-8")
+    return files
+
+
 def service_files(root: Path, service: str, team: str, cost_center: str, host: str) -> dict[Path, str]:
-    """services/<service>/: which team owns it, its values on the platform chart, and its on-call page."""
+    """services/<service>/: which team owns it, its values on the platform chart, its on-call page and its app."""
     values = {"service": service, "team": team, "cost_center": cost_center, "host": host}
-    return render_tree(root, ONBOARDING / "service", values)
+    return {**render_tree(root, ONBOARDING / "service", values), **app_files(root)}
 
 
 def team_cost_center(root: Path, team: str) -> str:

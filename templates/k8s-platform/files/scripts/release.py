@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Release steps the release workflow runs, kept here so they are tested (tests/test_release.py).
 
+scripts/release.py services                  every service, as a GitHub Actions output (names=[...]) for a matrix
+scripts/release.py released-service          the service whose image the release builds, as an output (name=...)
 scripts/release.py check-tag v1.2.3          the tag must equal the chart's appVersion with a leading v
 scripts/release.py pin 1.2.3 sha256:...      write image.tag and image.digest into the production values of the
                                              service this repository's image is (services/<chart name>/)
@@ -8,6 +10,7 @@ scripts/release.py pin 1.2.3 sha256:...      write image.tag and image.digest in
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -27,6 +30,11 @@ def chart_dir(root: Path = ROOT) -> Path:
 def production_values(root: Path = ROOT) -> Path:
     """The production pin of the service whose image this repository builds: the one the chart is named after."""
     return root / "services" / chart_dir(root).name / "values-production.yaml"
+
+
+def services(root: Path = ROOT) -> list[str]:
+    """Every service (services/<service>/service.yaml), sorted: each has its own app, image and production pin."""
+    return sorted(p.parent.name for p in (root / "services").glob("*/service.yaml"))
 
 
 def app_version(chart: Path) -> str:
@@ -79,6 +87,13 @@ def main(argv: list[str]) -> int:
             print(problem, file=sys.stderr)
             return 1
         print(f"release: {argv[1]} matches the chart's appVersion")
+        return 0
+    if argv == ["released-service"]:
+        print("name=" + production_values().parent.name)
+        return 0
+    if argv == ["services"]:
+        # The GitHub Actions output the workflows' matrices read.
+        print("names=" + json.dumps(services()))
         return 0
     if len(argv) == 3 and argv[0] == "pin":
         path = production_values()

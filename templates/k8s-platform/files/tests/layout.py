@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAVED_ROAD = tomllib.loads((ROOT / "platform/onboarding/paved-road.toml").read_text(encoding="utf-8"))
 FIRST_TEAM = PAVED_ROAD["first_team"]
 FIRST_SERVICE = PAVED_ROAD["first_service"]
+# The reference service's application code; `make new-service` copies it for each new service.
+FIRST_APP = ROOT / "services" / FIRST_SERVICE / "app"
 
 
 def load_all(path: Path) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,12 @@ spec.loader.exec_module(paved_road)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under `folder` by its relative path, leaving out what a run of the tools leaves behind."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not paved_road.NOT_APP.intersection(p.parts) and p.suffix != ".pyc"
+    }
 
 
 # What the paved road reads and writes: the copies the tests run it in hold only these.
@@ -85,7 +91,30 @@ def test_a_new_team_and_service_are_written_whole_and_deterministic(tmp_path: Pa
     before = tree(copy_project(tmp_path / "untouched"))
     added = sorted(set(made) - set(before))
     assert added and all(p.startswith(("teams/paved-probe/", "services/paved-svc/")) for p in added), added
-    assert not any("/." in p for p in added), "staging files were left behind"
+    # The staging folders and files are named .<name>-<8 random characters> (tempfile); .dockerignore is the app's.
+    staged = [p for p in added if re.search(r"/\.[^/]+-[a-z0-9_]{8}(/|$)", p)]
+    assert staged == [], "staging files were left behind"
+
+
+def test_a_new_service_gets_its_own_app_that_make_check_tests_lints_and_builds(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    shutil.copy2(ROOT / "Makefile", root / "Makefile")
+    assert paved_road.main(["--root", str(root), "new-service", "paved-svc", "--team", FIRST_TEAM]) == 0
+    app = root / "services/paved-svc/app"
+    for name in ("Dockerfile", "pyproject.toml", "requirements.txt", "service/main.py", "tests/test_service.py"):
+        assert (app / name).is_file(), f"services/paved-svc/app/{name} was not written"
+    assert tree(app) == tree(ROOT / "services" / FIRST_SERVICE / "app")
+    planned = subprocess.run(
+        ["make", "-n", "--no-print-directory", "test", "lint-python", "hadolint"],  # noqa: S607 - make from the PATH
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for service in (FIRST_SERVICE, "paved-svc"):
+        assert f"cd services/{service}/app && " in planned, f"make test does not run {service}'s tests"
+        assert f"services/{service}/app/Dockerfile" in planned, f"make hadolint does not lint {service}'s Dockerfile"
+    assert "ruff check services " in planned
 
 
 BAD_TEAMS = [
