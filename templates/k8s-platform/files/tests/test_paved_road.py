@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from layout import FIRST_SERVICE, FIRST_TEAM, PAVED_ROAD, ROOT, services, team_dir
 from project_files import project_files
@@ -115,6 +116,30 @@ def test_a_new_service_gets_its_own_app_that_make_check_tests_lints_and_builds(t
         assert f"cd services/{service}/app && " in planned, f"make test does not run {service}'s tests"
         assert f"services/{service}/app/Dockerfile" in planned, f"make hadolint does not lint {service}'s Dockerfile"
     assert "ruff check services " in planned
+
+
+def test_make_deploy_installs_every_service_into_its_team_namespace(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    shutil.copy2(ROOT / "Makefile", root / "Makefile")
+    assert paved_road.main(["--root", str(root), "new-team", "paved-probe"]) == 0
+    assert paved_road.main(["--root", str(root), "new-service", "paved-svc", "--team", "paved-probe"]) == 0
+    planned = subprocess.run(
+        ["make", "-n", "--no-print-directory", "deploy"],  # noqa: S607 - make from the PATH
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    owners = {**services(), "paved-svc": "paved-probe"}
+    for service, team in owners.items():
+        values = yaml.safe_load((root / "services" / service / "values.yaml").read_text(encoding="utf-8"))
+        image = f"{values['image']['repository']}:kind"
+        assert f"docker build -t {image} services/{service}/app\n" in planned, f"{service}'s image is not built"
+        assert f"kind load docker-image {image} " in planned, f"{service}'s image is not loaded into kind"
+        install = re.search(rf"^helm upgrade --install {service} charts/\S+ --namespace (\S+) (.*)$", planned, re.M)
+        assert install, f"make deploy does not install {service}"
+        assert install.group(1) == team, f"{service} is installed into {install.group(1)}, not its team's namespace"
+        assert install.group(2).endswith(f"-f services/{service}/values.yaml --wait --timeout 5m")
 
 
 BAD_TEAMS = [
