@@ -163,7 +163,11 @@ def list_service(text: str, service: str) -> str:
     return add_line(text, "  - ../../../../services/", f"  - ../../../../services/{service}/flux")
 
 
-def edits_for_service(root: Path, service: str, team: str) -> dict[Path, str]:
+# The serving certificate of the platform Gateway: it names every service's host (`dnsNames`, one `    - "host"` each).
+EDGE_CERTIFICATE = Path("platform/tls/gateway-certificate.yaml")
+
+
+def edits_for_service(root: Path, service: str, team: str, host: str) -> dict[Path, str]:
     owners = root / ".github/CODEOWNERS"
     org = settings(root)["github_org"]
     line = f"/services/{service}/ @{org}/{team}"
@@ -171,6 +175,9 @@ def edits_for_service(root: Path, service: str, team: str) -> dict[Path, str]:
     services = root / "teams" / team / SERVICE_LIST
     if services.is_file():
         edits[services] = list_service(services.read_text(encoding="utf-8"), service)
+    certificate = root / EDGE_CERTIFICATE
+    if certificate.is_file():
+        edits[certificate] = add_line(certificate.read_text(encoding="utf-8"), '    - "', f'    - "{host}"')
     return edits
 
 
@@ -227,7 +234,7 @@ def new_service(root: Path, service: str, team: str) -> list[Path]:
     if len(host) > 253:
         raise RefusedError(f"the host {host} is longer than 253 characters: pick a shorter service name")
     files = service_files(root, service, team, cost_center, host)
-    edits = edits_for_service(root, service, team)
+    edits = edits_for_service(root, service, team, host)
     write(root, folder, files, edits)
     return [folder / p for p in files] + list(edits)
 

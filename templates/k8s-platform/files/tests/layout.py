@@ -4,6 +4,9 @@ paved road (scripts/paved_road.py) fills into each new team and service, and whi
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,21 @@ def team_dir(team: str = FIRST_TEAM) -> Path:
 def teams() -> list[str]:
     """Every onboarded team: a folder under teams/ with a namespace."""
     return sorted(p.parent.name for p in (ROOT / "teams").glob("*/namespace.yaml"))
+
+
+def project_with_service(target: Path, service: str, team: str = FIRST_TEAM) -> Path:
+    """A copy of the project under `target` (no .venv/, .render/ or caches) after
+    `make new-service SERVICE=<service> TEAM=<team>`."""
+    ignored = shutil.ignore_patterns(".venv", ".render", ".git", "__pycache__", "*_cache")
+    root = shutil.copytree(ROOT, target, ignore=ignored)
+    made = subprocess.run(  # noqa: S603 - this project's own script
+        [sys.executable, "scripts/paved_road.py", "new-service", service, "--team", team],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    return root
 
 
 def services() -> dict[str, str]:

@@ -35,6 +35,7 @@ PAVED_PATHS = (
     "platform/onboarding/",
     "platform/argocd/base/",
     "platform/flux/base/",
+    "platform/tls/",
     "teams/",
     "services/",
 )

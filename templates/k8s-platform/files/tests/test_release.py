@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from layout import FIRST_TEAM, PAVED_ROAD, services
+from layout import PAVED_ROAD, project_with_service, services
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github/workflows"
@@ -224,17 +223,7 @@ def listed_services(flow: dict[str, Any], root: Path) -> list[str]:
 
 @pytest.fixture
 def two_services(tmp_path: Path) -> Path:
-    """A copy of the project after `make new-service SERVICE=paved-svc TEAM=<the first team>`."""
-    root = tmp_path / "project"
-    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", ".render", ".git", "__pycache__", "*_cache"))
-    made = subprocess.run(  # noqa: S603 - this project's own script
-        [sys.executable, "scripts/paved_road.py", "new-service", "paved-svc", "--team", FIRST_TEAM],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
-    assert made.returncode == 0, made.stderr
-    return root
+    return project_with_service(tmp_path / "project", "paved-svc")
 
 
 def test_ci_scans_the_image_of_every_service(two_services: Path) -> None:
