@@ -113,6 +113,28 @@ def service_files(root: Path, service: str, team: str, cost_center: str, host: s
     return {**render_tree(root, ONBOARDING / "service", values), **app_files(root)}
 
 
+# kind only: each team's SecretStore with a fixed token for each of its services (External Secrets projects).
+KIND_STORE_TEMPLATE = ONBOARDING / "secret-store.yaml.tmpl"
+KIND_STORES = Path("platform/secrets")
+
+
+def kind_store(root: Path, team: str, services: list[str]) -> str:
+    """platform/secrets/<team>.yaml: the team's kind SecretStore with a key for each of `services`."""
+    entries = "".join(f"\n        - key: {name}/api-token\n          value: kind-local-token" for name in services)
+    text = (root / KIND_STORE_TEMPLATE).read_text(encoding="utf-8")
+    return Template(text).substitute(team=team, entries=entries or " []")
+
+
+def team_services(root: Path, team: str) -> list[str]:
+    """The services whose services/<service>/service.yaml names `team`, sorted."""
+    found = []
+    for path in sorted((root / "services").glob("*/service.yaml")):
+        owner = re.search(r'^team: "?([a-z0-9-]+)"?$', path.read_text(encoding="utf-8"), re.M)
+        if owner and owner.group(1) == team:
+            found.append(path.parent.name)
+    return found
+
+
 def team_cost_center(root: Path, team: str) -> str:
     namespace = root / "teams" / team / "namespace.yaml"
     if not namespace.is_file():
@@ -175,6 +197,9 @@ def edits_for_service(root: Path, service: str, team: str, host: str) -> dict[Pa
     services = root / "teams" / team / SERVICE_LIST
     if services.is_file():
         edits[services] = list_service(services.read_text(encoding="utf-8"), service)
+    if (root / KIND_STORE_TEMPLATE).is_file():
+        owned = sorted([*team_services(root, team), service])
+        edits[root / KIND_STORES / f"{team}.yaml"] = kind_store(root, team, owned)
     certificate = root / EDGE_CERTIFICATE
     if certificate.is_file():
         edits[certificate] = add_line(certificate.read_text(encoding="utf-8"), '    - "', f'    - "{host}"')
@@ -196,7 +221,7 @@ def write(root: Path, folder: Path, files: dict[Path, str], edits: dict[Path, st
             handle, name = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
-            os.chmod(name, path.stat().st_mode & 0o777)
+            os.chmod(name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
             staged_edits.append((Path(name), path))
         staging.chmod(0o755)
         staging.rename(folder)
@@ -219,6 +244,11 @@ def new_team(root: Path, team: str, cost_center: str | None) -> list[Path]:
         raise RefusedError(f"teams/{team} already exists: the team is onboarded")
     files = team_files(root, team, cost_center)
     edits = edits_for_team(root, team)
+    if (root / KIND_STORE_TEMPLATE).is_file():
+        store = root / KIND_STORES / f"{team}.yaml"
+        if store.exists():
+            raise RefusedError(f"{store.relative_to(root)} already exists: move it away, then onboard the team")
+        edits[store] = kind_store(root, team, [])
     write(root, folder, files, edits)
     return [folder / p for p in files] + list(edits)
 

@@ -35,17 +35,18 @@ def teams() -> list[str]:
 
 
 def project_with_service(target: Path, service: str, team: str = FIRST_TEAM) -> Path:
-    """A copy of the project under `target` (no .venv/, .render/ or caches) after
-    `make new-service SERVICE=<service> TEAM=<team>`."""
+    """A copy of the project under `target` (no .venv/, .render/ or caches) after `make new-team TEAM=<team>`
+    (unless the team is onboarded already) and `make new-service SERVICE=<service> TEAM=<team>`."""
     ignored = shutil.ignore_patterns(".venv", ".render", ".git", "__pycache__", "*_cache")
     root = shutil.copytree(ROOT, target, ignore=ignored)
-    made = subprocess.run(  # noqa: S603 - this project's own script
-        [sys.executable, "scripts/paved_road.py", "new-service", service, "--team", team],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
-    assert made.returncode == 0, made.stderr
+    steps = [["new-service", service, "--team", team]]
+    if not (root / "teams" / team).exists():
+        steps.insert(0, ["new-team", team])
+    for step in steps:
+        made = subprocess.run(  # noqa: S603 - this project's own script
+            [sys.executable, "scripts/paved_road.py", *step], cwd=root, capture_output=True, text=True
+        )
+        assert made.returncode == 0, made.stderr
     return root
 
 

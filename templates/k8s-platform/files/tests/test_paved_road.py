@@ -36,6 +36,7 @@ PAVED_PATHS = (
     "platform/argocd/base/",
     "platform/flux/base/",
     "platform/tls/",
+    "platform/secrets/",
     "teams/",
     "services/",
 )
@@ -92,7 +93,8 @@ def test_a_new_team_and_service_are_written_whole_and_deterministic(tmp_path: Pa
         assert listed.endswith("resources:\n  - ../../../../services/paved-svc/flux\n")
     before = tree(copy_project(tmp_path / "untouched"))
     added = sorted(set(made) - set(before))
-    assert added and all(p.startswith(("teams/paved-probe/", "services/paved-svc/")) for p in added), added
+    ours = ("teams/paved-probe/", "services/paved-svc/", "platform/secrets/paved-probe.yaml")
+    assert added and all(p.startswith(ours) for p in added), added
     # The staging folders and files are named .<name>-<8 random characters> (tempfile); .dockerignore is the app's.
     staged = [p for p in added if re.search(r"/\.[^/]+-[a-z0-9_]{8}(/|$)", p)]
     assert staged == [], "staging files were left behind"
