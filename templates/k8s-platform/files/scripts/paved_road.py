@@ -7,9 +7,12 @@
     python3 scripts/paved_road.py print-values SERVICE --team TEAM   # a service's values.yaml, nothing written
 
 Templates live in platform/onboarding/ (`${name}` placeholders); platform/onboarding/paved-road.toml holds what
-every team and service shares. Every name is checked before anything is written: a bad name, a taken one or an
-unknown team is refused with the reason and nothing changes. The files are staged in a folder beside their
-destination and moved into place with one rename each; the same inputs always give the same bytes.
+every team and service shares. A new service's application code (services/<service>/app/: the service, its tests,
+Dockerfile and pins) starts as a copy of the first service's app, the platform's reference service.
+
+Every name is checked before anything is written: a bad name, a taken one or an unknown team is refused with the
+reason and nothing changes. The files are staged in a folder beside their destination and moved into place with one
+rename each; the same inputs always give the same bytes.
 """
 
 from __future__ import annotations
@@ -87,10 +90,49 @@ def service_host(root: Path, service: str) -> str:
     return f"{service}.{host.removeprefix(first + '.')}"
 
 
+# Left out of the copied app: what a run of its tools leaves behind.
+NOT_APP = {"__pycache__", ".pytest_cache", ".ruff_cache"}
+
+
+def app_files(root: Path) -> dict[Path, str]:
+    """The reference app (services/<first service>/app/) by its path under app/, sorted; caches left out."""
+    app = root / "services" / settings(root)["first_service"] / "app"
+    if not (app / "Dockerfile").is_file():
+        raise RefusedError(f"{app.relative_to(root)}/Dockerfile is missing: restore the reference app first")
+    files = {}
+    for path in sorted(app.rglob("*")):
+        relative = path.relative_to(app)
+        if path.is_file() and not NOT_APP.intersection(relative.parts) and path.suffix != ".pyc":
+            files[Path("app") / relative] = path.read_text(encoding="utf-8")
+    return files
+
+
 def service_files(root: Path, service: str, team: str, cost_center: str, host: str) -> dict[Path, str]:
-    """services/<service>/: which team owns it, its values on the platform chart, and its on-call page."""
+    """services/<service>/: which team owns it, its values on the platform chart, its on-call page and its app."""
     values = {"service": service, "team": team, "cost_center": cost_center, "host": host}
-    return render_tree(root, ONBOARDING / "service", values)
+    return {**render_tree(root, ONBOARDING / "service", values), **app_files(root)}
+
+
+# kind only: each team's SecretStore with a fixed token for each of its services (External Secrets projects).
+KIND_STORE_TEMPLATE = ONBOARDING / "secret-store.yaml.tmpl"
+KIND_STORES = Path("platform/secrets")
+
+
+def kind_store(root: Path, team: str, services: list[str]) -> str:
+    """platform/secrets/<team>.yaml: the team's kind SecretStore with a key for each of `services`."""
+    entries = "".join(f"\n        - key: {name}/api-token\n          value: kind-local-token" for name in services)
+    text = (root / KIND_STORE_TEMPLATE).read_text(encoding="utf-8")
+    return Template(text).substitute(team=team, entries=entries or " []")
+
+
+def team_services(root: Path, team: str) -> list[str]:
+    """The services whose services/<service>/service.yaml names `team`, sorted."""
+    found = []
+    for path in sorted((root / "services").glob("*/service.yaml")):
+        owner = re.search(r'^team: "?([a-z0-9-]+)"?$', path.read_text(encoding="utf-8"), re.M)
+        if owner and owner.group(1) == team:
+            found.append(path.parent.name)
+    return found
 
 
 def team_cost_center(root: Path, team: str) -> str:
@@ -143,7 +185,11 @@ def list_service(text: str, service: str) -> str:
     return add_line(text, "  - ../../../../services/", f"  - ../../../../services/{service}/flux")
 
 
-def edits_for_service(root: Path, service: str, team: str) -> dict[Path, str]:
+# The serving certificate of the platform Gateway: it names every service's host (`dnsNames`, one `    - "host"` each).
+EDGE_CERTIFICATE = Path("platform/tls/gateway-certificate.yaml")
+
+
+def edits_for_service(root: Path, service: str, team: str, host: str) -> dict[Path, str]:
     owners = root / ".github/CODEOWNERS"
     org = settings(root)["github_org"]
     line = f"/services/{service}/ @{org}/{team}"
@@ -151,6 +197,12 @@ def edits_for_service(root: Path, service: str, team: str) -> dict[Path, str]:
     services = root / "teams" / team / SERVICE_LIST
     if services.is_file():
         edits[services] = list_service(services.read_text(encoding="utf-8"), service)
+    if (root / KIND_STORE_TEMPLATE).is_file():
+        owned = sorted([*team_services(root, team), service])
+        edits[root / KIND_STORES / f"{team}.yaml"] = kind_store(root, team, owned)
+    certificate = root / EDGE_CERTIFICATE
+    if certificate.is_file():
+        edits[certificate] = add_line(certificate.read_text(encoding="utf-8"), '    - "', f'    - "{host}"')
     return edits
 
 
@@ -169,7 +221,7 @@ def write(root: Path, folder: Path, files: dict[Path, str], edits: dict[Path, st
             handle, name = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
-            os.chmod(name, path.stat().st_mode & 0o777)
+            os.chmod(name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
             staged_edits.append((Path(name), path))
         staging.chmod(0o755)
         staging.rename(folder)
@@ -192,6 +244,11 @@ def new_team(root: Path, team: str, cost_center: str | None) -> list[Path]:
         raise RefusedError(f"teams/{team} already exists: the team is onboarded")
     files = team_files(root, team, cost_center)
     edits = edits_for_team(root, team)
+    if (root / KIND_STORE_TEMPLATE).is_file():
+        store = root / KIND_STORES / f"{team}.yaml"
+        if store.exists():
+            raise RefusedError(f"{store.relative_to(root)} already exists: move it away, then onboard the team")
+        edits[store] = kind_store(root, team, [])
     write(root, folder, files, edits)
     return [folder / p for p in files] + list(edits)
 
@@ -207,7 +264,7 @@ def new_service(root: Path, service: str, team: str) -> list[Path]:
     if len(host) > 253:
         raise RefusedError(f"the host {host} is longer than 253 characters: pick a shorter service name")
     files = service_files(root, service, team, cost_center, host)
-    edits = edits_for_service(root, service, team)
+    edits = edits_for_service(root, service, team, host)
     write(root, folder, files, edits)
     return [folder / p for p in files] + list(edits)
 

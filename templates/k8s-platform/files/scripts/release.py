@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Release steps the release workflow runs, kept here so they are tested (tests/test_release.py).
 
+scripts/release.py services                  every service, as a GitHub Actions output (names=[...]) for a matrix
 scripts/release.py check-tag v1.2.3          the tag must equal the chart's appVersion with a leading v
-scripts/release.py pin 1.2.3 sha256:...      write image.tag and image.digest into the production values of the
-                                             service this repository's image is (services/<chart name>/)
+scripts/release.py pin 1.2.3 PINS            for each file PINS/<service> (its image's sha256 digest), write image.tag
+                                             and image.digest into services/<service>/values-production.yaml
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -27,6 +29,11 @@ def chart_dir(root: Path = ROOT) -> Path:
 def production_values(root: Path = ROOT) -> Path:
     """The production pin of the service whose image this repository builds: the one the chart is named after."""
     return root / "services" / chart_dir(root).name / "values-production.yaml"
+
+
+def services(root: Path = ROOT) -> list[str]:
+    """Every service (services/<service>/service.yaml), sorted: each has its own app, image and production pin."""
+    return sorted(p.parent.name for p in (root / "services").glob("*/service.yaml"))
 
 
 def app_version(chart: Path) -> str:
@@ -72,6 +79,24 @@ def pin(text: str, version: str, digest: str) -> str:
     return "".join(out)
 
 
+def pin_all(version: str, pins: Path, root: Path = ROOT) -> dict[Path, str]:
+    """Each service's production values pinned to the digest in pins/<service>, all checked before any is written:
+    a service without a pin, or a pin for no service, is an error."""
+    names = services(root)
+    given = sorted(p.name for p in pins.iterdir() if p.is_file()) if pins.is_dir() else []
+    if given != names:
+        raise ValueError(f"{pins} holds pins for {given or 'no service'}, but the services are {names}")
+    pinned = {}
+    for name in names:
+        path = root / "services" / name / "values-production.yaml"
+        digest = (pins / name).read_text(encoding="utf-8").strip()
+        try:
+            pinned[path] = pin(path.read_text(encoding="utf-8"), version, digest)
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from error
+    return pinned
+
+
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "check-tag":
         problem = check_tag(argv[1], chart_dir())
@@ -80,14 +105,19 @@ def main(argv: list[str]) -> int:
             return 1
         print(f"release: {argv[1]} matches the chart's appVersion")
         return 0
+    if argv == ["services"]:
+        # The GitHub Actions output the workflows' matrices read.
+        print("names=" + json.dumps(services()))
+        return 0
     if len(argv) == 3 and argv[0] == "pin":
-        path = production_values()
         try:
-            path.write_text(pin(path.read_text(encoding="utf-8"), argv[1], argv[2]), encoding="utf-8")
+            pinned = pin_all(argv[1], Path(argv[2]))
         except ValueError as error:
             print(f"release: {error}", file=sys.stderr)
             return 1
-        print(f"release: {path.relative_to(ROOT)} now deploys {argv[1]} at {argv[2]}")
+        for path, text in pinned.items():
+            path.write_text(text, encoding="utf-8")
+            print(f"release: {path.relative_to(ROOT)} now deploys {argv[1]}")
         return 0
     print(__doc__, file=sys.stderr)
     return 2

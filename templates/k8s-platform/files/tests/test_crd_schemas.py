@@ -91,7 +91,7 @@ def run_validate(tmp_path: Path, schema_dir: Path, *docs: dict) -> subprocess.Co
 
 
 def test_check_jsonschema_is_installed() -> None:
-    assert shutil.which("check-jsonschema"), "check-jsonschema is missing: pip install -r app/requirements-dev.txt"
+    assert shutil.which("check-jsonschema"), "check-jsonschema is missing: make setup"
 
 
 def test_a_valid_custom_resource_passes(tmp_path: Path, schemas: Path) -> None:

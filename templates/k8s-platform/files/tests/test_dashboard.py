@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from layout import FIRST_APP
+
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / ".render/rules/rules.yaml"
 DASHBOARD = next((ROOT / "charts").glob("*/dashboards/overview.json"))
@@ -31,8 +33,8 @@ KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "boo
 
 def app_metrics() -> set[str]:
     """The series the service exposes, read from its own registry."""
-    sys.path.insert(0, str(ROOT / "app"))
-    # The app is importable only once app/ is on the path.
+    sys.path.insert(0, str(FIRST_APP))
+    # The app is importable only once its folder is on the path.
     from service.main import Metrics
 
     suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}

@@ -10,7 +10,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
-# The command each pinned Python package puts on PATH (app/requirements-dev.txt, installed by `make setup`).
+# The command each pinned Python package puts on PATH (requirements-dev.txt, installed by `make setup`).
 COMMANDS = {
     "ruff": "ruff",
     "yamllint": "yamllint",
@@ -57,8 +57,8 @@ def provided(devcontainer: dict[str, Any]) -> set[str]:
     if re.search(r"^make setup$", post, re.M):
         setup = re.search(r"^setup:.*\n((?:\t.*\n)+)", MAKEFILE, re.M)
         assert setup, "the Makefile has no setup target"
-        if "-r app/requirements-dev.txt" in setup.group(1):
-            pins = (ROOT / "app/requirements-dev.txt").read_text(encoding="utf-8")
+        if "-r requirements-dev.txt" in setup.group(1):
+            pins = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
             tools |= {COMMANDS[p] for p in re.findall(r"^([A-Za-z0-9_.-]+)==", pins, re.M) if p in COMMANDS}
         if "checkov==" in setup.group(1):
             tools.add("checkov")

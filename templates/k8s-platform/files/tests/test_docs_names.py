@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from layout import FIRST_APP
 from project_files import project_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,7 @@ KUBE_VERSION = re.search(r"^KUBE_VERSION\s*:=\s*(\S+)$", (ROOT / "Makefile").rea
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 # Folders a path in the docs starts from: the project's own, or the chart's (`templates/`, `ci/`).
-TOP = {"app", "charts", "platform", "docs", "scripts", "services", "teams", "tests", ".github"}
+TOP = {"charts", "platform", "docs", "scripts", "services", "teams", "tests", ".github"}
 IN_CHART = {"templates", "ci", "dashboards"}
 FILE_EXT = re.compile(r"\.(md|ya?ml|py|sh|json|toml|txt|tpl|cfg)$")
 # Alerts of kube-prometheus-stack's default rules (chart 88.5.3, checked 2026-12-01) that the docs may cite: they
@@ -101,7 +102,7 @@ def tree() -> Tree:
         keys |= set(re.findall(r'target_label\s*=\s*"([a-z_]+)"', collector.read_text(encoding="utf-8")))
     tests = {
         str(p.relative_to(ROOT)): set(re.findall(r"^def (test_\w+)\(", p.read_text(encoding="utf-8"), re.M))
-        for p in [*ROOT.glob("tests/test_*.py"), *ROOT.glob("app/tests/test_*.py")]
+        for p in [*ROOT.glob("tests/test_*.py"), *ROOT.glob("services/*/app/tests/test_*.py")]
     }
     e2e = ROOT / "scripts" / "e2e.sh"
     steps = set(re.findall(r"^\s+([a-z-]+)\)", e2e.read_text(encoding="utf-8"), re.M)) if e2e.exists() else set()
@@ -145,8 +146,9 @@ def check_path(token: str, problems: Problems) -> None:
         if token not in {p.name for p in project_files(ROOT)}:
             problems.add("file", token)
         return
-    # From the project root, the chart, or a top-level folder the sentence is about (`service/main.py` in `app/`).
-    bases = [ROOT, CHART, *(ROOT / top for top in TOP)]
+    # From the project root, the chart, the first service's app (`service/main.py`), or a top-level folder the sentence
+    # is about.
+    bases = [ROOT, CHART, FIRST_APP, *(ROOT / top for top in TOP)]
     if "*" in token:
         found = any(list(base.glob(token.rstrip("/"))) for base in bases if base.is_dir())
     else:

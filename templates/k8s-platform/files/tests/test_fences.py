@@ -6,6 +6,7 @@ the paved road's templates (`fence-probe`), so a repository with a single team i
 - Network: the NetworkPolicies (the team's default deny and each service's allow-list) let a team's client pods
   reach its own service and DNS; a service's own ingress rules refuse every pod of another team, even one that
   copies the client label from a namespace whose egress is open.
+- Secrets: no team may change a SecretStore, and each ExternalSecret reads through its own team's store.
 - GitOps: each AppProject allows only its team's namespace and this repository; every Application the
   ApplicationSet makes lands in its team's project and namespace. With Flux, each team's Flux Kustomization
   deploys into its own namespace as a reconciler bound in that namespace only, and lists only its own services.
@@ -149,6 +150,57 @@ def test_a_binding_into_another_team_namespace_is_caught() -> None:
     wide = copy.deepcopy(binding)
     wide["kind"] = "ClusterRoleBinding"
     assert f"{team} may get pods in {other}" in rbac_problems([*objects, wide], all_teams())
+
+
+# Secrets ---------------------------------------------------------------------------------------------------------
+# Each team's SecretStore (kind: platform/secrets/<team>.yaml) lives in its namespace and is the platform's: no team
+# may change a store, and each ExternalSecret reads through the store of its own namespace.
+STORE_EDITS = ("create", "update", "patch", "delete")
+
+
+def kind_stores() -> list[Obj]:
+    """The teams' kind SecretStores, and the one the paved road would write for the probe team and its service."""
+    if not (ROOT / paved_road.KIND_STORE_TEMPLATE).is_file():
+        return []
+    stores = [d for team in teams() for d in load_all(ROOT / paved_road.KIND_STORES / f"{team}.yaml")]
+    return [*stores, *docs(paved_road.kind_store(ROOT, PROBE, [PROBE]))]
+
+
+def store_problems(objects: list[Obj], team_names: list[str]) -> list[str]:
+    problems = []
+    for team in team_names:
+        for namespace, verb in ((ns, verb) for ns in team_names for verb in STORE_EDITS):
+            if can(objects, team_group(team), verb, "external-secrets.io", "secretstores", namespace):
+                problems.append(f"{team} may {verb} secretstores in {namespace}")
+    stores = {
+        (d["metadata"]["namespace"], d["metadata"]["name"]): {e["key"] for e in d["spec"]["provider"]["fake"]["data"]}
+        for d in objects
+        if d["kind"] == "SecretStore"
+    }
+    for secret in (d for d in objects if d["kind"] == "ExternalSecret"):
+        namespace, ref = secret["metadata"]["namespace"], secret["spec"]["secretStoreRef"]
+        keys = stores.get((namespace, ref["name"])) if ref.get("kind") == "SecretStore" else None
+        wanted = {item["remoteRef"]["key"] for item in secret["spec"].get("data", [])}
+        if keys is None or not wanted <= keys:
+            problems.append(f"ExternalSecret {namespace}/{secret['metadata']['name']} has no store of its own team")
+    return problems
+
+
+def test_every_external_secret_reads_its_own_team_store_and_no_team_changes_one() -> None:
+    objects = [*everything(), *kind_stores()]
+    assert store_problems(objects, all_teams()) == []
+
+
+def test_a_team_editing_a_store_or_a_secret_without_its_team_store_is_caught() -> None:
+    objects = [*everything(), *kind_stores()]
+    team = all_teams()[0]
+    role = copy.deepcopy(next(d for d in team_objects(team) if d["kind"] == "Role"))
+    role["rules"].append({"apiGroups": ["external-secrets.io"], "resources": ["secretstores"], "verbs": ["patch"]})
+    widened = [d for d in objects if d is not next(r for r in team_objects(team) if r["kind"] == "Role")]
+    assert f"{team} may patch secretstores in {team}" in store_problems([*widened, role], all_teams())
+    if kind_stores():
+        without = [d for d in objects if not (d["kind"] == "SecretStore" and d["metadata"]["namespace"] == PROBE)]
+        assert f"ExternalSecret {PROBE}/" in "\n".join(store_problems(without, all_teams()))
 
 
 # Network ---------------------------------------------------------------------------------------------------------

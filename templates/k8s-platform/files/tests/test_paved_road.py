@@ -6,9 +6,11 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from layout import FIRST_SERVICE, FIRST_TEAM, PAVED_ROAD, ROOT, services, team_dir
 from project_files import project_files
@@ -19,7 +21,12 @@ spec.loader.exec_module(paved_road)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under `folder` by its relative path, leaving out what a run of the tools leaves behind."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not paved_road.NOT_APP.intersection(p.parts) and p.suffix != ".pyc"
+    }
 
 
 # What the paved road reads and writes: the copies the tests run it in hold only these.
@@ -28,6 +35,8 @@ PAVED_PATHS = (
     "platform/onboarding/",
     "platform/argocd/base/",
     "platform/flux/base/",
+    "platform/tls/",
+    "platform/secrets/",
     "teams/",
     "services/",
 )
@@ -84,8 +93,56 @@ def test_a_new_team_and_service_are_written_whole_and_deterministic(tmp_path: Pa
         assert listed.endswith("resources:\n  - ../../../../services/paved-svc/flux\n")
     before = tree(copy_project(tmp_path / "untouched"))
     added = sorted(set(made) - set(before))
-    assert added and all(p.startswith(("teams/paved-probe/", "services/paved-svc/")) for p in added), added
-    assert not any("/." in p for p in added), "staging files were left behind"
+    ours = ("teams/paved-probe/", "services/paved-svc/", "platform/secrets/paved-probe.yaml")
+    assert added and all(p.startswith(ours) for p in added), added
+    # The staging folders and files are named .<name>-<8 random characters> (tempfile); .dockerignore is the app's.
+    staged = [p for p in added if re.search(r"/\.[^/]+-[a-z0-9_]{8}(/|$)", p)]
+    assert staged == [], "staging files were left behind"
+
+
+def test_a_new_service_gets_its_own_app_that_make_check_tests_lints_and_builds(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    shutil.copy2(ROOT / "Makefile", root / "Makefile")
+    assert paved_road.main(["--root", str(root), "new-service", "paved-svc", "--team", FIRST_TEAM]) == 0
+    app = root / "services/paved-svc/app"
+    for name in ("Dockerfile", "pyproject.toml", "requirements.txt", "service/main.py", "tests/test_service.py"):
+        assert (app / name).is_file(), f"services/paved-svc/app/{name} was not written"
+    assert tree(app) == tree(ROOT / "services" / FIRST_SERVICE / "app")
+    planned = subprocess.run(
+        ["make", "-n", "--no-print-directory", "test", "lint-python", "hadolint"],  # noqa: S607 - make from the PATH
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for service in (FIRST_SERVICE, "paved-svc"):
+        assert f"cd services/{service}/app && " in planned, f"make test does not run {service}'s tests"
+        assert f"services/{service}/app/Dockerfile" in planned, f"make hadolint does not lint {service}'s Dockerfile"
+    assert "ruff check services " in planned
+
+
+def test_make_deploy_installs_every_service_into_its_team_namespace(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    shutil.copy2(ROOT / "Makefile", root / "Makefile")
+    assert paved_road.main(["--root", str(root), "new-team", "paved-probe"]) == 0
+    assert paved_road.main(["--root", str(root), "new-service", "paved-svc", "--team", "paved-probe"]) == 0
+    planned = subprocess.run(
+        ["make", "-n", "--no-print-directory", "deploy"],  # noqa: S607 - make from the PATH
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    owners = {**services(), "paved-svc": "paved-probe"}
+    for service, team in owners.items():
+        values = yaml.safe_load((root / "services" / service / "values.yaml").read_text(encoding="utf-8"))
+        image = f"{values['image']['repository']}:kind"
+        assert f"docker build -t {image} services/{service}/app\n" in planned, f"{service}'s image is not built"
+        assert f"kind load docker-image {image} " in planned, f"{service}'s image is not loaded into kind"
+        install = re.search(rf"^helm upgrade --install {service} charts/\S+ --namespace (\S+) (.*)$", planned, re.M)
+        assert install, f"make deploy does not install {service}"
+        assert install.group(1) == team, f"{service} is installed into {install.group(1)}, not its team's namespace"
+        assert install.group(2).endswith(f"-f services/{service}/values.yaml --wait --timeout 5m")
 
 
 BAD_TEAMS = [

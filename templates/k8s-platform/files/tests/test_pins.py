@@ -72,8 +72,9 @@ def test_a_retired_component_is_pinned_at_its_final_release() -> None:
 
 
 def base_images() -> list[str]:
-    text = (ROOT / "app/Dockerfile").read_text(encoding="utf-8")
-    return re.findall(r"^FROM (\S+)", text, re.M)
+    """The FROM lines of every service's Dockerfile."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("services/*/app/Dockerfile"))]
+    return [image for text in texts for image in re.findall(r"^FROM (\S+)", text, re.M)]
 
 
 def test_the_base_image_tag_is_one_that_is_still_rebuilt() -> None:
@@ -81,6 +82,6 @@ def test_the_base_image_tag_is_one_that_is_still_rebuilt() -> None:
     # misses every Debian security fix. A minor tag (3.12-slim-trixie) is rebuilt for each patch and each
     # Debian update; a digest pins one build exactly (and a bot must keep it fresh).
     images = base_images()
-    assert images, "app/Dockerfile has no FROM"
+    assert images, "no services/*/app/Dockerfile has a FROM"
     for image in images:
         assert "@sha256:" in image or re.fullmatch(r"python:3\.\d+-slim-[a-z]+", image), image

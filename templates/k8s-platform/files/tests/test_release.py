@@ -4,13 +4,18 @@ pull request that pins the digest; production follows that pin. scripts/release.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from layout import PAVED_ROAD, project_with_service, services
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github/workflows"
@@ -181,3 +186,92 @@ def test_the_cost_page_prices_nodes_the_released_image_runs_on() -> None:
     node = re.search(r"is an? (arm64|amd64) node", page)
     assert node, "docs/cost.md no longer names the node's architecture"
     assert f"linux/{node.group(1)}" in built, f"the cost page prices {node.group(1)} nodes the image is not built for"
+
+
+# A job runs once for each service when its matrix reads the list the `services` job wrote to $GITHUB_OUTPUT.
+PER_SERVICE = "${{ fromJSON(needs.services.outputs.names) }}"
+
+
+def expand(text: str, service: str) -> str:
+    """`text` with the expressions that name a service or its owner filled in, as Actions would for that service."""
+    return text.replace("${{ matrix.service }}", service).replace(
+        "${{ github.repository_owner }}", PAVED_ROAD["github_org"]
+    )
+
+
+def run_step(step: dict[str, Any], root: Path, service: str, extra: dict[str, str]) -> str:
+    """Run a step's shell script in `root` with its env filled in for `service`; the text it wrote to $GITHUB_OUTPUT."""
+    output = root / ".github-output"
+    output.write_text("", encoding="utf-8")
+    env = {name: expand(str(value), service) for name, value in step.get("env", {}).items()}
+    env = {**os.environ, **env, **extra, "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(root / ".runner")}
+    script = ["bash", "-e", "-c", str(step["run"])]
+    subprocess.run(script, cwd=root, env=env, check=True)  # noqa: S603 - the workflow's own step, bash on PATH
+    return output.read_text(encoding="utf-8")
+
+
+def with_paved_svc() -> list[str]:
+    return sorted([*services(), "paved-svc"])
+
+
+def listed_services(flow: dict[str, Any], root: Path) -> list[str]:
+    (step,) = [s for s in steps(flow["jobs"]["services"]) if "run" in s]
+    found = re.fullmatch(r"names=(\[.*\])\n", run_step(step, root, "", {}))
+    assert found, "the services job writes no names=[...] output"
+    return yaml.safe_load(found.group(1))
+
+
+@pytest.fixture
+def two_services(tmp_path: Path) -> Path:
+    return project_with_service(tmp_path / "project", "paved-svc")
+
+
+def test_ci_scans_the_image_of_every_service(two_services: Path) -> None:
+    ci = workflow("ci.yml")
+    names = listed_services(ci, two_services)
+    assert names == with_paved_svc()
+    scan = ci["jobs"]["scan"]
+    assert "services" in scan["needs"] and scan["strategy"]["matrix"]["service"] == PER_SERVICE
+    (build,) = [s for s in steps(scan) if "docker build" in str(s.get("run", ""))]
+    for service in names:
+        context = re.search(r'docker build .* "?([^" ]+)"?$', build["run"].strip())
+        assert context, build["run"]
+        folder = context.group(1).replace("${SERVICE}", expand(build["env"]["SERVICE"], service))
+        assert (two_services / folder / "Dockerfile").is_file(), f"the scan of {service} builds {folder}"
+
+
+def test_every_service_is_built_released_and_pinned_in_its_own_production_values(
+    flow: dict[str, Any], two_services: Path
+) -> None:
+    names = listed_services(flow, two_services)
+    assert names == with_paved_svc()
+    image = flow["jobs"]["image"]
+    assert "services" in image["needs"] and image["strategy"]["matrix"]["service"] == PER_SERVICE
+    builds = uses(image, "docker/build-push-action")
+    assert len(builds) == 2, "one build for the scan and one for the push"
+    digests = {name: "sha256:" + f"{i + 1:x}" * 64 for i, name in enumerate(names)}
+    (record,) = [s for s in steps(image) if "DIGEST" in str(s.get("run", "")) and "pins" in str(s.get("run", ""))]
+    (upload,) = uses(image, "actions/upload-artifact")
+    for service in names:
+        values = yaml.safe_load((two_services / "services" / service / "values.yaml").read_text(encoding="utf-8"))
+        assert expand(image["env"]["IMAGE"], service) == values["image"]["repository"]
+        for build in builds:
+            folder = expand(build["with"]["context"], service)
+            assert (two_services / folder / "Dockerfile").is_file(), f"{service}'s image is built from {folder}"
+        run_step(record, two_services, service, {"DIGEST": digests[service]})
+    assert expand(upload["with"]["path"], "") == "pins/"
+    promote = flow["jobs"]["promote"]
+    (download,) = uses(promote, "actions/download-artifact")
+    assert download["with"]["pattern"] == expand(upload["with"]["name"], "*")
+    assert download["with"].get("merge-multiple") is True
+    pinned = shutil.copytree(two_services / "pins", two_services / ".runner" / "pins")
+    assert download["with"]["path"] == "${{ runner.temp }}/pins" and pinned.is_dir()
+    (pin,) = [s for s in steps(promote) if "scripts/release.py pin" in str(s.get("run", ""))]
+    run_step(pin, two_services, "", {"TAG": "v1.2.3"})
+    for service in names:
+        values = yaml.safe_load(
+            (two_services / f"services/{service}/values-production.yaml").read_text(encoding="utf-8")
+        )
+        assert values["image"] == {"tag": "1.2.3", "digest": digests[service]}, service
+    (pull,) = uses(promote, "peter-evans/create-pull-request")
+    assert pull["with"]["add-paths"] == "services/*/values-production.yaml"

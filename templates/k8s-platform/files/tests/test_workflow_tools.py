@@ -40,6 +40,8 @@ ACTIONS: dict[str, set[str]] = {
     "docker/metadata-action": set(),
     "sigstore/cosign-installer": {"cosign"},
     "peter-evans/create-pull-request": set(),
+    "actions/upload-artifact": set(),
+    "actions/download-artifact": set(),
 }
 # Debian/Ubuntu packages an `apt-get install` step may name, and the commands each installs.
 APT_PACKAGES: dict[str, set[str]] = {"prometheus": {"prometheus", "promtool"}}

@@ -14,7 +14,7 @@ from service.main import Settings
 
 from .support import Running, exchange
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
 RUNBOOK = " ".join((ROOT / "docs" / "runbook.md").read_text(encoding="utf-8").split())
 
