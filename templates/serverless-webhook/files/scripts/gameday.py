@@ -541,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.time_scale <= 0:
         parser.error("--time-scale must be a positive number")
     saved = dict(os.environ)
-    local_server.offline_environment(metrics=True)
+    local_server.offline_environment()
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     capture, real_stdout = Capture(), sys.stdout
     failed = []

@@ -156,17 +156,15 @@ def start_consumer(
     return Consumer(env, visibility_timeout, interval, idle)
 
 
-def offline_environment(metrics: bool) -> None:
-    """moto answers every call; fixed fake credentials keep a real profile from ever being used.
-
-    metrics: whether the functions print their EMF metric lines (the game day reads them; `make local` does not).
-    """
+def offline_environment() -> None:
+    """moto answers every call; fixed fake credentials keep a real profile from ever being used. The functions
+    print their EMF metric lines as in Lambda, where CloudWatch reads them from the log (the game day reads them)."""
     os.environ.update(
         AWS_DEFAULT_REGION="us-east-1",
         AWS_ACCESS_KEY_ID="local",
         AWS_SECRET_ACCESS_KEY="local",  # noqa: S106 - moto accepts anything
         POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_METRICS_DISABLED=str(not metrics).lower(),
+        POWERTOOLS_METRICS_DISABLED="false",
     )
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
@@ -186,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.time_scale <= 0:
         parser.error("--time-scale must be a positive number")
-    offline_environment(metrics=False)
+    offline_environment()
     with mock_aws(), local_env.serialised_aws_calls():
         env = local_env.LocalEnv()
         env.create()

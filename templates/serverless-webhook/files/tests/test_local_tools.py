@@ -327,3 +327,14 @@ def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env,
     assert min(waits) >= timeout, waits
     assert max(waits) < timeout + 0.5, waits  # ... and soon after it: the record was not left stuck
     assert env.stored() == []
+
+
+def test_the_local_path_prints_the_emf_lines_lambda_does(env, deliver, capsys):
+    """`make local` prints each invocation's metrics as the deployed handler's log_metrics does."""
+    local_server.offline_environment()
+    assert deliver("evt_emf")["statusCode"] == 202
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    accepted = [d for d in documents if "DeliveryAccepted" in d]
+    assert len(accepted) == 1
+    assert accepted[0]["service"] == "ingest"
+
