@@ -90,6 +90,10 @@ def make_handler(env: local_env.LocalEnv, answers: list):
     class Handler(BaseHTTPRequestHandler):
         def _send(self, status: int, body: str, content_type: str = "application/json", headers=None) -> None:
             data = body.encode()
+            if self.path == "/webhooks":
+                # What the API's own metrics (AWS/ApiGateway Count, 4xx, 5xx) are made of; counted before the
+                # answer leaves, so a sender that got it finds it counted.
+                answers.append((time.time(), status))
             self.send_response(status)
             self.send_header("content-type", content_type)
             for name, value in (headers or {}).items():
@@ -98,9 +102,6 @@ def make_handler(env: local_env.LocalEnv, answers: list):
             self.send_header("content-length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
-            if self.path == "/webhooks":
-                # What the API's own metrics (AWS/ApiGateway Count, 4xx, 5xx) are made of.
-                answers.append((time.time(), status))
 
         def do_POST(self):  # noqa: N802 - http.server naming
             try:
