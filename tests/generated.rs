@@ -145,12 +145,13 @@ fn check(kind: &str, preset: &Path) -> Result<(), Failed> {
     }
     make_check(kind, &tmp, &project)?;
     if OFFLINE_GAMEDAY.contains(&kind) {
-        make_gameday(kind, &tmp, &project)?;
+        make_gameday(&tmp, &project)?;
     }
     Ok(())
 }
 
-/// Kinds whose `make gameday` runs offline (the others need a cluster), after `make check` in every preset.
+/// Kinds whose `make gameday` runs offline (the others need a cluster): after `make check`, every preset runs
+/// the project's own `make setup` and then `make gameday`.
 const OFFLINE_GAMEDAY: &[&str] = &["serverless-webhook"];
 
 /// Seconds since the Unix epoch, now.
@@ -187,34 +188,49 @@ fn timeline_seconds(report: &str) -> Vec<f64> {
         .collect()
 }
 
-/// Runs `make gameday` and checks that it wrote reports of this very run: named and headed with the run's date,
-/// every timeline time inside the run's window.
-fn make_gameday(kind: &str, tmp: &tempfile::TempDir, project: &Path) -> Result<(), Failed> {
-    let tools = tools_dir();
-    let path = format!(
-        "{}:{}",
-        tools.join(format!("py-{kind}/bin")).display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let date = utc_today()?;
-    let start = unix_now()?;
+/// Where every project's `make setup` keeps what it downloads: pip's and uv's caches, shared by the presets (and
+/// by later runs), so each preset installs its own venvs without downloading them again.
+fn setup_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("harness-setup-cache")
+}
+
+/// Runs `make <target>` in `project` as a user would, with no validator of `target/tools` on PATH: what it runs
+/// comes from the project's own venvs. HOME and TMPDIR are the project's temp root; pip and uv share one cache.
+fn make_as_user(target: &str, tmp: &tempfile::TempDir, project: &Path) -> Result<(), Failed> {
+    let cache = setup_cache();
     let out = Command::new("make")
-        .arg("gameday")
+        .arg(target)
         .current_dir(project)
-        .env("PATH", path)
         .env("HOME", tmp.path())
         .env("TMPDIR", tmp.path())
+        .env("PIP_CACHE_DIR", cache.join("pip"))
+        .env("UV_CACHE_DIR", cache.join("uv"))
+        .env("NO_COLOR", "1")
         .output()?;
-    let end = unix_now()?;
     if !out.status.success() {
         return Err(format!(
-            "`make gameday` failed ({}):\n{}\n{}",
+            "`make {target}` failed ({}):\n{}\n{}",
             out.status,
             tail(&String::from_utf8_lossy(&out.stdout), 40),
             tail(&String::from_utf8_lossy(&out.stderr), 40)
         )
         .into());
     }
+    Ok(())
+}
+
+/// Runs the project's own `make setup`, then `make gameday` with the venv it made, and checks that the game day
+/// wrote reports of this very run: named and headed with the run's date, every timeline time inside the run's
+/// window.
+fn make_gameday(tmp: &tempfile::TempDir, project: &Path) -> Result<(), Failed> {
+    make_as_user("setup", tmp, project)?;
+    if !project.join(".venv/bin/python").is_file() {
+        return Err("`make setup` passed but made no .venv".into());
+    }
+    let date = utc_today()?;
+    let start = unix_now()?;
+    make_as_user("gameday", tmp, project)?;
+    let end = unix_now()?;
     let folder = project.join("docs/incidents");
     let mut reports: Vec<PathBuf> = std::fs::read_dir(&folder)?
         .map(|e| e.map(|e| e.path()))

@@ -24,6 +24,7 @@ class Incident:
     mitigated: float | None = None  # the cause was removed
     recovered: float | None = None  # every delivery applied and the alarm back to OK
     alarm: str = ""  # the alarm's name
+    detected_by: str = ""  # what detection was, when it was not the alarm going to ALARM
     alarm_said: str = ""  # its AlarmDescription in template.yaml
     alarm_rule: str = ""  # its condition, from template.yaml
     runbook_anchor: str = ""
@@ -76,7 +77,7 @@ def render(incident: Incident) -> str:
         "",
         "| from the fault to | time |",
         "| --- | --- |",
-        f"| detect (`{incident.alarm}` in ALARM) | {span(incident, incident.detected)} |",
+        f"| detect ({incident.detected_by or f'`{incident.alarm}` in ALARM'}) | {span(incident, incident.detected)} |",
         f"| mitigate (cause removed) | {span(incident, incident.mitigated)} |",
         f"| recover (all applied, alarm OK) | {span(incident, incident.recovered)} |",
         "",

@@ -7,6 +7,9 @@
   POST /replay     move every DLQ message back to the queue (the local stand-in for `make replay`)
 
 What behaves as deployed:
+  - the HTTP API's route throttle: a token bucket holding ThrottlingBurstLimit requests, refilled at
+    ThrottlingRateLimit per second (template.yaml's HttpApi, the parameters' defaults), in real seconds: a
+    request that finds it empty gets API Gateway's 429 before any function runs;
   - requests are served concurrently (one thread each, a listen backlog of 128), so a
     burst of deliveries is answered, not reset; only each moto call is serialised;
   - headers reach the ingest function as an HTTP API passes them (payload 2.0): names
@@ -27,6 +30,7 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,6 +45,37 @@ import replay_dlq  # noqa: E402
 # An HTTP API refuses larger requests with 413 before any function runs.
 API_MAX_BODY_BYTES = 10 * 1024 * 1024
 LISTEN_BACKLOG = 128
+# What an HTTP API answers a throttled request: 429 Too Many Requests (AWS docs, "Throttling requests to your HTTP
+# API", checked 2026-12-07), with its usual error body and no Retry-After.
+THROTTLED_BODY = json.dumps({"message": "Too Many Requests"})
+
+
+class TokenBucket:
+    """API Gateway's throttle: `burst` tokens at most, `rate` more every second, one taken per request."""
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic):
+        self.rate, self.burst, self._clock = rate, burst, clock
+        self._tokens = float(burst)
+        self._at = clock()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+            self._at = now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
+
+
+def api_throttle(env: local_env.LocalEnv) -> TokenBucket:
+    """The bucket of the stack's HTTP API: its DefaultRouteSettings, each a literal or a parameter's default."""
+    settings = env.resources["HttpApi"]["Properties"]["DefaultRouteSettings"]
+    rate = local_env._plain(settings["ThrottlingRateLimit"], env.parameters)
+    burst = local_env._plain(settings["ThrottlingBurstLimit"], env.parameters)
+    return TokenBucket(float(rate), int(burst))
 
 
 class LocalServer(ThreadingHTTPServer):
@@ -51,10 +86,14 @@ class LocalServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
-def make_handler(env: local_env.LocalEnv):
+def make_handler(env: local_env.LocalEnv, answers: list):
     class Handler(BaseHTTPRequestHandler):
         def _send(self, status: int, body: str, content_type: str = "application/json", headers=None) -> None:
             data = body.encode()
+            if self.path == "/webhooks":
+                # What the API's own metrics (AWS/ApiGateway Count, 4xx, 5xx) are made of; counted before the
+                # answer leaves, so a sender that got it finds it counted.
+                answers.append((time.time(), status))
             self.send_response(status)
             self.send_header("content-type", content_type)
             for name, value in (headers or {}).items():
@@ -74,7 +113,10 @@ def make_handler(env: local_env.LocalEnv):
                 self._send(413, json.dumps({"message": "Request Entity Too Large"}))
                 return
             body = self.rfile.read(length)
-            if self.path == "/webhooks":
+            throttle = self.server.throttle
+            if self.path == "/webhooks" and throttle is not None and not throttle.take():
+                self._send(429, THROTTLED_BODY)
+            elif self.path == "/webhooks":
                 # items() keeps every header line, repeats included, in arrival order.
                 answer = env.post(self.headers.items(), body)
                 self._send(answer["statusCode"], answer["body"], headers=answer.get("headers"))
@@ -96,8 +138,13 @@ def make_handler(env: local_env.LocalEnv):
     return Handler
 
 
-def make_server(env: local_env.LocalEnv, host: str, port: int) -> LocalServer:
-    return LocalServer((host, port), make_handler(env))
+def make_server(env: local_env.LocalEnv, host: str, port: int, throttle: TokenBucket | None = None) -> LocalServer:
+    """The server; `server.answers` collects (time, status) of every /webhooks answer, as the API counts them."""
+    answers: list[tuple[float, int]] = []
+    server = LocalServer((host, port), make_handler(env, answers))
+    server.answers = answers
+    server.throttle = throttle
+    return server
 
 
 def consume(
@@ -156,17 +203,15 @@ def start_consumer(
     return Consumer(env, visibility_timeout, interval, idle)
 
 
-def offline_environment(metrics: bool) -> None:
-    """moto answers every call; fixed fake credentials keep a real profile from ever being used.
-
-    metrics: whether the functions print their EMF metric lines (the game day reads them; `make local` does not).
-    """
+def offline_environment() -> None:
+    """moto answers every call; fixed fake credentials keep a real profile from ever being used. The functions
+    print their EMF metric lines as in Lambda, where CloudWatch reads them from the log (the game day reads them)."""
     os.environ.update(
         AWS_DEFAULT_REGION="us-east-1",
         AWS_ACCESS_KEY_ID="local",
         AWS_SECRET_ACCESS_KEY="local",  # noqa: S106 - moto accepts anything
         POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_METRICS_DISABLED=str(not metrics).lower(),
+        POWERTOOLS_METRICS_DISABLED="false",
     )
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
@@ -186,19 +231,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.time_scale <= 0:
         parser.error("--time-scale must be a positive number")
-    offline_environment(metrics=False)
+    offline_environment()
     with mock_aws(), local_env.serialised_aws_calls():
         env = local_env.LocalEnv()
         env.create()
         timeout = env.scaled_visibility_timeout(args.time_scale)
         consumer = start_consumer(env, timeout, args.poll_interval)
-        server = make_server(env, args.host, args.port)
+        throttle = api_throttle(env)
+        server = make_server(env, args.host, args.port, throttle)
         print(f"listening on http://{args.host}:{args.port}/webhooks (scheme {env.scheme})")
         print(f"local signing secret: {env.secret}")
         print(
             f"visibility timeout {timeout} s (the stack's {env.visibility_timeout} s / {args.time_scale:g}), "
             f"DLQ after {env.max_receive_count} receives"
         )
+        print(f"throttle {throttle.rate:g} requests/s, bursts of {throttle.burst} (HttpApi's route settings)")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
         consumer.stop()

@@ -15,6 +15,7 @@ import alarm_eval
 import gameday
 import incident_report
 import local_env
+import local_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ALARMS = alarm_eval.load_alarms(local_env.load_template(), "stack")
@@ -129,10 +130,11 @@ def test_rerun_on_the_same_day_replaces_the_report(tmp_path):
 @pytest.mark.parametrize("scenario", sorted(gameday.SCENARIOS))
 def test_each_scenario_follows_a_runbook_section_that_exists(scenario):
     _, alarm_id = gameday.SCENARIOS[scenario]
-    anchor = gameday.runbook_anchor(ALARMS[alarm_id])
+    anchor = gameday.runbook_anchor(ALARMS[alarm_id]) if alarm_id else gameday.BURST_RUNBOOK
     sections = incident_report.runbook_sections((ROOT / "docs" / "runbook.md").read_text())
     assert anchor in sections
-    assert sections[anchor].startswith("Alarm `")
+    # An alarm's scenario follows that alarm's section; the burst, which no alarm watches, the senders' retries.
+    assert sections[anchor].startswith("Alarm `" if alarm_id else "")
 
 
 def test_the_game_day_asks_for_its_alarm_and_no_loss():
@@ -160,3 +162,57 @@ def test_a_fault_is_removed_even_when_the_scenario_fails():
     assert seen
     assert seen[0] is not original
     assert processor.record_event is original
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def throttled_api(bucket: local_server.TokenBucket):
+    """An API that answers 202 while the bucket has a token, 429 after, as the local server does."""
+    return lambda delivery_id: 202 if bucket.take() else 429
+
+
+def burst(delays: tuple) -> dict[str, list[int]]:
+    clock = FakeClock()
+    bucket = local_server.TokenBucket(2, 4, clock=clock)
+    ids = [f"evt-{n:02d}" for n in range(12)]
+    return gameday.deliver_with_retries(throttled_api(bucket), ids, delays, 180, sleep=clock.sleep)
+
+
+def test_the_senders_retries_bring_every_throttled_delivery_in():
+    answers = burst(gameday.RETRY_DELAYS["standard-webhooks"])
+    assert sum(1 for statuses in answers.values() if 429 in statuses) == 12 - 4  # the bucket held 4
+    assert all(statuses[-1] == 202 for statuses in answers.values())
+
+
+def test_a_sender_that_does_not_retry_loses_the_throttled_deliveries():
+    answers = burst(())
+    lost = [d for d, statuses in answers.items() if statuses[-1] != 202]
+    assert len(lost) == 8
+    report = incident()
+    report.sent, report.applied_once = len(answers), len(answers) - len(lost)
+    assert not gameday.passed(report)
+
+
+@pytest.mark.parametrize("scheme", sorted(gameday.RETRY_DELAYS))
+def test_every_sender_retries_a_429(scheme):
+    assert gameday.RETRY_DELAYS[scheme]
+    assert all(delay > 0 for delay in gameday.RETRY_DELAYS[scheme])
+
+
+def test_the_bucket_refills_at_its_rate_up_to_its_burst():
+    clock = FakeClock()
+    bucket = local_server.TokenBucket(2, 4, clock=clock)
+    assert [bucket.take() for _ in range(5)] == [True] * 4 + [False]
+    clock.sleep(0.5)
+    assert [bucket.take() for _ in range(2)] == [True, False]
+    clock.sleep(60)
+    assert sum(bucket.take() for _ in range(10)) == 4

@@ -327,3 +327,44 @@ def test_a_record_that_always_fails_reaches_the_dlq_after_max_receive_count(env,
     assert min(waits) >= timeout, waits
     assert max(waits) < timeout + 0.5, waits  # ... and soon after it: the record was not left stuck
     assert env.stored() == []
+
+
+def test_the_local_path_prints_the_emf_lines_lambda_does(env, deliver, capsys):
+    """`make local` prints each invocation's metrics as the deployed handler's log_metrics does."""
+    local_server.offline_environment()
+    assert deliver("evt_emf")["statusCode"] == 202
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    accepted = [d for d in documents if "DeliveryAccepted" in d]
+    assert len(accepted) == 1
+    assert accepted[0]["service"] == "ingest"
+
+
+def test_the_local_throttle_is_the_http_apis_route_settings(env):
+    bucket = local_server.api_throttle(env)
+    assert bucket.rate == env.parameters["ApiThrottleRateLimit"]["Default"]
+    assert bucket.burst == env.parameters["ApiThrottleBurstLimit"]["Default"]
+
+
+@pytest.mark.parametrize("throttled", [True, False])
+def test_an_empty_bucket_answers_429_as_the_api_does(env, throttled):
+    bucket = local_server.TokenBucket(0.001, 2) if throttled else None
+    with local_env.serialised_aws_calls():
+        httpd = local_server.make_server(env, "127.0.0.1", 0, bucket)
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        try:
+            base = f"http://127.0.0.1:{httpd.server_address[1]}"
+            answers = []
+            for n in range(3):
+                headers, body = make_delivery(env.scheme, f"evt_throttle_{n}", now=int(time.time()))
+                answers.append(post_raw(base, list(headers.items()), body))
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+    statuses = [status for status, _ in answers]
+    if throttled:
+        assert statuses == [202, 202, 429]
+        assert answers[2][1] == {"message": "Too Many Requests"}
+    else:
+        assert statuses == [202, 202, 202]
+    assert [status for _, status in httpd.answers] == statuses
