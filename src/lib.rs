@@ -1,7 +1,8 @@
 //! `scaffold` generates complete, linted portfolio projects for platform and cloud-backend engineers.
 //!
-//! Data flows one way, each layer using only some of those before it (docs/architecture.md, "Layers", has the
-//! table, and tests/testsuite/architecture.rs enforces it):
+//! This crate is the facade: each layer of the library is a crate of its own (`crates/<layer>/`, depending only
+//! on the layers before it; docs/architecture.md, "Layers", has the table), re-exported here under its short name.
+//! Data flows one way:
 //!
 //! 1. [`error`]: the one error type;
 //! 2. [`kind`]: a kind as data (manifest, questions, rules) loaded from the embedded templates or a folder;
@@ -15,15 +16,15 @@
 //!
 //! The library never prints and never prompts: the binary owns the terminal.
 
-pub mod advise;
-pub mod answers;
-pub mod cost;
-pub mod engine;
-pub mod error;
-pub mod kind;
-pub mod lifecycle;
-pub mod plan;
-pub mod write;
+pub use scaffold_advise as advise;
+pub use scaffold_answers as answers;
+pub use scaffold_cost as cost;
+pub use scaffold_engine as engine;
+pub use scaffold_error as error;
+pub use scaffold_kind as kind;
+pub use scaffold_lifecycle as lifecycle;
+pub use scaffold_plan as plan;
+pub use scaffold_write as write;
 
 pub use answers::{Answers, AnswersFile, Given, Prompter};
 pub use error::{Error, Result};

@@ -73,7 +73,7 @@ fn serverless_text_names_the_largest_item_and_the_reference_volumes() {
         .stdout(predicate::str::contains(
             "Largest line item: S3 requests (payload bucket) at $540.00",
         ))
-        // $0.1348 at 10K and $13.3089 at 1M (worked in src/cost/serverless/estimate.rs's lean example test).
+        // $0.1348 at 10K and $13.3089 at 1M (worked in crates/cost/src/serverless/estimate.rs's lean example test).
         .stdout(predicate::str::contains("$0.13"))
         .stdout(predicate::str::contains("$13.31"))
         .stdout(predicate::str::contains("Free tier, shown apart"))

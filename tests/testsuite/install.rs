@@ -21,9 +21,17 @@ struct Package {
 fn package() -> Package {
     let manifest: toml::Table = read("Cargo.toml").parse().expect("Cargo.toml parses");
     let package = manifest["package"].as_table().expect("[package]");
+    let shared = manifest["workspace"]["package"]
+        .as_table()
+        .expect("[workspace.package]");
+    // A field may be the package's own or inherited from [workspace.package] (`key.workspace = true`).
     let text = |key: &str| {
-        package
-            .get(key)
+        let own = package.get(key);
+        let inherited = own
+            .and_then(|v| v.get("workspace"))
+            .and_then(toml::Value::as_bool)
+            == Some(true);
+        if inherited { shared.get(key) } else { own }
             .and_then(toml::Value::as_str)
             .unwrap_or_else(|| panic!("Cargo.toml [package] has no {key}"))
             .to_string()
