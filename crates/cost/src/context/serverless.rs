@@ -242,7 +242,7 @@ struct ContainersFile<'a> {
 }
 
 /// Every price the page's figures can use, including the alternatives its levers switch to.
-const PRICE_KEYS: [&str; 33] = [
+const PRICE_KEYS: [&str; 34] = [
     "api_http_requests",
     "api_rest_requests",
     "lambda_requests",
@@ -253,6 +253,7 @@ const PRICE_KEYS: [&str; 33] = [
     "dynamodb_write_units",
     "dynamodb_read_units",
     "logs_ingest",
+    "logs_ingest_lambda",
     "xray_traces_recorded",
     "dynamodb_storage",
     "dynamodb_pitr",
