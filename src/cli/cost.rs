@@ -257,12 +257,15 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
     if dated && sub.value_source("priced_on") != Some(clap::parser::ValueSource::CommandLine) {
         values.set("priced_on", today());
     }
-    let priced = kind.model.estimate(&Request {
-        kind: &kind.name,
-        prices: &prices,
-        values,
-        defaults: &kind.defaults,
-    })?;
+    let priced = kind
+        .model
+        .estimate(&Request {
+            kind: &kind.name,
+            prices: &prices,
+            values,
+            defaults: &kind.defaults,
+        })
+        .map_err(|e| flags::blame(kind.model.inputs(), e))?;
     if json {
         let mut object = priced.json;
         if let Some((values, defaults)) = &priced.command {

@@ -15,7 +15,7 @@ use crate::{
 use scaffold_error::Result;
 
 /// Every input of the container side, by the names of [`ContainerAssumptions`]' fields.
-pub const INPUTS: [InputSpec; 10] = [
+pub static INPUTS: [InputSpec; 10] = [
     InputSpec::flagged(
         "peak_factor",
         InputType::Number,

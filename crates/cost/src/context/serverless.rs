@@ -107,7 +107,7 @@ fn workload(input: &ServerlessInput) -> Workload {
     let values = input.to_values();
     let mut out = Workload::new();
     for spec in serverless::INPUTS.iter() {
-        let value = match values.get(spec.name) {
+        let value = match values.get(&spec.name) {
             Some(v) => v.clone(),
             // Left out because it is derived: the value the model derived.
             None => Value::from(input.write_units_per_event),
