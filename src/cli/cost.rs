@@ -22,7 +22,7 @@ use scaffold::cost::model::{self, Bound};
 use scaffold::cost::serverless::{self, ServerlessInput};
 use scaffold::cost::unit::Request;
 use scaffold::cost::{CostModel, Prices, Values};
-use scaffold::{Catalog, Error};
+use scaffold::Error;
 
 /// `scaffold cost`: what a generated project costs to run per month, from a dated, sourced price table. Its
 /// subcommands are added at run time by [`with_kinds`]; this holds what was parsed.
@@ -83,7 +83,7 @@ pub fn priced_kinds(argv: &[OsString]) -> Outcome<Vec<PricedKind>> {
             }
         }
     }
-    let catalog = Catalog::load(&super::source(&templates))?;
+    let catalog = scaffold::load_catalog(&super::source(&templates))?;
     let mut priced = Vec::new();
     for kind in &catalog.kinds {
         if let Some(bound) = Bound::of(kind)? {

@@ -184,6 +184,17 @@ fn a_broken_declaration_is_refused_with_what_to_fix() {
         let err = err.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(err.contains("template.toml"), "{err}");
         assert!(err.contains(message), "{message}\n{err}");
+        // `scaffold list` shows no broken kind: it refuses the folder with the same words.
+        let out = scaffold()
+            .args(["list", "--templates"])
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        assert!(!out.status.success(), "list: {to}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let err = err.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(err.contains("template.toml"), "list: {err}");
+        assert!(err.contains(message), "list: {message}\n{err}");
         // `scaffold new` refuses the same kind, and writes nothing.
         let out_dir = tempfile::tempdir().unwrap();
         let out = new(out_dir.path(), dir.path(), &[]);
