@@ -18,11 +18,11 @@ mod report;
 use scaffold::cost::compare::{self, ContainerAssumptions};
 use std::sync::Arc;
 
+use scaffold::Error;
 use scaffold::cost::model::{self, Bound};
 use scaffold::cost::serverless::{self, ServerlessInput};
 use scaffold::cost::unit::Request;
 use scaffold::cost::{CostModel, Prices, Values};
-use scaffold::Error;
 
 /// `scaffold cost`: what a generated project costs to run per month, from a dated, sourced price table. Its
 /// subcommands are added at run time by [`with_kinds`]; this holds what was parsed.

@@ -78,7 +78,11 @@ pub fn args(inputs: &[InputSpec], defaults: &Values) -> Vec<Arg> {
                 Some(_) if input.name == "priced_on" => arg,
                 Some(value) => arg.default_value(Values::text_of(value)),
                 // An input the model derives when it is left out (write units from the measured item sizes).
-                None if scaffold::cost::serverless::DERIVED_INPUTS.contains(&input.name.as_ref()) => arg,
+                None if scaffold::cost::serverless::DERIVED_INPUTS
+                    .contains(&input.name.as_ref()) =>
+                {
+                    arg
+                }
                 None => arg.required(true),
             }
         })

@@ -477,7 +477,11 @@ mod tests {
         // Lambda's own lines are the last 3,850 GB of the month: 3,610 GB x $0.25 + 240 GB x $0.50 = $1,022.50, the
         // part that leaves with Lambda.
         let big = estimate(&prices(), &ServerlessInput::default().at(10_000_000_000)).unwrap();
-        assert!((big.usage.log_gb - 13_850.0).abs() < 1e-6, "{}", big.usage.log_gb);
+        assert!(
+            (big.usage.log_gb - 13_850.0).abs() < 1e-6,
+            "{}",
+            big.usage.log_gb
+        );
         assert_eq!(cents(big.item("logs").unwrap().usd), 602_250);
         assert_eq!(cents(big.lambda_logs_usd), 102_250);
         // Below the first bound nothing changes: 138.5 GB at 100M events is $69.25, as at the flat rate.
