@@ -33,6 +33,17 @@ pub use plan::Plan;
 
 pub use plan::VERSION;
 
+/// The kinds of `source`, each one's cost model checked as the catalog loads. The kind layer knows nothing of
+/// cost, so it cannot check a `[cost.declared]` model; without this a broken one would be listed by `scaffold list`
+/// and refused only when the kind is priced or generated. The error is the one pricing it gives.
+pub fn load_catalog(source: &Source) -> Result<Catalog> {
+    let catalog = Catalog::load(source)?;
+    for kind in &catalog.kinds {
+        cost::model::Bound::of(kind)?;
+    }
+    Ok(catalog)
+}
+
 /// What the engine adds to a template context beside the answers, `name` and `kind`. docs/templates.md lists
 /// every key a template can use.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -18,11 +18,11 @@ mod report;
 use scaffold::cost::compare::{self, ContainerAssumptions};
 use std::sync::Arc;
 
+use scaffold::Error;
 use scaffold::cost::model::{self, Bound};
 use scaffold::cost::serverless::{self, ServerlessInput};
 use scaffold::cost::unit::Request;
 use scaffold::cost::{CostModel, Prices, Values};
-use scaffold::{Catalog, Error};
 
 /// `scaffold cost`: what a generated project costs to run per month, from a dated, sourced price table. Its
 /// subcommands are added at run time by [`with_kinds`]; this holds what was parsed.
@@ -83,7 +83,7 @@ pub fn priced_kinds(argv: &[OsString]) -> Outcome<Vec<PricedKind>> {
             }
         }
     }
-    let catalog = Catalog::load(&super::source(&templates))?;
+    let catalog = scaffold::load_catalog(&super::source(&templates))?;
     let mut priced = Vec::new();
     for kind in &catalog.kinds {
         if let Some(bound) = Bound::of(kind)? {
@@ -257,12 +257,15 @@ pub fn run_cost(args: &CostArgs, kinds: &[PricedKind]) -> Outcome<String> {
     if dated && sub.value_source("priced_on") != Some(clap::parser::ValueSource::CommandLine) {
         values.set("priced_on", today());
     }
-    let priced = kind.model.estimate(&Request {
-        kind: &kind.name,
-        prices: &prices,
-        values,
-        defaults: &kind.defaults,
-    })?;
+    let priced = kind
+        .model
+        .estimate(&Request {
+            kind: &kind.name,
+            prices: &prices,
+            values,
+            defaults: &kind.defaults,
+        })
+        .map_err(|e| flags::blame(kind.model.inputs(), e))?;
     if json {
         let mut object = priced.json;
         if let Some((values, defaults)) = &priced.command {

@@ -152,7 +152,7 @@ pub(crate) fn record(templates: &Option<PathBuf>) -> scaffold::plan::Record {
 /// The catalog with the user's defaults from their configuration file (`SCAFFOLD_CONFIG`, else
 /// `$XDG_CONFIG_HOME/scaffold/config.toml`, else `~/.config/scaffold/config.toml`) applied to every kind.
 pub(crate) fn catalog(templates: &Option<PathBuf>) -> Result<scaffold::Catalog, failure::Failure> {
-    let mut catalog = scaffold::Catalog::load(&source(templates))?;
+    let mut catalog = scaffold::load_catalog(&source(templates))?;
     let path = match std::env::var_os("SCAFFOLD_CONFIG").filter(|v| !v.is_empty()) {
         Some(p) => Some(PathBuf::from(p)),
         None => std::env::var_os("XDG_CONFIG_HOME")

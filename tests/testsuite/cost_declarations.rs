@@ -38,7 +38,7 @@ fn flag_of(inputs: &[InputSpec], name: &str) -> Option<String> {
         .iter()
         .find(|i| i.name == name)
         .unwrap_or_else(|| panic!("the docs name `{name}`, which is no input"))
-        .flag
+        .flag()
         .map(|f| format!("--{f}"))
 }
 
@@ -61,7 +61,7 @@ fn the_docs_table_names_every_input_with_its_declared_flag() {
         }
         for input in model.inputs() {
             assert!(
-                named.iter().any(|n| n == input.name),
+                named.iter().any(|n| *n == input.name),
                 "{}: docs/templates.md leaves out `{}`",
                 model.name(),
                 input.name
@@ -83,7 +83,7 @@ fn every_flag_of_a_cost_command_is_the_one_declared() {
         .collect::<Vec<_>>()
         .join(" ");
     for input in &SERVERLESS {
-        let flag = input.flag.expect("every serverless input has a flag");
+        let flag = input.flag().expect("every serverless input has a flag");
         assert!(help.contains(&format!("--{flag} ")), "--{flag}: {help}");
         let first_words: String = input
             .help
@@ -100,7 +100,7 @@ fn each_declared_range_is_what_the_command_refuses() {
     // One past the top of each declared range is refused by the flag that sets it, quoting the range: the range
     // is written once, in the declaration, and nowhere else.
     for input in &SERVERLESS {
-        let (Some(range), Some(flag)) = (input.range, input.flag) else {
+        let (Some(range), Some(flag)) = (input.range, input.flag()) else {
             continue;
         };
         let above = range.max + 1.0;

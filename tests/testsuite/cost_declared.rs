@@ -105,6 +105,24 @@ fn a_value_outside_its_declared_range_is_refused_by_its_flag() {
     assert!(err.contains("between 1 and 10"), "{err}");
 }
 
+#[test]
+fn a_refused_value_names_the_declared_flag_not_the_input() {
+    // `messages_per_month` is set by `--messages`: the refusal names the flag the user typed.
+    let out = cost(&declared(), &["--messages", "2000000000"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid --messages:"), "{err}");
+    assert!(err.contains("between 0 and 1000000000"), "{err}");
+    // A declared input that shares its name with an input of a built-in model (`batch_size`, `--batch-size`
+    // there) is named by its own declared flag.
+    let dir = broken("flag = \"batch-size\"", "flag = \"batch\"");
+    let out = cost(dir.path(), &["--batch", "11"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid --batch:"), "{err}");
+    assert!(!err.contains("--batch-size"), "{err}");
+}
+
 /// The fixture with one change, in a folder of its own.
 fn broken(from: &str, to: &str) -> tempfile::TempDir {
     let text = manifest();
@@ -166,6 +184,17 @@ fn a_broken_declaration_is_refused_with_what_to_fix() {
         let err = err.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(err.contains("template.toml"), "{err}");
         assert!(err.contains(message), "{message}\n{err}");
+        // `scaffold list` shows no broken kind: it refuses the folder with the same words.
+        let out = scaffold()
+            .args(["list", "--templates"])
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        assert!(!out.status.success(), "list: {to}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let err = err.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(err.contains("template.toml"), "list: {err}");
+        assert!(err.contains(message), "list: {message}\n{err}");
         // `scaffold new` refuses the same kind, and writes nothing.
         let out_dir = tempfile::tempdir().unwrap();
         let out = new(out_dir.path(), dir.path(), &[]);

@@ -9,6 +9,7 @@ mod cost_batches;
 mod cost_cli;
 mod cost_declarations;
 mod cost_declared;
+mod cost_properties;
 mod cost_regions;
 mod cost_templates;
 mod errors;

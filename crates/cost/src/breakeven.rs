@@ -174,7 +174,24 @@ mod tests {
     #[test]
     fn the_break_even_is_the_last_crossing_when_a_new_task_puts_serverless_ahead_again() {
         let p = prices();
-        let input = ServerlessInput::default();
+        // With 1 KB of the code's own log lines per event, containers pay the standard $0.50 a GB for lines that
+        // Lambda's vended tiers price at $0.05 above 50 TB a month: near 10^12 events containers cost about $0.963
+        // (tasks) + $0.089 (LCUs) + $0.50 (logs) = $1.55 a million more, serverless about $0.90 (API) + $0.22
+        // (requests) + $0.11 (duration) + $0.07 (logs) = $1.30: serverless wins at the far end, so no break-even.
+        let peaky = ContainerAssumptions {
+            peak_factor: 7.0,
+            ..Default::default()
+        };
+        let one_kb = ServerlessInput::default();
+        assert_eq!(
+            break_even(&p, Platform::Fargate, &one_kb, &peaky).unwrap(),
+            None
+        );
+        // A tenth of a KB keeps the code's own lines under 10 TB up to 100B events and the far end with containers.
+        let input = ServerlessInput {
+            log_kb_per_event: 0.1,
+            ..Default::default()
+        };
         // Peaks 7x the average: one task serves 50 x 2,628,000 / 7 = 18.77M events a month. Serverless costs about
         // $1.2645 a million more than the load balancer, so a task's volume wins back $23.74, while a task costs
         // 730 x (0.5 x 0.03238 + 0.00356) = $14.42 + its public IPv4 $3.65 = $18.07. Containers gain $5.67 a step

@@ -15,7 +15,7 @@ use crate::{
 use scaffold_error::Result;
 
 /// Every input of the container side, by the names of [`ContainerAssumptions`]' fields.
-pub const INPUTS: [InputSpec; 10] = [
+pub static INPUTS: [InputSpec; 10] = [
     InputSpec::flagged(
         "peak_factor",
         InputType::Number,
@@ -356,14 +356,14 @@ pub fn platform_cost(
             format::plain(h), alb.describe(), format::plain(round6(lcu_h)), lcu.describe()
         ),
     ));
-    let shared_usd = serverless.shared_usd();
+    let shared_usd = serverless.shared_in_containers_usd(prices);
     items.push(item(
         "shared",
         "Queue, tables, logs, traces, key, secrets, alarms (same as serverless)",
         1.0,
         "set",
         shared_usd,
-        "SQS + DynamoDB (requests, storage, recovery) + CloudWatch Logs + X-Ray + KMS + Secrets Manager + alarms and dashboards, as computed for the serverless side".into(),
+        "SQS + DynamoDB (requests, storage, recovery) + CloudWatch Logs + X-Ray + KMS + Secrets Manager + alarms and dashboards, as computed for the serverless side, but the code's own log lines at the standard rate of CloudWatch Logs (only Lambda's logs are priced in the vended tiers)".into(),
     ));
     if assumptions.ops_usd_per_month > 0.0 {
         items.push(item(
@@ -414,6 +414,28 @@ mod tests {
         assert_eq!(c.tasks, 2);
         // 2 x 730 x (0.5 x 0.03238 + 1 x 0.00356) = 28.835
         assert!((c.items[0].usd - 28.835).abs() < 1e-9, "{}", c.items[0].usd);
+    }
+
+    #[test]
+    fn the_codes_own_logs_pay_the_standard_rate_in_containers() {
+        // In containers the code's own log lines are no longer Lambda's vended logs: they pay the standard
+        // $0.50 a GB at any volume. The lean example at 20B events (batches of 10, 2B processor invocations):
+        //   the code's own lines: 20B x 1 KB = 20,000 GB
+        //   as Lambda's logs: 10,240 x $0.50 + 9,760 x $0.25 = $5,120 + $2,440 = $7,560
+        //   from containers:  20,000 x $0.50 = $10,000, so the shared set costs $2,440 more than on Lambda.
+        let p = prices();
+        let s = serverless::estimate(&p, &ServerlessInput::default().at(20_000_000_000)).unwrap();
+        let c = platform_cost(&p, Platform::Fargate, &s, &ContainerAssumptions::default()).unwrap();
+        assert!(
+            (c.shared_usd - s.shared_usd() - 2_440.0).abs() < 1e-6,
+            "{} vs {}",
+            c.shared_usd,
+            s.shared_usd()
+        );
+        // Below 10 TB the two rates agree and the shared set is the serverless side's.
+        let s = serverless::estimate(&p, &ServerlessInput::default()).unwrap();
+        let c = platform_cost(&p, Platform::Fargate, &s, &ContainerAssumptions::default()).unwrap();
+        assert!((c.shared_usd - s.shared_usd()).abs() < 1e-9);
     }
 
     #[test]

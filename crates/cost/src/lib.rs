@@ -36,6 +36,7 @@ pub use model::template_context;
 pub use prices::Prices;
 pub use unit::CostModel;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -102,17 +103,17 @@ pub struct Range {
 }
 
 /// One input a model reads, declared once: the command line, the manifests' bindings and the docs read it from
-/// here.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// here. A built-in model's inputs are constants (their text borrowed); a declared model's own their text.
+#[derive(Debug, Clone, PartialEq)]
 pub struct InputSpec {
     /// The input's name, as `[cost.inputs]` and error messages use it.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub kind: InputType,
     /// The long option of `scaffold cost` that sets it, without its dashes (`memory-mb`); `None` for an input that
     /// shapes a project's documents but not the command's figures.
-    pub flag: Option<&'static str>,
+    pub flag: Option<Cow<'static, str>>,
     /// What it is, one sentence for the option's help.
-    pub help: &'static str,
+    pub help: Cow<'static, str>,
     /// The values the model takes, if it checks a range.
     pub range: Option<Range>,
 }
@@ -126,10 +127,10 @@ impl InputSpec {
         help: &'static str,
     ) -> InputSpec {
         InputSpec {
-            name,
+            name: Cow::Borrowed(name),
             kind,
-            flag: Some(flag),
-            help,
+            flag: Some(Cow::Borrowed(flag)),
+            help: Cow::Borrowed(help),
             range: None,
         }
     }
@@ -137,20 +138,23 @@ impl InputSpec {
     /// An input no flag sets: it shapes a project's documents, not the command's figures.
     pub const fn unflagged(name: &'static str, kind: InputType, help: &'static str) -> InputSpec {
         InputSpec {
-            name,
+            name: Cow::Borrowed(name),
             kind,
             flag: None,
-            help,
+            help: Cow::Borrowed(help),
             range: None,
         }
     }
 
     /// The same input, taking values from `min` to `max` (`what` they are, in a refusal).
-    pub const fn within(self, min: f64, max: f64, what: &'static str) -> InputSpec {
-        InputSpec {
-            range: Some(Range { min, max, what }),
-            ..self
-        }
+    pub const fn within(mut self, min: f64, max: f64, what: &'static str) -> InputSpec {
+        self.range = Some(Range { min, max, what });
+        self
+    }
+
+    /// The flag that sets it, without its dashes.
+    pub fn flag(&self) -> Option<&str> {
+        self.flag.as_deref()
     }
 }
 
@@ -323,8 +327,8 @@ pub fn parse_events(field: &str, text: &str) -> Result<u64> {
 pub(crate) fn check_declared(inputs: &[InputSpec], values: &Values) -> Result<()> {
     for spec in inputs {
         let Some(r) = spec.range else { continue };
-        if let Some(value) = values.number(spec.name)? {
-            check_range(spec.name, value, r.min, r.max, r.what)?;
+        if let Some(value) = values.number(&spec.name)? {
+            check_range(&spec.name, value, r.min, r.max, r.what)?;
         }
     }
     Ok(())

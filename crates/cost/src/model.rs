@@ -100,8 +100,8 @@ impl<'k> Bound<'k> {
             }
         };
         for input in spec.inputs.keys() {
-            if !model.inputs().iter().any(|i| i.name == input) {
-                let known: Vec<&str> = model.inputs().iter().map(|i| i.name).collect();
+            if !model.inputs().iter().any(|i| i.name == *input) {
+                let known: Vec<&str> = model.inputs().iter().map(|i| i.name.as_ref()).collect();
                 return Err(broken(format!(
                     "[cost.inputs] `{input}` is not an input of the model `{}`; its inputs are: {}",
                     model.name(),
@@ -274,7 +274,7 @@ mod tests {
             let mut inputs: Vec<&str> = model
                 .inputs()
                 .iter()
-                .map(|i| i.name)
+                .map(|i| i.name.as_ref())
                 .filter(|n| *n != "write_units_per_event")
                 .collect();
             inputs.sort();

@@ -66,7 +66,7 @@ pub struct Caveat {
 }
 
 /// Every price key a table must hold, with what it prices.
-pub const PRICE_KEYS: [(&str, &str); 39] = [
+pub const PRICE_KEYS: [(&str, &str); 40] = [
     ("api_http_requests", "API Gateway HTTP API requests"),
     ("api_rest_requests", "API Gateway REST API requests"),
     ("lambda_requests", "Lambda invocations"),
@@ -83,6 +83,10 @@ pub const PRICE_KEYS: [(&str, &str); 39] = [
         "DynamoDB on-demand read request units",
     ),
     ("logs_ingest", "CloudWatch Logs ingestion"),
+    (
+        "logs_ingest_lambda",
+        "CloudWatch Logs ingestion of Lambda's logs (vended, tiered)",
+    ),
     ("logs_storage", "CloudWatch Logs storage"),
     ("xray_traces_recorded", "X-Ray traces recorded"),
     ("dynamodb_storage", "DynamoDB table storage"),

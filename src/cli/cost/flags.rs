@@ -4,8 +4,11 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, value_parser};
 
+use scaffold::Error;
 use scaffold::cost::compare;
 use scaffold::cost::{InputSpec, InputType, Values};
+
+use crate::cli::failure::Failure;
 
 /// The flag that sets a model input (`write_units_per_event` -> `--write-units`), if a cost command has one.
 pub fn flag_for(input: &str) -> Option<String> {
@@ -13,18 +16,37 @@ pub fn flag_for(input: &str) -> Option<String> {
     if input == "region" {
         return Some("--region".into());
     }
-    scaffold::cost::units::built_in()
+    let built_in = scaffold::cost::units::built_in();
+    built_in
         .iter()
-        .flat_map(|m| m.inputs().to_vec())
-        .chain(compare::INPUTS)
+        .flat_map(|m| m.inputs().iter())
+        .chain(compare::INPUTS.iter())
         .find(|i| i.name == input)
-        .and_then(|i| i.flag)
+        .and_then(|i| i.flag())
         .map(|long| format!("--{long}"))
 }
 
+/// A refusal of the model that `inputs` belong to, naming the flag of the input it refuses as that model declares
+/// it: a kind's declared model gives its inputs flags of its own (`messages_per_month` is `--messages`), which
+/// [`flag_for`] does not know.
+pub fn blame(inputs: &[InputSpec], e: Error) -> Failure {
+    if let Error::InvalidInput { field, message } = &e
+        && let Some(long) = inputs
+            .iter()
+            .find(|i| i.name == field.as_str())
+            .and_then(|i| i.flag())
+    {
+        return Failure::InvalidFlag {
+            flag: format!("--{long}"),
+            message: message.clone(),
+        };
+    }
+    Failure::Lib(e)
+}
+
 /// The inputs of `inputs` that a flag sets, with the flag's long name.
-fn flagged(inputs: &[InputSpec]) -> impl Iterator<Item = (&InputSpec, &'static str)> {
-    inputs.iter().filter_map(|i| i.flag.map(|long| (i, long)))
+fn flagged(inputs: &[InputSpec]) -> impl Iterator<Item = (&InputSpec, &str)> {
+    inputs.iter().filter_map(|i| i.flag().map(|long| (i, long)))
 }
 
 /// One argument per flag of `flags`, parsed as its input's type wants, defaulting to `defaults` (a flag whose
@@ -32,9 +54,9 @@ fn flagged(inputs: &[InputSpec]) -> impl Iterator<Item = (&InputSpec, &'static s
 pub fn args(inputs: &[InputSpec], defaults: &Values) -> Vec<Arg> {
     flagged(inputs)
         .map(|(input, long)| {
-            let arg = Arg::new(input.name)
-                .long(long)
-                .help(input.help)
+            let arg = Arg::new(input.name.to_string())
+                .long(long.to_string())
+                .help(input.help.to_string())
                 .value_name(long.to_uppercase().replace('-', "_"));
             let arg = match input.kind {
                 InputType::Number => arg
@@ -51,12 +73,16 @@ pub fn args(inputs: &[InputSpec], defaults: &Values) -> Vec<Arg> {
                     arg.allow_hyphen_values(true)
                 }
             };
-            match defaults.get(input.name) {
+            match defaults.get(&input.name) {
                 // The day priced is today unless given: a kind's day is for its pages only.
                 Some(_) if input.name == "priced_on" => arg,
                 Some(value) => arg.default_value(Values::text_of(value)),
                 // An input the model derives when it is left out (write units from the measured item sizes).
-                None if scaffold::cost::serverless::DERIVED_INPUTS.contains(&input.name) => arg,
+                None if scaffold::cost::serverless::DERIVED_INPUTS
+                    .contains(&input.name.as_ref()) =>
+                {
+                    arg
+                }
                 None => arg.required(true),
             }
         })
@@ -67,7 +93,7 @@ pub fn args(inputs: &[InputSpec], defaults: &Values) -> Vec<Arg> {
 pub fn read(matches: &ArgMatches, inputs: &[InputSpec]) -> Values {
     let mut values = Values::new();
     for (input, _) in flagged(inputs) {
-        let name = input.name;
+        let name: &str = &input.name;
         match input.kind {
             InputType::Number => {
                 if let Some(x) = matches.get_one::<f64>(name) {
@@ -93,10 +119,10 @@ pub fn read(matches: &ArgMatches, inputs: &[InputSpec]) -> Values {
 pub fn command_line(inputs: &[InputSpec], values: &Values, defaults: &Values) -> String {
     let mut out = Vec::new();
     for (i, (input, long)) in flagged(inputs).enumerate() {
-        let Some(value) = values.get(input.name) else {
+        let Some(value) = values.get(&input.name) else {
             continue;
         };
-        if i == 0 || defaults.get(input.name) != Some(value) {
+        if i == 0 || defaults.get(&input.name) != Some(value) {
             out.push(format!("--{long} {}", Values::text_of(value)));
         }
     }

@@ -107,7 +107,7 @@ fn workload(input: &ServerlessInput) -> Workload {
     let values = input.to_values();
     let mut out = Workload::new();
     for spec in serverless::INPUTS.iter() {
-        let value = match values.get(spec.name) {
+        let value = match values.get(&spec.name) {
             Some(v) => v.clone(),
             // Left out because it is derived: the value the model derived.
             None => Value::from(input.write_units_per_event),
@@ -242,7 +242,7 @@ struct ContainersFile<'a> {
 }
 
 /// Every price the page's figures can use, including the alternatives its levers switch to.
-const PRICE_KEYS: [&str; 33] = [
+const PRICE_KEYS: [&str; 34] = [
     "api_http_requests",
     "api_rest_requests",
     "lambda_requests",
@@ -253,6 +253,7 @@ const PRICE_KEYS: [&str; 33] = [
     "dynamodb_write_units",
     "dynamodb_read_units",
     "logs_ingest",
+    "logs_ingest_lambda",
     "xray_traces_recorded",
     "dynamodb_storage",
     "dynamodb_pitr",

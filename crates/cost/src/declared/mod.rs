@@ -25,15 +25,10 @@ use scaffold_kind::{DeclaredItem, DeclaredModel};
 pub struct Declared {
     name: String,
     spec: DeclaredModel,
-    /// The declaration's inputs as the engine lists inputs. Their text lives as long as the process: a kind is
-    /// loaded once per command.
+    /// The declaration's inputs as the engine lists inputs, owning their text.
     inputs: Vec<InputSpec>,
     events: Expr,
     quantities: Vec<Expr>,
-}
-
-fn lasting(text: &str) -> &'static str {
-    Box::leak(text.to_string().into_boxed_str())
 }
 
 impl Declared {
@@ -57,18 +52,19 @@ impl Declared {
                 return Err(format!("{at} is declared twice"));
             }
             inputs.push(InputSpec {
-                name: lasting(&input.name),
+                name: input.name.clone().into(),
                 kind,
-                flag: input.flag.as_deref().map(lasting),
-                help: lasting(&input.help),
+                flag: input.flag.clone().map(Into::into),
+                help: input.help.clone().into(),
+                // A declared model words its own refusals ([`Declared::numbers`]); `what` is not read.
                 range: Some(Range {
                     min: input.min,
                     max: input.max,
-                    what: lasting(&input.name),
+                    what: "a declared input",
                 }),
             });
         }
-        let known: Vec<&str> = inputs.iter().map(|i| i.name).collect();
+        let known: Vec<&str> = inputs.iter().map(|i| i.name.as_ref()).collect();
         let parse = |at: &str, text: &str| -> std::result::Result<Expr, String> {
             let e = Expr::parse(text).map_err(|e| format!("{at}: `{text}`: {e}"))?;
             match e.names().into_iter().find(|n| !known.contains(n)) {
@@ -115,12 +111,12 @@ impl Declared {
     fn numbers(&self, values: &Values) -> Result<Values> {
         let mut out = Values::new();
         for input in &self.inputs {
-            let x = values.get(input.name).and_then(number).unwrap_or(f64::NAN);
+            let x = values.get(&input.name).and_then(number).unwrap_or(f64::NAN);
             let range = input.range.expect("every declared input has a range");
             let whole = input.kind == InputType::Whole;
             if !(range.min <= x && x <= range.max) || (whole && x.fract() != 0.0) {
                 return Err(invalid(
-                    input.name,
+                    &input.name,
                     format!(
                         "must be a {} between {} and {}",
                         if whole { "whole number" } else { "number" },
@@ -130,9 +126,9 @@ impl Declared {
                 ));
             }
             if whole {
-                out.set(input.name, x as i64);
+                out.set(&input.name, x as i64);
             } else {
-                out.set(input.name, x);
+                out.set(&input.name, x);
             }
         }
         Ok(out)

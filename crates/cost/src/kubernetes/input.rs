@@ -415,7 +415,7 @@ mod tests {
         assert_eq!(Project::from_values(&project.to_values()).unwrap(), project);
         let values = project.to_values();
         let names: Vec<&str> = values.iter().map(|(k, _)| k).collect();
-        let mut specs: Vec<&str> = INPUTS.iter().map(|s| s.name).collect();
+        let mut specs: Vec<&str> = INPUTS.iter().map(|s| s.name.as_ref()).collect();
         specs.sort();
         assert_eq!(names, specs);
         // A ceiling below the floor is raised to it.

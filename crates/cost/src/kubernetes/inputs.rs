@@ -5,7 +5,7 @@ use crate::InputSpec;
 use crate::InputType;
 
 /// Every input of the model `kubernetes`.
-pub const INPUTS: [InputSpec; 23] = [
+pub static INPUTS: [InputSpec; 23] = [
     InputSpec::flagged(
         "replicas",
         InputType::Whole,

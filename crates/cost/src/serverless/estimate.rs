@@ -56,6 +56,14 @@ impl ServerlessEstimate {
     pub fn shared_usd(&self) -> f64 {
         self.total_usd - self.moving_usd()
     }
+
+    /// The same part when the code runs in containers: its own log lines are no longer Lambda's vended logs, so
+    /// they pay the standard rate of CloudWatch Logs rather than the vended tiers.
+    pub fn shared_in_containers_usd(&self, prices: &Prices) -> f64 {
+        let own_gb = self.usage.log_gb - self.usage.platform_log_gb;
+        self.shared_usd() - prices.get(LAMBDA_LOGS_KEY).cost(own_gb)
+            + prices.get(STANDARD_LOGS_KEY).cost(own_gb)
+    }
 }
 
 /// Line items that exist only because the code runs on API Gateway and Lambda.
@@ -73,10 +81,17 @@ pub fn price_keys(input: &ServerlessInput) -> [&'static str; 8] {
         sqs_key(input.queue),
         "dynamodb_write_units",
         "dynamodb_read_units",
-        "logs_ingest",
+        LAMBDA_LOGS_KEY,
         "xray_traces_recorded",
     ]
 }
+
+/// What Lambda writes to CloudWatch Logs is priced as vended logs, in volume tiers (since 2025-05-01); log groups
+/// that are not Lambda's stay at the standard rate, [`STANDARD_LOGS_KEY`].
+pub const LAMBDA_LOGS_KEY: &str = "logs_ingest_lambda";
+
+/// The standard rate of CloudWatch Logs ingestion: the code's own lines, once it runs in containers.
+pub const STANDARD_LOGS_KEY: &str = "logs_ingest";
 
 fn duration_key(arch: Arch) -> &'static str {
     match arch {
@@ -448,6 +463,30 @@ mod tests {
         let expected_api = 300.0 + (1e12 - 3e8) / 1e6 * 0.90;
         assert!((huge.item("api").unwrap().usd - expected_api).abs() < 1e-3);
         assert!(huge.total_usd > at(MAX_EVENTS_PER_MONTH / 2).total_usd);
+    }
+
+    #[test]
+    fn lambda_logs_are_priced_in_the_vended_tiers() {
+        // Since 2025-05-01 what Lambda writes to CloudWatch Logs (the functions' own lines and the START, END and
+        // REPORT lines) is billed as vended logs: $0.50 a GB for the first 10 TB (10,240 GB), $0.25 for the next
+        // 20 TB, $0.10 for the next 20 TB, $0.05 above 50 TB. The lean example at 10B events, by hand: 10B /
+        // 2,628,000 s = 3,805 events a second fill every batch of 10, so 1B processor invocations:
+        //   logs   10B x 1 KB + 11B invocations x 0.35 KB = 10,000,000,000 + 3,850,000,000 KB = 13,850 GB
+        //          10,240 GB x $0.50 = $5,120.00, then 3,610 GB x $0.25 = $902.50: $6,022.50
+        //          (the flat $0.50 a GB gave 13,850 x $0.50 = $6,925.00)
+        // Lambda's own lines are the last 3,850 GB of the month: 3,610 GB x $0.25 + 240 GB x $0.50 = $1,022.50, the
+        // part that leaves with Lambda.
+        let big = estimate(&prices(), &ServerlessInput::default().at(10_000_000_000)).unwrap();
+        assert!(
+            (big.usage.log_gb - 13_850.0).abs() < 1e-6,
+            "{}",
+            big.usage.log_gb
+        );
+        assert_eq!(cents(big.item("logs").unwrap().usd), 602_250);
+        assert_eq!(cents(big.lambda_logs_usd), 102_250);
+        // Below the first bound nothing changes: 138.5 GB at 100M events is $69.25, as at the flat rate.
+        let mid = estimate(&prices(), &ServerlessInput::default().at(100_000_000)).unwrap();
+        assert_eq!(cents(mid.item("logs").unwrap().usd), 6925);
     }
 
     proptest::proptest! {

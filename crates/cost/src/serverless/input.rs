@@ -303,7 +303,7 @@ mod tests {
         let names: Vec<&str> = values.iter().map(|(k, _)| k).collect();
         // Every input, the write units too: the heavy example's 4 units are not what its 1 KB payload implies
         // (2 + 3 = 5), so they are kept.
-        let mut specs: Vec<&str> = INPUTS.iter().map(|s| s.name).collect();
+        let mut specs: Vec<&str> = INPUTS.iter().map(|s| s.name.as_ref()).collect();
         specs.sort();
         assert_eq!(names, specs);
         // A workload whose write units are the derived ones leaves them out, to be derived again.

@@ -7,7 +7,7 @@ use crate::InputType;
 use super::input::{MAX_BATCH_WINDOW_S, MAX_BODY_KB};
 
 /// Every input of the model `serverless`, in the order of [`ServerlessInput`](super::ServerlessInput)'s fields.
-pub const INPUTS: [InputSpec; 27] = [
+pub static INPUTS: [InputSpec; 27] = [
     InputSpec::flagged(
         "events_per_month",
         InputType::Events,

@@ -42,9 +42,9 @@ const TRIED: [&str; 11] = [
 pub fn sensitivity(prices: &Prices, base: &ServerlessEstimate) -> Result<Vec<Sensitivity>> {
     let values = base.input.to_values();
     let mut out = Vec::new();
-    for spec in INPUTS.iter().filter(|s| TRIED.contains(&s.name)) {
+    for spec in INPUTS.iter().filter(|s| TRIED.contains(&s.name.as_ref())) {
         let whole = matches!(spec.kind, InputType::Whole | InputType::Events);
-        let from = match values.get(spec.name) {
+        let from = match values.get(&spec.name) {
             Some(v) => Values::text_of(v).parse::<f64>().unwrap_or(0.0),
             // Left out because it is derived: the derived value.
             None => base.input.write_units_per_event,
@@ -58,13 +58,13 @@ pub fn sensitivity(prices: &Prices, base: &ServerlessEstimate) -> Result<Vec<Sen
             from * 1.1
         };
         let mut raised = values.clone();
-        raised.set(spec.name, to);
+        raised.set(&spec.name, to);
         let Ok(e) = ServerlessInput::from_values(&raised).and_then(|i| estimate(prices, &i)) else {
             continue;
         };
         let delta = e.total_usd - base.total_usd;
         out.push(Sensitivity {
-            input: spec.name.into(),
+            input: spec.name.to_string(),
             from,
             to,
             delta_usd: delta,
