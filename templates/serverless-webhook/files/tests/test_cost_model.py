@@ -164,7 +164,8 @@ def line_items(w: dict, events: int) -> dict:
         "lambda_duration": cost(k["duration"], u["gb_seconds"]),
         "sqs": cost(k["sqs"], u["sqs"]),
         "dynamodb": cost("dynamodb_write_units", u["writes"]) + cost("dynamodb_read_units", u["reads"]),
-        "logs": cost("logs_ingest", u["log_gb"]),
+        # What Lambda writes is priced as vended logs, in volume tiers.
+        "logs": cost("logs_ingest_lambda", u["log_gb"]),
         "tracing": cost("xray_traces_recorded", u["traces"]),
         "s3_requests": cost("s3_put_requests", u["s3_puts"])
         + cost("s3_get_requests", u["s3_gets"])
@@ -190,7 +191,7 @@ def free_tier(w: dict, events: int) -> float:
         cost("lambda_requests", min(u["invocations"], free["lambda_requests"]))
         + cost(k["duration"], min(u["gb_seconds"], free["lambda_gb_seconds"]))
         + cost(k["sqs"], min(u["sqs"], free["sqs_requests"]))
-        + cost("logs_ingest", min(u["log_gb"], free["logs_ingest"]))
+        + cost("logs_ingest_lambda", min(u["log_gb"], free["logs_ingest"]))
         + cost("xray_traces_recorded", min(u["traces"], free["xray_traces_recorded"]))
         + cost("dynamodb_storage", min(u["events_gb"] + u["idempotency_gb"], free["dynamodb_storage"]))
         + cost("kms_requests", min(u["kms"], free["kms_requests"]))
@@ -215,8 +216,11 @@ def fargate_total(w: dict, events: int) -> float:
     items = line_items(w, events)
     # Lambda's START, END and REPORT lines leave with Lambda.
     u = usage(w, events)
-    lambda_logs = cost("logs_ingest", u["log_gb"]) - cost("logs_ingest", u["log_gb"] - u["platform_log_gb"])
+    own_gb = u["log_gb"] - u["platform_log_gb"]
+    lambda_logs = cost("logs_ingest_lambda", u["log_gb"]) - cost("logs_ingest_lambda", own_gb)
     shared = sum(usd for key, usd in items.items() if key not in MOVING) - lambda_logs
+    # The code's own lines, once in containers, are no longer vended logs: they pay the standard rate.
+    shared += cost("logs_ingest", own_gb) - cost("logs_ingest_lambda", own_gb)
     return tasks_usd + balancer + addresses + shared
 
 
