@@ -30,6 +30,7 @@ mod update_git;
 mod update_history;
 mod update_refusals;
 mod validation;
+mod validators;
 mod wizard;
 mod wizard_keys;
 mod workflows;
