@@ -1,7 +1,7 @@
-"""Every kubectl command in docs/runbook.md, docs/runbooks/ and each service's runbooks/ is allowed for the team Role
-they tell the on-call to use (teams/<team>/rbac.yaml), and a service's pages (services/<service>/runbooks/) name that
-service and its team's namespace, also for a service `make new-service` adds. Lines marked `platform on-call` are for
-the platform team and are left out."""
+"""Every kubectl command in docs/runbook.md, any page in docs/runbooks/ and each service's runbooks/ is allowed for the
+team Role they tell the on-call to use (teams/<team>/rbac.yaml), and a service's pages (services/<service>/runbooks/)
+name that service, its team's namespace and its host, also for a service `make new-service` adds. Lines marked
+`platform on-call` are for the platform team and are left out."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def service_teams(root: Path = ROOT) -> dict[str, str]:
 
 
 def pages(root: Path = ROOT) -> list[tuple[Path, str]]:
-    """(page, the team whose Role its commands run as): the first service's runbook and docs/runbooks/ for the first
-    team, and each service's runbooks/ for the service's team."""
+    """(page, the team whose Role its commands run as): the first service's runbook and any page in docs/runbooks/ for
+    the first team, and each service's runbooks/ for the service's team."""
     found = [(root / "docs/runbook.md", FIRST_TEAM)]
     found += [(page, FIRST_TEAM) for page in sorted((root / "docs/runbooks").glob("*.md"))]
     for service, team in service_teams(root).items():
