@@ -12,15 +12,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
-from layout import FIRST_APP
+from layout import FIRST_APP, project_with_service
 from project_files import project_files
 
 ROOT = Path(__file__).resolve().parent.parent
 CHART = next((ROOT / "charts").glob("*/Chart.yaml")).parent
 KUBE_VERSION = re.search(r"^KUBE_VERSION\s*:=\s*(\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+DOCS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").rglob("*.md")),
+    *sorted(ROOT.glob("services/*/README.md")),
+    *sorted(ROOT.glob("services/*/runbooks/*.md")),
+]
 
 # Folders a path in the docs starts from: the project's own, or the chart's (`templates/`, `ci/`).
 TOP = {"charts", "platform", "docs", "scripts", "services", "teams", "tests", ".github"}
@@ -282,3 +288,81 @@ def test_a_misspelt_name_is_caught() -> None:
         ("`./scripts/e2e.sh rolout`", "e2e step `rolout`"),
     ]:
         assert problem in missing(text), text
+
+
+def service_alerts(root: Path, service: str) -> list[dict[str, Any]]:
+    """The alert rules of `service` as `make render` renders it: the chart under `root` with the service's values."""
+    team = yaml.safe_load((root / "services" / service / "service.yaml").read_text(encoding="utf-8"))["team"]
+    chart = next((root / "charts").glob("*/Chart.yaml")).parent
+    command = ["helm", "template", service, str(chart), "--namespace", team, "--kube-version", KUBE_VERSION]
+    command += ["-f", str(root / "services" / service / "values.yaml")]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603 - fixed command
+    return [
+        rule
+        for doc in yaml.safe_load_all(out)
+        if isinstance(doc, dict) and doc.get("kind") == "PrometheusRule"
+        for group in doc["spec"]["groups"]
+        for rule in group["rules"]
+        if "alert" in rule
+    ]
+
+
+def unresolved_runbooks(root: Path, only: str = "*") -> list[str]:
+    """Every alert of every service whose runbook_url is not a page of this repository about that service: its
+    commands in the service's team namespace, on its Deployment, and the page naming its host."""
+    home = yaml.safe_load(next((root / "charts").glob("*/Chart.yaml")).read_text(encoding="utf-8"))["home"]
+    problems = []
+    for path in sorted((root / "services").glob(f"{only}/service.yaml")):
+        service, team = path.parent.name, yaml.safe_load(path.read_text(encoding="utf-8"))["team"]
+        values = yaml.safe_load((path.parent / "values.yaml").read_text(encoding="utf-8"))
+        host = (values.get("httpRoute") or values.get("ingress"))["host"]
+        for rule in service_alerts(root, service):
+            url = rule["annotations"]["runbook_url"]
+            where = f"{service}'s {rule['alert']} links {url}"
+            if not url.startswith(f"{home}/blob/main/"):
+                problems.append(f"{where}: not a page of {home}")
+                continue
+            relative, _, anchor = url.removeprefix(f"{home}/blob/main/").partition("#")
+            page = root / relative
+            if not page.is_file():
+                problems.append(f"{where}: {relative} does not exist")
+                continue
+            text = page.read_text(encoding="utf-8")
+            headings = {
+                re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", text, re.M)
+            }
+            if anchor and anchor not in headings:
+                problems.append(f"{where}: {relative} has no heading #{anchor}")
+            if not text.startswith(f"# {rule['alert']}\n"):
+                problems.append(f"{where}: {relative} is not the page of {rule['alert']}")
+            for name in (f"-n {team} ", f"deployment/{service}", host):
+                if name not in text:
+                    problems.append(f"{where}: {relative} does not name `{name.strip()}`")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def probe_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project after `make new-team TEAM=probe-team` and `make new-service SERVICE=runbook-probe`."""
+    return project_with_service(tmp_path_factory.mktemp("project") / "project", "runbook-probe", "probe-team")
+
+
+def test_every_alert_of_every_service_links_a_runbook_page_for_that_service(probe_project: Path) -> None:
+    alerts = service_alerts(probe_project, "runbook-probe")
+    assert alerts or not (ROOT / "services" / FIRST_APP.parent.name / "runbooks").exists()
+    assert unresolved_runbooks(probe_project) == []
+
+
+def test_a_runbook_link_to_another_service_s_page_is_caught(probe_project: Path) -> None:
+    values = probe_project / "services" / "runbook-probe" / "values.yaml"
+    text = values.read_text(encoding="utf-8")
+    if "/services/runbook-probe/runbooks" not in text:
+        assert not service_alerts(probe_project, "runbook-probe"), "alerts without their own runbook pages"
+        return
+    first = FIRST_APP.parent.name
+    try:
+        values.write_text(text.replace("/services/runbook-probe/", f"/services/{first}/"), encoding="utf-8")
+        problems = unresolved_runbooks(probe_project, "runbook-probe")
+    finally:
+        values.write_text(text, encoding="utf-8")
+    assert any("does not name `-n probe-team`" in p for p in problems), problems

@@ -45,8 +45,9 @@ TEAM_B = re.search(r'^readonly TEAM_B="([^"]+)"$', E2E.read_text(encoding="utf-8
 SERVICE_B = re.search(r'^readonly SERVICE_B="([^"]+)"$', E2E.read_text(encoding="utf-8"), re.M).group(1)
 LOKI = "/api/v1/namespaces/logging/services/loki:3100/proxy/loki/api/v1/query_range"
 RULES = "/api/v1/namespaces/monitoring/services/kube-prometheus-stack-prometheus:9090/proxy/api/v1/rules"
-# The stand-in kubectl and curl: hand the tool's name, its arguments, the manifest on stdin (for `-f -`) and the
-# file curl is told to trust (--cacert) to the test, print the answer. A port-forward then holds, as the real one.
+# The stand-in kubectl, curl, helm and make: hand the tool's name, its arguments, the manifest on stdin (for `-f -`)
+# and the file curl is told to trust (--cacert) to the test, print the answer. A port-forward then holds, as the real
+# one.
 STAND_IN = """\
 import json, os, signal, socket, sys, time
 tool, args = os.path.basename(sys.argv[0]), sys.argv[1:]
@@ -234,8 +235,8 @@ class ApiServer:
     ) -> tuple[int, str, str]:
         if tool == "curl":
             return self.curl(args, cacert)
-        if tool == "helm":
-            self.commands.append(["helm", *args])
+        if tool in ("helm", "make"):
+            self.commands.append([tool, *args])
             return 0, "", ""
         self.commands.append(args)
         namespace = option(args, "-n") or "default"
@@ -302,9 +303,9 @@ def run_e2e(
     with tempfile.TemporaryDirectory(prefix="e2e-") as folder:
         bin_dir = Path(folder, "bin")
         bin_dir.mkdir()
-        for name in ("kubectl", "curl", "helm"):
+        for name in ("kubectl", "curl", "helm", "make"):
             (bin_dir / name).write_text(f"#!{sys.executable}\n{STAND_IN}", encoding="utf-8")
-        for name in ("make", "sleep"):
+        for name in ("sleep",):
             (bin_dir / name).write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
         for path in bin_dir.iterdir():
             path.chmod(0o755)
@@ -442,3 +443,10 @@ def test_an_open_network_fence_fails_the_network_step() -> None:
     for result, _ in run_e2e("tenancy-network", ApiServer(extra=opened)):
         assert result.returncode == 1
         assert "the network fence between teams is open" in result.stderr
+
+
+def test_the_network_step_calls_the_first_service_through_the_edge() -> None:
+    """`make smoke` calls the service SERVICE names: the e2e names its own, whatever SERVICE make e2e-all got."""
+    for result, api in run_e2e("network"):
+        assert result.returncode == 0, result.stderr
+        assert [c for c in api.commands if c[0] == "make"] == [["make", "smoke", f"SERVICE={NAME}"]]

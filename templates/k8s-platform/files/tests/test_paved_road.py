@@ -223,3 +223,49 @@ def test_each_service_page_says_how_it_is_deployed() -> None:
         else:
             assert "helm upgrade --install" in page
             assert not (ROOT / "platform/argocd").exists() and not (ROOT / "platform/flux").exists()
+
+
+def planned(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """What `make -n ARGS` would run in `root`, and what it says."""
+    return subprocess.run(  # noqa: S603 - make with arguments the test chose
+        ["make", "-n", "--no-print-directory", *args],  # noqa: S607 - make from the PATH
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_smoke_seal_and_e2e_act_on_the_service_named(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    shutil.copy2(ROOT / "Makefile", root / "Makefile")
+    assert paved_road.main(["--root", str(root), "new-team", "paved-probe"]) == 0
+    assert paved_road.main(["--root", str(root), "new-service", "paved-svc", "--team", "paved-probe"]) == 0
+    first_host = PAVED_ROAD["first_host"]
+    host = paved_road.service_host(root, "paved-svc")
+    smoke = planned(root, "smoke", "SERVICE=paved-svc")
+    assert smoke.returncode == 0, smoke.stderr
+    assert host in smoke.stdout
+    assert first_host not in smoke.stdout
+    assert first_host in planned(root, "smoke").stdout, "without SERVICE, make smoke calls the first service"
+    e2e = planned(root, "e2e", "SERVICE=paved-svc")
+    assert e2e.returncode == 0, e2e.stderr
+    assert "helm test paved-svc --namespace paved-probe " in e2e.stdout
+    assert f"helm test {FIRST_SERVICE} --namespace {FIRST_TEAM} " in planned(root, "e2e").stdout
+    targets = planned(root, "help").stdout
+    if re.search(r"^  seal ", targets, re.M):
+        seal = planned(root, "seal", "SERVICE=paved-svc", "API_TOKEN=t")
+        assert seal.returncode == 0, seal.stderr
+        assert "kubeseal --raw --namespace paved-probe --name paved-svc-secret " in seal.stdout
+
+
+def test_an_unknown_service_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    shutil.copy2(ROOT / "Makefile", root / "Makefile")
+    for goal in ("smoke", "seal", "e2e", "e2e-all"):
+        for service in ("nope", "../platform", f"{FIRST_SERVICE} other", ""):
+            refused = planned(root, goal, f"SERVICE={service}", "API_TOKEN=t")
+            assert refused.returncode != 0, (goal, service)
+            assert refused.stdout == "", f"make {goal} planned commands for the unknown service {service!r}"
+            assert f"no service '{service}'" in refused.stderr, refused.stderr
+            assert f"SERVICE={FIRST_SERVICE}" in refused.stderr, "the error names a service to use instead"
