@@ -252,3 +252,13 @@ def test_every_scenario_runs_to_its_report_and_applies_only_admitted_objects(tmp
     release = (next((project / "docs/incidents").glob("*-bad-release.md"))).read_text(encoding="utf-8")
     assert "client requests sent: 440; failed: 40 (9.1%)" in release
     assert "ServiceAvailabilityBurnRate (firing) reached the receiver" in release
+
+
+def test_the_readme_says_what_the_script_does() -> None:
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"while clients send {constant('LOAD_RATE')} requests a second" in readme
+    assert "`fault.errorPercent`" in readme and "ServiceAvailabilityBurnRate" in readme
+    gitops = constant("GITOPS")
+    assert ("as CI deploys main" in readme) == (gitops == "none")
+    for scenario in ("bad release", "noisy neighbour", "node drain"):
+        assert f"**{scenario}**" in readme
