@@ -86,11 +86,24 @@ def test_failed_requests_in_a_drain_become_a_follow_up(tmp_path: Path) -> None:
 
 def test_the_runbook_page_of_the_alert_is_quoted_from_the_project(tmp_path: Path) -> None:
     page = report.runbook_page("ServiceAvailabilityBurnRate")
-    assert page is not None, "no runbook page named after the alert"
-    opening, mitigation = report.runbook_said(page)
+    # The project has the page exactly when its chart has the alert (monitoring with the Prometheus Operator).
+    assert (page is not None) == (ROOT / "tests/alerts.test.yaml").is_file()
     text = report.render(report.read(recorded(tmp_path, 0, 1, 100)))
+    if page is None:
+        assert "no alert of this project watches this fault" in text
+        return
+    opening, mitigation = report.runbook_said(page)
     assert opening and opening in text
     assert mitigation and "revert" in mitigation and mitigation in text
+
+
+def test_a_service_s_own_runbook_page_is_found_by_the_alert_s_name(tmp_path: Path) -> None:
+    page = tmp_path / "services/svc/runbooks/SomeAlert.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# SomeAlert\n\nIt fires when\nthings break.\n\n## Mitigation\n\n- Roll back.\n- Wait.\n")
+    assert report.runbook_page("SomeAlert", tmp_path) == page
+    assert report.runbook_said(page) == ("It fires when things break.", "Roll back.")
+    assert report.runbook_page("OtherAlert", tmp_path) is None
 
 
 def test_a_run_cut_short_is_refused_with_the_reason(tmp_path: Path) -> None:
