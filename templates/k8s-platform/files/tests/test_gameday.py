@@ -1,6 +1,7 @@
 """`make gameday` offline: what its scenarios apply is admitted, the quota (not a policy) refuses the noisy
-neighbour, the bad release's values render and are admitted, and the alert each scenario expects is unit-tested
-in tests/alerts.test.yaml with the scenario's own fault share and within its detection bound. The scenarios
+neighbour, the bad release's values render and are admitted, the whole script runs to its reports against a
+stand-in kubectl and helm, and, where the chart has alerts, the alert each scenario expects is unit-tested in
+tests/alerts.test.yaml with the scenario's own fault share and within its detection bound. The scenarios
 themselves need a cluster (`make cluster deploy gameday`); CI runs them. Needs `helm` (run by `make policies`).
 """
 
