@@ -70,10 +70,11 @@ def span(run: Run, milestone: str) -> str:
 
 
 def traffic(run: Run) -> tuple[int, int, list[int]]:
-    """Requests the clients sent, how many failed, and the seconds (Unix) in which some failed."""
-    ok = sum(second["ok"] for second in run.load)
-    failed = sum(second["failed"] for second in run.load)
-    return ok + failed, failed, [second["t"] for second in run.load if second["failed"]]
+    """Requests the clients sent from the second the fault started, how many of them failed, and the seconds (Unix)
+    in which some failed. The clients' warm-up before the fault is not the incident's."""
+    during = [second for second in run.load if second["t"] >= int(run.times["started"])]
+    failed = sum(second["failed"] for second in during)
+    return sum(second["ok"] for second in during) + failed, failed, [s["t"] for s in during if s["failed"]]
 
 
 def runbook_page(alert: str, root: Path = ROOT) -> Path | None:
@@ -104,7 +105,7 @@ def render(run: Run, root: Path = ROOT) -> str:
         "",
         "## Impact",
         "",
-        f"- client requests sent: {sent}; failed: {failed}{share}",
+        f"- client requests sent from the start of the fault: {sent}; failed: {failed}{share}",
     ]
     if failing:
         lines.append(f"- failures between {clock(min(failing))} and {clock(max(failing) + 1)} UTC")
@@ -123,7 +124,7 @@ def render(run: Run, root: Path = ROOT) -> str:
         f"| mitigate | {span(run, 'mitigated')} |",
         f"| recover | {span(run, 'recovered')} |",
     ]
-    if facts.get("alert", "none") != "none" and facts.get("monitoring") == "prometheus-operator":
+    if "detected" in run.times and facts.get("alert", "none") != "none":
         lines.append(f"| alert resolved at the receiver | {span(run, 'resolved')} |")
     lines += ["", "## What the alert and its runbook said", ""]
     alert = facts.get("alert", "none")

@@ -55,7 +55,7 @@ def recorded(tmp_path: Path, offset: float, failed: int, detect: float | None, s
 def test_the_report_holds_the_measured_times_and_counts(tmp_path: Path) -> None:
     text = report.render(report.read(recorded(tmp_path, 0, 17, 130.5)))
     assert text.startswith("# 2026-12-07: Bad release")
-    assert "client requests sent: 1200; failed: 17 (1.4%)" in text
+    assert "client requests sent from the start of the fault: 960; failed: 17 (1.8%)" in text
     assert "| detect (the page) | 70 s (00:02:10 UTC) |" in text
     assert "| mitigate | 90 s (00:02:30 UTC) |" in text
     assert "| 00:01:01 | +1.0 | release deployed |" in text
@@ -67,7 +67,7 @@ def test_two_runs_differ_where_their_measurements_do(tmp_path: Path) -> None:
     first = report.render(report.read(recorded(tmp_path, 0, 17, 130)))
     second = report.render(report.read(recorded(tmp_path, 3600, 4, 200)))
     assert first != second
-    assert "failed: 4 (0.3%)" in second
+    assert "failed: 4 (0.4%)" in second
     assert "| detect (the page) | 140 s (01:03:20 UTC) |" in second
 
 
@@ -118,3 +118,13 @@ def test_a_run_cut_short_is_refused_with_the_reason(tmp_path: Path) -> None:
 def test_the_report_is_written_under_its_date_and_scenario(tmp_path: Path) -> None:
     path = report.write(report.read(recorded(tmp_path, 0, 1, 100)), tmp_path / "incidents")
     assert path.name == "2026-12-07-bad-release.md"
+
+
+def test_failures_before_the_fault_are_not_the_incident_s(tmp_path: Path) -> None:
+    facts = recorded(tmp_path, 0, 0, 100)
+    load = tmp_path / "load-0.jsonl"
+    seconds = [json.loads(line) for line in load.read_text().splitlines()]
+    seconds[10]["failed"] = 9  # the clients' warm-up, a minute before the fault started
+    load.write_text("".join(json.dumps(s) + "\n" for s in seconds))
+    text = report.render(report.read(facts))
+    assert "failed: 0" in text and "failures between" not in text
