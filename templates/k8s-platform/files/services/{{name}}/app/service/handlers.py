@@ -201,6 +201,9 @@ class PublicHandler(Handler):
     }
 
     def root(self) -> None:
+        if self.app.inject_fault():
+            self._error(500, "fault injected: FAULT_ERROR_PERCENT is set (a game day's bad release)")
+            return
         self._json(200, {"service": self.app.settings.service_name, "version": self.app.settings.version})
 
     def echo(self) -> None:

@@ -34,6 +34,9 @@ class Settings:
     request_timeout_seconds: float = 10.0
     # Connections served at once on each port; one more is answered 503 at once.
     max_workers: int = 32
+    # A fault switch for game days (scripts/gameday.sh): this share of GET / requests, in percent, is answered 500.
+    # 0, the chart's default (values.yaml `fault.errorPercent`), turns it off.
+    fault_error_percent: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -49,6 +52,7 @@ class Settings:
             log_level=source.get("LOG_LEVEL", "info"),
             request_timeout_seconds=float(source.get("REQUEST_TIMEOUT_SECONDS", "10")),
             max_workers=int(source.get("MAX_WORKERS", "32")),
+            fault_error_percent=int(source.get("FAULT_ERROR_PERCENT", "0")),
         )
 
 
@@ -89,7 +93,19 @@ class App:
         self.token_required = bool(settings.token_file)
         self.token: str | None = None
         self._token_checked = 0.0
+        self._faults = threading.Lock()
+        self._served = 0
         self.reload_token()
+
+    def inject_fault(self) -> bool:
+        """True for exactly fault_error_percent of every 100 requests in a row, spread evenly over them."""
+        percent = self.settings.fault_error_percent
+        if percent <= 0:
+            return False
+        with self._faults:
+            self._served += 1
+            served = self._served
+        return served * percent // 100 > (served - 1) * percent // 100
 
     def reload_token(self) -> None:
         """Read the token file again (a Secret volume swaps it atomically on rotation)."""

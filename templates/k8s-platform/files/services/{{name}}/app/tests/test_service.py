@@ -217,3 +217,24 @@ def test_logs_are_json_with_fields() -> None:
     assert line["level"] == "info"
     assert line["route"] == "/"
     assert line["code"] == 200
+
+
+def test_the_fault_switch_fails_exactly_its_share_and_is_off_by_default() -> None:
+    assert Settings.from_env({}).fault_error_percent == 0
+    assert Settings.from_env({"FAULT_ERROR_PERCENT": "20"}).fault_error_percent == 20
+    for percent in (0, 20, 100):
+        app = App(Settings(fault_error_percent=percent))
+        assert sum(app.inject_fault() for _ in range(1000)) == 10 * percent
+
+
+def test_a_fault_is_a_counted_500_on_get_root_and_never_on_the_probes() -> None:
+    instance = Running(Settings(port=0, metrics_port=0, drain_seconds=0, fault_error_percent=50)).start()
+    try:
+        codes = [fetch(instance.base + "/")[0] for _ in range(4)]
+        assert sorted(codes) == [200, 200, 500, 500]
+        assert fetch(instance.base + "/readyz")[0] == 200
+        counted = fetch(instance.metrics_base + "/metrics")[1].decode()
+        assert 'http_requests_total{code="500",method="GET",route="/"} 2.0' in counted
+    finally:
+        instance.stop.set()
+        instance.thread.join(timeout=5)
