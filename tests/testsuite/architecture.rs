@@ -93,6 +93,22 @@ fn is_test(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
+/// An item under `#[cfg(test)]` or `#[test]`: every check skips it, and what it holds.
+fn test_item(item: &syn::Item) -> bool {
+    let attrs = match item {
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        _ => return false,
+    };
+    is_test(attrs)
+}
+
 /// Files declared by `#[cfg(test)] mod name;` anywhere in `files`, as paths.
 fn test_only_paths(files: &[File]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -133,18 +149,7 @@ impl Strings {
 
 impl<'a> Visit<'a> for Strings {
     fn visit_item(&mut self, item: &'a syn::Item) {
-        let attrs = match item {
-            syn::Item::Fn(i) => &i.attrs,
-            syn::Item::Mod(i) => &i.attrs,
-            syn::Item::Impl(i) => &i.attrs,
-            syn::Item::Const(i) => &i.attrs,
-            syn::Item::Static(i) => &i.attrs,
-            syn::Item::Use(i) => &i.attrs,
-            syn::Item::Struct(i) => &i.attrs,
-            syn::Item::Enum(i) => &i.attrs,
-            _ => return syn::visit::visit_item(self, item),
-        };
-        if !is_test(attrs) {
+        if !test_item(item) {
             syn::visit::visit_item(self, item);
         }
     }
@@ -205,11 +210,8 @@ impl Paths {
 impl<'a> Visit<'a> for Paths {
     fn visit_item(&mut self, item: &'a syn::Item) {
         match item {
-            syn::Item::Mod(m) if is_test(&m.attrs) => {}
-            syn::Item::Fn(f) if is_test(&f.attrs) => {}
-            syn::Item::Use(u) if !is_test(&u.attrs) => {
-                self.use_tree(&u.tree, &[], u.use_token.span.start().line);
-            }
+            _ if test_item(item) => {}
+            syn::Item::Use(u) => self.use_tree(&u.tree, &[], u.use_token.span.start().line),
             _ => syn::visit::visit_item(self, item),
         }
     }
@@ -537,10 +539,8 @@ struct Embeds(Vec<(usize, String, String)>);
 
 impl<'a> Visit<'a> for Embeds {
     fn visit_item(&mut self, item: &'a syn::Item) {
-        match item {
-            syn::Item::Mod(m) if is_test(&m.attrs) => {}
-            syn::Item::Fn(f) if is_test(&f.attrs) => {}
-            _ => syn::visit::visit_item(self, item),
+        if !test_item(item) {
+            syn::visit::visit_item(self, item);
         }
     }
     fn visit_macro(&mut self, m: &'a syn::Macro) {
